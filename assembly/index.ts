@@ -1,0 +1,10 @@
+// The one WebAssembly module of mirror-rl. Each concept file exports its
+// kernels; this index re-exports them. Kernels take pointers, lengths and
+// scalars only and never allocate: TypeScript owns the memory (src/wasm/arena.ts).
+
+/** First byte above the module's static data: where the TypeScript arena starts. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+export * from "./linalg/vector";

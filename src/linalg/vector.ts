@@ -1,0 +1,21 @@
+/**
+ * Level-1 vector operations on WebAssembly blocks (SIMD kernels in
+ * assembly/linalg/vector.ts). Internal building blocks of the solvers.
+ */
+import { kernels } from "../wasm/module.js";
+import type { Block } from "../wasm/arena.js";
+
+/** dot(x, y) = sum_i x[i] y[i] over the first n entries. */
+export function dot(x: Block<"f64">, y: Block<"f64">, n = x.length): number {
+  return kernels().dotSimd(x.ptr, y.ptr, n);
+}
+
+/** y <- a x + y over the first n entries. */
+export function axpy(a: number, x: Block<"f64">, y: Block<"f64">, n = x.length): void {
+  kernels().axpySimd(a, x.ptr, y.ptr, n);
+}
+
+/** max_i |x[i]| over the first n entries. */
+export function normInf(x: Block<"f64">, n = x.length): number {
+  return kernels().normInfSimd(x.ptr, n);
+}
