@@ -1,0 +1,132 @@
+/**
+ * The library's one seeded generator: xoshiro128** (Blackman & Vigna, 2018),
+ * seeded through splitmix32. It uses only 32-bit integer arithmetic
+ * (`Math.imul`, shifts), so a seed gives bit-identical streams in Node and in
+ * every browser. Every random choice in mirror-rl draws from an `Rng`.
+ */
+export class Rng {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+  private spareNormal: number | undefined;
+
+  /** `seed` is any integer (taken modulo 2^32); the same seed gives the same stream. */
+  constructor(seed = 0) {
+    if (!Number.isFinite(seed)) throw new RangeError(`Rng: seed must be a finite number, got ${seed}`);
+    let x = Math.trunc(seed) >>> 0;
+    const next = (): number => {
+      // splitmix32
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** Next 32-bit unsigned integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform double in [0, 1) with 53 random bits. */
+  random(): number {
+    const hi = this.nextUint32() >>> 5; // 27 bits
+    const lo = this.nextUint32() >>> 6; // 26 bits
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Uniform double in [lo, hi). */
+  uniform(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.random();
+  }
+
+  /** Uniform integer in [0, n) without modulo bias; n in [1, 2^32]. */
+  int(n: number): number {
+    if (!(n >= 1 && n <= 4294967296 && Number.isInteger(n))) {
+      throw new RangeError(`Rng.int: n must be an integer in [1, 2^32], got ${n}`);
+    }
+    const limit = 4294967296 - (4294967296 % n);
+    let x = this.nextUint32();
+    while (x >= limit) x = this.nextUint32();
+    return x % n;
+  }
+
+  /** Standard normal draw (Marsaglia's polar method). */
+  normal(): number {
+    if (this.spareNormal !== undefined) {
+      const v = this.spareNormal;
+      this.spareNormal = undefined;
+      return v;
+    }
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = 2 * this.random() - 1;
+      v = 2 * this.random() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spareNormal = v * f;
+    return u * f;
+  }
+
+  /** Index drawn from the discrete distribution `p[offset .. offset+n)` (need not be normalised). */
+  categorical(p: ArrayLike<number>, offset = 0, n = p.length - offset): number {
+    let total = 0;
+    for (let i = 0; i < n; i++) total += p[offset + i];
+    let u = this.random() * total;
+    for (let i = 0; i < n; i++) {
+      u -= p[offset + i];
+      if (u < 0) return i;
+    }
+    // Rounding left u >= 0: return the last index with positive mass.
+    for (let i = n - 1; i >= 0; i--) if (p[offset + i] > 0) return i;
+    return n - 1;
+  }
+
+  /** Fisher-Yates shuffle in place. */
+  shuffle<T>(items: T[] | Int32Array | Float64Array): void {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = items[i];
+      items[i] = items[j];
+      items[j] = t as never;
+    }
+  }
+
+  /** An independent generator derived from this one (for sub-streams). */
+  fork(): Rng {
+    return new Rng(this.nextUint32());
+  }
+
+  /** The full state, for saving and restoring (`Rng.fromState`). */
+  getState(): [number, number, number, number] {
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
+  }
+
+  static fromState(state: readonly [number, number, number, number]): Rng {
+    const r = new Rng(0);
+    [r.s0, r.s1, r.s2, r.s3] = state.map((x) => x | 0) as [number, number, number, number];
+    return r;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
