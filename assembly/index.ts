@@ -8,3 +8,14 @@ export function heapBase(): usize {
 }
 
 export * from "./linalg/vector";
+export * from "./mdp/bellman";
+export * from "./mdp/optimality";
+export * from "./mirror/kernels";
+export * from "./linalg/dense";
+export * from "./linalg/lu";
+export * from "./linalg/blas1";
+export * from "./envs/cartpole";
+export * from "./envs/acrobot";
+export * from "./envs/mountain-car";
+export * from "./envs/pendulum";
+export * from "./envs/probes";

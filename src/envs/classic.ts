@@ -1,0 +1,220 @@
+/**
+ * The common part of the classic-control environments (CartPole, Acrobot,
+ * MountainCar, Pendulum): Gymnasium's wrappers folded in (TimeLimit,
+ * OrderEnforcing: step before reset is an error), seeding through our `Rng`,
+ * action validation, and `getState` / `setState` over the f64 physical state.
+ * Each environment supplies its dynamics; the same dynamics, in the same
+ * operation order, run in its WebAssembly kernel (assembly/envs/), so a copy in
+ * a vectorised environment follows the same trajectory bit for bit.
+ *
+ * Observations are Float32Array (Gymnasium's float32 observation spaces) while
+ * the state stays f64, as Gymnasium computes on a float64 state.
+ */
+import { ValidationError } from "../errors.js";
+import { Rng } from "../random/rng.js";
+import type { Action, Env, ResetOptions, ResetResult, StepResult } from "./env.js";
+import type { Box, Space } from "./spaces.js";
+
+export interface ClassicEnvOptions<P> {
+  /** Physical constants to override (the rest keep Gymnasium's values). */
+  params?: Partial<P>;
+  /** Time limit (Gymnasium's max_episode_steps); Infinity for none. */
+  maxEpisodeSteps?: number;
+}
+
+/** Names of the WebAssembly kernels of one environment (assembly/envs/<env>.ts). */
+export interface ClassicKernelNames {
+  stepSimd: string;
+  stepScalar: string;
+  reset: string;
+  observe: string;
+}
+
+/** Everything a vectorised environment needs to know about a classic-control environment. */
+export interface ClassicSpec<P extends object = object> {
+  id: string;
+  stateSize: number;
+  obsSize: number;
+  defaultMaxEpisodeSteps: number;
+  kernels: ClassicKernelNames;
+  /** Actions are f64 (Box) instead of i32 (Discrete) in the kernel. */
+  continuousActions: boolean;
+  create(options?: ClassicEnvOptions<P>): ClassicControlEnv<P>;
+}
+
+/** Validates a time limit: a positive integer or Infinity. */
+export function checkMaxEpisodeSteps(value: number | undefined, fallback: number, id: string): number {
+  const v = value ?? fallback;
+  if (!(v === Infinity || (Number.isInteger(v) && v >= 1))) {
+    throw new ValidationError("maxEpisodeSteps", "must be a positive integer or Infinity", v, { env: id });
+  }
+  return v;
+}
+
+/** Merges user constants into the defaults, checking each is a known, finite number. */
+export function mergeParams<P extends object>(defaults: P, override: Partial<P> | undefined, id: string): Readonly<P> {
+  const out = { ...defaults } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(override ?? {})) {
+    if (!(key in defaults)) throw new ValidationError("params", `unknown constant (known: ${Object.keys(defaults).join(", ")})`, key, { env: id });
+    const def = (defaults as Record<string, unknown>)[key];
+    if (typeof def === "boolean") {
+      if (typeof value !== "boolean") throw new ValidationError(`params.${key}`, "must be a boolean", value, { env: id });
+    } else if (typeof value !== "number" || !Number.isFinite(value)) {
+      throw new ValidationError(`params.${key}`, "must be a finite number", value, { env: id });
+    }
+    out[key] = value;
+  }
+  return Object.freeze(out) as Readonly<P>;
+}
+
+/** Reads reset bounds `{ low, high }` from Gymnasium-style reset options (utils.maybe_parse_reset_bounds). */
+export function resetBounds(
+  options: Readonly<Record<string, number>> | undefined,
+  low: number,
+  high: number,
+  id: string,
+): [number, number] {
+  if (!options) return [low, high];
+  checkOptionKeys(options, ["low", "high"], id);
+  const lo = options.low ?? low;
+  const hi = options.high ?? high;
+  if (!Number.isFinite(lo)) throw new ValidationError("options.low", "must be a finite number", lo, { env: id });
+  if (!Number.isFinite(hi)) throw new ValidationError("options.high", "must be a finite number", hi, { env: id });
+  if (lo > hi) throw new ValidationError("options.low", `must not exceed high (${hi})`, lo, { env: id });
+  return [lo, hi];
+}
+
+export function checkOptionKeys(options: Readonly<Record<string, unknown>>, known: readonly string[], id: string): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new ValidationError("options", `unknown reset option (known: ${known.join(", ")})`, key, { env: id });
+    }
+  }
+}
+
+/** Reads a discrete action: an integer in [0, n), or a length-1 array holding one. */
+export function discreteAction(action: unknown, n: number, id: string): number {
+  let a = action;
+  if (typeof a !== "number" && a !== null && typeof a === "object" && "length" in (a as object)) {
+    const arr = a as ArrayLike<unknown>;
+    if (arr.length !== 1) throw new ValidationError("action", "must be an integer or an array of length 1", action, { env: id });
+    a = arr[0];
+  }
+  if (typeof a !== "number" || !Number.isInteger(a) || a < 0 || a >= n) {
+    throw new ValidationError("action", `must be an integer in [0, ${n})`, a, { env: id });
+  }
+  return a;
+}
+
+/** Reads a one-dimensional continuous action: a finite number or a length-1 array holding one. */
+export function scalarBoxAction(action: unknown, id: string): number {
+  let a = action;
+  if (typeof a !== "number" && a !== null && typeof a === "object" && "length" in (a as object)) {
+    const arr = a as ArrayLike<unknown>;
+    if (arr.length !== 1) throw new ValidationError("action", "must have shape [1]", (arr as ArrayLike<unknown>).length, { env: id });
+    a = arr[0];
+  }
+  if (typeof a !== "number" || !Number.isFinite(a)) {
+    throw new ValidationError("action", "must be a finite number", a, { env: id });
+  }
+  return a;
+}
+
+/**
+ * A classic-control environment: f64 state, Float32Array observations,
+ * Gymnasium's time limit, seeding and step ordering.
+ *
+ * Seeding: `reset({ seed })` re-seeds the environment's `Rng` with `seed`;
+ * `reset()` continues its stream; before any seed the stream is `new Rng(0)`.
+ */
+export abstract class ClassicControlEnv<P extends object> implements Env<Float32Array, Action> {
+  abstract readonly id: string;
+  abstract readonly observationSpace: Box;
+  abstract readonly actionSpace: Space;
+  readonly params: Readonly<P>;
+  readonly maxEpisodeSteps: number;
+  protected readonly state: Float64Array;
+  /** Set by `advance`: the new state is terminal. */
+  protected terminal = false;
+  private elapsed = 0;
+  private ready = false;
+  private rng = new Rng(0);
+
+  protected constructor(id: string, defaults: P, stateSize: number, defaultSteps: number, options: ClassicEnvOptions<P> = {}) {
+    this.params = mergeParams(defaults, options.params, id);
+    this.maxEpisodeSteps = checkMaxEpisodeSteps(options.maxEpisodeSteps, defaultSteps, id);
+    this.state = new Float64Array(stateSize);
+  }
+
+  /** Draws the initial state from `rng` (Gymnasium's distribution, `options` its reset options). */
+  protected abstract drawState(rng: Rng, options: Readonly<Record<string, number>> | undefined): void;
+  /** Applies one step of the dynamics to `state` for a validated action; sets `terminal`; returns the reward. */
+  protected abstract advance(action: number): number;
+  /** Validates an action and returns it as a number. */
+  protected abstract parseAction(action: unknown): number;
+  /** The observation of the current state. */
+  abstract observe(): Float32Array;
+  /** The kernel's f64 parameter vector (layout in assembly/envs/<env>.ts) for the given reset options. */
+  abstract kernelParams(options?: Readonly<Record<string, number>>): Float64Array;
+  /** Called after `reset` and `setState` (CartPole clears its after-termination bookkeeping). */
+  protected onNewState(): void {}
+
+  reset(opts: ResetOptions = {}): ResetResult<Float32Array> {
+    if (opts.seed !== undefined) {
+      if (!Number.isFinite(opts.seed)) throw new ValidationError("seed", "must be a finite integer", opts.seed, { env: this.id });
+      this.rng = new Rng(opts.seed);
+    }
+    this.drawState(this.rng, opts.options);
+    this.elapsed = 0;
+    this.ready = true;
+    this.terminal = false;
+    this.onNewState();
+    return { obs: this.observe(), info: {} };
+  }
+
+  step(action: Action): StepResult<Float32Array> {
+    if (!this.ready) throw new Error(`${this.id}: call reset() (or setState()) before step()`);
+    const a = this.parseAction(action);
+    const reward = this.advance(a);
+    this.elapsed++;
+    return {
+      obs: this.observe(),
+      reward,
+      terminated: this.terminal,
+      truncated: this.elapsed >= this.maxEpisodeSteps,
+      info: {},
+    };
+  }
+
+  /** Steps taken since the last reset (the TimeLimit counter). */
+  get elapsedSteps(): number {
+    return this.elapsed;
+  }
+
+  /** A copy of the physical state (Gymnasium's env.unwrapped.state), f64. */
+  getState(): Float64Array {
+    return this.state.slice();
+  }
+
+  /**
+   * Sets the physical state (finite numbers, the state's length). The
+   * elapsed-step counter is left alone (reset zeroes it); a fresh environment
+   * becomes steppable with elapsed 0.
+   */
+  setState(state: ArrayLike<number>): void {
+    if (!state || state.length !== this.state.length) {
+      throw new ValidationError("state", `must have ${this.state.length} entries`, state?.length, { env: this.id });
+    }
+    for (let i = 0; i < state.length; i++) {
+      if (typeof state[i] !== "number" || !Number.isFinite(state[i])) {
+        throw new ValidationError("state", "entries must be finite numbers", state[i], { env: this.id, index: i });
+      }
+    }
+    this.state.set(state);
+    this.ready = true;
+    this.terminal = false;
+    this.onNewState();
+  }
+
+  close(): void {}
+}

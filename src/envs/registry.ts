@@ -1,0 +1,87 @@
+/**
+ * `makeEnv(id)` and `makeVecEnv(id, { numEnvs, seed })`, Gymnasium's
+ * `gymnasium.make` / `make_vec` for the built-in environments, and the slower
+ * vectorised path for user environments (`makeVecEnv(() => new MyEnv(), ...)`).
+ */
+import { ValidationError } from "../errors.js";
+import { ACROBOT_SPEC, type AcrobotParams } from "./acrobot.js";
+import { CARTPOLE_SPEC, type CartPoleParams } from "./cartpole.js";
+import type { ClassicControlEnv, ClassicEnvOptions, ClassicSpec } from "./classic.js";
+import type { Env, VecEnv } from "./env.js";
+import { MOUNTAIN_CAR_SPEC, type MountainCarParams } from "./mountain-car.js";
+import { PENDULUM_SPEC, type PendulumParams } from "./pendulum.js";
+import { SyncVecEnv } from "./sync-vec-env.js";
+import { ClassicVecEnv } from "./vec-env.js";
+
+/** The built-in environment ids and their constants. */
+export interface EnvParamsById {
+  "CartPole-v1": CartPoleParams;
+  "Acrobot-v1": AcrobotParams;
+  "MountainCar-v0": MountainCarParams;
+  "Pendulum-v1": PendulumParams;
+}
+export type EnvId = keyof EnvParamsById;
+
+const SPECS: { [K in EnvId]: ClassicSpec<EnvParamsById[K]> } = {
+  "CartPole-v1": CARTPOLE_SPEC,
+  "Acrobot-v1": ACROBOT_SPEC,
+  "MountainCar-v0": MOUNTAIN_CAR_SPEC,
+  "Pendulum-v1": PENDULUM_SPEC,
+};
+
+/** Ids `makeEnv` knows. */
+export const ENV_IDS: readonly EnvId[] = Object.freeze(Object.keys(SPECS) as EnvId[]);
+
+function specOf<K extends EnvId>(id: K): ClassicSpec<EnvParamsById[K]> {
+  if (typeof id !== "string" || !Object.prototype.hasOwnProperty.call(SPECS, id)) {
+    throw new ValidationError("id", `unknown environment (known: ${ENV_IDS.join(", ")})`, id);
+  }
+  return SPECS[id] as ClassicSpec<EnvParamsById[K]>;
+}
+
+/**
+ * A single environment by id, e.g. `makeEnv("CartPole-v1")`; options override
+ * constants (`params`) and the time limit (`maxEpisodeSteps`).
+ */
+export function makeEnv<K extends EnvId>(id: K, options: ClassicEnvOptions<EnvParamsById[K]> = {}): ClassicControlEnv<EnvParamsById[K]> {
+  return specOf(id).create(options);
+}
+
+export interface MakeVecEnvOptions<P = object> extends ClassicEnvOptions<P> {
+  numEnvs: number;
+  /** Copy i is seeded with seed + i (default 0). */
+  seed?: number;
+  /**
+   * "wasm" (default for built-in ids): one kernel call per step; "simd" and
+   * "scalar" choose the kernel; "sync": single environments stepped in
+   * TypeScript (the twin, and the only mode for user environments).
+   */
+  mode?: "wasm" | "simd" | "scalar" | "sync";
+}
+
+/**
+ * numEnvs copies of an environment stepped together with automatic reset.
+ * `idOrFactory` is a built-in id (stepped in one WebAssembly kernel call) or a
+ * function returning a new user environment (stepped in TypeScript).
+ */
+export function makeVecEnv<K extends EnvId>(idOrFactory: K | (() => Env), options: MakeVecEnvOptions<EnvParamsById[K]>): VecEnv {
+  if (!options || typeof options !== "object") throw new ValidationError("options", "must be an object with numEnvs", options);
+  const { numEnvs, seed } = options;
+  if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new ValidationError("numEnvs", "must be a positive integer", numEnvs);
+  const mode = options.mode ?? (typeof idOrFactory === "function" ? "sync" : "wasm");
+  if (!["wasm", "simd", "scalar", "sync"].includes(mode)) {
+    throw new ValidationError("mode", "must be \"wasm\", \"simd\", \"scalar\" or \"sync\"", mode);
+  }
+  if (typeof idOrFactory === "function") {
+    if (mode !== "sync") throw new ValidationError("mode", "user environments are stepped in TypeScript: use \"sync\"", mode);
+    const envs = Array.from({ length: numEnvs }, () => idOrFactory());
+    return new SyncVecEnv(envs, { seed });
+  }
+  const spec = specOf(idOrFactory);
+  const envOptions = { params: options.params, maxEpisodeSteps: options.maxEpisodeSteps };
+  if (mode === "sync") {
+    const envs = Array.from({ length: numEnvs }, () => spec.create(envOptions));
+    return new SyncVecEnv(envs, { seed });
+  }
+  return new ClassicVecEnv(spec, { ...envOptions, numEnvs, seed, kernel: mode === "scalar" ? "scalar" : "simd" });
+}

@@ -1,0 +1,153 @@
+/**
+ * A vector environment over single environments stepped one after another in
+ * TypeScript (Gymnasium's SyncVectorEnv with same-step autoreset): the slower
+ * path for user environments, and the plain-TypeScript twin of the
+ * WebAssembly vector environments (over the built-in single environments it
+ * gives the same bits).
+ *
+ * Copy i is reset with `{ seed: seed + i }` when the vector environment is
+ * reset with a seed, and with `reset()` (continuing its own generator) when
+ * it ends; reset options given to `reset` are reused by these automatic resets.
+ */
+import { ValidationError } from "../errors.js";
+import type { Action, Env, Observation, ResetOptions, VecEnv, VecResetResult, VecStepResult } from "./env.js";
+import { flatSize, type Space } from "./spaces.js";
+import { checkSeed, checkVecOut, createVecStepResult, EpisodeTracker } from "./vec-common.js";
+
+export interface SyncVecEnvOptions {
+  /** Copy i is seeded with seed + i at the first reset (default 0). */
+  seed?: number;
+}
+
+export class SyncVecEnv implements VecEnv {
+  readonly id?: string;
+  readonly numEnvs: number;
+  readonly observationSpace: Space;
+  readonly actionSpace: Space;
+  readonly obsSize: number;
+  readonly actionSize: number;
+  readonly maxEpisodeSteps: number;
+  /** The single environments (copy i is envs[i]). */
+  readonly envs: readonly Env[];
+  private readonly obs: Float32Array;
+  private readonly episodes: EpisodeTracker;
+  private seed: number;
+  private resetOptions: Readonly<Record<string, number>> | undefined;
+  private ready = false;
+  private readonly elapsed: Int32Array;
+
+  constructor(envs: readonly Env[], options: SyncVecEnvOptions = {}) {
+    if (!Array.isArray(envs) || envs.length < 1) {
+      throw new ValidationError("envs", "must be a non-empty array of environments", Array.isArray(envs) ? envs.length : typeof envs);
+    }
+    const first = envs[0];
+    for (let i = 1; i < envs.length; i++) {
+      if (String(envs[i].observationSpace) !== String(first.observationSpace) || String(envs[i].actionSpace) !== String(first.actionSpace)) {
+        throw new ValidationError("envs", "must all have the same observation and action spaces", String(envs[i].observationSpace), { copy: i });
+      }
+    }
+    this.envs = envs;
+    this.id = first.id;
+    this.numEnvs = envs.length;
+    this.observationSpace = first.observationSpace;
+    this.actionSpace = first.actionSpace;
+    this.obsSize = flatSize(first.observationSpace);
+    this.actionSize = flatSize(first.actionSpace);
+    this.maxEpisodeSteps = first.maxEpisodeSteps ?? Infinity;
+    this.obs = new Float32Array(this.numEnvs * this.obsSize);
+    this.episodes = new EpisodeTracker(this.numEnvs);
+    this.elapsed = new Int32Array(this.numEnvs);
+    this.seed = options.seed ?? 0;
+    checkSeed(this.seed, this.id ?? "vector environment");
+  }
+
+  private writeObs(target: Float32Array, i: number, obs: Observation): void {
+    const k = this.obsSize;
+    if (typeof obs === "number") {
+      target[i * k] = obs;
+      return;
+    }
+    if (!obs || obs.length !== k) {
+      throw new ValidationError("obs", `must have ${k} entries`, (obs as ArrayLike<number> | undefined)?.length, { copy: i });
+    }
+    for (let j = 0; j < k; j++) target[i * k + j] = obs[j];
+  }
+
+  reset(opts: ResetOptions = {}): VecResetResult {
+    const first = !this.ready;
+    if (opts.seed !== undefined) {
+      checkSeed(opts.seed, this.id ?? "vector environment");
+      this.seed = opts.seed;
+    }
+    this.resetOptions = opts.options;
+    for (let i = 0; i < this.numEnvs; i++) {
+      const seed = opts.seed !== undefined || first ? this.seed + i : undefined;
+      const { obs } = this.envs[i].reset({ seed, options: this.resetOptions });
+      this.writeObs(this.obs, i, obs);
+    }
+    this.elapsed.fill(0);
+    this.episodes.clear();
+    this.ready = true;
+    return { obs: this.obs.slice(), info: {} };
+  }
+
+  createStepResult(): VecStepResult {
+    return createVecStepResult(this.numEnvs, this.obsSize);
+  }
+
+  step(actions: ArrayLike<number>, out?: VecStepResult): VecStepResult {
+    if (!this.ready) throw new Error(`${this.id ?? "vector environment"}: call reset() before step()`);
+    const n = this.numEnvs;
+    const k = this.actionSize;
+    if (!actions || actions.length !== n * k) {
+      throw new ValidationError("actions", `must have numEnvs x actionSize = ${n * k} entries`, actions?.length);
+    }
+    const result = out ?? this.createStepResult();
+    checkVecOut(result, n, this.obsSize, this.id ?? "vector environment");
+    const discrete = this.actionSpace.kind === "discrete";
+    for (let i = 0; i < n; i++) {
+      const action: Action = discrete
+        ? actions[i]
+        : "subarray" in actions
+          ? (actions as Float32Array).subarray(i * k, (i + 1) * k)
+          : Array.prototype.slice.call(actions, i * k, (i + 1) * k);
+      const env = this.envs[i];
+      const r = env.step(action);
+      result.rewards[i] = r.reward;
+      result.terminated[i] = r.terminated ? 1 : 0;
+      result.truncated[i] = r.truncated ? 1 : 0;
+      this.elapsed[i]++;
+      if (r.terminated || r.truncated) {
+        this.writeObs(result.info.finalObs, i, r.obs);
+        this.writeObs(this.obs, i, env.reset({ options: this.resetOptions }).obs);
+        this.elapsed[i] = 0;
+      } else {
+        this.writeObs(this.obs, i, r.obs);
+      }
+    }
+    result.obs.set(this.obs);
+    this.episodes.record(result);
+    return result;
+  }
+
+  elapsedSteps(): Int32Array {
+    return this.elapsed.slice();
+  }
+
+  getState(i: number): Float64Array {
+    const env = this.envs[i];
+    if (!env?.getState) throw new Error(`copy ${i} has no getState()`);
+    return env.getState();
+  }
+
+  setState(i: number, state: ArrayLike<number>): void {
+    const env = this.envs[i];
+    if (!env?.setState) throw new Error(`copy ${i} has no setState()`);
+    if (!this.ready) this.reset();
+    env.setState(state);
+  }
+
+  close(): void {
+    for (const env of this.envs) env.close?.();
+  }
+}

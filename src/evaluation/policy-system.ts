@@ -1,0 +1,292 @@
+/**
+ * The linear system of exact policy evaluation and its transpose,
+ *
+ *   (I - gamma P_pi) x = b        (values:     b = r_pi,          x = V_pi)
+ *   (I - gamma P_pi)^T x = b      (visitation: b = (1-gamma) mu,  x = d_pi)
+ *
+ * solved by dense LU (partial pivoting), restarted GMRES, BiCGSTAB, or
+ * Bellman sweeps (Richardson iteration x <- x + (b - (I - gamma P_pi) x),
+ * which contracts at rate gamma). Every answer is checked with the TRUE
+ * residual ||b - (I - gamma P_pi) x||_inf computed at the end, and refined or
+ * continued until it meets the target; a ConvergenceError says when it cannot.
+ *
+ * I - gamma P_pi is strictly diagonally dominant for gamma < 1 (row s: the
+ * diagonal 1 - gamma P_pi[s,s] exceeds the off-diagonal sum gamma (1 - P_pi[s,s])),
+ * so it is never singular and LU needs no special care.
+ */
+import { ConvergenceError, ValidationError } from "../errors.js";
+import { bicgstab, gmres, type LinearOperator } from "../linalg/krylov.js";
+import { luFactor, luSolve, luSolveTransposed } from "../linalg/lu.js";
+import { applyPolicy, applyPolicyTransposed, type BellmanModel, policyMatrix } from "../mdp/bellman.js";
+import { type Block, f64Block, i32Block } from "../wasm/arena.js";
+import { kernels } from "../wasm/module.js";
+
+/** A linear solver for the evaluation system. */
+export type SolverName = "lu" | "gmres" | "bicgstab" | "iterative";
+/** "auto" picks by size and structure (see `PolicySystem`). */
+export type SolverChoice = "auto" | SolverName;
+
+/** How the residual target scales with the solution x. */
+export type ResidualScale =
+  /** target = tolerance (1 + ||x||_inf): the value system (DESIGN.md's default accuracy). */
+  | "onePlus"
+  /** target = tolerance ||x||_inf: the visitation system, whose entries can be ~1/S. */
+  | "relative";
+
+export interface SolveReport {
+  solver: SolverName;
+  /** Krylov iterations, Bellman sweeps, or LU refinement steps (0 when the first LU solve met the target). */
+  iterations: number;
+  /** The true residual ||b - M x||_inf at the end. */
+  residual: number;
+  /** The target it met. */
+  target: number;
+}
+
+/** Models this small (dense or CSR, densified) always use LU in "auto": robust, and cheap at this size. */
+export const AUTO_LU_STATES = 128;
+/** Largest S for which LU is a fallback after a Krylov method failed ((2/3)S^3 flops, 8 S^2 bytes). */
+export const LU_FALLBACK_STATES = 4096;
+/** Largest S for which an explicit "lu" is accepted (8 S^2 bytes of WebAssembly memory). */
+export const LU_MAX_STATES = 16384;
+/** Explicit P_pi is formed for a Krylov solve when the policy uses this many rows per state or more. */
+const FORM_P_PI_ROWS = 1.5;
+/** ... and P_pi fits in this many bytes. */
+const FORM_P_PI_BYTES = 256 * 1024 * 1024;
+/** Refinement rounds (LU) or Krylov restarts from the current iterate after a failed true-residual check. */
+const MAX_ROUNDS = 4;
+
+export interface PolicySystemOptions {
+  solver: SolverChoice;
+  tolerance: number;
+  /** Iteration cap of the iterative methods (per system); default depends on the method. */
+  maxIterations?: number;
+}
+
+/**
+ * Both evaluation systems of one MDP and policy, sharing whatever can be
+ * shared (the LU factors, the explicit P_pi). Owns WebAssembly blocks: call
+ * `free()` (evaluate does it in a finally block).
+ */
+export class PolicySystem {
+  readonly S: number;
+  private readonly taken: Block<"f64" | "i32">[] = [];
+  private factors: { lu: Block<"f64">; pivots: Block<"i32"> } | undefined;
+  /** The model the matrix-free products read: the MDP itself, or P_pi formed once. */
+  private opModel: BellmanModel;
+  private opPolicy: Block<"f64">;
+  private formed = false;
+
+  constructor(
+    private readonly mdp: BellmanModel,
+    private readonly pi: Block<"f64">,
+    private readonly options: PolicySystemOptions,
+  ) {
+    this.S = mdp.S;
+    this.opModel = mdp;
+    this.opPolicy = pi;
+    const { solver } = options;
+    if (solver === "lu" && mdp.S > LU_MAX_STATES) {
+      throw new ValidationError(
+        "solver",
+        `"lu" needs a dense S x S matrix (${((8 * mdp.S * mdp.S) / 2 ** 30).toFixed(1)} GiB); use "auto" or "gmres" above S = ${LU_MAX_STATES}`,
+        solver,
+        { S: mdp.S },
+      );
+    }
+  }
+
+  private take<B extends Block<"f64" | "i32">>(b: B): B {
+    this.taken.push(b);
+    return b;
+  }
+
+  /** Frees every block this system allocated. Idempotent. */
+  free(): void {
+    for (const b of this.taken) b.free();
+    this.taken.length = 0;
+    this.factors = undefined;
+  }
+
+  /** r = b - M x (M = I - gamma P_pi, or its transpose); returns ||r||_inf. */
+  residualInto(b: Block<"f64">, x: Block<"f64">, r: Block<"f64">, transposed: boolean): number {
+    const k = kernels();
+    const { gamma } = this.mdp;
+    // r = -x + gamma P x, then r += b.
+    if (transposed) applyPolicyTransposed(this.opModel, this.opPolicy, x, r, -1, gamma);
+    else applyPolicy(this.opModel, this.opPolicy, x, r, -1, gamma);
+    k.axpySimd(1, b.ptr, r.ptr, this.S);
+    return k.normInfSimd(r.ptr, this.S);
+  }
+
+  private target(x: Block<"f64">, scale: ResidualScale): number {
+    const norm = kernels().normInfSimd(x.ptr, this.S);
+    return this.options.tolerance * (scale === "onePlus" ? 1 + norm : norm);
+  }
+
+  /**
+   * Solves M x = b (or M^T x = b) into x, starting from x's contents.
+   * b and x are blocks of S values; b is not modified.
+   */
+  solve(b: Block<"f64">, x: Block<"f64">, transposed: boolean, scale: ResidualScale): SolveReport {
+    const { solver } = this.options;
+    const { S } = this;
+    if (solver === "lu") return this.solveLu(b, x, transposed, scale);
+    if (solver === "iterative") return this.solveSweeps(b, x, transposed, scale);
+    if (solver === "gmres" || solver === "bicgstab") return this.solveKrylov(solver, b, x, transposed, scale);
+    // auto
+    if (S <= AUTO_LU_STATES) return this.solveLu(b, x, transposed, scale);
+    const canLu = S <= LU_FALLBACK_STATES;
+    // Dense: stop GMRES once it has cost about what LU would ((2/3) S^3 flops against ~2 S^2 per product).
+    const budget = canLu ? Math.max(40, Math.ceil(S / 4)) : undefined;
+    try {
+      return this.solveKrylov("gmres", b, x, transposed, scale, budget);
+    } catch (error) {
+      if (!(error instanceof ConvergenceError)) throw error;
+      if (canLu) return this.solveLu(b, x, transposed, scale);
+      return this.solveKrylov("bicgstab", b, x, transposed, scale);
+    }
+  }
+
+  // ---- LU ----
+
+  private factor(): { lu: Block<"f64">; pivots: Block<"i32"> } {
+    if (this.factors) return this.factors;
+    const { S } = this;
+    const lu = this.take(f64Block(S * S));
+    const pivots = this.take(i32Block(S));
+    policyMatrix(this.mdp, this.pi, lu, 1, -this.mdp.gamma);
+    luFactor(lu, S, pivots);
+    this.factors = { lu, pivots };
+    return this.factors;
+  }
+
+  private solveLu(b: Block<"f64">, x: Block<"f64">, transposed: boolean, scale: ResidualScale): SolveReport {
+    const { S } = this;
+    const k = kernels();
+    const { lu, pivots } = this.factor();
+    const r = this.take(f64Block(S));
+    const solveInPlace = (v: Block<"f64">): void => {
+      if (transposed) luSolveTransposed(lu, S, pivots, v);
+      else luSolve(lu, S, pivots, v);
+    };
+    x.view.set(b.view.subarray(0, S));
+    solveInPlace(x);
+    let residual = this.residualInto(b, x, r, transposed);
+    let target = this.target(x, scale);
+    let rounds = 0;
+    // Iterative refinement with the same factors: x += M^{-1} (b - M x).
+    while (!(residual <= target) && rounds < MAX_ROUNDS) {
+      solveInPlace(r);
+      k.axpySimd(1, r.ptr, x.ptr, S);
+      rounds++;
+      residual = this.residualInto(b, x, r, transposed);
+      target = this.target(x, scale);
+    }
+    if (!(residual <= target)) throw new ConvergenceError("lu (with iterative refinement)", rounds, residual, target);
+    return { solver: "lu", iterations: rounds, residual, target };
+  }
+
+  // ---- Bellman sweeps (Richardson) ----
+
+  private solveSweeps(b: Block<"f64">, x: Block<"f64">, transposed: boolean, scale: ResidualScale): SolveReport {
+    const { S } = this;
+    const k = kernels();
+    const { gamma } = this.mdp;
+    const r = this.take(f64Block(S));
+    let residual = this.residualInto(b, x, r, transposed);
+    let target = this.target(x, scale);
+    // The residual contracts by gamma per sweep (r_{k+1} = gamma P_pi r_k), so the count is known up front.
+    const predicted =
+      gamma === 0 || residual === 0
+        ? 1
+        : Math.ceil(Math.log(Math.max(this.options.tolerance * 1e-2, 1e-300) / residual) / Math.log(gamma));
+    const cap = this.options.maxIterations ?? Math.min(10_000_000, Math.max(100, 2 * predicted + 100));
+    let it = 0;
+    while (!(residual <= target) && it < cap) {
+      k.axpySimd(1, r.ptr, x.ptr, S);
+      it++;
+      residual = this.residualInto(b, x, r, transposed);
+      target = this.target(x, scale);
+    }
+    if (!(residual <= target)) throw new ConvergenceError("Bellman sweeps", it, residual, target);
+    return { solver: "iterative", iterations: it, residual, target };
+  }
+
+  // ---- Krylov ----
+
+  /** Forms P_pi once when the policy uses many rows per state (each product then reads S rows, not all). */
+  private prepareOperator(): void {
+    if (this.formed) return;
+    this.formed = true;
+    const { S, A } = this.mdp;
+    if (this.mdp.format !== "dense" || A === 1) return;
+    const pi = this.pi.view;
+    let used = 0;
+    for (let i = 0; i < S * A; i++) if (pi[i] !== 0) used++;
+    if (used < FORM_P_PI_ROWS * S || 8 * S * S > FORM_P_PI_BYTES) return;
+    const Ppi = this.take(f64Block(S * S));
+    policyMatrix(this.mdp, this.pi, Ppi, 0, 1);
+    const ones = this.take(f64Block(S));
+    ones.view.fill(1);
+    this.opModel = {
+      S,
+      A: 1,
+      gamma: this.mdp.gamma,
+      format: "dense",
+      blocks: { P: Ppi, R: ones, mu: ones },
+    } as BellmanModel;
+    this.opPolicy = ones;
+  }
+
+  private solveKrylov(
+    method: "gmres" | "bicgstab",
+    b: Block<"f64">,
+    x: Block<"f64">,
+    transposed: boolean,
+    scale: ResidualScale,
+    budget?: number,
+  ): SolveReport {
+    this.prepareOperator();
+    const { S } = this;
+    const { gamma } = this.mdp;
+    const model = this.opModel;
+    const policy = this.opPolicy;
+    const op: LinearOperator = {
+      n: S,
+      apply: transposed
+        ? (u, v) => applyPolicyTransposed(model, policy, u, v, 1, -gamma)
+        : (u, v) => applyPolicy(model, policy, u, v, 1, -gamma),
+    };
+    const r = this.take(f64Block(S));
+    const maxIterations = this.options.maxIterations ?? budget ?? 5000;
+    // GMRES keeps restart + 1 vectors of S: bounded so that large sparse models keep their memory budget.
+    const restart = Math.max(5, Math.min(40, S, Math.floor((64 * 1024 * 1024) / (8 * S)) - 1));
+    const bNorm = kernels().normInfSimd(b.ptr, S);
+    // A first estimate of ||x||_inf from below (||x|| >= ||b|| / ||M|| >= ||b|| / (1 + gamma)).
+    let xNorm = Math.max(kernels().normInfSimd(x.ptr, S), bNorm / (1 + gamma));
+    let target = this.options.tolerance * (scale === "onePlus" ? 1 + xNorm : xNorm);
+    let residual = this.residualInto(b, x, r, transposed);
+    let iterations = 0;
+    // The methods stop on the 2-norm of their residual; ||r||_inf is usually about sqrt(S)/4 times
+    // smaller, so ask for that much less, and continue if the true inf-norm check says otherwise.
+    let factor = Math.max(1, Math.sqrt(S) / 8);
+    for (let round = 0; round <= MAX_ROUNDS && !(residual <= target); round++) {
+      const left = maxIterations - iterations;
+      if (left <= 0) break;
+      const tolerance2 = target * factor;
+      const result =
+        method === "gmres"
+          ? gmres(op, b, x, { tolerance: tolerance2, maxIterations: left, restart })
+          : bicgstab(op, b, x, { tolerance: tolerance2, maxIterations: left });
+      iterations += result.iterations;
+      residual = this.residualInto(b, x, r, transposed);
+      xNorm = kernels().normInfSimd(x.ptr, S);
+      target = this.options.tolerance * (scale === "onePlus" ? 1 + xNorm : xNorm);
+      if (!result.converged && !(residual <= target)) break;
+      factor = Math.max(1, factor / 8);
+    }
+    if (!(residual <= target)) throw new ConvergenceError(method, iterations, residual, target);
+    return { solver: method, iterations, residual, target };
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * Bellman expectation kernels of a fixed policy on WebAssembly blocks (kernels
+ * in assembly/mdp/bellman.ts, twins in bellman.twin.ts). Building blocks of
+ * exact policy evaluation (src/evaluation/) and of modified policy iteration:
+ *
+ *   r_pi[s]   = sum_a pi(a|s) R[s,a]                 (policyReward)
+ *   P_pi[s,.] = sum_a pi(a|s) P[s,a,.]               (policyMatrix, never needed by the solvers)
+ *   y         = c x + alpha P_pi x,  c x + alpha P_pi^T x   (applyPolicy, applyPolicyTransposed)
+ *   Q         = R + gamma P V                        (qFromValues)
+ *   T_pi V    = r_pi + gamma P_pi V                  (bellmanSweep, bellmanResidual)
+ *
+ * Source: Puterman, Markov Decision Processes (1994), sections 6.1-6.2.
+ *
+ * All functions take the model's blocks as they are (dense or CSR) and never
+ * form P_pi unless asked: policy entries equal to 0 are skipped, so a
+ * deterministic policy costs one row of P per state. The policy block is
+ * trusted to be a valid policy (check user input once with `validatePolicy`);
+ * lengths are checked here. These functions allocate nothing.
+ */
+import { ValidationError } from "../errors.js";
+import type { Block, BlockKind } from "../wasm/arena.js";
+import { kernels } from "../wasm/module.js";
+import type { TabularMdp } from "./tabular-mdp.js";
+
+/** The fields of a TabularMdp the Bellman kernels read. */
+export type BellmanModel = Pick<TabularMdp, "S" | "A" | "gamma" | "format" | "blocks">;
+
+function checkLength(field: string, block: Block<BlockKind>, n: number, where: string): void {
+  if (block.length < n) {
+    throw new ValidationError(field, `block too short for ${where}: needs ${n} values`, block.length);
+  }
+}
+
+function checkDistinct(x: Block<BlockKind>, y: Block<BlockKind>, where: string): void {
+  if (x.ptr === y.ptr) throw new ValidationError("out", `must not be the input block (${where})`, y.ptr);
+}
+
+/**
+ * r_pi[s] = sum_a pi(a|s) R[s,a] into out (s in [0, S)). Returns out.
+ * pi: block of S*A probabilities; out: block of >= S values.
+ */
+export function policyReward(mdp: BellmanModel, pi: Block<"f64">, out: Block<"f64">): Block<"f64"> {
+  const { S, A } = mdp;
+  checkLength("policy", pi, S * A, "policyReward");
+  checkLength("out", out, S, "policyReward");
+  kernels().bellmanPolicyAverageSimd(mdp.blocks.R.ptr, pi.ptr, out.ptr, S, A);
+  return out;
+}
+
+/**
+ * Policy average of any S x A table: out[s] = sum_a pi(a|s) table[s*A + a]
+ * (V_pi from Q_pi, r_pi from R). Returns out.
+ */
+export function policyAverage(
+  table: Block<"f64">, pi: Block<"f64">, out: Block<"f64">, S: number, A: number,
+): Block<"f64"> {
+  checkLength("table", table, S * A, "policyAverage");
+  checkLength("policy", pi, S * A, "policyAverage");
+  checkLength("out", out, S, "policyAverage");
+  kernels().bellmanPolicyAverageSimd(table.ptr, pi.ptr, out.ptr, S, A);
+  return out;
+}
+
+/**
+ * The dense S x S matrix c I + alpha P_pi (row-major) into out, from a dense
+ * or a CSR model. c = 0, alpha = 1 gives P_pi; c = 1, alpha = -gamma gives
+ * I - gamma P_pi, the matrix of the evaluation system. Returns out.
+ */
+export function policyMatrix(
+  mdp: BellmanModel, pi: Block<"f64">, out: Block<"f64">, c = 0, alpha = 1,
+): Block<"f64"> {
+  const { S, A } = mdp;
+  checkLength("policy", pi, S * A, "policyMatrix");
+  checkLength("out", out, S * S, "policyMatrix");
+  const b = mdp.blocks;
+  if (mdp.format === "dense") {
+    kernels().bellmanPolicyMatrixDenseSimd(b.P!.ptr, pi.ptr, out.ptr, S, A, c, alpha);
+  } else {
+    kernels().bellmanPolicyMatrixCsr(b.rowPtr!.ptr, b.cols!.ptr, b.probs!.ptr, pi.ptr, out.ptr, S, A, c, alpha);
+  }
+  return out;
+}
+
+/**
+ * y = c x + alpha P_pi x without forming P_pi: y[s] = c x[s] + alpha sum_a pi(a|s) sum_s' P[s,a,s'] x[s'].
+ * c = 1, alpha = -gamma applies I - gamma P_pi. x, y: distinct blocks of >= S values. Returns y.
+ */
+export function applyPolicy(
+  mdp: BellmanModel, pi: Block<"f64">, x: Block<"f64">, y: Block<"f64">, c = 0, alpha = 1,
+): Block<"f64"> {
+  const { S, A } = mdp;
+  checkLength("policy", pi, S * A, "applyPolicy");
+  checkLength("x", x, S, "applyPolicy");
+  checkLength("y", y, S, "applyPolicy");
+  checkDistinct(x, y, "applyPolicy");
+  const b = mdp.blocks;
+  if (mdp.format === "dense") kernels().bellmanApplyDenseSimd(b.P!.ptr, pi.ptr, x.ptr, y.ptr, S, A, c, alpha);
+  else kernels().bellmanApplyCsrSimd(b.rowPtr!.ptr, b.cols!.ptr, b.probs!.ptr, pi.ptr, x.ptr, y.ptr, S, A, c, alpha);
+  return y;
+}
+
+/**
+ * y = c x + alpha P_pi^T x (the row vector x^T P_pi, by scattering rows; no transpose is formed):
+ * y[s'] = c x[s'] + alpha sum_s x[s] sum_a pi(a|s) P[s,a,s']. The visitation system is c = 1,
+ * alpha = -gamma. x, y: distinct blocks of >= S values. Returns y.
+ */
+export function applyPolicyTransposed(
+  mdp: BellmanModel, pi: Block<"f64">, x: Block<"f64">, y: Block<"f64">, c = 0, alpha = 1,
+): Block<"f64"> {
+  const { S, A } = mdp;
+  checkLength("policy", pi, S * A, "applyPolicyTransposed");
+  checkLength("x", x, S, "applyPolicyTransposed");
+  checkLength("y", y, S, "applyPolicyTransposed");
+  checkDistinct(x, y, "applyPolicyTransposed");
+  const b = mdp.blocks;
+  if (mdp.format === "dense") {
+    kernels().bellmanApplyTransposedDenseSimd(b.P!.ptr, pi.ptr, x.ptr, y.ptr, S, A, c, alpha);
+  } else {
+    kernels().bellmanApplyTransposedCsr(b.rowPtr!.ptr, b.cols!.ptr, b.probs!.ptr, pi.ptr, x.ptr, y.ptr, S, A, c, alpha);
+  }
+  return y;
+}
+
+/**
+ * Action values Q[s*A + a] = R[s,a] + gamma sum_s' P[s,a,s'] V[s'] (all S*A pairs).
+ * V: block of >= S values; Q: block of >= S*A values. gamma defaults to the MDP's. Returns Q.
+ */
+export function qFromValues(mdp: BellmanModel, V: Block<"f64">, Q: Block<"f64">, gamma = mdp.gamma): Block<"f64"> {
+  const { S, A } = mdp;
+  checkLength("V", V, S, "qFromValues");
+  checkLength("Q", Q, S * A, "qFromValues");
+  checkDistinct(V, Q, "qFromValues");
+  const b = mdp.blocks;
+  if (mdp.format === "dense") kernels().bellmanQDenseSimd(b.P!.ptr, b.R.ptr, V.ptr, gamma, Q.ptr, S, A);
+  else kernels().bellmanQCsrSimd(b.rowPtr!.ptr, b.cols!.ptr, b.probs!.ptr, b.R.ptr, V.ptr, gamma, Q.ptr, S, A);
+  return Q;
+}
+
+/**
+ * One Bellman expectation sweep (the evaluation step of modified policy
+ * iteration): out = T_pi V = r_pi + gamma P_pi V, i.e.
+ * out[s] = sum_a pi(a|s) (R[s,a] + gamma sum_s' P[s,a,s'] V[s']).
+ * Returns the Bellman residual of the input, max_s |out[s] - V[s]|.
+ * V, out: distinct blocks of >= S values; pi: S*A probabilities.
+ */
+export function bellmanSweep(mdp: BellmanModel, pi: Block<"f64">, V: Block<"f64">, out: Block<"f64">): number {
+  const { S, A, gamma } = mdp;
+  checkLength("policy", pi, S * A, "bellmanSweep");
+  checkLength("V", V, S, "bellmanSweep");
+  checkLength("out", out, S, "bellmanSweep");
+  checkDistinct(V, out, "bellmanSweep");
+  const b = mdp.blocks;
+  const k = kernels();
+  return mdp.format === "dense"
+    ? k.bellmanSweepDenseSimd(b.P!.ptr, b.R.ptr, pi.ptr, gamma, V.ptr, out.ptr, S, A)
+    : k.bellmanSweepCsrSimd(b.rowPtr!.ptr, b.cols!.ptr, b.probs!.ptr, b.R.ptr, pi.ptr, gamma, V.ptr, out.ptr, S, A);
+}
+
+/**
+ * The Bellman residual ||r_pi + gamma P_pi V - V||_inf of V for policy pi,
+ * without writing anything (one pass over the rows pi uses).
+ */
+export function bellmanResidual(mdp: BellmanModel, pi: Block<"f64">, V: Block<"f64">): number {
+  const { S, A, gamma } = mdp;
+  checkLength("policy", pi, S * A, "bellmanResidual");
+  checkLength("V", V, S, "bellmanResidual");
+  const b = mdp.blocks;
+  const k = kernels();
+  return mdp.format === "dense"
+    ? k.bellmanResidualDenseSimd(b.P!.ptr, b.R.ptr, pi.ptr, gamma, V.ptr, S, A)
+    : k.bellmanResidualCsrSimd(b.rowPtr!.ptr, b.cols!.ptr, b.probs!.ptr, b.R.ptr, pi.ptr, gamma, V.ptr, S, A);
+}

@@ -1,0 +1,465 @@
+/**
+ * The finite (tabular) MDP: `S` states, `A` actions, transitions
+ * `P[s][a][s']`, expected rewards `R[s][a]`, discount `gamma` in [0, 1) and
+ * initial distribution `mu` (Puterman, "Markov Decision Processes", 1994, ch. 2).
+ *
+ * Layout, everywhere in mirror-rl: `P[(s*A + a)*S + s']`, `R[s*A + a]`,
+ * `mu[s]`. Transitions are stored either dense (S*A*S doubles) or in CSR over
+ * the S*A rows r = s*A + a (see `SparseMdpSpec`) for large sparse models.
+ *
+ * The data lives in WebAssembly memory, copied once at construction after
+ * validation, and belongs to the MDP: `dispose()` frees it at once, otherwise
+ * it is freed when the MDP is garbage-collected.
+ */
+import { ValidationError } from "../errors.js";
+import type { Rng } from "../random/rng.js";
+import { Block, type BlockKind, disown, f64Block, i32Block, own } from "../wasm/arena.js";
+import { countNonZeros, csrToDense, denseToCsr, sortCsrRows } from "./csr.js";
+import { MDP_JSON_FORMAT, MDP_JSON_VERSION, type MdpJson, parseMdpJson } from "./json.js";
+import {
+  type DenseTransitions,
+  type NestedRewards,
+  type NestedTransitions,
+  type RewardTable,
+  validateCsr,
+  validateDenseTransitions,
+  validateFitsInMemory,
+  validateGamma,
+  validateInitialDistribution,
+  validateRewards,
+  validateShape,
+} from "./validate.js";
+
+/** A dense MDP: `P` flat `P[(s*A + a)*S + s']` (length S*A*S) or nested `P[s][a][s']`. */
+export interface DenseMdpSpec {
+  S: number;
+  A: number;
+  P: Float64Array | number[] | number[][][] | DenseTransitions;
+  /** Expected reward of taking a in s: flat `R[s*A + a]` or nested `R[s][a]`. Any finite value. */
+  R: Float64Array | number[] | number[][] | RewardTable;
+  gamma: number;
+  /** Initial-state distribution (length S); defaults to uniform 1/S. */
+  mu?: Float64Array | number[];
+}
+
+/**
+ * A sparse MDP in compressed sparse rows (CSR) over the S*A rows r = s*A + a:
+ * row r's entries are k = rowPtr[r] .. rowPtr[r+1]-1, each a next state
+ * `cols[k]` reached with probability `probs[k]`. `rowPtr` has S*A + 1
+ * non-decreasing entries from 0 to nnz = cols.length = probs.length. Columns
+ * within a row must be distinct and in [0, S); they may come in any order and
+ * are sorted on import. Absent entries are probability 0; stored zeros are kept.
+ */
+export interface SparseMdpSpec {
+  S: number;
+  A: number;
+  rowPtr: Int32Array | number[];
+  cols: Int32Array | number[];
+  probs: Float64Array | number[];
+  R: Float64Array | number[] | number[][] | RewardTable;
+  gamma: number;
+  mu?: Float64Array | number[];
+}
+
+/** The MDP's WebAssembly blocks: `P` when dense, `rowPtr`/`cols`/`probs` when sparse. */
+export interface MdpBlocks {
+  R: Block<"f64">;
+  mu: Block<"f64">;
+  P?: Block<"f64">;
+  rowPtr?: Block<"i32">;
+  cols?: Block<"i32">;
+  probs?: Block<"f64">;
+}
+
+const INTERNAL: unique symbol = Symbol("TabularMdp.internal");
+
+function blockList(b: MdpBlocks): Block<BlockKind>[] {
+  const all: (Block<BlockKind> | undefined)[] = [b.R, b.mu, b.P, b.rowPtr, b.cols, b.probs];
+  return all.filter((x): x is Block<BlockKind> => x !== undefined);
+}
+
+/** Allocates blocks one by one, freeing those already taken if a later one fails (out of memory). */
+function allocate<T>(build: (take: <B extends Block<BlockKind>>(b: B) => B) => T): T {
+  const taken: Block<BlockKind>[] = [];
+  try {
+    return build((b) => {
+      taken.push(b);
+      return b;
+    });
+  } catch (error) {
+    for (const b of taken) b.free();
+    throw error;
+  }
+}
+
+function copyRewards(R: RewardTable, layout: "flat" | "nested", S: number, A: number, out: Float64Array): void {
+  if (layout === "flat") {
+    out.set(R as ArrayLike<number>);
+    return;
+  }
+  const nested = R as NestedRewards;
+  for (let s = 0; s < S; s++) for (let a = 0; a < A; a++) out[s * A + a] = nested[s][a];
+}
+
+function copyMu(mu: ArrayLike<number> | undefined, S: number, out: Float64Array): void {
+  if (mu === undefined) out.fill(1 / S);
+  else out.set(mu);
+}
+
+function checkIndex(field: string, i: number, n: number): void {
+  if (!Number.isInteger(i) || i < 0 || i >= n) {
+    throw new ValidationError(field, `must be an integer in [0, ${n})`, i);
+  }
+}
+
+export class TabularMdp {
+  readonly S: number;
+  readonly A: number;
+  readonly gamma: number;
+  /** How transitions are stored: "dense" (`P`) or "sparse" (CSR `rowPtr`, `cols`, `probs`). */
+  readonly format: "dense" | "sparse";
+  /** Stored transition entries: S*A*S when dense, cols.length when sparse. */
+  readonly nnz: number;
+  #blocks: MdpBlocks | undefined;
+
+  /** @internal Use `fromDense`, `fromSparse`, `fromJSON` or a generator. */
+  constructor(token: typeof INTERNAL, S: number, A: number, gamma: number, blocks: MdpBlocks) {
+    if (token !== INTERNAL) throw new TypeError("TabularMdp: use TabularMdp.fromDense, fromSparse or fromJSON");
+    this.S = S;
+    this.A = A;
+    this.gamma = gamma;
+    this.format = blocks.P ? "dense" : "sparse";
+    this.nnz = blocks.P ? S * A * S : blocks.cols!.length;
+    this.#blocks = blocks;
+    own(this, blockList(blocks));
+  }
+
+  /**
+   * @internal The WebAssembly blocks, owned by this MDP: kernels take their
+   * `.ptr`. Throws after `dispose()`.
+   */
+  get blocks(): MdpBlocks {
+    if (this.#blocks === undefined) {
+      throw new Error(`TabularMdp (S=${this.S}, A=${this.A}): used after dispose()`);
+    }
+    return this.#blocks;
+  }
+
+  /** True once `dispose()` has been called. */
+  get disposed(): boolean {
+    return this.#blocks === undefined;
+  }
+
+  /**
+   * Builds a dense MDP. Validates the caller's arrays in place (rows sum to 1
+   * within 1e-9, finite values, lengths), then copies them once into
+   * WebAssembly memory; the caller's arrays are not kept.
+   */
+  static fromDense(spec: DenseMdpSpec): TabularMdp {
+    if (spec === null || typeof spec !== "object") throw new ValidationError("spec", "must be an object", spec);
+    const { S, A } = validateShape(spec.S, spec.A);
+    const gamma = validateGamma(spec.gamma);
+    const pLayout = validateDenseTransitions(spec.P, S, A);
+    const rLayout = validateRewards(spec.R, S, A);
+    if (spec.mu !== undefined) validateInitialDistribution(spec.mu, S);
+    const blocks = allocate((take) => ({
+      P: take(f64Block(S * A * S)),
+      R: take(f64Block(S * A)),
+      mu: take(f64Block(S)),
+    }));
+    // Views are taken after every allocation: an allocation may grow memory and detach earlier views.
+    const P = blocks.P.view;
+    if (pLayout === "flat") P.set(spec.P as ArrayLike<number>);
+    else {
+      const nested = spec.P as NestedTransitions;
+      for (let s = 0; s < S; s++) {
+        for (let a = 0; a < A; a++) P.set(nested[s][a] as ArrayLike<number>, (s * A + a) * S);
+      }
+    }
+    copyRewards(spec.R, rLayout, S, A, blocks.R.view);
+    copyMu(spec.mu, S, blocks.mu.view);
+    return new TabularMdp(INTERNAL, S, A, gamma, blocks);
+  }
+
+  /** Builds a sparse (CSR) MDP; see `SparseMdpSpec`. Rows are sorted by next state on import. */
+  static fromSparse(spec: SparseMdpSpec): TabularMdp {
+    if (spec === null || typeof spec !== "object") throw new ValidationError("spec", "must be an object", spec);
+    const { S, A } = validateShape(spec.S, spec.A);
+    const gamma = validateGamma(spec.gamma);
+    const { nnz, sorted } = validateCsr(spec.rowPtr, spec.cols, spec.probs, S, A);
+    const rLayout = validateRewards(spec.R, S, A);
+    if (spec.mu !== undefined) validateInitialDistribution(spec.mu, S);
+    const blocks = allocate((take) => ({
+      rowPtr: take(i32Block(S * A + 1)),
+      cols: take(i32Block(nnz)),
+      probs: take(f64Block(nnz)),
+      R: take(f64Block(S * A)),
+      mu: take(f64Block(S)),
+    }));
+    const rowPtr = blocks.rowPtr.view;
+    const cols = blocks.cols.view;
+    const probs = blocks.probs.view;
+    rowPtr.set(spec.rowPtr);
+    cols.set(spec.cols);
+    probs.set(spec.probs);
+    if (!sorted) sortCsrRows(rowPtr, cols, probs);
+    copyRewards(spec.R, rLayout, S, A, blocks.R.view);
+    copyMu(spec.mu, S, blocks.mu.view);
+    return new TabularMdp(INTERNAL, S, A, gamma, blocks);
+  }
+
+  /** Reads the versioned JSON form written by `toJSON` (an object or its text). */
+  static fromJSON(json: MdpJson | string): TabularMdp {
+    const doc = parseMdpJson(json);
+    const common = { S: doc.S, A: doc.A, gamma: doc.gamma, R: doc.R, mu: doc.mu };
+    return doc.storage === "dense"
+      ? TabularMdp.fromDense({ ...common, P: doc.P })
+      : TabularMdp.fromSparse({ ...common, rowPtr: doc.rowPtr, cols: doc.cols, probs: doc.probs });
+  }
+
+  /** The versioned JSON form; `JSON.stringify(mdp)` uses it and `fromJSON` reads it back exactly. */
+  toJSON(): MdpJson {
+    const common = {
+      format: MDP_JSON_FORMAT,
+      version: MDP_JSON_VERSION,
+      S: this.S,
+      A: this.A,
+      gamma: this.gamma,
+    } as const;
+    const R = Array.from(this.R);
+    const mu = Array.from(this.mu);
+    if (this.format === "dense") return { ...common, storage: "dense", P: Array.from(this.P), R, mu };
+    return {
+      ...common,
+      storage: "sparse",
+      rowPtr: Array.from(this.rowPtr),
+      cols: Array.from(this.cols),
+      probs: Array.from(this.probs),
+      R,
+      mu,
+    };
+  }
+
+  /**
+   * Dense transitions `P[(s*A + a)*S + s']`: a live view of WebAssembly memory,
+   * not a copy. Read it at once (a later allocation may grow memory and detach
+   * it) and do not write to it. Throws for a sparse MDP.
+   */
+  get P(): Float64Array {
+    const b = this.blocks;
+    if (!b.P) {
+      throw new Error("TabularMdp.P: this MDP is sparse (CSR): use toDense() or the rowPtr, cols and probs getters");
+    }
+    return b.P.view;
+  }
+
+  /** Rewards `R[s*A + a]`: a live view (same rules as `P`). */
+  get R(): Float64Array {
+    return this.blocks.R.view;
+  }
+
+  /** Initial distribution `mu[s]`: a live view (same rules as `P`). */
+  get mu(): Float64Array {
+    return this.blocks.mu.view;
+  }
+
+  private sparseBlock<K extends "rowPtr" | "cols" | "probs">(name: K): NonNullable<MdpBlocks[K]> {
+    const block = this.blocks[name];
+    if (!block) throw new Error(`TabularMdp.${name}: this MDP is dense: use toSparse() or the P getter`);
+    return block as NonNullable<MdpBlocks[K]>;
+  }
+
+  /** CSR row pointers (length S*A + 1), sparse only: a live view (same rules as `P`). */
+  get rowPtr(): Int32Array {
+    return this.sparseBlock("rowPtr").view;
+  }
+
+  /** CSR next states, increasing within each row, sparse only: a live view. */
+  get cols(): Int32Array {
+    return this.sparseBlock("cols").view;
+  }
+
+  /** CSR probabilities aligned with `cols`, sparse only: a live view. */
+  get probs(): Float64Array {
+    return this.sparseBlock("probs").view;
+  }
+
+  /** Bytes of WebAssembly memory held by this MDP. */
+  get byteLength(): number {
+    return blockList(this.blocks).reduce((n, b) => n + b.view.byteLength, 0);
+  }
+
+  /** A dense copy (a new MDP with its own memory, even if this one is dense). */
+  toDense(): TabularMdp {
+    const { S, A } = this;
+    validateFitsInMemory("P", S * A * S * 8, { S, A });
+    const src = this.blocks;
+    const blocks = allocate((take) => ({
+      P: take(f64Block(S * A * S)),
+      R: take(f64Block(S * A)),
+      mu: take(f64Block(S)),
+    }));
+    const P = blocks.P.view;
+    if (src.P) P.set(src.P.view);
+    else {
+      P.fill(0);
+      csrToDense(src.rowPtr!.view, src.cols!.view, src.probs!.view, S, P);
+    }
+    blocks.R.view.set(src.R.view);
+    blocks.mu.view.set(src.mu.view);
+    return new TabularMdp(INTERNAL, S, A, this.gamma, blocks);
+  }
+
+  /** A sparse (CSR) copy keeping only non-zero transitions when converting from dense; a new MDP either way. */
+  toSparse(): TabularMdp {
+    const { S, A } = this;
+    const src = this.blocks;
+    const nnz = src.P ? countNonZeros(src.P.view) : src.cols!.length;
+    const blocks = allocate((take) => ({
+      rowPtr: take(i32Block(S * A + 1)),
+      cols: take(i32Block(nnz)),
+      probs: take(f64Block(nnz)),
+      R: take(f64Block(S * A)),
+      mu: take(f64Block(S)),
+    }));
+    if (src.P) denseToCsr(src.P.view, S, blocks.rowPtr.view, blocks.cols.view, blocks.probs.view);
+    else {
+      blocks.rowPtr.view.set(src.rowPtr!.view);
+      blocks.cols.view.set(src.cols!.view);
+      blocks.probs.view.set(src.probs!.view);
+    }
+    blocks.R.view.set(src.R.view);
+    blocks.mu.view.set(src.mu.view);
+    return new TabularMdp(INTERNAL, S, A, this.gamma, blocks);
+  }
+
+  /**
+   * The distribution of the next state after taking `a` in `s`, as fresh
+   * arrays (copies): next states in increasing order with their probabilities,
+   * zero-probability entries omitted. For sampling and Monte-Carlo checks.
+   */
+  transition(s: number, a: number): { next: Int32Array; probs: Float64Array } {
+    checkIndex("state", s, this.S);
+    checkIndex("action", a, this.A);
+    const b = this.blocks;
+    const r = s * this.A + a;
+    let lo: number;
+    let hi: number;
+    let col: (k: number) => number;
+    let val: (k: number) => number;
+    if (b.P) {
+      const P = b.P.view;
+      lo = r * this.S;
+      hi = lo + this.S;
+      col = (k) => k - r * this.S;
+      val = (k) => P[k];
+    } else {
+      const rowPtr = b.rowPtr!.view;
+      const cols = b.cols!.view;
+      const probs = b.probs!.view;
+      lo = rowPtr[r];
+      hi = rowPtr[r + 1];
+      col = (k) => cols[k];
+      val = (k) => probs[k];
+    }
+    let n = 0;
+    for (let k = lo; k < hi; k++) if (val(k) !== 0) n++;
+    const next = new Int32Array(n);
+    const probs = new Float64Array(n);
+    let i = 0;
+    for (let k = lo; k < hi; k++) {
+      const v = val(k);
+      if (v !== 0) {
+        next[i] = col(k);
+        probs[i++] = v;
+      }
+    }
+    return { next, probs };
+  }
+
+  /** Expected reward `R[s][a]`. */
+  reward(s: number, a: number): number {
+    checkIndex("state", s, this.S);
+    checkIndex("action", a, this.A);
+    return this.blocks.R.view[s * this.A + a];
+  }
+
+  /** Draws a next state s' ~ P(. | s, a) with one uniform from `rng`. Allocates nothing. */
+  sampleNext(s: number, a: number, rng: Rng): number {
+    checkIndex("state", s, this.S);
+    checkIndex("action", a, this.A);
+    const b = this.blocks;
+    const r = s * this.A + a;
+    let u = rng.random();
+    if (b.P) {
+      const P = b.P.view;
+      const base = r * this.S;
+      let last = -1;
+      for (let j = 0; j < this.S; j++) {
+        const p = P[base + j];
+        if (p === 0) continue;
+        last = j;
+        u -= p;
+        if (u < 0) return j;
+      }
+      // Rounding left u >= 0 after the whole row: the last state with positive probability.
+      return last;
+    }
+    const rowPtr = b.rowPtr!.view;
+    const cols = b.cols!.view;
+    const probs = b.probs!.view;
+    let last = -1;
+    for (let k = rowPtr[r]; k < rowPtr[r + 1]; k++) {
+      const p = probs[k];
+      if (p === 0) continue;
+      last = cols[k];
+      u -= p;
+      if (u < 0) return cols[k];
+    }
+    return last;
+  }
+
+  /** Draws an initial state s ~ mu. */
+  sampleInitial(rng: Rng): number {
+    return rng.categorical(this.blocks.mu.view);
+  }
+
+  /** Frees the WebAssembly memory now; any later use of this MDP throws. Idempotent. */
+  dispose(): void {
+    const blocks = this.#blocks;
+    if (blocks === undefined) return;
+    this.#blocks = undefined;
+    disown(this, blockList(blocks));
+  }
+
+  toString(): string {
+    const state = this.disposed ? ", disposed" : "";
+    return `TabularMdp(${this.format}, S=${this.S}, A=${this.A}, gamma=${this.gamma}, nnz=${this.nnz}${state})`;
+  }
+}
+
+/**
+ * @internal For generators: wraps blocks they filled directly (no extra copy of
+ * large models). The blocks are checked like user input before the MDP exists;
+ * on failure they are freed and the error is rethrown.
+ */
+export function adoptMdpBlocks(S: number, A: number, gamma: number, blocks: MdpBlocks): TabularMdp {
+  try {
+    validateShape(S, A);
+    validateGamma(gamma);
+    if (blocks.P) validateDenseTransitions(blocks.P.view, S, A);
+    else {
+      const { sorted } = validateCsr(blocks.rowPtr!.view, blocks.cols!.view, blocks.probs!.view, S, A);
+      if (!sorted) sortCsrRows(blocks.rowPtr!.view, blocks.cols!.view, blocks.probs!.view);
+    }
+    validateRewards(blocks.R.view, S, A);
+    validateInitialDistribution(blocks.mu.view, S);
+  } catch (error) {
+    for (const b of blockList(blocks)) b.free();
+    throw error;
+  }
+  return new TabularMdp(INTERNAL, S, A, gamma, blocks);
+}
+
+/** @internal Allocation helper for generators (frees earlier blocks if a later one fails). */
+export const allocateMdpBlocks = allocate;

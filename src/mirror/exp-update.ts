@@ -1,0 +1,76 @@
+/**
+ * The exponential (policy mirror descent / NPG) update in log space, over all
+ * states at once (kernel: assembly/mirror/exp-update.ts).
+ */
+import { kernels } from "../wasm/module.js";
+import { f64Block, scratch } from "../wasm/arena.js";
+import { checkArray, checkLogPolicy, checkTable, validateShape } from "./checks.js";
+import { ValidationError } from "../errors.js";
+
+/**
+ * Exponential update: per state s,
+ *   logOut[s,a] = logPi[s,a] + coef[s] adv[s,a] - log sum_b exp(logPi[s,b] + coef[s] adv[s,b]),
+ * the argmax of <p, adv_s> - KL(p || pi_s) / coef[s] (Xiao 2022; Alfano, Yuan,
+ * Rebeschini 2023, seed 001). Computed by log-sum-exp so the log-policy never
+ * underflows; -inf entries of logPi stay -inf.
+ * logPi, adv: S*A (s*A + a); coef: S finite numbers. Returns fresh arrays
+ * unless `out` / `logOut` are given.
+ */
+export function expUpdate(
+  logPi: Float64Array,
+  adv: Float64Array,
+  coef: Float64Array,
+  S: number,
+  A: number,
+  out = new Float64Array(S * A),
+  logOut = new Float64Array(S * A),
+): { policy: Float64Array; logPolicy: Float64Array } {
+  ({ S, A } = validateShape(S, A));
+  checkLogPolicy("logPolicy", logPi, S, A);
+  checkTable("advantage", adv, S, A);
+  checkArray("coef", coef, S, "S");
+  for (let s = 0; s < S; s++) {
+    if (!Number.isFinite(coef[s])) throw new ValidationError("coef", "must be finite", coef[s], { state: s });
+  }
+  checkArray("out", out, S * A, "S*A");
+  checkArray("logOut", logOut, S * A, "S*A");
+  expUpdateUnchecked(logPi, adv, coef, S, A, out, logOut);
+  return { policy: out, logPolicy: logOut };
+}
+
+/** @internal expUpdate without the checks, for callers that validated already. */
+export function expUpdateUnchecked(
+  logPi: Float64Array,
+  adv: Float64Array,
+  coef: Float64Array,
+  S: number,
+  A: number,
+  out: Float64Array,
+  logOut: Float64Array,
+): void {
+  const n = S * A;
+  scratch((take) => {
+    const l = take(f64Block(n, logPi));
+    const q = take(f64Block(n, adv));
+    const c = take(f64Block(S, coef));
+    const o = take(f64Block(n));
+    const lo = take(f64Block(n));
+    kernels().mirrorExpUpdateSimd(l.ptr, q.ptr, c.ptr, S, A, o.ptr, lo.ptr);
+    out.set(o.view);
+    logOut.set(lo.view);
+  });
+}
+
+/** log of every entry of x (x >= 0; log 0 = -inf), through the SIMD kernel. */
+export function logOf(x: Float64Array, out = new Float64Array(x.length)): Float64Array {
+  for (let i = 0; i < x.length; i++) {
+    if (!(x[i] >= 0)) throw new ValidationError("x", "must be >= 0", x[i], { index: i });
+  }
+  scratch((take) => {
+    const b = take(f64Block(x.length, x));
+    const o = take(f64Block(x.length));
+    kernels().mirrorLogSimd(b.ptr, x.length, o.ptr);
+    out.set(o.view);
+  });
+  return out;
+}

@@ -1,0 +1,40 @@
+/** Plain-TypeScript twins of assembly/mirror/exp-update.ts, for tests and benchmarks. */
+
+/** Twin of mirrorExpUpdate{Simd,Scalar}: log-space exponential update per state. */
+export function expUpdateTwin(
+  logPi: Float64Array,
+  adv: Float64Array,
+  coef: Float64Array,
+  S: number,
+  A: number,
+  out: Float64Array,
+  logOut: Float64Array,
+): void {
+  for (let s = 0; s < S; s++) {
+    const base = s * A;
+    const k = coef[s];
+    let m = -Infinity;
+    for (let a = 0; a < A; a++) {
+      const z = logPi[base + a] + k * adv[base + a];
+      logOut[base + a] = z;
+      if (z > m) m = z;
+    }
+    let sum = 0;
+    for (let a = 0; a < A; a++) {
+      const e = Math.exp(logOut[base + a] - m);
+      out[base + a] = e;
+      sum += e;
+    }
+    const lz = m + Math.log(sum);
+    for (let a = 0; a < A; a++) {
+      logOut[base + a] -= lz;
+      out[base + a] /= sum;
+    }
+  }
+}
+
+/** Twin of mirrorLog{Simd,Scalar}. */
+export function logTwin(x: Float64Array, out = new Float64Array(x.length)): Float64Array {
+  for (let i = 0; i < x.length; i++) out[i] = Math.log(x[i]);
+  return out;
+}

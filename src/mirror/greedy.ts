@@ -1,0 +1,21 @@
+/** The greedy step (kernel: assembly/mirror/greedy.ts). */
+import { kernels } from "../wasm/module.js";
+import { f64Block, scratch } from "../wasm/arena.js";
+import { checkArray, checkTable, validateShape } from "./checks.js";
+
+/**
+ * Greedy policy in the advantage: one-hot at argmax_a adv[s*A + a], ties to
+ * the lowest index (generalised policy iteration's step; the zero drift).
+ */
+export function greedyStep(adv: Float64Array, S: number, A: number, out = new Float64Array(S * A)): Float64Array {
+  ({ S, A } = validateShape(S, A));
+  checkTable("advantage", adv, S, A);
+  checkArray("out", out, S * A, "S*A");
+  scratch((take) => {
+    const q = take(f64Block(S * A, adv));
+    const o = take(f64Block(S * A));
+    kernels().mirrorGreedy(q.ptr, S, A, o.ptr);
+    out.set(o.view);
+  });
+  return out;
+}

@@ -1,0 +1,18 @@
+/** Plain-TypeScript twin of assembly/mirror/greedy.ts. */
+
+/** One-hot rows at argmax_a adv[s*A + a], ties to the lowest index. */
+export function greedyTwin(adv: ArrayLike<number>, S: number, A: number, out = new Float64Array(S * A)): Float64Array {
+  for (let s = 0; s < S; s++) {
+    const base = s * A;
+    let b = 0;
+    let best = -Infinity;
+    for (let a = 0; a < A; a++) {
+      if (adv[base + a] > best) {
+        best = adv[base + a];
+        b = a;
+      }
+    }
+    for (let a = 0; a < A; a++) out[base + a] = a === b ? 1 : 0;
+  }
+  return out;
+}

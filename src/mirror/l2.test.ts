@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { kernels } from "../wasm/module.js";
+import { f64Block, scratch } from "../wasm/arena.js";
+import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";
+import { maxRelDiff, randomAdvantage, randomPolicy } from "../../test/helpers/mirror.js";
+import { l2SolveTwin } from "./l2.twin.js";
+import { l2Solve } from "./l2.js";
+
+/** Euclidean projection onto the simplex by sorting (Held, Wolfe, Crowder 1974; Duchi et al. 2008): an independent reference. */
+function projectBySorting(y: number[]): number[] {
+  const u = [...y].sort((a, b) => b - a);
+  let cum = 0;
+  let theta = 0;
+  for (let j = 0; j < u.length; j++) {
+    cum += u[j];
+    const t = (cum - 1) / (j + 1);
+    if (u[j] - t > 0) theta = t;
+  }
+  return y.map((v) => Math.max(v - theta, 0));
+}
+
+describe("squared-L2 step kernels: SIMD = scalar = TypeScript twin", () => {
+  const k = kernels();
+  const rng = testRng(31);
+  const shapes = PARITY_LENGTHS.filter((n) => n > 0).flatMap((n) => [
+    [2, n],
+    [n, 1 + (n % 5)],
+  ]);
+  it.each(shapes)("S = %i, A = %i", (S, A) => {
+    const pi = randomPolicy(rng, S, A, 0.2);
+    const adv = randomAdvantage(rng, pi, S, A, 2);
+    const coef = randomArray(rng, S, 0, 3);
+    if (S > 2) {
+      coef[0] = 0;
+      coef[1] = Infinity;
+    }
+    const ref = l2SolveTwin(pi, adv, coef, S, A);
+    scratch((take) => {
+      const p = take(f64Block(S * A, pi));
+      const q = take(f64Block(S * A, adv));
+      const c = take(f64Block(S, coef));
+      const o = take(f64Block(S * A));
+      for (const name of ["mirrorL2SolveSimd", "mirrorL2SolveScalar"] as const) {
+        k[name](p.ptr, q.ptr, c.ptr, S, A, o.ptr);
+        expect(maxRelDiff(o.view, ref)).toBeLessThan(1e-13);
+      }
+    });
+  });
+});
+
+describe("l2Solve", () => {
+  const rng = testRng(8);
+  it("is the Euclidean projection of pi + A/(2c) onto the simplex (sorting reference)", () => {
+    for (let trial = 0; trial < 200; trial++) {
+      const A = 1 + Math.floor(rng() * 9);
+      const pi = randomPolicy(rng, 1, A, 0.3);
+      const adv = randomAdvantage(rng, pi, 1, A, 5);
+      const c = 10 ** (4 * rng() - 2);
+      const got = l2Solve(pi, adv, new Float64Array([c]), 1, A);
+      const ref = projectBySorting(Array.from(pi, (p, a) => p + adv[a] / (2 * c)));
+      expect(maxRelDiff(got, ref)).toBeLessThan(1e-13);
+    }
+  });
+
+  it("is greedy at c = 0 and keeps pi at c = +inf", () => {
+    const pi = new Float64Array([0.2, 0.3, 0.5]);
+    const adv = new Float64Array([1, 1, -0.8]);
+    expect(Array.from(l2Solve(pi, adv, new Float64Array([0]), 1, 3))).toEqual([1, 0, 0]);
+    expect(Array.from(l2Solve(pi, adv, new Float64Array([Infinity]), 1, 3))).toEqual(Array.from(pi));
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * Trust-region learning per state (kernels: assembly/mirror/trl.ts): the
+ * forward-KL-regularised argmax through its dual, and the per-state KL ball.
+ */
+import { kernels } from "../wasm/module.js";
+import { f64Block, scratch } from "../wasm/arena.js";
+import { checkArray, checkCoefficients, checkNumber, checkPolicy, checkTable, validateShape } from "./checks.js";
+
+/**
+ * Per state s: argmax_{p in simplex} <p, adv_s> - coef[s] KL(pi_s || p)
+ * (trust-region learning, Kuba et al. 2022 seed 000; the TRL row of DESIGN.md).
+ * Solution p(a) = c pi(a) / (lambda - adv(a)) with lambda > max_{pi(a)>0} adv(a)
+ * solved to machine precision from sum p = 1 (safeguarded Newton on a convex
+ * decreasing function). Actions outside pi's support take mass only if their
+ * advantage reaches lambda (KKT). coef[s] = +inf keeps pi_s; coef[s] = 0 gives the
+ * limit c -> 0+: a greedy policy that splits ties in proportion to pi.
+ * pi: a policy (S*A); adv: S*A finite; coef: S, >= 0.
+ */
+export function trlSolve(pi: Float64Array, adv: Float64Array, coef: Float64Array, S: number, A: number, out = new Float64Array(S * A)): Float64Array {
+  ({ S, A } = validateShape(S, A));
+  checkPolicy("policy", pi, S, A);
+  checkTable("advantage", adv, S, A);
+  checkCoefficients("coef", coef, S);
+  checkArray("out", out, S * A, "S*A");
+  scratch((take) => {
+    const p = take(f64Block(S * A, pi));
+    const q = take(f64Block(S * A, adv));
+    const c = take(f64Block(S, coef));
+    const o = take(f64Block(S * A));
+    kernels().mirrorTrlSolveSimd(p.ptr, q.ptr, c.ptr, S, A, o.ptr);
+    out.set(o.view);
+  });
+  return out;
+}
+
+/**
+ * Per-state KL ball with an optional forward-KL drift of weight base[s]:
+ *   argmax_{p: KL(pi_s || p) <= delta} <p, adv_s> - base[s] KL(pi_s || p),
+ * by a bracketed search on the penalty in log space (Illinois), KL tight to
+ * 1e-14 relative where the ball binds. Returns the policy and each state's
+ * multiplier (0 where the ball does not bind). base: S, >= 0 (+inf keeps pi_s);
+ * delta > 0.
+ */
+export function klBallSolve(
+  pi: Float64Array,
+  adv: Float64Array,
+  base: Float64Array,
+  S: number,
+  A: number,
+  delta: number,
+): { policy: Float64Array; multipliers: Float64Array } {
+  ({ S, A } = validateShape(S, A));
+  checkPolicy("policy", pi, S, A);
+  checkTable("advantage", adv, S, A);
+  checkCoefficients("base", base, S);
+  checkNumber("delta", delta, { lo: 0, openLo: true, hi: Infinity, openHi: true });
+  const policy = new Float64Array(S * A);
+  const multipliers = new Float64Array(S);
+  scratch((take) => {
+    const p = take(f64Block(S * A, pi));
+    const q = take(f64Block(S * A, adv));
+    const b = take(f64Block(S, base));
+    const o = take(f64Block(S * A));
+    const m = take(f64Block(S));
+    kernels().mirrorKlBallSolveSimd(p.ptr, q.ptr, b.ptr, S, A, delta, o.ptr, m.ptr);
+    policy.set(o.view);
+    multipliers.set(m.view);
+  });
+  return { policy, multipliers };
+}

@@ -1,0 +1,53 @@
+/** Test data for the mirror module: random policies (with zeros), advantages, coefficients. */
+
+/** A random policy over S states and A actions; each entry is zeroed with probability `zeros` (rows keep one positive entry). */
+export function randomPolicy(rng: () => number, S: number, A: number, zeros = 0): Float64Array {
+  const pi = new Float64Array(S * A);
+  for (let s = 0; s < S; s++) {
+    let sum = 0;
+    const keep = Math.floor(rng() * A);
+    for (let a = 0; a < A; a++) {
+      const v = a !== keep && rng() < zeros ? 0 : rng() + 0.05;
+      pi[s * A + a] = v;
+      sum += v;
+    }
+    for (let a = 0; a < A; a++) pi[s * A + a] /= sum;
+  }
+  return pi;
+}
+
+/** Advantages of `pi`: random values centred so that sum_a pi(a|s) A(s,a) = 0, times `scale`. */
+export function randomAdvantage(rng: () => number, pi: Float64Array, S: number, A: number, scale = 1): Float64Array {
+  const adv = new Float64Array(S * A);
+  for (let s = 0; s < S; s++) {
+    let mean = 0;
+    for (let a = 0; a < A; a++) {
+      adv[s * A + a] = scale * (2 * rng() - 1);
+      mean += pi[s * A + a] * adv[s * A + a];
+    }
+    for (let a = 0; a < A; a++) adv[s * A + a] -= mean;
+  }
+  return adv;
+}
+
+/** max_i |x_i - y_i| / max(1, |y_i|), treating equal infinities as equal. */
+export function maxRelDiff(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] === y[i]) continue;
+    const d = Math.abs(x[i] - y[i]) / Math.max(1, Math.abs(y[i]));
+    m = Math.max(m, Number.isNaN(d) ? Infinity : d);
+  }
+  return m;
+}
+
+/** Row sums of an S*A table. */
+export function rowSums(x: ArrayLike<number>, S: number, A: number): number[] {
+  const out: number[] = [];
+  for (let s = 0; s < S; s++) {
+    let t = 0;
+    for (let a = 0; a < A; a++) t += x[s * A + a];
+    out.push(t);
+  }
+  return out;
+}
