@@ -19,3 +19,5 @@ export * from "./envs/acrobot";
 export * from "./envs/mountain-car";
 export * from "./envs/pendulum";
 export * from "./envs/probes";
+export * from "./nn/index";
+export * from "./optim/index";

@@ -788,3 +788,48 @@ export function bellmanPolicyMatrixCsr(
     store<f64>(diag, load<f64>(diag) + c);
   }
 }
+
+// ---- the Perron deflation preconditioner ----
+
+/**
+ * y = x + c sum_i x[i], i = 0..n-1. With c = gamma / ((1 - gamma) n) this is
+ * (I - gamma 1 u^T)^{-1} x for the uniform distribution u (Sherman-Morrison),
+ * the right preconditioner under which I - gamma P_pi becomes I - gamma (P_pi - 1 u^T):
+ * the eigenvalue 1 - gamma of the evaluation system moves to 1 and the others stay.
+ * Symmetric in u, so it serves the transposed system too. x, y: [0, n).
+ */
+export function bellmanDeflateSimd(x: usize, y: usize, n: i32, c: f64): void {
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 3;
+    a0 = f64x2.add(a0, v128.load(x + o));
+    a1 = f64x2.add(a1, v128.load(x + o, 16));
+  }
+  const acc = f64x2.add(a0, a1);
+  let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; i < n; i++) sum += load<f64>(x + (<usize>i << 3));
+  const shift = c * sum;
+  const sv = f64x2.splat(shift);
+  i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(y + o, f64x2.add(v128.load(x + o), sv));
+  }
+  if (i < n) {
+    const o = <usize>i << 3;
+    store<f64>(y + o, load<f64>(x + o) + shift);
+  }
+}
+
+/** y = x + c sum_i x[i], scalar twin. */
+export function bellmanDeflateScalar(x: usize, y: usize, n: i32, c: f64): void {
+  let sum = 0.0;
+  for (let i = 0; i < n; i++) sum += load<f64>(x + (<usize>i << 3));
+  const shift = c * sum;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    store<f64>(y + o, load<f64>(x + o) + shift);
+  }
+}

@@ -21,13 +21,15 @@ let dualSlope: f64 = 0;
   if (simd) {
     const zero = f64x2.splat(0);
     const cv = f64x2.splat(c);
-    const sh = f64x2.splat(t + amax);
+    const tv = f64x2.splat(t);
+    const am = f64x2.splat(amax);
     let gv = zero;
     let dv = zero;
     for (; a + 2 <= A; a += 2) {
       const off = <usize>a << 3;
       const p = v128.load(pr + off);
-      const den = f64x2.sub(sh, v128.load(qr + off));
+      // t + (amax - A): t may be far below amax, so never form t + amax first.
+      const den = f64x2.add(tv, f64x2.sub(am, v128.load(qr + off)));
       const term = v128.bitselect(zero, f64x2.div(f64x2.mul(cv, p), den), f64x2.eq(p, zero));
       gv = f64x2.add(gv, term);
       dv = f64x2.add(dv, v128.bitselect(zero, f64x2.div(term, den), f64x2.eq(p, zero)));
@@ -39,7 +41,7 @@ let dualSlope: f64 = 0;
     const off = <usize>a << 3;
     const p = load<f64>(pr + off);
     if (p == 0.0) continue;
-    const den = t + amax - load<f64>(qr + off);
+    const den = t + (amax - load<f64>(qr + off));
     const term = (c * p) / den;
     g += term;
     dg += term / den;
@@ -101,12 +103,13 @@ let dualSlope: f64 = 0;
       for (let a = 0; a < A; a++) {
         const off = <usize>a << 3;
         const p = load<f64>(pr + off);
-        store<f64>(or + off, p > 0.0 ? (c * p) / (tOff + amax - load<f64>(qr + off)) : 0.0);
+        store<f64>(or + off, p > 0.0 ? (c * p) / (tOff + (amax - load<f64>(qr + off))) : 0.0);
       }
       store<f64>(or + (<usize>offIdx << 3), 1.0 - gOff);
       return;
     }
-    hi = min(hi, tOff);
+    // g(tOff) > 1: the root lies beyond tOff, so the outside actions get nothing.
+    lo = max(lo, tOff);
   }
   // g(lo) >= 1 >= g(hi); Newton from the left never overshoots in exact arithmetic.
   let t = lo;
@@ -127,7 +130,7 @@ let dualSlope: f64 = 0;
   for (let a = 0; a < A; a++) {
     const off = <usize>a << 3;
     const p = load<f64>(pr + off);
-    const v = p > 0.0 ? (c * p) / (t + amax - load<f64>(qr + off)) : 0.0;
+    const v = p > 0.0 ? (c * p) / (t + (amax - load<f64>(qr + off))) : 0.0;
     store<f64>(or + off, v);
     sum += v;
   }

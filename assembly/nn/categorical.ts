@@ -13,6 +13,11 @@
 import { expF32, expF32x4, logF32, logF32x4 } from "./mathf32";
 
 const NEG_INF: f32 = -Infinity;
+/**
+ * Lower clamp of z = l - max: with |l| near f32's limit the difference can
+ * overflow to -inf, and exp(z) z would then be 0 * -inf = NaN.
+ */
+const Z_MIN: f32 = -3.4028234663852886e38;
 
 // @ts-ignore: decorator
 @inline function gather4(p: usize, stride: usize): v128 {
@@ -74,7 +79,7 @@ const NEG_INF: f32 = -Infinity;
   let t: f32 = 0;
   for (let j = 0; j < A; j++) {
     if (!rowAllowed(m, j)) continue;
-    const z = load<f32>(l + (<usize>j << 2)) - mx;
+    const z = max(load<f32>(l + (<usize>j << 2)) - mx, Z_MIN);
     const e = expF32(z);
     s += e;
     t += e * z;
@@ -83,11 +88,11 @@ const NEG_INF: f32 = -Infinity;
   if (entropy != 0) store<f32>(entropy + (<usize>row << 2), logS - t / s);
   if (actions != 0 && logpAct != 0) {
     const a = load<i32>(actions + (<usize>row << 2));
-    store<f32>(logpAct + (<usize>row << 2), load<f32>(l + (<usize>a << 2)) - mx - logS);
+    store<f32>(logpAct + (<usize>row << 2), max(load<f32>(l + (<usize>a << 2)) - mx, Z_MIN) - logS);
   }
   for (let j = 0; j < A; j++) {
     const o = <usize>j << 2;
-    store<f32>(logp + o, rowAllowed(m, j) ? load<f32>(l + o) - mx - logS : NEG_INF);
+    store<f32>(logp + o, rowAllowed(m, j) ? max(load<f32>(l + o) - mx, Z_MIN) - logS : NEG_INF);
   }
   return true;
 }
@@ -106,6 +111,7 @@ export function nnCategoricalForwardSimd(
   const stride = <usize>A << 2;
   const ninf = f32x4.splat(NEG_INF);
   const zero = f32x4.splat(0);
+  const zmin = f32x4.splat(Z_MIN);
   let r = 0;
   for (; r + 4 <= rows; r += 4) {
     const l = logits + <usize>r * stride;
@@ -133,7 +139,7 @@ export function nnCategoricalForwardSimd(
     let t = zero;
     for (let j = 0; j < A; j++) {
       const ok = gatherAllowed(m, j, <usize>A);
-      const z = f32x4.sub(gather4(l + (<usize>j << 2), stride), mx);
+      const z = f32x4.max(f32x4.sub(gather4(l + (<usize>j << 2), stride), mx), zmin);
       const e = v128.and(expF32x4(z), ok);
       s = f32x4.add(s, e);
       t = f32x4.add(t, v128.and(f32x4.mul(e, z), ok));
@@ -147,12 +153,12 @@ export function nnCategoricalForwardSimd(
       la = f32x4.replace_lane(la, 1, load<f32>(l + stride + (<usize>load<i32>(ar, 4) << 2)));
       la = f32x4.replace_lane(la, 2, load<f32>(l + 2 * stride + (<usize>load<i32>(ar, 8) << 2)));
       la = f32x4.replace_lane(la, 3, load<f32>(l + 3 * stride + (<usize>load<i32>(ar, 12) << 2)));
-      v128.store(logpAct + (<usize>r << 2), f32x4.sub(f32x4.sub(la, mx), logS));
+      v128.store(logpAct + (<usize>r << 2), f32x4.sub(f32x4.max(f32x4.sub(la, mx), zmin), logS));
     }
     const out = logp + <usize>r * stride;
     for (let j = 0; j < A; j++) {
       const ok = gatherAllowed(m, j, <usize>A);
-      const z = f32x4.sub(gather4(l + (<usize>j << 2), stride), mx);
+      const z = f32x4.max(f32x4.sub(gather4(l + (<usize>j << 2), stride), mx), zmin);
       scatter4(out + (<usize>j << 2), stride, v128.bitselect(f32x4.sub(z, logS), ninf, ok));
     }
   }

@@ -1,8 +1,8 @@
 // Bellman expectation kernels (assembly/mdp/bellman.ts) against their
 // plain-TypeScript twins (src/mdp/bellman.twin.ts), on dense random MDPs
 // (rows half non-zero) with A = 10 and on sparse garnets (CSR, A = 4, 4 next
-// states). Dense sizes are the issue's S = 500 and 2000; the CSR kernels have
-// no SIMD variant (gathers), so their "SIMD" column is the one WASM kernel.
+// states). Dense sizes are the issue's S = 500 and 2000; a CSR kernel without
+// a SIMD variant (gathers) shows its one WASM kernel in the "SIMD" column.
 import { dist } from "../lib/harness.js";
 import { label, maxDifference, releaseModels, sharedModel } from "./fixtures.js";
 
@@ -34,6 +34,22 @@ export default async function bellmanKernels(lib) {
   });
 
   const size0IsSparse = (sizes) => sizes[0].sparse === true;
+  /**
+   * A CSR kernel: `<base>Simd` and `<base>Scalar` when the pair exists, else
+   * the single `<base>` (gathers need not have a SIMD form). `call(f)` returns
+   * the timed closure for kernel f.
+   */
+  const csr = (base, call, { twin: runTwin, compare }) => {
+    const simd = k[`${base}Simd`] ?? k[base];
+    const scalar = k[`${base}Scalar`];
+    if (typeof simd !== "function") throw new Error(`kernel ${base}(Simd) is not exported`);
+    return {
+      simd: call(simd),
+      scalar: scalar ? call(scalar) : undefined,
+      twin: runTwin,
+      check: () => (call(simd)(), runTwin(), compare()),
+    };
+  };
   const dense = (m) => [m.blocks.P.ptr, m.P];
   const csrArgs = (m) => [m.blocks.rowPtr.ptr, m.blocks.cols.ptr, m.blocks.probs.ptr];
 
@@ -97,29 +113,33 @@ export default async function bellmanKernels(lib) {
         check: () => (run("bellmanSweepDenseSimd")(), twin.sweepDenseTwin(Parr, m.R, m.piDet, m.gamma, m.V, m.outS, m.S, m.A), maxDifference(m.outSBlock.view, m.outS)),
       };
     }),
-    spec("qCsr (Q = R + γPV)", SPARSE, (m) => {
-      const run = () => k.bellmanQCsr(...csrArgs(m), m.blocks.R.ptr, m.VBlock.ptr, m.gamma, m.outSABlock.ptr, m.S, m.A);
-      return {
-        simd: run,
+    spec("qCsr (Q = R + γPV)", SPARSE, (m) =>
+      csr("bellmanQCsr", (f) => () => f(...csrArgs(m), m.blocks.R.ptr, m.VBlock.ptr, m.gamma, m.outSABlock.ptr, m.S, m.A), {
         twin: () => twin.qCsrTwin(m.csr, m.R, m.V, m.gamma, m.outSA, m.S, m.A),
-        check: () => (run(), twin.qCsrTwin(m.csr, m.R, m.V, m.gamma, m.outSA, m.S, m.A), maxDifference(m.outSABlock.view, m.outSA)),
-      };
-    }),
-    spec("applyCsr (y = x − γP_π x)", SPARSE, (m) => {
-      const run = () => k.bellmanApplyCsr(...csrArgs(m), m.piBlock.ptr, m.VBlock.ptr, m.outSBlock.ptr, m.S, m.A, 1, -m.gamma);
-      return {
-        simd: run,
+        compare: () => maxDifference(m.outSABlock.view, m.outSA),
+      }),
+    ),
+    spec("applyCsr (y = x − γP_π x)", SPARSE, (m) =>
+      csr("bellmanApplyCsr", (f) => () => f(...csrArgs(m), m.piBlock.ptr, m.VBlock.ptr, m.outSBlock.ptr, m.S, m.A, 1, -m.gamma), {
         twin: () => twin.applyCsrTwin(m.csr, m.pi, m.V, m.outS, m.S, m.A, 1, -m.gamma),
-        check: () => (run(), twin.applyCsrTwin(m.csr, m.pi, m.V, m.outS, m.S, m.A, 1, -m.gamma), maxDifference(m.outSBlock.view, m.outS)),
-      };
-    }),
-    spec("applyTransposedCsr (y = x − γP_πᵀ x)", SPARSE, (m) => {
-      const run = () => k.bellmanApplyTransposedCsr(...csrArgs(m), m.piBlock.ptr, m.VBlock.ptr, m.outSBlock.ptr, m.S, m.A, 1, -m.gamma);
-      return {
-        simd: run,
+        compare: () => maxDifference(m.outSBlock.view, m.outS),
+      }),
+    ),
+    spec("applyTransposedCsr (y = x − γP_πᵀ x)", SPARSE, (m) =>
+      csr("bellmanApplyTransposedCsr", (f) => () => f(...csrArgs(m), m.piBlock.ptr, m.VBlock.ptr, m.outSBlock.ptr, m.S, m.A, 1, -m.gamma), {
         twin: () => twin.applyTransposedCsrTwin(m.csr, m.pi, m.V, m.outS, m.S, m.A, 1, -m.gamma),
-        check: () => (run(), twin.applyTransposedCsrTwin(m.csr, m.pi, m.V, m.outS, m.S, m.A, 1, -m.gamma), maxDifference(m.outSBlock.view, m.outS)),
-      };
-    }),
+        compare: () => maxDifference(m.outSBlock.view, m.outS),
+      }),
+    ),
+    spec("sweepCsr, deterministic π", SPARSE, (m) =>
+      csr(
+        "bellmanSweepCsr",
+        (f) => () => f(...csrArgs(m), m.blocks.R.ptr, m.piDetBlock.ptr, m.gamma, m.VBlock.ptr, m.outSBlock.ptr, m.S, m.A),
+        {
+          twin: () => twin.sweepCsrTwin(m.csr, m.R, m.piDet, m.gamma, m.V, m.outS, m.S, m.A),
+          compare: () => maxDifference(m.outSBlock.view, m.outS),
+        },
+      ),
+    ),
   ];
 }

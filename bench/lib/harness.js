@@ -69,7 +69,7 @@ export function machine() {
  * `{ name, ms, msMean, opsPerSec, rme, samples }` (ms: median per call).
  * `fn` is called as it is: prepare inputs before, outside the timed function.
  */
-export async function measure(title, cases, { maxTime = 1, minSamples = 5 } = {}) {
+export async function measure(title, cases, { maxTime = 0.5, minSamples = 5 } = {}) {
   const options = QUICK ? { maxTime: 0.1, minSamples: 2 } : { maxTime, minSamples };
   const summary = await b.suite(
     title,
@@ -116,17 +116,18 @@ export const fmtRatio = (r) => (r === undefined || !Number.isFinite(r) ? "–" :
 export const fmtBytes = (n) =>
   n === undefined ? "–" : n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(2)} GiB` : `${(n / 2 ** 20).toFixed(1)} MiB`;
 
-/** A markdown table from a header row and rows of cells. */
-export function table(header, rows) {
+/** A markdown table from a header row and rows of cells; `align` like "lrrl" (default: first left, rest right). */
+export function table(header, rows, align) {
   const line = (cells) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map((_, i) => (i === 0 ? "---" : "---:"))), ...rows.map(line)].join("\n");
+  const rule = header.map((_, i) => ((align ? align[i] === "l" : i === 0) ? "---" : "---:"));
+  return [line(header), line(rule), ...rows.map(line)].join("\n");
 }
 
 /**
  * Writes bench/results/<name>.json (`{ name, title, machine, notes, rows }`)
  * and bench/results/<name>.md (title, machine line, notes, the markdown table).
  */
-export function writeResults(name, { title, notes = [], header, rows, data }) {
+export function writeResults(name, { title, notes = [], header, rows, data, align }) {
   mkdirSync(RESULTS, { recursive: true });
   const m = machine();
   writeFileSync(join(RESULTS, `${name}.json`), JSON.stringify({ name, title, machine: m, notes, rows: data }, null, 2) + "\n");
@@ -137,7 +138,7 @@ export function writeResults(name, { title, notes = [], header, rows, data }) {
     "",
     ...notes.map((n) => `- ${n}`),
     ...(notes.length ? [""] : []),
-    table(header, rows),
+    table(header, rows, align),
     "",
   ].join("\n");
   writeFileSync(join(RESULTS, `${name}.md`), md);

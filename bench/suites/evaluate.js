@@ -140,6 +140,7 @@ if (only) {
         : "The repeated-call memory check did not run.",
       ...(failed.length ? [`FAILED cases: ${failed.join(", ")}.`] : []),
     ],
+    align: "lrrrrrrrrrrr",
     header: ["MDP", "S", "A", "non-zeros", "ms", "evals/s", "residual", "model", "extra WASM", "WASM peak", "peak RSS", "peak/model"],
     rows,
     data: results,

@@ -3,13 +3,22 @@
 // (and of its output back) inside the timed call, so the table says when the
 // copy costs more than SIMD saves.
 //
-// A kernel spec file in bench/kernels/ default-exports `async (lib) => spec[]`,
-// each spec `{ kernel, sizes, size(n) -> label, prepare(n) -> { simd, scalar,
+// A kernel spec file in bench/kernels/ (picked up by name) default-exports
+// `async (lib) => spec[]` ([] when its twin is not built), each spec
+// `{ kernel, sizes, size(n) -> label, options?, prepare(n) -> { simd, scalar?,
 // twin, simdWithCopy?, check?, free } }`; `check()` returns the largest
-// difference between SIMD and twin (printed, and a warning above 1e-8).
+// difference between SIMD and twin (a warning above 1e-8). It may export
+// `cleanup()`, called after its specs.
+import { readdirSync } from "node:fs";
 import { fmt, fmtRatio, library, measure, writeResults } from "../lib/harness.js";
 
-const SPECS = ["vector", "dense", "lu", "bellman", "optimality"];
+// Every .js file in bench/kernels/ except the shared fixtures is a spec file:
+// the known ones in this order, any new one after them.
+const ORDER = ["vector", "blas1", "dense", "lu", "bellman", "optimality"];
+const SPECS = readdirSync(new URL("../kernels/", import.meta.url))
+  .filter((f) => f.endsWith(".js") && f !== "fixtures.js")
+  .map((f) => f.slice(0, -3))
+  .sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b));
 // `npm run bench -- kernels --only bellman`: only kernels whose file or name contains the text.
 const ONLY = process.env.BENCH_ONLY;
 
@@ -25,8 +34,9 @@ for (const file of SPECS) {
     mod = await import(`../kernels/${file}.js`);
     specs = await mod.default(lib);
   } catch (error) {
-    if (error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes(`kernels/${file}.js`)) continue;
-    throw error;
+    console.error(`  bench/kernels/${file}.js: FAILED to load: ${error?.message ?? error}`);
+    failures.push(`${file}.js (${error?.message ?? error})`);
+    continue;
   }
   if (specs.length === 0) skipped.push(file);
   for (const spec of specs) {
@@ -91,6 +101,7 @@ writeResults("kernels", {
     "\"SIMD+copy\" also copies the inputs from JavaScript arrays into WebAssembly memory (and outputs back) inside the timed call: what a one-off call from plain arrays costs.",
     "Speed-ups are time ratios: TS twin ÷ SIMD (higher is better for WebAssembly).",
     "Kernels without a SIMD/scalar pair (CSR gathers) show the one WebAssembly kernel in the SIMD column.",
+    ...(ONLY ? [`Partial run: only kernels matching "${ONLY}".`] : []),
     ...(skipped.length ? [`Not benchmarked yet (no built twin): ${skipped.join(", ")}.`] : []),
     ...(failures.length ? [`FAILED: ${failures.join("; ")}.`] : []),
   ],
@@ -106,6 +117,7 @@ writeResults("kernels", {
     "SIMD vs TS",
     "SIMD+copy vs TS",
   ],
+  align: "llrrrrrrrr",
   rows,
   data,
 });

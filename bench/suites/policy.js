@@ -57,6 +57,7 @@ writeResults("policy", {
     "eta: mu·V of the returned policy by exact evaluation (the solvers should agree where they return the optimal policy).",
   ],
   header: ["solver", "S", "A", "iterations", "ms per solve", "solves/s", "eta", "target"],
+  align: "lrrrrrrl",
   rows,
   data,
 });

@@ -77,7 +77,7 @@ export class CartPoleEnv extends ClassicControlEnv<CartPoleParams> {
     for (let i = 0; i < 4; i++) this.state[i] = rng.uniform(lo, hi);
   }
 
-  protected onNewState(): void {
+  protected override onNewState(): void {
     this.stepsBeyondTerminated = null;
   }
 

@@ -153,12 +153,22 @@ export class ClassicVecEnv<P extends object> implements VecEnv {
     if (this.nActions > 0) {
       const view = (this.actions as Block<"i32">).view;
       const nA = this.nActions;
-      for (let i = 0; i < n; i++) {
-        const a = actions[i];
-        if (!(Number.isInteger(a) && a >= 0 && a < nA)) {
-          throw new ValidationError("actions", `must be integers in [0, ${nA})`, a, { env: this.id, copy: i });
+      if (actions instanceof Int32Array) {
+        // Fast path: copy, then one unsigned comparison per entry.
+        view.set(actions);
+        for (let i = 0; i < n; i++) {
+          if (view[i] >>> 0 >= nA) {
+            throw new ValidationError("actions", `must be integers in [0, ${nA})`, view[i], { env: this.id, copy: i });
+          }
         }
-        view[i] = a;
+      } else {
+        for (let i = 0; i < n; i++) {
+          const a = actions[i];
+          if (!(Number.isInteger(a) && a >= 0 && a < nA)) {
+            throw new ValidationError("actions", `must be integers in [0, ${nA})`, a, { env: this.id, copy: i });
+          }
+          view[i] = a;
+        }
       }
     } else {
       const view = (this.actions as Block<"f64">).view;

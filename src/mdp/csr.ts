@@ -77,7 +77,8 @@ function heapSort(cols: Int32Array, probs: Float64Array, lo: number, hi: number)
 /** Number of non-zero entries of the dense rows `P[r*S .. r*S+S)` for r < rows. */
 export function countNonZeros(P: Float64Array): number {
   let nnz = 0;
-  for (let i = 0; i < P.length; i++) if (P[i] !== 0) nnz++;
+  // Branch-free: in random MDPs zero and non-zero entries alternate unpredictably.
+  for (let i = 0; i < P.length; i++) nnz += P[i] !== 0 ? 1 : 0;
   return nnz;
 }
 
@@ -89,12 +90,12 @@ export function denseToCsr(P: Float64Array, S: number, rowPtr: Int32Array, cols:
   for (let r = 0; r < rows; r++) {
     const base = r * S;
     for (let j = 0; j < S; j++) {
+      // Branch-free: always write, advance only past non-zeros (a write at
+      // index nnz, past the end, is dropped by the typed array).
       const v = P[base + j];
-      if (v !== 0) {
-        cols[k] = j;
-        probs[k] = v;
-        k++;
-      }
+      cols[k] = j;
+      probs[k] = v;
+      k += v !== 0 ? 1 : 0;
     }
     rowPtr[r + 1] = k;
   }

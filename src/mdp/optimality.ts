@@ -54,6 +54,7 @@ export function optimalityBackupInto(
       blocks.P!.ptr, blocks.R.ptr, V.ptr, gamma, S, A, tieTol, Vout.ptr, greedy.ptr, Q.ptr, qStride,
     );
   } else {
+    // The CSR SIMD kernel is gather-bound and measured no faster (assembly/mdp/optimality.ts).
     k.optimalityBackupCsrScalar(
       blocks.rowPtr!.ptr, blocks.cols!.ptr, blocks.probs!.ptr, blocks.R.ptr, V.ptr, gamma, S, A, tieTol,
       Vout.ptr, greedy.ptr, Q.ptr, qStride,

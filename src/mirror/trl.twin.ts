@@ -13,7 +13,7 @@ function dualAt(pi: ArrayLike<number>, adv: ArrayLike<number>, base: number, A: 
   for (let a = 0; a < A; a++) {
     const p = pi[base + a];
     if (p === 0) continue;
-    const den = t + amax - adv[base + a];
+    const den = t + (amax - adv[base + a]);
     const term = (c * p) / den;
     g += term;
     dg += term / den;
@@ -62,12 +62,12 @@ export function trlState(pi: ArrayLike<number>, adv: ArrayLike<number>, s: numbe
     if (gOff <= 1) {
       for (let a = 0; a < A; a++) {
         const p = pi[base + a];
-        out[base + a] = p > 0 ? (c * p) / (tOff + amax - adv[base + a]) : 0;
+        out[base + a] = p > 0 ? (c * p) / (tOff + (amax - adv[base + a])) : 0;
       }
       out[base + offIdx] = 1 - gOff;
       return;
     }
-    hi = Math.min(hi, tOff);
+    lo = Math.max(lo, tOff);
   }
   let t = lo;
   for (let it = 0; it < 200; it++) {
@@ -87,7 +87,7 @@ export function trlState(pi: ArrayLike<number>, adv: ArrayLike<number>, s: numbe
   let sum = 0;
   for (let a = 0; a < A; a++) {
     const p = pi[base + a];
-    const v = p > 0 ? (c * p) / (t + amax - adv[base + a]) : 0;
+    const v = p > 0 ? (c * p) / (t + (amax - adv[base + a])) : 0;
     out[base + a] = v;
     sum += v;
   }

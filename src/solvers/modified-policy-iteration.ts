@@ -9,8 +9,8 @@ import {
   checkTieTolerance,
   optimalityBackupInto,
   spanDiff,
-  type OptimalityModel,
 } from "../mdp/optimality.js";
+import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import {
   checkCount,
   checkModel,
@@ -75,7 +75,7 @@ const OPTIONS = ["epsilon", "maxIterations", "maxImprovements", "tieTolerance"] 
  * maxImprovements (100000, ours), tieTolerance (1e-10 relative).
  */
 export function modifiedPolicyIteration(
-  mdp: OptimalityModel,
+  mdp: TabularMdp,
   options: ModifiedPolicyIterationOptions = {},
 ): ModifiedPolicyIterationResult {
   const where = "modifiedPolicyIteration";

@@ -8,14 +8,16 @@ import { riverSwim } from "../mdp/generators/river-swim.js";
 import { TabularMdp } from "../mdp/tabular-mdp.js";
 import { optimalityResidual } from "../mdp/optimality.js";
 import { ValidationError } from "../errors.js";
+import { evaluate } from "../evaluation/evaluate.js";
+import { deterministicPolicy } from "../policy/policy.js";
 import { Rng } from "../random/rng.js";
 import { policyIteration } from "./policy-iteration.js";
 import { valueIteration } from "./value-iteration.js";
 import { modifiedPolicyIteration } from "./modified-policy-iteration.js";
 
-/** V^pi of a deterministic policy: one exact evaluation round of policy iteration from it. */
+/** V^pi of a deterministic policy, by src/evaluation (an independent solver). */
 const valueOf = (mdp: TabularMdp, actions: Int32Array): Float64Array =>
-  policyIteration(mdp, { policy0: actions, maxIterations: 1 }).V;
+  evaluate(mdp, deterministicPolicy(actions, mdp.A), { tolerance: 1e-12 }).V;
 
 /** The test zoo: random garnets (dense and sparse), pymdptoolbox-style random MDPs, forest, FrozenLake. */
 function zoo(): { name: string; mdp: TabularMdp }[] {
@@ -52,6 +54,9 @@ describe("policyIteration: pymdptoolbox's documented examples", () => {
     expect(Array.from(r.actions)).toEqual([0, 0, 0]);
     expect(r.iterations).toBe(2);
     expect(r.converged).toBe(true);
+    // Discount 0.96 (pymdptoolbox's PolicyIteration gives the same): V* = (74.6496, 78.1056, 82.1056).
+    const r96 = policyIteration(forest({ gamma: 0.96 }));
+    [74.6496, 78.1056, 82.1056].forEach((v, s) => expect(r96.V[s]).toBeCloseTo(v, 10));
   });
 
   it("the two-state example: exact V solves the 2x2 system by hand; iterative is within 1e-4", () => {
@@ -82,6 +87,9 @@ describe("the classic solvers agree and satisfy their guarantees", () => {
     expect(pi.converged).toBe(true);
     // V* satisfies the Bellman optimality equation.
     expect(optimalityResidual(mdp, pi.V)).toBeLessThanOrEqual(1e-9);
+    // ... and is the value of the returned policy (checked by src/evaluation).
+    const vStar = valueOf(mdp, pi.actions);
+    for (let s = 0; s < mdp.S; s++) expect(Math.abs(pi.V[s] - vStar[s])).toBeLessThan(1e-9);
 
     // Value iteration with a tight epsilon finds the same policy.
     const viTight = valueIteration(mdp, { epsilon: 1e-9 });
@@ -113,6 +121,8 @@ describe("policyIteration: evaluation paths", () => {
     expect(r.linearSolves).toBe(0);
     expect(r.sweeps).toBeGreaterThan(0);
     expect(optimalityResidual(mdp, r.V)).toBeLessThanOrEqual(1e-9);
+    const ref = valueOf(mdp, r.actions);
+    for (let s = 0; s < mdp.S; s++) expect(Math.abs(r.V[s] - ref[s])).toBeLessThan(1e-10 * (1 + Math.abs(ref[s])));
   });
 
   it("slow-mixing chain (RiverSwim, 300 states): falls back to the linear solve, same optimum as VI", () => {

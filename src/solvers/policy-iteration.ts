@@ -7,8 +7,8 @@ import {
   absoluteTieTolerance,
   checkTieTolerance,
   optimalityBackupInto,
-  type OptimalityModel,
 } from "../mdp/optimality.js";
+import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { ValidationError } from "../errors.js";
 import { checkActions, checkCount, checkModel, checkOptionNames, now, oneHot } from "./common.js";
 import { solvePolicyValue } from "./policy-value.js";
@@ -69,7 +69,7 @@ function greedyInRewards(R: Float64Array, S: number, A: number, tau: number): In
 }
 
 /** pymdptoolbox's _evalPolicyIterative, warm-started: returns the sweeps done. V is updated in place. */
-function iterativeEvaluation(mdp: OptimalityModel, pi: Block<"f64">, V: Block<"f64">, W: Block<"f64">): number {
+function iterativeEvaluation(mdp: TabularMdp, pi: Block<"f64">, V: Block<"f64">, W: Block<"f64">): number {
   const { gamma, S } = mdp;
   const threshold = gamma === 0 ? Infinity : ((1 - gamma) / gamma) * ITERATIVE_EPSILON;
   let x = V;
@@ -100,15 +100,16 @@ function iterativeEvaluation(mdp: OptimalityModel, pi: Block<"f64">, V: Block<"f
  * value of a deterministic policy needs one row of P per state, so it first
  * runs Bellman sweeps warm-started from the previous V with MacQueen's
  * extrapolation, which certify the error bound 1e-12 (1 + ||V||_inf) in a few
- * sweeps on fast-mixing models, and otherwise solves the linear system
- * directly (src/evaluation). "iterative" is pymdptoolbox's rule (see the
+ * sweeps on fast-mixing models, and otherwise solves the linear system with
+ * src/evaluation's policyValue (LU or GMRES) to a Bellman residual of
+ * 1e-12 (1 + ||V||_inf). "iterative" is pymdptoolbox's rule (see the
  * option); we warm-start it from the previous V where pymdptoolbox restarts
  * from 0: the stop rule and its guarantee ||V - V^pi||_inf < 1e-4 are the same.
  *
  * mdp: a TabularMdp (dense or sparse). Options: policy0, maxIterations (1000),
  * evaluation ("exact"), tieTolerance (1e-10 relative).
  */
-export function policyIteration(mdp: OptimalityModel, options: PolicyIterationOptions = {}): PolicyIterationResult {
+export function policyIteration(mdp: TabularMdp, options: PolicyIterationOptions = {}): PolicyIterationResult {
   const where = "policyIteration";
   checkModel(mdp, where);
   checkOptionNames(options, OPTIONS, where);

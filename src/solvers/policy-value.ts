@@ -2,16 +2,21 @@
  * The value of a policy for policy iteration's evaluation step, on blocks,
  * warm-started from the previous round's values.
  */
-import { kernels } from "../wasm/module.js";
-import { f64Block, i32Block, scratch, type Block } from "../wasm/arena.js";
-import { bellmanSweep, policyMatrix, policyReward } from "../mdp/bellman.js";
-import type { OptimalityModel } from "../mdp/optimality.js";
+import type { Block } from "../wasm/arena.js";
+import { bellmanSweep } from "../mdp/bellman.js";
+import type { TabularMdp } from "../mdp/tabular-mdp.js";
+import { policyValue } from "../evaluation/evaluate.js";
 
 /** Certified accuracy of the extrapolated sweeps: |V - V^pi| <= 1e-12 (1 + ||V||_inf). */
 export const POLICY_VALUE_TOLERANCE = 1e-12;
+/**
+ * Residual tolerance asked of the linear solve: ||r_pi + gamma P_pi V - V||_inf
+ * <= 1e-12 (1 + ||V||_inf), so |V - V^pi| <= 1e-12 (1 + ||V||_inf) / (1 - gamma).
+ */
+const LINEAR_TOLERANCE = 1e-12;
 /** Sweeps allowed before the linear solve takes over (a sweep costs one pass over the policy's rows). */
 const MAX_SWEEPS = 60;
-/** Below this many states the direct solve is cheap, exact to rounding, and used at once. */
+/** Below this many states the linear solve (LU up to 128 dense states) is cheap and used at once. */
 const DIRECT_STATES = 200;
 
 /**
@@ -27,11 +32,12 @@ const DIRECT_STATES = 200;
  * gamma P_pi, not like gamma, so on well-mixing chains a handful of sweeps
  * reach POLICY_VALUE_TOLERANCE. When the observed rate predicts more than
  * MAX_SWEEPS (slow mixing, several closed classes, gamma near 1) or S is
- * small, the system is solved directly. pi: one-hot or any policy block
+ * small, the linear system is solved by src/evaluation's policyValue
+ * (LU or GMRES) from the current iterate. pi: one-hot or any policy block
  * (S*A); V: [0, S) in/out; W: scratch of S values.
  */
 export function solvePolicyValue(
-  mdp: OptimalityModel,
+  mdp: TabularMdp,
   pi: Block<"f64">,
   V: Block<"f64">,
   W: Block<"f64">,
@@ -87,18 +93,9 @@ export function solvePolicyValue(
   return { sweeps: MAX_SWEEPS, linearSolve: true };
 }
 
-/** V <- (I - gamma P_pi)^{-1} r_pi by dense LU (src/linalg kernels). */
-function linearSolve(mdp: OptimalityModel, pi: Block<"f64">, V: Block<"f64">): void {
-  const { S, gamma } = mdp;
-  const k = kernels();
-  scratch((take) => {
-    const M = take(f64Block(S * S));
-    const piv = take(i32Block(S));
-    const work = take(f64Block(Math.max(1, k.luWorkLength(S))));
-    policyMatrix(mdp, pi, M, 1, -gamma);
-    policyReward(mdp, pi, V);
-    // I - gamma P_pi is strictly diagonally dominant by rows (gamma < 1): no pivot comes near 0.
-    k.luFactorSimd(M.ptr, S, piv.ptr, work.ptr, 0);
-    k.luSolveSimd(M.ptr, S, piv.ptr, V.ptr);
-  });
+/** V <- (I - gamma P_pi)^{-1} r_pi by src/evaluation's policyValue (LU or GMRES, "auto"), warm-started from V. */
+function linearSolve(mdp: TabularMdp, pi: Block<"f64">, V: Block<"f64">): void {
+  // Copies, not views: policyValue allocates, and a grown memory detaches views.
+  const result = policyValue(mdp, pi.toArray(), { initialValues: V.toArray(), tolerance: LINEAR_TOLERANCE });
+  V.view.set(result.V);
 }

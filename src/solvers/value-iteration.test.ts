@@ -20,6 +20,14 @@ describe("valueIteration: pymdptoolbox's documented examples", () => {
     // ceil(log(0.01 * 0.04 / 0.96 / 4) / log(0.96 * 0.9)) = 63.
     expect(r.maxIterations).toBe(63);
     expect(r.maxIterations).toBe(Math.ceil(Math.log((0.01 * 0.04) / 0.96 / 4) / Math.log(0.96 * 0.9)));
+    // V is not V* (pymdptoolbox's PolicyIteration gives V* = (74.6496, 78.1056, 82.1056)),
+    // but V* lies in MacQueen's interval and V* - V is nearly one shift (~68.717).
+    const vStar = [74.6496, 78.1056, 82.1056];
+    for (let s = 0; s < 3; s++) {
+      expect(vStar[s]).toBeGreaterThanOrEqual(r.bounds.lower[s] - 1e-9);
+      expect(vStar[s]).toBeLessThanOrEqual(r.bounds.upper[s] + 1e-9); // tight here: the upper bound is V*
+      expect(vStar[s] - r.V[s]).toBeCloseTo(68.717, 2);
+    }
   });
 
   it("the two-state example, discount 0.9: V, policy (1, 0), 26 iterations (dense and sparse)", () => {

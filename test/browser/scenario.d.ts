@@ -3,6 +3,6 @@ export function toHex(values: ArrayLike<number> | number): string;
 export function fromHex(hex: string): Float64Array;
 export function runScenario(
   distUrl: URL | string,
-  useRoot: boolean,
+  modules: string[],
   seed: number,
 ): Promise<{ ran: string[]; results: Record<string, string> }>;

@@ -34,15 +34,17 @@ function randomPolicy(rng, S, A) {
 
 /**
  * Runs the scenario against the package built under `distUrl` (a URL ending in
- * `/dist/`, file: in Node, http: in the browser). `useRoot` says whether
- * `dist/index.js` exists. Returns `{ ran: string[], results: { name: hex } }`.
+ * `/dist/`, file: in Node, http: in the browser). `modules` are the entry
+ * points to take the API from: ["index.js"] (the package root) once it is
+ * built, else the concept modules that exist. Returns `{ ran: string[],
+ * results: { name: hex } }`.
  */
-export async function runScenario(distUrl, useRoot, seed) {
+export async function runScenario(distUrl, modules, seed) {
   const at = (path) => new URL(path, distUrl).href;
   const { init, kernels } = await import(at("wasm/module.js"));
   const { f64Block } = await import(at("wasm/arena.js"));
   const { Rng } = await import(at("random/rng.js"));
-  const lib = useRoot ? await import(at("index.js")) : {};
+  const lib = Object.assign({}, ...(await Promise.all(modules.map((m) => import(at(m))))));
   await (lib.init ?? init)();
 
   const ran = [];

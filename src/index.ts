@@ -1,0 +1,16 @@
+/**
+ * mirror-rl: policy optimisation as Mirror Learning, with WebAssembly SIMD
+ * kernels, for Node and browsers.
+ *
+ * Everything is synchronous once the WebAssembly module is loaded. In a
+ * browser call `await init()` first; in Node it is optional (the module loads
+ * synchronously on first use).
+ */
+export { init, isInitialised, type WasmSource } from "./wasm/module.js";
+export { ValidationError, ConvergenceError, type Location } from "./errors.js";
+export { Rng } from "./random/rng.js";
+
+export * from "./mdp/index.js";
+export * from "./policy/index.js";
+export * from "./evaluation/index.js";
+export * from "./solvers/index.js";

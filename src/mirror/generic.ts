@@ -1,0 +1,128 @@
+/**
+ * The generic per-state solver of the Mirror Learning step, for drifts without
+ * a closed form (user drifts) and as an independent check of the exact ones:
+ * mirror ascent (exponentiated gradient; Nemirovski & Yudin 1983, Beck &
+ * Teboulle 2003) on the simplex with a backtracking step size.
+ *
+ * Per state it maximises
+ *   f(p) = <p, adv> - w D_old(p) - mu KL(pi_old || p)
+ * (mu > 0 only inside the KL-ball searches). Each iteration takes
+ *   p+ ∝ p exp(eta g),   g = grad f(p),
+ * accepting eta when f(p+) >= f(p) + <g, p+ - p> - KL(p+ || p) / eta (then
+ * doubling it), else halving it; f never decreases. It stops when the
+ * Frank-Wolfe gap max_a g_a - <p, g> (an upper bound on f* - f(p) when f is
+ * concave, i.e. the drift convex) is at most `tolerance` (default 1e-10), or
+ * after `maxIterations` (default 20000), or when no step size improves f any
+ * more (rounding). Coordinates where p = 0 stay 0 (a multiplicative method
+ * cannot leave a face), so it starts from a mixture of pi_old with the uniform
+ * policy unless the drift is infinite there (reverse KL outside pi_old's support).
+ */
+import type { Drift } from "./drifts.js";
+import { klTerm } from "./kl.twin.js";
+
+export interface GenericOptions {
+  /** Frank-Wolfe gap at which a state counts as solved (default 1e-10). */
+  tolerance?: number;
+  /** Iteration cap per state (default 20000). */
+  maxIterations?: number;
+}
+
+export interface GenericStateResult {
+  /** Frank-Wolfe gap at the returned point (>= f* - f(p) for concave f). */
+  gap: number;
+  iterations: number;
+  /** f at the returned point. */
+  value: number;
+}
+
+const START_MIX = 1e-3;
+
+/**
+ * Solves one state: rows piOld, adv (length A), drift weight w >= 0 (finite),
+ * KL penalty mu >= 0; writes the maximiser into out (length A).
+ */
+export function solveStateGeneric(
+  piOld: Float64Array,
+  adv: Float64Array,
+  A: number,
+  w: number,
+  mu: number,
+  drift: Drift,
+  out: Float64Array,
+  { tolerance = 1e-10, maxIterations = 20000 }: GenericOptions = {},
+): GenericStateResult {
+  const grad = new Float64Array(A);
+  const q = new Float64Array(A);
+  const f = (p: Float64Array): number => {
+    let v = 0;
+    for (let a = 0; a < A; a++) v += p[a] * adv[a];
+    if (w > 0) v -= w * drift.value(piOld, p, 0, A, adv);
+    if (mu > 0) {
+      let kl = 0;
+      for (let a = 0; a < A; a++) kl += klTerm(piOld[a], p[a]);
+      v -= mu * kl;
+    }
+    return v;
+  };
+  const gradient = (p: Float64Array): void => {
+    if (w > 0) {
+      drift.gradient(piOld, p, 0, A, grad, adv);
+      for (let a = 0; a < A; a++) grad[a] = adv[a] - w * grad[a];
+    } else grad.set(adv);
+    if (mu > 0) for (let a = 0; a < A; a++) grad[a] -= mu * (piOld[a] === 0 ? 1 : 1 - piOld[a] / p[a]);
+  };
+
+  out.set(piOld);
+  let hasZero = false;
+  for (let a = 0; a < A; a++) if (piOld[a] === 0) hasZero = true;
+  if (hasZero) {
+    for (let a = 0; a < A; a++) q[a] = (1 - START_MIX) * piOld[a] + START_MIX / A;
+    if (Number.isFinite(f(q))) out.set(q);
+  }
+  let fp = f(out);
+  let eta = 0;
+  let gap = Infinity;
+  let it = 0;
+  for (; it < maxIterations; it++) {
+    gradient(out);
+    let gmax = -Infinity;
+    let mean = 0;
+    for (let a = 0; a < A; a++) {
+      if (out[a] > 0) {
+        gmax = Math.max(gmax, grad[a]);
+        mean += out[a] * grad[a];
+      }
+    }
+    gap = gmax - mean;
+    if (!(gap > tolerance)) break;
+    if (eta === 0) eta = 1 / Math.max(gap, 1e-300);
+    let accepted = false;
+    for (let tries = 0; tries < 80; tries++) {
+      let z = 0;
+      for (let a = 0; a < A; a++) {
+        q[a] = out[a] > 0 ? out[a] * Math.exp(eta * (grad[a] - gmax)) : 0;
+        z += q[a];
+      }
+      let lin = 0;
+      let breg = 0;
+      for (let a = 0; a < A; a++) {
+        q[a] /= z;
+        lin += grad[a] * (q[a] - out[a]);
+        if (q[a] > 0) breg += klTerm(q[a], out[a]);
+      }
+      const fq = f(q);
+      if (fq >= fp + lin - breg / eta - 1e-15 * (1 + Math.abs(fp)) && fq >= fp) {
+        accepted = fq > fp;
+        if (accepted) {
+          out.set(q);
+          fp = fq;
+        }
+        eta *= 2;
+        break;
+      }
+      eta /= 2;
+    }
+    if (!accepted) break;
+  }
+  return { gap, iterations: it, value: fp };
+}

@@ -1,0 +1,420 @@
+import { describe, expect, it } from "vitest";
+import { testRng } from "../../test/helpers/lengths.js";
+import { randomPolicy } from "../../test/helpers/mirror.js";
+import { TabularMdp } from "../mdp/tabular-mdp.js";
+import { garnet } from "../mdp/generators/garnet.js";
+import { evaluate } from "../evaluation/evaluate.js";
+import { greedyPolicy, uniformPolicy } from "../policy/policy.js";
+import {
+  type Drift,
+  clipDrift,
+  customDrift,
+  forwardKlDrift,
+  reverseKlDrift,
+  squaredL2Drift,
+  squaredTvDrift,
+  zeroDrift,
+} from "./drifts.js";
+import { mirrorStep, mirrorUpdate, type MirrorStepOptions, type MirrorStepResult } from "./step.js";
+import { allPolicies, maxKlBall, meanKlBall, mixtureSegment, tvBall } from "./neighbourhoods.js";
+import { klRow, tvRow } from "./kl.twin.js";
+import { ValidationError } from "../errors.js";
+
+const rng = testRng(99);
+
+const chiSquared = customDrift({
+  name: "chi2",
+  value(q, p, s, A) {
+    let t = 0;
+    for (let a = s * A; a < s * A + A; a++) t += (p[a] - q[a]) ** 2 / q[a];
+    return 0.7 * t;
+  },
+  gradient(q, p, s, A, out) {
+    for (let a = s * A; a < s * A + A; a++) out[a] = (1.4 * (p[a] - q[a])) / q[a];
+  },
+});
+
+const DRIFTS: Drift[] = [
+  zeroDrift(),
+  forwardKlDrift(0.5),
+  reverseKlDrift(2),
+  squaredTvDrift(1),
+  squaredL2Drift(0.5),
+  clipDrift(0.2),
+  chiSquared,
+];
+
+/** The Mirror Learning objective, written independently of step.ts: sum_s beta (<p, A> - beta/nu D). */
+function objective(r: MirrorStepResult, pi: Float64Array, drift: Drift, p: Float64Array, S: number, A: number): number {
+  const adv = r.evaluation.advantage;
+  let J = 0;
+  for (let s = 0; s < S; s++) {
+    const b = r.beta[s];
+    if (b === 0) continue;
+    let g = 0;
+    for (let a = s * A; a < s * A + A; a++) g += p[a] * adv[a];
+    const D = drift.value(pi, p, s, A, adv);
+    J += b * g - (D === 0 ? 0 : (b * b / r.nu[s]) * D);
+  }
+  return J;
+}
+
+function randomRow(A: number): Float64Array {
+  const row = new Float64Array(A);
+  let sum = 0;
+  for (let a = 0; a < A; a++) {
+    row[a] = rng() < 0.2 ? 0 : -Math.log(1 - rng());
+    sum += row[a];
+  }
+  if (sum === 0) {
+    row[0] = 1;
+    sum = 1;
+  }
+  for (let a = 0; a < A; a++) row[a] /= sum;
+  return row;
+}
+
+/** Random policies, and small perturbations of `center` (where a wrong argmax would show). */
+function* candidatePolicies(center: Float64Array, S: number, A: number, n: number): Generator<Float64Array> {
+  for (let k = 0; k < n; k++) {
+    const p = new Float64Array(S * A);
+    if (k % 2 === 0) {
+      for (let s = 0; s < S; s++) p.set(randomRow(A), s * A);
+    } else {
+      const sigma = 10 ** -(1 + (k % 6));
+      for (let s = 0; s < S; s++) {
+        let sum = 0;
+        for (let a = s * A; a < s * A + A; a++) {
+          p[a] = Math.max(0, center[a] + sigma * (2 * rng() - 1));
+          sum += p[a];
+        }
+        for (let a = s * A; a < s * A + A; a++) p[a] /= sum;
+      }
+    }
+    yield p;
+  }
+}
+
+function smallGarnet(seed: number, S = 6, A = 4): TabularMdp {
+  return garnet({ S, A, branching: 3, seed, gamma: 0.9 });
+}
+
+describe("mirrorStep with all policies: the exact step is the argmax", () => {
+  const distributionCases: Array<Pick<MirrorStepOptions, "beta" | "nu">> = [
+    {},
+    { beta: "uniform", nu: "mu" },
+    { beta: new Float64Array([0.3, 0, 0.2, 0.1, 0.25, 0.15]), nu: new Float64Array([0.1, 0.2, 0, 0.3, 0.2, 0.2]) },
+  ];
+  it.each(DRIFTS.map((d) => [d.name, d] as const))("%s: not beaten by the generic solver nor by 1000 random policies", (_n, drift) => {
+    for (let trial = 0; trial < 3; trial++) {
+      const mdp = smallGarnet(10 + trial);
+      const { S, A } = mdp;
+      const pi = randomPolicy(rng, S, A, drift.kind === "reverseKl" || drift.kind === "custom" ? 0 : 0.2);
+      const opts = { drift, ...distributionCases[trial] };
+      const exact = mirrorStep(mdp, pi, opts);
+      const generic = mirrorStep(mdp, pi, { ...opts, solver: "generic", evaluation: exact.evaluation });
+      const best = objective(exact, pi, drift, exact.policy, S, A);
+      expect(Math.abs(best - exact.objective)).toBeLessThan(1e-12);
+      expect(objective(exact, pi, drift, generic.policy, S, A)).toBeLessThanOrEqual(best + 1e-9);
+      if (drift.kind !== "clip" && drift.kind !== "zero" && drift.kind !== "squaredTv") {
+        // Smooth strictly convex drifts: the generic solver reaches the same maximum.
+        expect(best - generic.objective).toBeLessThan(1e-8);
+      }
+      let worst = -Infinity;
+      for (const p of candidatePolicies(exact.policy, S, A, 1000)) worst = Math.max(worst, objective(exact, pi, drift, p, S, A) - best);
+      expect(worst).toBeLessThanOrEqual(1e-9);
+      // beta(s) = 0 keeps pi_old.
+      for (let s = 0; s < S; s++) {
+        if (exact.beta[s] !== 0) continue;
+        for (let a = s * A; a < s * A + A; a++) expect(exact.policy[a]).toBe(pi[a]);
+      }
+      mdp.dispose();
+    }
+  });
+});
+
+describe("monotone improvement on random garnets (Mirror Learning theorem)", () => {
+  const cases: Array<[string, MirrorStepOptions]> = [
+    ...DRIFTS.map((d): [string, MirrorStepOptions] => [d.name, { drift: d }]),
+    ["meanKl(0.05)", { neighbourhood: meanKlBall(0.05) }],
+    ["meanKl(0.05) + forwardKl(0.3)", { neighbourhood: meanKlBall(0.05), drift: forwardKlDrift(0.3) }],
+    ["maxKl(0.02)", { neighbourhood: maxKlBall(0.02) }],
+    ["tv(0.1)", { neighbourhood: tvBall(0.1) }],
+    ["mixture(0.3)", { neighbourhood: mixtureSegment(0.3) }],
+    ["mixture(0.5) + squaredL2(1)", { neighbourhood: mixtureSegment(0.5), drift: squaredL2Drift(1) }],
+  ];
+  it.each(cases)("%s: eta(pi_new) >= eta(pi_old) - 1e-12 on 50 garnets", (_n, opts) => {
+    for (let seed = 0; seed < 50; seed++) {
+      const S = 4 + (seed % 7);
+      const A = 2 + (seed % 4);
+      const mdp = garnet({ S, A, branching: 1 + (seed % 3), seed: 1000 + seed, gamma: 0.8 + 0.15 * ((seed % 5) / 4) });
+      const pi = randomPolicy(rng, S, A, opts.drift?.kind === "reverseKl" ? 0 : 0.3);
+      const step = mirrorStep(mdp, pi, opts);
+      const after = evaluate(mdp, step.policy);
+      expect(after.eta).toBeGreaterThanOrEqual(step.evaluation.eta! - 1e-12);
+      mdp.dispose();
+    }
+  });
+});
+
+describe("identities", () => {
+  it("NPG with a huge step equals policy iteration's greedy step", () => {
+    for (let seed = 0; seed < 20; seed++) {
+      const mdp = smallGarnet(200 + seed, 8, 4);
+      const pi = uniformPolicy(mdp.S, mdp.A);
+      const step = mirrorStep(mdp, pi, { drift: reverseKlDrift(1e12) });
+      const greedy = greedyPolicy(step.evaluation.Q!, mdp.S, mdp.A);
+      for (let i = 0; i < greedy.length; i++) expect(Math.abs(step.policy[i] - greedy[i])).toBeLessThan(1e-12);
+      expect(Array.from(mirrorStep(mdp, pi, { evaluation: step.evaluation }).policy)).toEqual(Array.from(greedy));
+      mdp.dispose();
+    }
+  });
+
+  it("forward KL with C -> 0 and the KL balls with a huge radius give a greedy policy's gain", () => {
+    const mdp = smallGarnet(7);
+    const pi = randomPolicy(rng, mdp.S, mdp.A);
+    const greedy = mirrorStep(mdp, pi);
+    for (const opts of [{ drift: forwardKlDrift(1e-9) }, { neighbourhood: meanKlBall(1e6) }, { neighbourhood: tvBall(1) }]) {
+      const r = mirrorStep(mdp, pi, { ...opts, evaluation: greedy.evaluation });
+      expect(Math.abs(r.surrogate - greedy.surrogate)).toBeLessThan(1e-6);
+    }
+    mdp.dispose();
+  });
+
+  it("carries log-probabilities through many NPG steps without underflow", () => {
+    const mdp = smallGarnet(3, 10, 4);
+    let pi = uniformPolicy(mdp.S, mdp.A);
+    let logPolicy: Float64Array | undefined;
+    let eta = -Infinity;
+    for (let k = 0; k < 40; k++) {
+      const r = mirrorStep(mdp, pi, { drift: reverseKlDrift(200), logPolicy });
+      expect(r.evaluation.eta!).toBeGreaterThanOrEqual(eta - 1e-12);
+      eta = r.evaluation.eta!;
+      pi = r.policy;
+      logPolicy = r.logPolicy!;
+      for (const l of logPolicy) expect(Number.isFinite(l)).toBe(true);
+    }
+    expect(pi.some((p) => p === 0)).toBe(true);
+    mdp.dispose();
+  });
+});
+
+/** A one-state bandit: gamma = 0, so Q = R and A = R - <pi, R>. */
+function bandit(R: number[]): TabularMdp {
+  const A = R.length;
+  return TabularMdp.fromDense({ S: 1, A, P: new Array(A).fill(1), R, gamma: 0 });
+}
+
+describe("bandits: closed forms", () => {
+  const pi = new Float64Array([0.5, 0.5]);
+  const mdp = bandit([1, -1]);
+
+  it("NPG: pi exp(eta A) / Z", () => {
+    const r = mirrorStep(mdp, pi, { drift: reverseKlDrift(0.7) });
+    expect(r.policy[0]).toBeCloseTo(1 / (1 + Math.exp(-1.4)), 15);
+    expect(r.logPolicy![1]).toBeCloseTo(-0.7 - Math.log(Math.exp(0.7) + Math.exp(-0.7)), 14);
+  });
+
+  it("TRL: lambda from the quadratic, p = C pi / (lambda - A)", () => {
+    const C = 0.8;
+    // (l - 1)(l + 1) = C/2 (l + 1) + C/2 (l - 1) => l^2 - C l - 1 = 0.
+    const lam = (C + Math.sqrt(C * C + 4)) / 2;
+    const r = mirrorStep(mdp, pi, { drift: forwardKlDrift(C) });
+    expect(r.policy[0]).toBeCloseTo((C * 0.5) / (lam - 1), 14);
+  });
+
+  it("squared L2 and squared TV: interior closed forms", () => {
+    expect(mirrorStep(mdp, pi, { drift: squaredL2Drift(4) }).policy[0]).toBeCloseTo(0.5 + 2 / 16, 15);
+    // max tau (A0 - A1) - C tau^2 => tau = 2 / (2C).
+    expect(mirrorStep(mdp, pi, { drift: squaredTvDrift(5) }).policy[0]).toBeCloseTo(0.5 + 0.2, 15);
+  });
+
+  it("PPO clip: ratios pushed to the clip edge, the surplus to the least costly side", () => {
+    const m = bandit([0.6, -0.4]);
+    const p0 = new Float64Array([0.4, 0.6]);
+    const r = mirrorStep(m, p0, { drift: clipDrift(0.2, 2) });
+    expect(r.policy[0]).toBeCloseTo(0.48, 15);
+    expect(r.policy[1]).toBeCloseTo(0.52, 15);
+    m.dispose();
+  });
+
+  it("TRPO and max-KL balls: -1/2 log(4 p (1 - p)) = delta", () => {
+    for (const delta of [1e-6, 1e-3, 0.1, 0.5]) {
+      const p0 = (1 + Math.sqrt(1 - Math.exp(-2 * delta))) / 2;
+      for (const n of [meanKlBall(delta), maxKlBall(delta)]) {
+        const r = mirrorStep(mdp, pi, { neighbourhood: n });
+        expect(Math.abs(r.policy[0] - p0)).toBeLessThan(1e-12);
+        expect(Math.abs(r.constraint! - delta) / delta).toBeLessThan(1e-12);
+        expect(r.multiplier!).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it("TV ball and CPI: p = pi + delta, alpha = alphaMax", () => {
+    expect(mirrorStep(mdp, pi, { neighbourhood: tvBall(0.3) }).policy[0]).toBeCloseTo(0.8, 15);
+    const r = mirrorStep(mdp, pi, { neighbourhood: mixtureSegment(0.25) });
+    expect(r.alpha).toBe(0.25);
+    expect(r.policy[0]).toBeCloseTo(0.625, 15);
+  });
+});
+
+/** Random points of a ball: pi_old moved towards random policies as far as the constraint allows (bisection). */
+function ballPoints(pi: Float64Array, S: number, A: number, inside: (p: Float64Array) => boolean, n: number): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (let k = 0; k < n; k++) {
+    const q = new Float64Array(S * A);
+    for (let s = 0; s < S; s++) q.set(randomRow(A), s * A);
+    let lo = 0;
+    let hi = 1;
+    const at = (t: number): Float64Array => pi.map((v, i) => v + t * (q[i] - v));
+    if (!inside(at(1))) {
+      for (let it = 0; it < 50; it++) {
+        const mid = 0.5 * (lo + hi);
+        if (inside(at(mid))) lo = mid;
+        else hi = mid;
+      }
+    } else lo = 1;
+    out.push(at(lo * (k % 3 === 0 ? rng() : 1)));
+  }
+  return out;
+}
+
+describe("KL and TV balls: tight constraints, not beaten by feasible points or the generic solver", () => {
+  it("mean-KL ball (TRPO), zero and forward-KL drifts", () => {
+    for (let trial = 0; trial < 4; trial++) {
+      const mdp = smallGarnet(300 + trial);
+      const { S, A } = mdp;
+      const pi = randomPolicy(rng, S, A, 0.2);
+      const delta = [0.01, 0.1, 1e-4, 0.03][trial];
+      const drift = trial % 2 ? forwardKlDrift(0.2) : zeroDrift();
+      const r = mirrorStep(mdp, pi, { neighbourhood: meanKlBall(delta), drift });
+      const d = r.evaluation.d;
+      const meanKl = (p: Float64Array): number => {
+        let t = 0;
+        for (let s = 0; s < S; s++) if (d[s] > 0) t += d[s] * klRow(pi, p, s, A);
+        return t;
+      };
+      expect(Math.abs(meanKl(r.policy) - delta) / delta).toBeLessThan(1e-12);
+      expect(Math.abs(r.constraint! - delta) / delta).toBeLessThan(1e-12);
+      const best = objective(r, pi, drift, r.policy, S, A);
+      let worst = -Infinity;
+      for (const p of ballPoints(pi, S, A, (p) => meanKl(p) <= delta, 1000)) worst = Math.max(worst, objective(r, pi, drift, p, S, A) - best);
+      expect(worst).toBeLessThanOrEqual(1e-9);
+      const g = mirrorStep(mdp, pi, { neighbourhood: meanKlBall(delta), drift, solver: "generic", evaluation: r.evaluation });
+      expect(meanKl(g.policy)).toBeLessThanOrEqual(delta * (1 + 1e-6));
+      expect(objective(r, pi, drift, g.policy, S, A)).toBeLessThanOrEqual(best + 1e-9);
+      expect(best - objective(r, pi, drift, g.policy, S, A)).toBeLessThan(1e-6);
+      mdp.dispose();
+    }
+  });
+
+  it("max-KL ball: every binding state tight, exact beats generic and random feasible points", () => {
+    const mdp = smallGarnet(400);
+    const { S, A } = mdp;
+    const pi = randomPolicy(rng, S, A, 0.2);
+    const delta = 0.02;
+    const r = mirrorStep(mdp, pi, { neighbourhood: maxKlBall(delta) });
+    for (let s = 0; s < S; s++) {
+      const kl = klRow(pi, r.policy, s, A);
+      if (r.multipliers![s] > 0) expect(Math.abs(kl - delta) / delta).toBeLessThan(1e-12);
+      expect(kl).toBeLessThanOrEqual(delta * (1 + 1e-13));
+    }
+    const drift = zeroDrift();
+    const best = objective(r, pi, drift, r.policy, S, A);
+    const maxKl = (p: Float64Array): number => Math.max(...Array.from({ length: S }, (_, s) => klRow(pi, p, s, A)));
+    let worst = -Infinity;
+    for (const p of ballPoints(pi, S, A, (p) => maxKl(p) <= delta, 1000)) worst = Math.max(worst, objective(r, pi, drift, p, S, A) - best);
+    expect(worst).toBeLessThanOrEqual(1e-9);
+    const g = mirrorStep(mdp, pi, { neighbourhood: maxKlBall(delta), solver: "generic", evaluation: r.evaluation });
+    expect(objective(r, pi, drift, g.policy, S, A)).toBeLessThanOrEqual(best + 1e-9);
+    mdp.dispose();
+  });
+
+  it("TV ball, zero and squared-TV drifts", () => {
+    for (const drift of [zeroDrift(), squaredTvDrift(2)]) {
+      const mdp = smallGarnet(500);
+      const { S, A } = mdp;
+      const pi = randomPolicy(rng, S, A, 0.2);
+      const delta = 0.15;
+      const r = mirrorStep(mdp, pi, { neighbourhood: tvBall(delta), drift });
+      const maxTv = (p: Float64Array): number => Math.max(...Array.from({ length: S }, (_, s) => tvRow(p, pi, s, A)));
+      expect(maxTv(r.policy)).toBeLessThanOrEqual(delta + 1e-15);
+      const best = objective(r, pi, drift, r.policy, S, A);
+      let worst = -Infinity;
+      for (const p of ballPoints(pi, S, A, (p) => maxTv(p) <= delta, 1000)) worst = Math.max(worst, objective(r, pi, drift, p, S, A) - best);
+      expect(worst).toBeLessThanOrEqual(1e-9);
+      mdp.dispose();
+    }
+  });
+
+  it("CPI segment: the mixing weight is the best on a fine grid of alpha", () => {
+    for (const drift of [zeroDrift(), forwardKlDrift(1), squaredTvDrift(3), clipDrift(0.1)]) {
+      const mdp = smallGarnet(600);
+      const { S, A } = mdp;
+      const pi = randomPolicy(rng, S, A, drift.kind === "forwardKl" ? 0 : 0.2);
+      const r = mirrorStep(mdp, pi, { neighbourhood: mixtureSegment(0.8), drift });
+      const target = greedyPolicy(r.evaluation.advantage, S, A);
+      const best = objective(r, pi, drift, r.policy, S, A);
+      let worst = -Infinity;
+      for (let k = 0; k <= 1000; k++) {
+        const alpha = (0.8 * k) / 1000;
+        worst = Math.max(worst, objective(r, pi, drift, pi.map((v, i) => (1 - alpha) * v + alpha * target[i]), S, A) - best);
+      }
+      expect(worst).toBeLessThanOrEqual(1e-9);
+      expect(r.alpha!).toBeGreaterThanOrEqual(0);
+      expect(r.alpha!).toBeLessThanOrEqual(0.8);
+      mdp.dispose();
+    }
+  });
+});
+
+describe("distributions and edge cases", () => {
+  const mdp = smallGarnet(800);
+  const { S, A } = mdp;
+  const pi = randomPolicy(rng, S, A, 0.2);
+  const ev = evaluate(mdp, pi);
+
+  it("nu(s) = 0: KL drifts keep pi_old, the zero drift is greedy, the clip drift stays at zero drift", () => {
+    const nu = new Float64Array(S).fill(1 / (S - 1));
+    nu[2] = 0;
+    for (const drift of [forwardKlDrift(1), reverseKlDrift(1), squaredL2Drift(1), squaredTvDrift(1)]) {
+      const r = mirrorStep(mdp, pi, { drift, nu, evaluation: ev });
+      expect(r.weights[2]).toBe(Infinity);
+      for (let a = 2 * A; a < 3 * A; a++) expect(r.policy[a]).toBeCloseTo(pi[a], 15);
+    }
+    const g = mirrorStep(mdp, pi, { nu, evaluation: ev });
+    expect(Array.from(g.policy.subarray(2 * A, 3 * A))).toEqual(Array.from(greedyPolicy(ev.advantage, S, A).subarray(2 * A, 3 * A)));
+    const c = mirrorStep(mdp, pi, { drift: clipDrift(0.2), nu, evaluation: ev });
+    expect(clipDrift(0.2).value(pi, c.policy, 2, A, ev.advantage)).toBe(0);
+    expect(Number.isFinite(c.objective)).toBe(true);
+  });
+
+  it("mirrorUpdate gives the same step from the evaluation alone", () => {
+    const a = mirrorStep(mdp, pi, { drift: forwardKlDrift(1), evaluation: ev });
+    const b = mirrorUpdate({ S, A, policy: pi, advantage: ev.advantage, visitation: ev.d, mu: mdp.mu.slice() }, { drift: forwardKlDrift(1) });
+    expect(Array.from(b.policy)).toEqual(Array.from(a.policy));
+  });
+
+  it("rejects bad input with ValidationError", () => {
+    expect(() => mirrorStep(mdp, pi, { neighbourhood: tvBall(0.1), drift: reverseKlDrift(1), evaluation: ev })).toThrow(ValidationError);
+    expect(() => mirrorStep(mdp, pi, { beta: new Float64Array(S).fill(0.5), evaluation: ev })).toThrow(ValidationError);
+    expect(() => mirrorStep(mdp, pi, { logPolicy: new Float64Array(S * A).fill(Math.log(1 / A)), evaluation: ev })).toThrow(ValidationError);
+    expect(() => mirrorStep(mdp, pi.map((v) => v * 2), { evaluation: ev })).toThrow(ValidationError);
+    expect(() => meanKlBall(-1)).toThrow(ValidationError);
+    expect(() => mixtureSegment(1.5)).toThrow(ValidationError);
+    expect(() => mirrorStep(mdp, pi, { solver: "fast" as never, evaluation: ev })).toThrow(ValidationError);
+  });
+
+  it("delta = 0 keeps pi_old", () => {
+    for (const n of [meanKlBall(0), maxKlBall(0), tvBall(0), mixtureSegment(0)]) {
+      expect(Array.from(mirrorStep(mdp, pi, { neighbourhood: n, evaluation: ev }).policy)).toEqual(Array.from(pi));
+    }
+  });
+
+  it("uses allPolicies() and the zero drift by default", () => {
+    const r = mirrorStep(mdp, pi, { neighbourhood: allPolicies(), evaluation: ev });
+    expect(r.solver).toBe("exact");
+    expect(r.drift).toBe(0);
+    expect(r.constraint).toBeUndefined();
+  });
+});

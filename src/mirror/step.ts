@@ -1,0 +1,553 @@
+/**
+ * The Mirror Learning step (Kuba, Schroeder de Witt, Foerster 2022, seed 000):
+ *
+ *   pi_new = argmax_{pi in N(pi_old)} E_{s~beta}[ E_{a~pi}[A_old(s,a)] - beta(s)/nu(s) D_old(pi|s) ],
+ *
+ * solved exactly on a tabular MDP.
+ *
+ * Per-state decomposition. Written out, the objective is
+ *   J(pi) = sum_s beta(s) <pi_s, A_s> - sum_s beta(s)^2 / nu(s) D_old(pi_s | s).
+ * With N = all policies it separates: in a state with beta(s) > 0, divide by
+ * beta(s) to get
+ *   max_{p in simplex} <p, A_s> - w(s) D_old(p | s),   w(s) = beta(s) / nu(s),
+ * so w(s) is the weight of the drift against the advantage in state s (w = 1
+ * everywhere with the default beta = nu = d_old). Edge cases:
+ *   - beta(s) = 0: the state does not enter J, every p is a maximiser; we keep
+ *     pi_old(.|s) (the smallest move).
+ *   - nu(s) = 0 < beta(s): w(s) = +inf, read as the limit of the maximiser as
+ *     w -> inf, i.e. the best p with D_old(p|s) = 0: pi_old for the KL, TV and L2
+ *     drifts (zero only at pi_old), the greedy policy for the zero drift, the
+ *     hard-clipped step for the clip drift; the generic solver keeps pi_old.
+ * The balls and the mixture segment couple states; their solvers below use the
+ * same per-state weights.
+ *
+ * Exact solvers, by neighbourhood and drift (any other pairing uses the generic
+ * solver, generic.ts):
+ *   all        zero -> greedy (ties lowest); forwardKl -> TRL dual; reverseKl ->
+ *              log-space exponential update; squaredTv -> drain-the-worst;
+ *              squaredL2 -> simplex projection; clip -> slope water-filling.
+ *   meanKl     zero / forwardKl -> per-state TRL dual with penalty
+ *              C w(s) + lambda weights(s)/beta(s), lambda by a 1-D search until
+ *              the constraint is tight to 1e-13 relative.
+ *   maxKl      zero / forwardKl -> per-state search (kernel mirrorKlBallSolve).
+ *   tv         zero / squaredTv -> per-state drain-the-worst with budget delta
+ *              (other drifts are rejected: no generic solver for this ball).
+ *   mixture    zero -> alpha = alphaMax if the linear gain is positive, else 0;
+ *              other drifts -> golden-section search on alpha (exact up to
+ *              1e-12 in alpha when the objective is concave in alpha, as for
+ *              every built-in drift), endpoints always compared.
+ */
+import { ValidationError } from "../errors.js";
+import type { TabularMdp } from "../mdp/tabular-mdp.js";
+import { evaluate } from "../evaluation/evaluate.js";
+import { kernels } from "../wasm/module.js";
+import { f64Block, scratch } from "../wasm/arena.js";
+import { checkLogPolicy, checkNumber, checkPolicy, checkTable, validateShape } from "./checks.js";
+import { validateDistribution } from "../mdp/validate.js";
+import { type Drift, zeroDrift } from "./drifts.js";
+import { type Neighbourhood, allPolicies, neighbourhoodMeasure } from "./neighbourhoods.js";
+import { type StateDistribution, resolveDistribution } from "./distributions.js";
+import { type GenericOptions, solveStateGeneric } from "./generic.js";
+import { searchMultiplier } from "./search.js";
+import { expUpdateUnchecked, logOf } from "./exp-update.js";
+import { greedyStep } from "./greedy.js";
+import { trlSolve } from "./trl.js";
+import { tvSolve } from "./tv.js";
+import { l2Solve } from "./l2.js";
+import { clipSolve } from "./clip.js";
+import { klRow } from "./kl.twin.js";
+
+/** What the step needs from an evaluation of the old policy (`evaluate`'s result qualifies). */
+export interface MirrorEvaluation {
+  /** A_old[s*A + a] = Q - V. */
+  readonly advantage: Float64Array;
+  /** The old policy's discounted visitation d_old (sums to 1). */
+  readonly d: Float64Array;
+  readonly eta?: number;
+  readonly V?: Float64Array;
+  readonly Q?: Float64Array;
+}
+
+export interface MirrorStepOptions extends GenericOptions {
+  /** The drift D (default zeroDrift()). */
+  drift?: Drift;
+  /** The neighbourhood N(pi_old) (default allPolicies()). */
+  neighbourhood?: Neighbourhood;
+  /** Sampling distribution beta (default "visitation": d_old). */
+  beta?: StateDistribution;
+  /** Drift distribution nu (default "visitation": d_old). */
+  nu?: StateDistribution;
+  /** The old policy's evaluation, if already computed (else `evaluate(mdp, policy)`). */
+  evaluation?: MirrorEvaluation;
+  /** log pi_old (S*A, -inf allowed), used by the log-space updates so probabilities never underflow to 0. */
+  logPolicy?: Float64Array;
+  /** "exact" (default): closed forms where they exist; "generic": mirror ascent for every state. */
+  solver?: "exact" | "generic";
+}
+
+export interface MirrorStepResult {
+  /** pi_new[s*A + a]. */
+  policy: Float64Array;
+  /** log pi_new, returned by the log-space updates (reverse-KL drift). */
+  logPolicy?: Float64Array;
+  /** Surrogate gain E_{s~beta} E_{a~pi_new}[A_old(s,a)]. */
+  surrogate: number;
+  /** Drift penalty E_{s~beta}[beta(s)/nu(s) D_old(pi_new|s)]. */
+  drift: number;
+  /** surrogate - drift: the maximised objective. */
+  objective: number;
+  /** The neighbourhood's constraint at pi_new (mean KL, max KL, max TV, alpha); absent for "all". */
+  constraint?: number;
+  /** Lagrange multiplier of a KL ball (the largest per-state one for maxKl; +inf when delta = 0). */
+  multiplier?: number;
+  /** Per-state multipliers of the max-KL ball (per-state objectives divided by beta(s)). */
+  multipliers?: Float64Array;
+  /** Mixing weight of the CPI segment. */
+  alpha?: number;
+  /** Which solver produced the step. */
+  solver: "exact" | "generic";
+  /** Generic solver: the largest per-state Frank-Wolfe gap left (an upper bound on the per-state suboptimality for convex drifts). */
+  gap?: number;
+  /** w(s) = beta(s)/nu(s), the per-state drift weight (+inf where nu = 0 < beta). */
+  weights: Float64Array;
+  beta: Float64Array;
+  nu: Float64Array;
+  /** The old policy's evaluation used. */
+  evaluation: MirrorEvaluation;
+}
+
+/** The old policy, its advantage and the state distributions: all a step needs, without the MDP. */
+export interface MirrorProblem {
+  readonly S: number;
+  readonly A: number;
+  /** pi_old[s*A + a]. */
+  readonly policy: Float64Array;
+  /** A_old[s*A + a]. */
+  readonly advantage: Float64Array;
+  /** d_old (sums to 1). */
+  readonly visitation: Float64Array;
+  /** The initial distribution mu (sums to 1). */
+  readonly mu: Float64Array;
+}
+
+interface Context {
+  S: number;
+  A: number;
+  pi: Float64Array;
+  logPi?: Float64Array;
+  adv: Float64Array;
+  beta: Float64Array;
+  nu: Float64Array;
+  w: Float64Array;
+  keep: Uint8Array;
+  drift: Drift;
+  generic: GenericOptions;
+}
+
+interface Solution {
+  policy: Float64Array;
+  logPolicy?: Float64Array;
+  constraint?: number;
+  multiplier?: number;
+  multipliers?: Float64Array;
+  alpha?: number;
+  gap?: number;
+}
+
+/**
+ * One Mirror Learning step from `policy` on `mdp` (see the module comment for
+ * the maths and the solver of each neighbourhood and drift). Evaluates the old
+ * policy exactly unless `options.evaluation` is given.
+ */
+export function mirrorStep(mdp: TabularMdp, policy: Float64Array, options: MirrorStepOptions = {}): MirrorStepResult {
+  const evaluation = options.evaluation ?? evaluate(mdp, policy);
+  return mirrorUpdate(
+    { S: mdp.S, A: mdp.A, policy, advantage: evaluation.advantage, visitation: evaluation.d, mu: mdp.mu.slice() },
+    { ...options, evaluation },
+  );
+}
+
+/**
+ * The Mirror Learning step from an explicit problem (old policy, its advantage,
+ * visitation and mu), for callers that evaluate policies themselves.
+ */
+export function mirrorUpdate(problem: MirrorProblem, options: MirrorStepOptions = {}): MirrorStepResult {
+  if (problem === null || typeof problem !== "object") throw new ValidationError("problem", "must be an object", problem);
+  const { S, A } = validateShape(problem.S, problem.A);
+  const pi = checkPolicy("policy", problem.policy, S, A);
+  const adv = checkTable("advantage", problem.advantage, S, A);
+  validateDistribution("visitation", problem.visitation, S);
+  validateDistribution("mu", problem.mu, S);
+  const drift = options.drift ?? zeroDrift();
+  if (drift === null || typeof drift !== "object" || typeof drift.value !== "function") {
+    throw new ValidationError("drift", "must be a Drift (zeroDrift(), forwardKlDrift(C), ...)", drift);
+  }
+  const neighbourhood = options.neighbourhood ?? allPolicies();
+  const solver = options.solver ?? "exact";
+  if (solver !== "exact" && solver !== "generic") throw new ValidationError("solver", 'must be "exact" or "generic"', solver);
+  if (options.tolerance !== undefined) checkNumber("tolerance", options.tolerance, { lo: 0, openLo: true });
+  if (options.maxIterations !== undefined) checkNumber("maxIterations", options.maxIterations, { lo: 1 });
+  let logPi: Float64Array | undefined;
+  if (options.logPolicy !== undefined) {
+    logPi = checkLogPolicy("logPolicy", options.logPolicy, S, A);
+    for (let i = 0; i < S * A; i++) {
+      if (!(Math.abs(Math.exp(logPi[i]) - pi[i]) <= 1e-9)) {
+        throw new ValidationError("logPolicy", "does not match policy (|exp(log pi) - pi| > 1e-9)", logPi[i], {
+          state: Math.floor(i / A),
+          action: i % A,
+        });
+      }
+    }
+  }
+  const visitation = problem.visitation;
+  const beta = resolveDistribution("beta", options.beta, S, visitation, problem.mu);
+  const nu = resolveDistribution("nu", options.nu, S, visitation, problem.mu);
+  const w = new Float64Array(S);
+  const keep = new Uint8Array(S);
+  for (let s = 0; s < S; s++) {
+    if (beta[s] === 0) {
+      keep[s] = 1;
+      w[s] = 0;
+    } else w[s] = nu[s] === 0 ? Infinity : beta[s] / nu[s];
+  }
+  const ctx: Context = {
+    S,
+    A,
+    pi,
+    logPi,
+    adv,
+    beta,
+    nu,
+    w,
+    keep,
+    drift,
+    generic: { tolerance: options.tolerance, maxIterations: options.maxIterations },
+  };
+  const useGeneric = solver === "generic" || drift.kind === "custom";
+  let sol: Solution;
+  let weights: Float64Array | undefined;
+  switch (neighbourhood.kind) {
+    case "all":
+      sol = useGeneric ? solveAllGeneric(ctx) : solveAllExact(ctx);
+      break;
+    case "meanKl":
+      weights = resolveDistribution("neighbourhood.weights", neighbourhood.weights, S, visitation, problem.mu);
+      sol = solveMeanKl(ctx, neighbourhood.delta, weights, useGeneric);
+      break;
+    case "maxKl":
+      sol = solveMaxKl(ctx, neighbourhood.delta, useGeneric);
+      break;
+    case "tv":
+      sol = solveTvBall(ctx, neighbourhood.delta, useGeneric);
+      break;
+    case "mixture":
+      sol = solveMixture(ctx, neighbourhood.alphaMax, neighbourhood.target);
+      break;
+    default:
+      throw new ValidationError("neighbourhood", "must be allPolicies(), meanKlBall(), maxKlBall(), tvBall() or mixtureSegment()", neighbourhood);
+  }
+  if (neighbourhood.kind !== "mixture") restoreKept(ctx, sol, useGeneric);
+  const { surrogate, drift: driftTotal } = objectiveParts(ctx, sol.policy);
+  let constraint = sol.constraint;
+  if (neighbourhood.kind !== "all" && constraint === undefined) {
+    constraint = neighbourhoodMeasure(neighbourhood, pi, sol.policy, S, A, { weights });
+  }
+  return {
+    policy: sol.policy,
+    logPolicy: sol.logPolicy,
+    surrogate,
+    drift: driftTotal,
+    objective: surrogate - driftTotal,
+    constraint,
+    multiplier: sol.multiplier,
+    multipliers: sol.multipliers,
+    alpha: sol.alpha,
+    solver: useGeneric ? "generic" : "exact",
+    gap: sol.gap,
+    weights: w,
+    beta,
+    nu,
+    evaluation: options.evaluation ?? { advantage: adv, d: visitation },
+  };
+}
+
+/**
+ * States with beta(s) = 0 keep pi_old (and its log), and so do states with
+ * nu(s) = 0 under a drift that vanishes only at pi_old (everything but the
+ * zero and clip drifts): exactly, not up to the rounding of a solver.
+ */
+function restoreKept(ctx: Context, sol: Solution, useGeneric: boolean): void {
+  const { S, A, pi, keep, drift } = ctx;
+  const onlyAtOld = useGeneric || (drift.kind !== "zero" && drift.kind !== "clip" && drift.coefficient > 0);
+  for (let s = 0; s < S; s++) {
+    if (!keep[s] && !(onlyAtOld && ctx.w[s] === Infinity)) continue;
+    for (let a = s * A; a < s * A + A; a++) sol.policy[a] = pi[a];
+    if (sol.logPolicy) for (let a = s * A; a < s * A + A; a++) sol.logPolicy[a] = ctx.logPi ? ctx.logPi[a] : Math.log(pi[a]);
+  }
+}
+
+/** w(s) times a drift scale, with 0 * inf = 0 (a zero drift stays zero) and +inf for kept states. */
+function penalty(ctx: Context, s: number, scale: number): number {
+  if (ctx.keep[s]) return Infinity;
+  if (scale === 0) return 0;
+  return ctx.w[s] * scale;
+}
+
+/** surrogate = sum_s beta <p_s, A_s>; drift = sum_s beta w D_s (0 where D_s = 0, whatever w). */
+export function objectiveParts(ctx: Pick<Context, "S" | "A" | "pi" | "adv" | "beta" | "w" | "drift">, p: Float64Array): { surrogate: number; drift: number } {
+  const { S, A, pi, adv, beta, w, drift } = ctx;
+  let surrogate = 0;
+  let total = 0;
+  for (let s = 0; s < S; s++) {
+    if (beta[s] === 0) continue;
+    let g = 0;
+    for (let a = s * A; a < s * A + A; a++) g += p[a] * adv[a];
+    surrogate += beta[s] * g;
+    if (drift.kind === "zero") continue;
+    const D = drift.value(pi, p, s, A, adv);
+    if (D !== 0) total += beta[s] * w[s] * D;
+  }
+  return { surrogate, drift: total };
+}
+
+function solveAllExact(ctx: Context): Solution {
+  const { S, A, pi, adv, drift } = ctx;
+  const coef = new Float64Array(S);
+  switch (drift.kind) {
+    case "zero":
+      return { policy: greedyStep(adv, S, A) };
+    case "forwardKl":
+      for (let s = 0; s < S; s++) coef[s] = penalty(ctx, s, drift.coefficient);
+      return { policy: trlSolve(pi, adv, coef, S, A) };
+    case "squaredTv":
+      for (let s = 0; s < S; s++) coef[s] = penalty(ctx, s, drift.coefficient);
+      return { policy: tvSolve(pi, adv, coef, Infinity, S, A) };
+    case "squaredL2":
+      for (let s = 0; s < S; s++) coef[s] = penalty(ctx, s, drift.coefficient);
+      return { policy: l2Solve(pi, adv, coef, S, A) };
+    case "clip":
+      for (let s = 0; s < S; s++) coef[s] = ctx.keep[s] || drift.coefficient === 0 ? 0 : ctx.w[s] * drift.coefficient;
+      return { policy: clipSolve(pi, adv, coef, S, A, drift.epsilon!) };
+    case "reverseKl": {
+      // p ∝ pi_old exp(A / (w C)), C = 1/eta: coefficient eta / w(s) (0 keeps pi_old).
+      for (let s = 0; s < S; s++) {
+        const c = ctx.w[s] * drift.coefficient;
+        coef[s] = ctx.keep[s] || c === Infinity ? 0 : 1 / c;
+      }
+      const logPi = ctx.logPi ?? logOf(pi);
+      const policy = new Float64Array(S * A);
+      const logPolicy = new Float64Array(S * A);
+      expUpdateUnchecked(logPi, adv, coef, S, A, policy, logPolicy);
+      return { policy, logPolicy };
+    }
+    default:
+      return solveAllGeneric(ctx);
+  }
+}
+
+/** Runs the generic solver in every state with finite weight; `mu[s]` adds a KL(pi_old || p) penalty. */
+function genericStates(ctx: Context, mu: (s: number) => number, out: Float64Array, states?: number[]): number {
+  const { A, pi, adv, drift } = ctx;
+  const row = new Float64Array(A);
+  const arow = new Float64Array(A);
+  const prow = new Float64Array(A);
+  let gap = 0;
+  for (const s of states ?? Array.from({ length: ctx.S }, (_, i) => i)) {
+    const base = s * A;
+    if (ctx.keep[s] || ctx.w[s] === Infinity) {
+      for (let a = 0; a < A; a++) out[base + a] = pi[base + a];
+      continue;
+    }
+    row.set(pi.subarray(base, base + A));
+    arow.set(adv.subarray(base, base + A));
+    const weight = drift.kind === "zero" || drift.coefficient === 0 ? 0 : ctx.w[s];
+    const r = solveStateGeneric(row, arow, A, weight, mu(s), drift, prow, ctx.generic);
+    out.set(prow, base);
+    gap = Math.max(gap, r.gap);
+  }
+  return gap;
+}
+
+function solveAllGeneric(ctx: Context): Solution {
+  const policy = new Float64Array(ctx.S * ctx.A);
+  const gap = genericStates(ctx, () => 0, policy);
+  return { policy, gap };
+}
+
+/** A starting guess for a KL multiplier: KL ~ sum weights Var_pi(A) / (2 lambda^2) for large lambda. */
+function multiplierGuess(ctx: Context, delta: number, weights?: Float64Array): number {
+  const { S, A, pi, adv } = ctx;
+  let total = 0;
+  for (let s = 0; s < S; s++) {
+    let mean = 0;
+    for (let a = s * A; a < s * A + A; a++) mean += pi[a] * adv[a];
+    let v = 0;
+    for (let a = s * A; a < s * A + A; a++) v += pi[a] * (adv[a] - mean) ** 2;
+    total += (weights ? weights[s] : 1 / S) * v;
+  }
+  return Math.max(Math.sqrt(total / (2 * delta)), 1e-12);
+}
+
+function keepAll(ctx: Context): Solution {
+  return { policy: ctx.pi.slice(), constraint: 0, multiplier: Infinity, logPolicy: ctx.logPi?.slice() };
+}
+
+function solveMeanKl(ctx: Context, delta: number, weights: Float64Array, useGeneric: boolean): Solution {
+  const { S, A, pi, adv, drift, beta } = ctx;
+  if (delta === 0) return keepAll(ctx);
+  const exact = !useGeneric && (drift.kind === "zero" || drift.kind === "forwardKl");
+  // Per state: max <p, A_s> - w C KL - (lambda weights(s) / beta(s)) KL, KL = KL(pi_old || p).
+  const rho = new Float64Array(S);
+  for (let s = 0; s < S; s++) rho[s] = ctx.keep[s] ? 0 : weights[s] / beta[s];
+  const base = new Float64Array(S);
+  for (let s = 0; s < S; s++) base[s] = drift.kind === "forwardKl" ? penalty(ctx, s, drift.coefficient) : ctx.keep[s] ? Infinity : 0;
+  const guess = multiplierGuess(ctx, delta, weights);
+  const policy = new Float64Array(S * A);
+  if (!exact) {
+    let gap = 0;
+    const K = (lambda: number): number => {
+      gap = genericStates(ctx, (s) => lambda * rho[s], policy);
+      let sum = 0;
+      for (let s = 0; s < S; s++) if (weights[s] > 0) sum += weights[s] * klRow(pi, policy, s, A);
+      return sum;
+    };
+    const multiplier = searchMultiplier(K, delta, guess, 1e-9);
+    return { policy, multiplier, gap };
+  }
+  let constraint = 0;
+  const multiplier = scratch((take) => {
+    const k = kernels();
+    const piB = take(f64Block(S * A, pi));
+    const advB = take(f64Block(S * A, adv));
+    const coefB = take(f64Block(S));
+    const outB = take(f64Block(S * A));
+    const klB = take(f64Block(S));
+    const K = (lambda: number): number => {
+      const c = coefB.view;
+      for (let s = 0; s < S; s++) c[s] = rho[s] > 0 ? base[s] + lambda * rho[s] : base[s];
+      k.mirrorTrlSolveSimd(piB.ptr, advB.ptr, coefB.ptr, S, A, outB.ptr);
+      k.mirrorKlSimd(piB.ptr, outB.ptr, S, A, klB.ptr);
+      const kl = klB.view;
+      let sum = 0;
+      for (let s = 0; s < S; s++) if (weights[s] > 0) sum += weights[s] * kl[s];
+      constraint = sum;
+      return sum;
+    };
+    const lambda = searchMultiplier(K, delta, guess);
+    policy.set(outB.view);
+    return lambda;
+  });
+  return { policy, multiplier, constraint };
+}
+
+function solveMaxKl(ctx: Context, delta: number, useGeneric: boolean): Solution {
+  const { S, A, pi, adv, drift } = ctx;
+  if (delta === 0) return keepAll(ctx);
+  const exact = !useGeneric && (drift.kind === "zero" || drift.kind === "forwardKl");
+  if (exact) {
+    const base = new Float64Array(S);
+    for (let s = 0; s < S; s++) base[s] = drift.kind === "forwardKl" ? penalty(ctx, s, drift.coefficient) : ctx.keep[s] ? Infinity : 0;
+    const policy = new Float64Array(S * A);
+    const multipliers = new Float64Array(S);
+    scratch((take) => {
+      const piB = take(f64Block(S * A, pi));
+      const advB = take(f64Block(S * A, adv));
+      const baseB = take(f64Block(S, base));
+      const outB = take(f64Block(S * A));
+      const multB = take(f64Block(S));
+      kernels().mirrorKlBallSolveSimd(piB.ptr, advB.ptr, baseB.ptr, S, A, delta, outB.ptr, multB.ptr);
+      policy.set(outB.view);
+      multipliers.set(multB.view);
+    });
+    return { policy, multipliers, multiplier: Math.max(0, ...multipliers) };
+  }
+  const policy = new Float64Array(S * A);
+  const multipliers = new Float64Array(S);
+  let gap = 0;
+  for (let s = 0; s < S; s++) {
+    let g = 0;
+    const h = (mu: number): number => {
+      g = genericStates(ctx, () => mu, policy, [s]);
+      return klRow(pi, policy, s, A);
+    };
+    const sub: Context = { ...ctx, S: 1 };
+    multipliers[s] = searchMultiplier(h, delta, multiplierGuess({ ...sub, pi: pi.subarray(s * A, s * A + A), adv: adv.subarray(s * A, s * A + A) }, delta), 1e-9);
+    gap = Math.max(gap, g);
+  }
+  return { policy, multipliers, multiplier: Math.max(0, ...multipliers), gap };
+}
+
+function solveTvBall(ctx: Context, delta: number, useGeneric: boolean): Solution {
+  const { S, A, pi, adv, drift } = ctx;
+  if (useGeneric || (drift.kind !== "zero" && drift.kind !== "squaredTv")) {
+    throw new ValidationError(
+      "neighbourhood",
+      "the TV ball is solved exactly with the zero and squared-TV drifts only (no generic solver for it)",
+      `${drift.name}${useGeneric ? " (generic solver)" : ""}`,
+    );
+  }
+  const coef = new Float64Array(S);
+  for (let s = 0; s < S; s++) coef[s] = drift.kind === "squaredTv" ? penalty(ctx, s, drift.coefficient) : ctx.keep[s] ? Infinity : 0;
+  return { policy: tvSolve(pi, adv, coef, delta, S, A) };
+}
+
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
+
+function solveMixture(ctx: Context, alphaMax: number, targetIn: Float64Array | undefined): Solution {
+  const { S, A, pi, adv, drift } = ctx;
+  const target = targetIn ? checkPolicy("neighbourhood.target", targetIn, S, A) : greedyStep(adv, S, A);
+  const mix = (alpha: number, out: Float64Array): Float64Array => {
+    for (let i = 0; i < S * A; i++) out[i] = alpha === 1 ? target[i] : (1 - alpha) * pi[i] + alpha * target[i];
+    return out;
+  };
+  const buf = new Float64Array(S * A);
+  const phi = (alpha: number): number => {
+    const { surrogate, drift: d } = objectiveParts(ctx, mix(alpha, buf));
+    return Number.isNaN(d) ? -Infinity : surrogate - d;
+  };
+  let alpha: number;
+  if (drift.kind === "zero") {
+    // J((1-alpha) pi + alpha pi') = J(pi) + alpha sum_s beta <pi'_s - pi_s, A_s>: linear in alpha.
+    let gain = 0;
+    for (let s = 0; s < S; s++) {
+      if (ctx.beta[s] === 0) continue;
+      let g = 0;
+      for (let a = s * A; a < s * A + A; a++) g += (target[a] - pi[a]) * adv[a];
+      gain += ctx.beta[s] * g;
+    }
+    alpha = gain > 0 ? alphaMax : 0;
+  } else {
+    let lo = 0;
+    let hi = alphaMax;
+    let x1 = hi - GOLDEN * (hi - lo);
+    let x2 = lo + GOLDEN * (hi - lo);
+    let f1 = phi(x1);
+    let f2 = phi(x2);
+    while (hi - lo > 1e-12 * Math.max(alphaMax, 1e-300)) {
+      if (f1 >= f2) {
+        hi = x2;
+        x2 = x1;
+        f2 = f1;
+        x1 = hi - GOLDEN * (hi - lo);
+        f1 = phi(x1);
+      } else {
+        lo = x1;
+        x1 = x2;
+        f1 = f2;
+        x2 = lo + GOLDEN * (hi - lo);
+        f2 = phi(x2);
+      }
+    }
+    const candidates = [0, alphaMax, 0.5 * (lo + hi)];
+    let best = -Infinity;
+    alpha = 0;
+    for (const c of candidates) {
+      const v = phi(c);
+      if (v > best) {
+        best = v;
+        alpha = c;
+      }
+    }
+  }
+  return { policy: mix(alpha, new Float64Array(S * A)), alpha, constraint: alpha };
+}

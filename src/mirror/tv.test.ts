@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";
+import { maxRelDiff, randomAdvantage, randomPolicy } from "../../test/helpers/mirror.js";
+import { tvSolveTwin } from "./tv.twin.js";
+import { tvSolve } from "./tv.js";
+import { tvRow } from "./kl.twin.js";
+
+function* simplexGrid(n: number): Generator<Float64Array> {
+  for (let i = 0; i <= n; i++) for (let j = 0; i + j <= n; j++) yield new Float64Array([i / n, j / n, (n - i - j) / n]);
+}
+
+const dot = (p: ArrayLike<number>, q: ArrayLike<number>): number => {
+  let t = 0;
+  for (let a = 0; a < p.length; a++) t += p[a] * q[a];
+  return t;
+};
+
+describe("TV step kernel = TypeScript twin", () => {
+  const rng = testRng(61);
+  const shapes = PARITY_LENGTHS.filter((n) => n > 0).flatMap((n) => [
+    [2, n],
+    [n, 1 + (n % 5)],
+  ]);
+  it.each(shapes)("S = %i, A = %i", (S, A) => {
+    const pi = randomPolicy(rng, S, A, 0.2);
+    const adv = randomAdvantage(rng, pi, S, A, 2);
+    const coef = randomArray(rng, S, 0, 3);
+    if (S > 2) {
+      coef[0] = 0;
+      coef[1] = Infinity;
+    }
+    for (const cap of [Infinity, 0.1]) {
+      expect(maxRelDiff(tvSolve(pi, adv, coef, cap, S, A), tvSolveTwin(pi, adv, coef, cap, S, A))).toBe(0);
+    }
+  });
+});
+
+describe("tvSolve", () => {
+  const rng = testRng(12);
+
+  it("squared-TV drift: not beaten by a fine grid, and within grid resolution of its best point (A = 3)", () => {
+    for (let trial = 0; trial < 30; trial++) {
+      const pi = randomPolicy(rng, 1, 3);
+      const adv = randomAdvantage(rng, pi, 1, 3, 2);
+      const c = 10 ** (2 * rng() - 1);
+      const p = tvSolve(pi, adv, new Float64Array([c]), Infinity, 1, 3);
+      const f = (x: ArrayLike<number>): number => dot(x, adv) - c * tvRow(x, pi, 0, 3) ** 2;
+      let gridBest = -Infinity;
+      for (const x of simplexGrid(300)) gridBest = Math.max(gridBest, f(x));
+      expect(gridBest).toBeLessThanOrEqual(f(p) + 1e-12);
+      expect(f(p) - gridBest).toBeLessThan(0.05);
+    }
+  });
+
+  it("TV ball: uses the whole budget when it binds, and beats every feasible grid point", () => {
+    for (let trial = 0; trial < 30; trial++) {
+      const pi = randomPolicy(rng, 1, 3);
+      const adv = randomAdvantage(rng, pi, 1, 3, 2);
+      const delta = 0.02 + 0.3 * rng();
+      const p = tvSolve(pi, adv, new Float64Array([0]), delta, 1, 3);
+      const tv = tvRow(p, pi, 0, 3);
+      const maxMove = 1 - pi[adv.indexOf(Math.max(...adv))];
+      expect(Math.abs(tv - Math.min(delta, maxMove))).toBeLessThan(1e-15);
+      let gridBest = -Infinity;
+      for (const x of simplexGrid(300)) if (tvRow(x, pi, 0, 3) <= delta) gridBest = Math.max(gridBest, dot(x, adv));
+      expect(gridBest).toBeLessThanOrEqual(dot(p, adv) + 1e-12);
+    }
+  });
+
+  it("moves c-optimal mass from the worst action to the best (closed form, 1 segment)", () => {
+    const pi = new Float64Array([0.5, 0.5]);
+    const adv = new Float64Array([1, -1]);
+    // max tau * 2 - c tau^2 => tau = 1/c when below 0.5.
+    const p = tvSolve(pi, adv, new Float64Array([4]), Infinity, 1, 2);
+    expect(p[0]).toBeCloseTo(0.75, 15);
+    expect(p[1]).toBeCloseTo(0.25, 15);
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * Elementwise activations on f32 data in WebAssembly memory (kernels in
+ * assembly/nn/activation.ts). Backward passes take the forward output y:
+ * tanh'(x) = 1 - y^2, relu'(x) = [y > 0]. In-place use (y = x, dx = dy) is allowed.
+ *
+ * tanh is our own f32 implementation (odd polynomial for |x| < 0.625, else
+ * (1 - e)/(1 + e) with e = exp(-2|x|)); it is within 3e-7 relative of Math.tanh.
+ */
+import { kernels } from "../wasm/module.js";
+import { checkCount, checkRef, type F32Ref } from "./tensor.js";
+
+/** The activations an `Mlp` can use between layers. */
+export type Activation = "tanh" | "relu";
+
+export const ACTIVATIONS: readonly Activation[] = ["tanh", "relu"];
+
+function check(n: number, refs: [string, F32Ref][]): void {
+  checkCount("n", n);
+  for (const [field, ref] of refs) checkRef(field, ref, "f32", n);
+}
+
+/** y[i] = tanh(x[i]) for i < n. */
+export function tanhForward(x: F32Ref, y: F32Ref, n: number): void {
+  check(n, [["x", x], ["y", y]]);
+  kernels().nnTanhForwardSimd(x.ptr, y.ptr, n);
+}
+
+/** dx[i] = dy[i] (1 - y[i]^2) for i < n, y = tanh(x). */
+export function tanhBackward(y: F32Ref, dy: F32Ref, dx: F32Ref, n: number): void {
+  check(n, [["y", y], ["dy", dy], ["dx", dx]]);
+  kernels().nnTanhBackwardSimd(y.ptr, dy.ptr, dx.ptr, n);
+}
+
+/** y[i] = max(x[i], 0) for i < n (NaN stays NaN). */
+export function reluForward(x: F32Ref, y: F32Ref, n: number): void {
+  check(n, [["x", x], ["y", y]]);
+  kernels().nnReluForwardSimd(x.ptr, y.ptr, n);
+}
+
+/** dx[i] = dy[i] [y[i] > 0] for i < n, y = relu(x). */
+export function reluBackward(y: F32Ref, dy: F32Ref, dx: F32Ref, n: number): void {
+  check(n, [["y", y], ["dy", dy], ["dx", dx]]);
+  kernels().nnReluBackwardSimd(y.ptr, dy.ptr, dx.ptr, n);
+}

@@ -1,0 +1,148 @@
+import { describe, expect, it } from "vitest";
+import { kernels } from "../wasm/module.js";
+import { f32Block, scratch } from "../wasm/arena.js";
+import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";
+import { denseBackwardInput, denseBackwardParams, denseForward } from "./dense.js";
+import { denseBackwardInputTwin, denseBackwardParamsTwin, denseForwardTwin } from "./dense.twin.js";
+import { ValidationError } from "../errors.js";
+
+const k = kernels();
+const rng = testRng(11);
+const f32 = (n: number): Float32Array => Float32Array.from(randomArray(rng, n));
+const abs = (a: Float32Array): Float32Array => a.map(Math.abs);
+
+/**
+ * Checks all three products for one shape: SIMD against scalar (bit-exact on
+ * the columns the 4-wide blocks cover, to rounding on the at most 3 narrow
+ * ones) and both against the plain-TypeScript twin, to f32 rounding relative
+ * to sum |a||b| (the forward error bound's scale).
+ */
+function checkShape(batch: number, nIn: number, nOut: number): void {
+  scratch((take) => {
+    const xs = f32(batch * nIn);
+    const ws = f32(nIn * nOut);
+    const bs = f32(nOut);
+    const dys = f32(batch * nOut);
+    const dws = f32(nIn * nOut);
+    const dbs = f32(nOut);
+    const x = take(f32Block(batch * nIn, xs));
+    const w = take(f32Block(nIn * nOut, ws));
+    const b = take(f32Block(nOut, bs));
+    const dy = take(f32Block(batch * nOut, dys));
+    const y1 = take(f32Block(batch * nOut));
+    const y2 = take(f32Block(batch * nOut));
+    const dx1 = take(f32Block(batch * nIn));
+    const dx2 = take(f32Block(batch * nIn));
+    const wt = take(f32Block(nIn * nOut));
+    const dw1 = take(f32Block(nIn * nOut, dws));
+    const db1 = take(f32Block(nOut, dbs));
+    const dw2 = take(f32Block(nIn * nOut, dws));
+    const db2 = take(f32Block(nOut, dbs));
+    const where = `batch ${batch}, nIn ${nIn}, nOut ${nOut}`;
+    const eps = 1.2e-7;
+
+    // forward
+    k.nnDenseForwardSimd(x.ptr, w.ptr, b.ptr, y1.ptr, batch, nIn, nOut);
+    k.nnDenseForwardScalar(x.ptr, w.ptr, b.ptr, y2.ptr, batch, nIn, nOut);
+    const yRef = new Float64Array(batch * nOut);
+    const yScale = new Float64Array(batch * nOut);
+    denseForwardTwin(xs, ws, bs, yRef, batch, nIn, nOut);
+    denseForwardTwin(abs(xs), abs(ws), abs(bs), yScale, batch, nIn, nOut);
+    compare(y1.view, y2.view, yRef, yScale, nOut, nOut & ~3, nIn + 1, `forward ${where}`);
+
+    // dX = dY W^T
+    k.nnDenseBackwardInputSimd(dy.ptr, w.ptr, wt.ptr, dx1.ptr, batch, nIn, nOut);
+    k.nnDenseBackwardInputScalar(dy.ptr, w.ptr, wt.ptr, dx2.ptr, batch, nIn, nOut);
+    const dxRef = new Float64Array(batch * nIn);
+    const dxScale = new Float64Array(batch * nIn);
+    denseBackwardInputTwin(dys, ws, dxRef, batch, nIn, nOut);
+    denseBackwardInputTwin(abs(dys), abs(ws), dxScale, batch, nIn, nOut);
+    compare(dx1.view, dx2.view, dxRef, dxScale, nIn, nIn & ~3, nOut, `dX ${where}`);
+
+    // dW, db, accumulating onto the initial contents (all columns bit-exact)
+    for (const accumulate of [0, 1]) {
+      dw1.set(dws); db1.set(dbs); dw2.set(dws); db2.set(dbs);
+      k.nnDenseBackwardParamsSimd(x.ptr, dy.ptr, dw1.ptr, db1.ptr, batch, nIn, nOut, accumulate);
+      k.nnDenseBackwardParamsScalar(x.ptr, dy.ptr, dw2.ptr, db2.ptr, batch, nIn, nOut, accumulate);
+      expect(Array.from(dw1.view), `dW ${where}`).toEqual(Array.from(dw2.view));
+      expect(Array.from(db1.view), `db ${where}`).toEqual(Array.from(db2.view));
+      const dwRef = Float64Array.from(dws);
+      const dbRef = Float64Array.from(dbs);
+      const dwScale = Float64Array.from(abs(dws));
+      const dbScale = Float64Array.from(abs(dbs));
+      denseBackwardParamsTwin(xs, dys, dwRef, dbRef, batch, nIn, nOut, accumulate === 1);
+      denseBackwardParamsTwin(abs(xs), abs(dys), dwScale, dbScale, batch, nIn, nOut, accumulate === 1);
+      closeTo(dw1.view, dwRef, dwScale, (batch + 1) * eps, `dW twin ${where}`);
+      closeTo(db1.view, dbRef, dbScale, (batch + 1) * eps, `db twin ${where}`);
+    }
+  });
+}
+
+function compare(
+  simd: Float32Array, scalar: Float32Array, ref: Float64Array, scale: Float64Array,
+  cols: number, vectorCols: number, terms: number, what: string,
+): void {
+  const tol = (terms + 1) * 1.2e-7;
+  for (let i = 0; i < simd.length; i++) {
+    if (i % cols < vectorCols) {
+      if (simd[i] !== scalar[i]) expect(simd[i], `${what}: SIMD = scalar at ${i}`).toBe(scalar[i]);
+    } else if (!(Math.abs(simd[i] - scalar[i]) <= tol * scale[i])) {
+      expect(Math.abs(simd[i] - scalar[i]), `${what}: SIMD ~ scalar at ${i}`).toBeLessThanOrEqual(tol * scale[i]);
+    }
+  }
+  closeTo(simd, ref, scale, tol, `${what} twin`);
+}
+
+function closeTo(got: Float32Array, ref: Float64Array, scale: Float64Array, tol: number, what: string): void {
+  expect(got.length).toBe(ref.length);
+  for (let i = 0; i < got.length; i++) {
+    if (!(Math.abs(got[i] - ref[i]) <= tol * scale[i] + 1e-30)) {
+      expect(Math.abs(got[i] - ref[i]), `${what} at ${i} (${got[i]} vs ${ref[i]})`).toBeLessThanOrEqual(tol * scale[i]);
+    }
+  }
+}
+
+describe("dense kernels: SIMD = scalar = TypeScript twin", () => {
+  const odd = [0, 1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16, 17];
+  it("every shape with batch, nIn, nOut in {0,1,2,3,4,5,7,8,9,12,13,16,17}", () => {
+    for (const batch of odd) for (const nIn of odd) for (const nOut of odd) checkShape(batch, nIn, nOut);
+  });
+  it("the walk 0..130 in each dimension (others 5 and 6)", () => {
+    for (const n of PARITY_LENGTHS) {
+      checkShape(n, 5, 6);
+      checkShape(5, n, 6);
+      checkShape(6, 5, n);
+    }
+  });
+  it("shapes crossing the cache panels (KC = NC = 128) and RL sizes", () => {
+    for (const [batch, nIn, nOut] of [
+      [131, 130, 137], [300, 9, 3], [257, 64, 64], [64, 4, 64], [256, 64, 2], [33, 64, 1], [5, 260, 129],
+    ]) checkShape(batch, nIn, nOut);
+  });
+});
+
+describe("dense wrappers", () => {
+  it("compute what the kernels compute and check shapes", () => {
+    scratch((take) => {
+      const x = take(f32Block(6, [1, 2, 3, 4, 5, 6])); // 2 x 3
+      const w = take(f32Block(6, [1, 0, 0, 1, 1, 1])); // 3 x 2
+      const b = take(f32Block(2, [0.5, -0.5]));
+      const y = take(f32Block(4));
+      denseForward(x, w, b, y, 2, 3, 2);
+      // By hand: row 0 = [1 + 3, 2 + 3] + b, row 1 = [4 + 6, 5 + 6] + b.
+      expect(Array.from(y.view)).toEqual([4.5, 4.5, 10.5, 10.5]);
+      const dx = take(f32Block(6));
+      denseBackwardInput(y, w, dx, 2, 3, 2);
+      expect(Array.from(dx.view)).toEqual([4.5, 4.5, 9, 10.5, 10.5, 21]);
+      const dw = take(f32Block(6));
+      const db = take(f32Block(2));
+      denseBackwardParams(x, y, dw, db, 2, 3, 2);
+      expect(Array.from(db.view)).toEqual([15, 15]);
+      expect(Array.from(dw.view)).toEqual([46.5, 46.5, 61.5, 61.5, 76.5, 76.5]);
+      expect(() => denseForward(x, w, b, y, 3, 3, 2)).toThrow(ValidationError);
+      expect(() => denseForward(x, w, b, y, 2, 3.5, 2)).toThrow(/nIn/);
+      expect(() => denseForward(x, w, b, x, 2, 3, 2)).toThrow(/overlap/);
+      expect(() => denseBackwardParams(x, y, dw, db, 2, 3, 3)).toThrow(/dy/);
+    });
+  });
+});

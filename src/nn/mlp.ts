@@ -1,0 +1,333 @@
+/**
+ * A multilayer perceptron on WebAssembly kernels: dense layers with tanh or
+ * ReLU between them and a linear output, e.g. SB3's default actor and critic
+ * (netArch [64, 64], tanh). Parameters and gradients live in one flat f32
+ * vector each (a `ParameterStore`, possibly shared with other modules), laid
+ * out layer by layer as W_l (nIn x nOut, row-major) then b_l, so that Adam
+ * and gradient clipping run once over everything. The model owns its
+ * activation buffers, sized for a batch capacity that grows when a larger batch
+ * arrives; forward and backward allocate nothing otherwise.
+ *
+ *   h_0 = x,  h_{l+1} = act(h_l W_l + b_l)  (no activation after the last layer)
+ */
+import { disown, f32Block, own, type Block } from "../wasm/arena.js";
+import { kernels } from "../wasm/module.js";
+import { ValidationError } from "../errors.js";
+import { Rng } from "../random/rng.js";
+import { ACTIVATIONS, type Activation } from "./activation.js";
+import { checkFinite } from "./check.js";
+import { HIDDEN_GAIN, orthogonal } from "./init.js";
+import { ParameterStore, type ParameterSlice } from "./parameters.js";
+import { copyF32, F32Matrix, type F32Ref } from "./tensor.js";
+
+export interface MlpOptions {
+  /** Width of the input (e.g. the observation size). */
+  inputSize: number;
+  /** Width of the output (e.g. the number of actions, or 1 for a value). */
+  outputSize: number;
+  /** Hidden layer widths; default [64, 64]. [] gives a linear model. */
+  netArch?: readonly number[];
+  /** Activation after each hidden layer; default "tanh". */
+  activation?: Activation;
+  /** Orthogonal-init gain of hidden layers; default sqrt(2) (SB3). */
+  hiddenGain?: number;
+  /** Orthogonal-init gain of the output layer; default 1 (SB3: 0.01 policy head, 1 value head). */
+  outputGain?: number;
+  /** Generator for the initial weights; default `new Rng(seed ?? 0)`. */
+  rng?: Rng;
+  seed?: number;
+  /** Store to allocate the parameters in (shared with other modules); default a new one. */
+  store?: ParameterStore;
+  /** Initial batch capacity of the activation buffers (they grow on demand); default 64. */
+  batchCapacity?: number;
+}
+
+/** Where layer l's parameters sit inside the model's slice (in f32 elements). */
+export interface LayerLayout {
+  readonly nIn: number;
+  readonly nOut: number;
+  readonly weightOffset: number;
+  readonly biasOffset: number;
+}
+
+/** Parameter count of an MLP with layer widths `sizes` = [input, ...hidden, output]. */
+export function mlpParameterCount(sizes: readonly number[]): number {
+  let n = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) n += sizes[l] * sizes[l + 1] + sizes[l + 1];
+  return n;
+}
+
+function checkWidth(field: string, n: unknown): number {
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) {
+    throw new ValidationError(field, "must be an integer >= 1", n);
+  }
+  return n;
+}
+
+export class Mlp {
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly netArch: readonly number[];
+  readonly activation: Activation;
+  /** [inputSize, ...netArch, outputSize]. */
+  readonly sizes: readonly number[];
+  readonly layers: readonly LayerLayout[];
+  readonly store: ParameterStore;
+  /** This model's parameters and gradients inside `store`. */
+  readonly slice: ParameterSlice;
+
+  private capacity = 0;
+  private batch = -1;
+  /** Buffers: [input, ...layer outputs, grad ping, grad pong, dOut copy, W^T scratch]; shared with the finaliser. */
+  private readonly buffers: Block<"f32">[] = [];
+  private readonly outputs: F32Matrix[];
+  private readonly output: F32Matrix;
+  private readonly inputGrad: F32Matrix;
+  private readonly maxGradWidth: number;
+  private readonly ownsStore: boolean;
+
+  constructor(options: MlpOptions) {
+    const inputSize = checkWidth("inputSize", options.inputSize);
+    const outputSize = checkWidth("outputSize", options.outputSize);
+    const netArch = options.netArch ?? [64, 64];
+    if (!Array.isArray(netArch)) throw new ValidationError("netArch", "must be an array of widths", netArch);
+    netArch.forEach((w, i) => checkWidth(`netArch[${i}]`, w));
+    const activation = options.activation ?? "tanh";
+    if (!ACTIVATIONS.includes(activation)) {
+      throw new ValidationError("activation", `must be one of ${ACTIVATIONS.join(", ")}`, activation);
+    }
+    const hiddenGain = options.hiddenGain ?? HIDDEN_GAIN;
+    const outputGain = options.outputGain ?? 1;
+    for (const [field, g] of [["hiddenGain", hiddenGain], ["outputGain", outputGain]] as const) {
+      if (!Number.isFinite(g)) throw new ValidationError(field, "must be finite", g);
+    }
+    const capacity = options.batchCapacity ?? 64;
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new ValidationError("batchCapacity", "must be an integer >= 1", capacity);
+    }
+
+    this.inputSize = inputSize;
+    this.outputSize = outputSize;
+    this.netArch = [...netArch];
+    this.activation = activation;
+    this.sizes = [inputSize, ...netArch, outputSize];
+
+    const layers: LayerLayout[] = [];
+    let offset = 0;
+    for (let l = 0; l + 1 < this.sizes.length; l++) {
+      const nIn = this.sizes[l];
+      const nOut = this.sizes[l + 1];
+      layers.push({ nIn, nOut, weightOffset: offset, biasOffset: offset + nIn * nOut });
+      offset += nIn * nOut + nOut;
+    }
+    this.layers = layers;
+
+    const rng = options.rng ?? new Rng(options.seed ?? 0);
+    const init = new Float32Array(offset);
+    layers.forEach((layer, l) => {
+      const gain = l === layers.length - 1 ? outputGain : hiddenGain;
+      init.set(orthogonal(layer.nIn, layer.nOut, gain, rng), layer.weightOffset);
+    });
+    this.ownsStore = options.store === undefined;
+    this.store = options.store ?? new ParameterStore();
+    this.slice = this.store.reserve(offset, init);
+
+    // The widest gradient flowing backward: hidden widths, and the input for inputGradient.
+    this.maxGradWidth = Math.max(inputSize, ...netArch);
+    let wt = 0;
+    for (const layer of layers) wt = Math.max(wt, layer.nIn * layer.nOut);
+    const placeholder = f32Block(0);
+    this.outputs = layers.map((layer) => new F32Matrix(placeholder, 0, layer.nOut));
+    this.output = this.outputs[this.outputs.length - 1];
+    this.inputGrad = new F32Matrix(placeholder, 0, inputSize);
+    placeholder.free();
+    own(this, this.buffers);
+    this.buffers.push(f32Block(wt));
+    this.grow(capacity);
+  }
+
+  /** Number of parameters (sum over layers of nIn * nOut + nOut). */
+  get parameterCount(): number {
+    return this.slice.length;
+  }
+
+  /** Current batch capacity of the activation buffers. */
+  get batchCapacity(): number {
+    return this.capacity;
+  }
+
+  /** Reallocates every batch-sized buffer for `capacity` rows (old contents are dropped). */
+  private grow(capacity: number): void {
+    const wt = this.buffers[this.buffers.length - 1];
+    for (let i = 0; i < this.buffers.length - 1; i++) this.buffers[i].free();
+    this.buffers.length = 0;
+    const input = f32Block(capacity * this.inputSize);
+    const outs = this.layers.map((layer) => f32Block(capacity * layer.nOut));
+    const ping = f32Block(capacity * this.maxGradWidth);
+    const pong = f32Block(capacity * this.maxGradWidth);
+    const dOut = f32Block(capacity * this.outputSize);
+    this.buffers.push(input, ...outs, ping, pong, dOut, wt);
+    outs.forEach((b, l) => (this.outputs[l].block = b));
+    this.capacity = capacity;
+    this.batch = -1;
+  }
+
+  private get inputBlock(): Block<"f32"> {
+    return this.buffers[0];
+  }
+
+  private gradBlock(i: number): Block<"f32"> {
+    return this.buffers[this.layers.length + 1 + i];
+  }
+
+  private get dOutBlock(): Block<"f32"> {
+    return this.buffers[this.layers.length + 3];
+  }
+
+  private get wtBlock(): Block<"f32"> {
+    return this.buffers[this.layers.length + 4];
+  }
+
+  private checkAlive(): void {
+    if (this.store.params.isFreed || this.inputBlock.isFreed) {
+      throw new Error("mirror-rl: this Mlp (or its parameter store) was disposed");
+    }
+  }
+
+  /**
+   * Runs the network on `batch` rows of `x` (batch x inputSize, row-major;
+   * a typed array or an F32Ref in WebAssembly memory; batch defaults to
+   * x.length / inputSize) and returns the output (batch x outputSize). The
+   * returned matrix is the model's own buffer: valid until the next forward.
+   */
+  forward(x: ArrayLike<number> | F32Ref, batch?: number): F32Matrix {
+    this.checkAlive();
+    const inSize = this.inputSize;
+    const rows = batch ?? x.length / inSize;
+    if (!Number.isInteger(rows) || rows < 0) {
+      throw new ValidationError("batch", `must be an integer >= 0 (x holds ${x.length} values for ${inSize} inputs)`, rows);
+    }
+    const n = rows * inSize;
+    if (x.length < n) throw new ValidationError("x", `holds ${x.length} values, ${n} needed`, x.length);
+    if (rows > this.capacity) this.grow(Math.max(rows, 2 * this.capacity));
+    const input = this.inputBlock;
+    if (isRef(x)) {
+      if (x.kind !== "f32") throw new ValidationError("x", "must hold f32 values", x.kind);
+      copyF32(x.ptr, input.ptr, n);
+    } else if (x.length === n && (x instanceof Float32Array || x instanceof Float64Array)) {
+      input.view.set(x);
+    } else {
+      const v = input.view;
+      for (let i = 0; i < n; i++) v[i] = x[i];
+    }
+    checkFinite("x", input, n, inSize);
+
+    const k = kernels();
+    const params = this.slice.ptr;
+    const last = this.layers.length - 1;
+    let prev = input.ptr;
+    for (let l = 0; l <= last; l++) {
+      const { nIn, nOut, weightOffset, biasOffset } = this.layers[l];
+      const out = this.outputs[l];
+      out.rows = rows;
+      k.nnDenseForwardSimd(prev, params + 4 * weightOffset, params + 4 * biasOffset, out.ptr, rows, nIn, nOut);
+      if (l < last) {
+        if (this.activation === "tanh") k.nnTanhForwardSimd(out.ptr, out.ptr, rows * nOut);
+        else k.nnReluForwardSimd(out.ptr, out.ptr, rows * nOut);
+      }
+      prev = out.ptr;
+    }
+    this.batch = rows;
+    return this.output;
+  }
+
+  /** The output of the last forward (batch x outputSize). */
+  get lastOutput(): F32Matrix {
+    return this.output;
+  }
+
+  /**
+   * Backpropagates dLoss/dOutput (batch x outputSize, for the batch of the last
+   * forward) into the model's gradient slice: overwritten, or added to with
+   * `accumulate`. With `inputGradient` it also returns dLoss/dx (batch x
+   * inputSize; the model's own buffer, valid until the next call).
+   */
+  backward(
+    dOut: ArrayLike<number> | F32Ref,
+    options: { accumulate?: boolean; inputGradient?: boolean } = {},
+  ): F32Matrix | undefined {
+    this.checkAlive();
+    const rows = this.batch;
+    if (rows < 0) throw new ValidationError("backward", "needs a forward pass first", rows);
+    const n = rows * this.outputSize;
+    if (dOut.length < n) throw new ValidationError("dOut", `holds ${dOut.length} values, ${n} needed`, dOut.length);
+    let g: number;
+    if (isRef(dOut)) {
+      if (dOut.kind !== "f32") throw new ValidationError("dOut", "must hold f32 values", dOut.kind);
+      checkFinite("dOut", dOut, n, this.outputSize);
+      g = dOut.ptr;
+    } else {
+      const block = this.dOutBlock;
+      const v = block.view;
+      for (let i = 0; i < n; i++) v[i] = dOut[i];
+      checkFinite("dOut", block, n, this.outputSize);
+      g = block.ptr;
+    }
+
+    const k = kernels();
+    const acc = options.accumulate ? 1 : 0;
+    const params = this.slice.ptr;
+    const grads = this.slice.gradPtr;
+    const last = this.layers.length - 1;
+    const wt = this.wtBlock.ptr;
+    let flip = 0;
+    for (let l = last; l >= 0; l--) {
+      const { nIn, nOut, weightOffset, biasOffset } = this.layers[l];
+      if (l < last) {
+        // g holds dLoss/dh_{l+1}; turn it into dLoss/d(pre-activation) in place.
+        const h = this.outputs[l].ptr;
+        if (this.activation === "tanh") k.nnTanhBackwardSimd(h, g, g, rows * nOut);
+        else k.nnReluBackwardSimd(h, g, g, rows * nOut);
+      }
+      const input = l === 0 ? this.inputBlock.ptr : this.outputs[l - 1].ptr;
+      k.nnDenseBackwardParamsSimd(input, g, grads + 4 * weightOffset, grads + 4 * biasOffset, rows, nIn, nOut, acc);
+      if (l > 0 || options.inputGradient) {
+        const next = this.gradBlock(flip);
+        flip ^= 1;
+        k.nnDenseBackwardInputSimd(g, params + 4 * weightOffset, wt, next.ptr, rows, nIn, nOut);
+        g = next.ptr;
+        if (l === 0) {
+          this.inputGrad.block = next;
+          this.inputGrad.rows = rows;
+          return this.inputGrad;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** A copy of this model's parameters (layout: per layer W row-major, then b). */
+  parameters(): Float32Array {
+    return this.slice.get();
+  }
+
+  /** Sets this model's parameters (length `parameterCount`, all finite). */
+  setParameters(values: ArrayLike<number>): void {
+    this.slice.set(values);
+  }
+
+  /** A copy of this model's gradients (same layout as `parameters()`). */
+  gradients(): Float32Array {
+    return this.slice.gradView.slice();
+  }
+
+  /** Frees the activation buffers now (and the parameter store if this model created it). */
+  dispose(): void {
+    disown(this, this.buffers);
+    if (this.ownsStore) this.store.dispose();
+  }
+}
+
+function isRef(x: ArrayLike<number> | F32Ref): x is F32Ref {
+  return typeof (x as F32Ref).ptr === "number" && typeof (x as F32Ref).kind === "string";
+}
