@@ -14,3 +14,4 @@ export * from "./mdp/index.js";
 export * from "./policy/index.js";
 export * from "./evaluation/index.js";
 export * from "./solvers/index.js";
+export * from "./envs/index.js";

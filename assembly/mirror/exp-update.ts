@@ -1,6 +1,6 @@
 // The exponential (mirror-descent / NPG) policy update, per state, in log space.
 // Plain-TypeScript twin: src/mirror/exp-update.twin.ts.
-import { expS, expV, hmax, hsum, logS, logV } from "./math";
+import { expS, expV, hmax, hsum, logS, logV, negInfV } from "./math";
 
 /**
  * Exponential update of every state, computed in log space:
@@ -17,7 +17,6 @@ export function mirrorExpUpdateSimd(
   logPi: usize, adv: usize, coef: usize, S: i32, A: i32, out: usize, logOut: usize,
 ): void {
   const rowBytes = <usize>A << 3;
-  const neg = f64x2.splat(-Infinity);
   for (let s = 0; s < S; s++) {
     const base = <usize>s * rowBytes;
     const l = logPi + base;
@@ -26,20 +25,21 @@ export function mirrorExpUpdateSimd(
     const o = out + base;
     const k = load<f64>(coef + (<usize>s << 3));
     const kv = f64x2.splat(k);
-    let mv = neg;
+    // pmax: z is finite or -inf, never NaN, so the cheap max is exact.
+    let mv = negInfV();
     let a = 0;
     for (; a + 2 <= A; a += 2) {
       const off = <usize>a << 3;
       const z = f64x2.add(v128.load(l + off), f64x2.mul(kv, v128.load(q + off)));
       v128.store(lo + off, z);
-      mv = f64x2.max(mv, z);
+      mv = f64x2.pmax(mv, z);
     }
     let m = hmax(mv);
     for (; a < A; a++) {
       const off = <usize>a << 3;
       const z = load<f64>(l + off) + k * load<f64>(q + off);
       store<f64>(lo + off, z);
-      m = max(m, z);
+      if (z > m) m = z;
     }
     const mm = f64x2.splat(m);
     let sv = f64x2.splat(0);
@@ -59,17 +59,19 @@ export function mirrorExpUpdateSimd(
     }
     const lz = m + logS(sum);
     const lzv = f64x2.splat(lz);
-    const zv = f64x2.splat(sum);
+    // One division per state; sum is in [1, A], so 1/sum loses nothing that matters.
+    const inv = 1.0 / sum;
+    const zv = f64x2.splat(inv);
     a = 0;
     for (; a + 2 <= A; a += 2) {
       const off = <usize>a << 3;
       v128.store(lo + off, f64x2.sub(v128.load(lo + off), lzv));
-      v128.store(o + off, f64x2.div(v128.load(o + off), zv));
+      v128.store(o + off, f64x2.mul(v128.load(o + off), zv));
     }
     for (; a < A; a++) {
       const off = <usize>a << 3;
       store<f64>(lo + off, load<f64>(lo + off) - lz);
-      store<f64>(o + off, load<f64>(o + off) / sum);
+      store<f64>(o + off, load<f64>(o + off) * inv);
     }
   }
 }
@@ -87,7 +89,7 @@ export function mirrorExpUpdateScalar(
       const off = base + (<usize>a << 3);
       const z = load<f64>(logPi + off) + k * load<f64>(adv + off);
       store<f64>(logOut + off, z);
-      m = max(m, z);
+      if (z > m) m = z;
     }
     let sum = 0.0;
     for (let a = 0; a < A; a++) {
@@ -97,10 +99,11 @@ export function mirrorExpUpdateScalar(
       sum += e;
     }
     const lz = m + logS(sum);
+    const inv = 1.0 / sum;
     for (let a = 0; a < A; a++) {
       const off = base + (<usize>a << 3);
       store<f64>(logOut + off, load<f64>(logOut + off) - lz);
-      store<f64>(out + off, load<f64>(out + off) / sum);
+      store<f64>(out + off, load<f64>(out + off) * inv);
     }
   }
 }

@@ -11,6 +11,10 @@
 // so the f32 results are within a few ulps of the correctly rounded values.
 
 const LOG2E: f32 = 1.4426950408889634;
+// Adding 1.5 * 2^23 rounds x log2(e) to the nearest integer n (ties to even)
+// and leaves n in the low mantissa bits: shifting those bits into the exponent
+// field gives 2^n without a float-to-int conversion.
+const SHIFTER: f32 = 12582912.0;
 // ln 2 split in two (Cody & Waite): LN2_HI has 15 significant bits, so n * LN2_HI
 // is exact for |n| <= 2^8 and the reduced argument loses nothing.
 const LN2_HI: f32 = 0.693145751953125;
@@ -46,11 +50,12 @@ const TANH_CLAMP: f32 = 9.0;
 /** exp(x) for x in [EXP_MIN, EXP_MAX] (no range checks). */
 // @ts-ignore: decorator
 @inline export function expCoreF32(x: f32): f32 {
-  const n = nearest<f32>(x * LOG2E);
+  const kf = x * LOG2E + SHIFTER;
+  const n = kf - SHIFTER;
   const r = x - n * LN2_HI - n * LN2_LO;
   const r2 = r * r;
   const p = r + r2 * (E0 + r * (E1 + r * (E2 + r * (E3 + r * E4)))) + <f32>1.0;
-  const scale = reinterpret<f32>((<i32>n + 127) << 23);
+  const scale = reinterpret<f32>((reinterpret<i32>(kf) << 23) + 0x3f800000);
   return p * scale;
 }
 
@@ -88,7 +93,8 @@ const TANH_CLAMP: f32 = 9.0;
 
 // @ts-ignore: decorator
 @inline export function expCoreF32x4(x: v128): v128 {
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  const kf = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(SHIFTER));
+  const n = f32x4.sub(kf, f32x4.splat(SHIFTER));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
   const r2 = f32x4.mul(r, r);
   let p = f32x4.add(f32x4.splat(E3), f32x4.mul(r, f32x4.splat(E4)));
@@ -96,7 +102,7 @@ const TANH_CLAMP: f32 = 9.0;
   p = f32x4.add(f32x4.splat(E1), f32x4.mul(r, p));
   p = f32x4.add(f32x4.splat(E0), f32x4.mul(r, p));
   p = f32x4.add(f32x4.add(r, f32x4.mul(r2, p)), f32x4.splat(1.0));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  const scale = i32x4.add(i32x4.shl(kf, 23), i32x4.splat(0x3f800000));
   return f32x4.mul(p, scale);
 }
 
@@ -104,7 +110,8 @@ const TANH_CLAMP: f32 = 9.0;
 @inline export function expF32x4(x: v128): v128 {
   const lo = f32x4.splat(EXP_MIN);
   const hi = f32x4.splat(EXP_MAX);
-  let y = expCoreF32x4(f32x4.min(f32x4.max(x, lo), hi));
+  // pmin/pmax (one instruction each) equal min/max here: the bounds are not NaN, and a NaN x passes through.
+  let y = expCoreF32x4(f32x4.pmin(f32x4.pmax(x, lo), hi));
   y = v128.bitselect(f32x4.splat(0), y, f32x4.lt(x, lo));
   return v128.bitselect(f32x4.splat(Infinity), y, f32x4.gt(x, hi));
 }
@@ -132,7 +139,7 @@ const TANH_CLAMP: f32 = 9.0;
   p = f32x4.add(f32x4.splat(T1), f32x4.mul(x2, p));
   p = f32x4.add(f32x4.splat(T0), f32x4.mul(x2, p));
   const small = f32x4.add(x, f32x4.mul(f32x4.mul(x, x2), p));
-  const e = expCoreF32x4(f32x4.mul(f32x4.min(a, f32x4.splat(TANH_CLAMP)), f32x4.splat(-2.0)));
+  const e = expCoreF32x4(f32x4.mul(f32x4.pmin(a, f32x4.splat(TANH_CLAMP)), f32x4.splat(-2.0)));
   const q = f32x4.div(f32x4.sub(f32x4.splat(1.0), e), f32x4.add(f32x4.splat(1.0), e));
   const sign = f32x4.splat(-0.0);
   const big = v128.or(v128.andnot(q, sign), v128.and(x, sign));

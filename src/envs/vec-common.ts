@@ -54,9 +54,15 @@ export class EpisodeTracker {
     this.lengths.fill(0);
   }
 
-  record(result: VecStepResult): void {
+  /**
+   * Adds a step's rewards; for each copy that ended, writes its episode
+   * statistics and, when `finalObs` is given, copies its final-observation row
+   * into `result.info.finalObs` (only those rows: the others are not meaningful).
+   */
+  record(result: VecStepResult, finalObs?: Float32Array, obsSize = 0): void {
     const { rewards, terminated, truncated } = result;
     const { episodeReturn, episodeLength } = result.info;
+    const outFinal = result.info.finalObs;
     const returns = this.returns;
     const lengths = this.lengths;
     for (let i = 0; i < returns.length; i++) {
@@ -65,6 +71,7 @@ export class EpisodeTracker {
       if ((terminated[i] | truncated[i]) !== 0) {
         episodeReturn[i] = r;
         episodeLength[i] = l;
+        if (finalObs) for (let j = i * obsSize; j < (i + 1) * obsSize; j++) outFinal[j] = finalObs[j];
         returns[i] = 0;
         lengths[i] = 0;
       } else {

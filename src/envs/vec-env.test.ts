@@ -4,6 +4,7 @@ import { Rng } from "../random/rng.js";
 import { f64Block } from "../wasm/arena.js";
 import type { VecEnv, VecStepResult } from "./env.js";
 import { ENV_IDS, makeEnv, makeVecEnv, type EnvId } from "./registry.js";
+import type { ClassicVecEnv } from "./vec-env.js";
 
 function randomActions(id: EnvId, rng: Rng, n: number): Float64Array {
   const out = new Float64Array(n);
@@ -148,6 +149,28 @@ describe("vectorised environment behaviour", () => {
       expect(Array.from(vec.elapsedSteps())).toEqual([t % 7, t % 7, t % 7, t % 7]);
       if (t % 7 === 0) expect(Array.from(r.info.episodeLength)).toEqual([7, 7, 7, 7]);
     }
+  });
+
+  it("a copy can be terminated and truncated on the same step (both flags, as Gymnasium), then resets", () => {
+    const vec = makeVecEnv("CartPole-v1", { numEnvs: 2, seed: 0, maxEpisodeSteps: 3 }) as ClassicVecEnv<object>;
+    const single = makeEnv("CartPole-v1", { maxEpisodeSteps: 3 });
+    vec.reset();
+    single.reset({ seed: 0 });
+    vec.step([0, 0]);
+    vec.step([0, 0]);
+    single.step(0);
+    single.step(0);
+    vec.setState(0, [2.39, 1, 0, 0]);
+    single.setState([2.39, 1, 0, 0]);
+    expect(Array.from(vec.observe().subarray(0, 4))).toEqual(Array.from(single.observe()));
+    const r = vec.step([1, 1]);
+    const s = single.step(1);
+    expect([s.terminated, s.truncated]).toEqual([true, true]);
+    expect([r.terminated[0], r.truncated[0]]).toEqual([1, 1]);
+    expect([r.terminated[1], r.truncated[1]]).toEqual([0, 1]);
+    expect(Array.from(r.info.finalObs.subarray(0, 4))).toEqual(Array.from(s.obs));
+    expect(Array.from(vec.elapsedSteps())).toEqual([0, 0]);
+    expect(Array.from(r.obs.subarray(0, 4))).toEqual(Array.from(single.reset().obs));
   });
 
   it("reports each ended episode's return and length (RecordEpisodeStatistics)", () => {

@@ -191,8 +191,7 @@ export class ClassicVecEnv<P extends object> implements VecEnv {
     result.rewards.set(this.rewards.view);
     result.terminated.set(this.terminated.view);
     result.truncated.set(this.truncated.view);
-    result.info.finalObs.set(this.finalObs.view);
-    this.episodes.record(result);
+    this.episodes.record(result, this.finalObs.view, this.obsSize);
     return result;
   }
 

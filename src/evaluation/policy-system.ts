@@ -15,12 +15,7 @@
  * so it is never singular and LU needs no special care.
  */
 import { ConvergenceError, ValidationError } from "../errors.js";
-import { gmres } from "../linalg/gmres.js";
-import type { KrylovOptions, KrylovResult, LinearOperator } from "../linalg/operator.js";
-// TEMPORARY until src/linalg/bicgstab.ts lands.
-const bicgstab = (_op: LinearOperator, _b: Block<"f64">, _x: Block<"f64">, _o: KrylovOptions): KrylovResult => {
-  throw new Error("bicgstab not yet available");
-};
+import { bicgstab, gmres, type LinearOperator } from "../linalg/krylov.js";
 import { luFactor, luSolve, luSolveTransposed } from "../linalg/lu.js";
 import { applyPolicy, applyPolicyTransposed, type BellmanModel, policyMatrix } from "../mdp/bellman.js";
 import { type Block, f64Block, i32Block } from "../wasm/arena.js";
@@ -58,6 +53,10 @@ export const LU_MAX_STATES = 16384;
 const FORM_P_PI_ROWS = 1.5;
 /** ... and P_pi fits in this many bytes. */
 const FORM_P_PI_BYTES = 256 * 1024 * 1024;
+/** Memory for GMRES's basis: restart = 40 up to S = 500 000, 18 at S = 10^6. */
+const GMRES_BYTES = 160 * 1024 * 1024;
+/** @internal Switch for measurements of the deflation preconditioner. */
+export const DEFLATE = { on: true };
 /** Refinement rounds (LU) or Krylov restarts from the current iterate after a failed true-residual check. */
 const MAX_ROUNDS = 4;
 
@@ -81,6 +80,8 @@ export class PolicySystem {
   private opModel: BellmanModel;
   private opPolicy: Block<"f64">;
   private formed = false;
+  /** "auto" gave up on GMRES for one system: the transposed one goes straight to the fallback. */
+  private krylovFailed = false;
 
   constructor(
     private readonly mdp: BellmanModel,
@@ -134,22 +135,40 @@ export class PolicySystem {
    * b and x are blocks of S values; b is not modified.
    */
   solve(b: Block<"f64">, x: Block<"f64">, transposed: boolean, scale: ResidualScale): SolveReport {
+    // The residual vector lives for this solve only, so the two solves of `evaluate` never hold two.
+    const r = f64Block(this.S);
+    try {
+      return this.dispatch(b, x, r, transposed, scale);
+    } finally {
+      r.free();
+    }
+  }
+
+  private dispatch(
+    b: Block<"f64">, x: Block<"f64">, r: Block<"f64">, transposed: boolean, scale: ResidualScale,
+  ): SolveReport {
     const { solver } = this.options;
     const { S } = this;
-    if (solver === "lu") return this.solveLu(b, x, transposed, scale);
-    if (solver === "iterative") return this.solveSweeps(b, x, transposed, scale);
-    if (solver === "gmres" || solver === "bicgstab") return this.solveKrylov(solver, b, x, transposed, scale);
+    if (solver === "lu") return this.solveLu(b, x, r, transposed, scale);
+    if (solver === "iterative") return this.solveSweeps(b, x, r, transposed, scale);
+    if (solver === "gmres" || solver === "bicgstab") return this.solveKrylov(solver, b, x, r, transposed, scale);
     // auto
-    if (S <= AUTO_LU_STATES) return this.solveLu(b, x, transposed, scale);
     const canLu = S <= LU_FALLBACK_STATES;
-    // Dense: stop GMRES once it has cost about what LU would ((2/3) S^3 flops against ~2 S^2 per product).
-    const budget = canLu ? Math.max(40, Math.ceil(S / 4)) : undefined;
+    if (S <= AUTO_LU_STATES || (this.krylovFailed && canLu)) return this.solveLu(b, x, r, transposed, scale);
+    if (this.krylovFailed) return this.solveKrylov("bicgstab", b, x, r, transposed, scale);
+    // Stop GMRES once it has cost about what LU would: LU runs at ~15 GFLOP/s here, a product with
+    // P_pi (memory-bound) at ~4, so (2/3) S^3 / 15 against 2 S^2 / 4 per product gives ~S/10 products.
+    const budget = canLu ? Math.max(40, Math.ceil(S / 8)) : undefined;
     try {
-      return this.solveKrylov("gmres", b, x, transposed, scale, budget);
+      return this.solveKrylov("gmres", b, x, r, transposed, scale, budget);
     } catch (error) {
       if (!(error instanceof ConvergenceError)) throw error;
-      if (canLu) return this.solveLu(b, x, transposed, scale);
-      return this.solveKrylov("bicgstab", b, x, transposed, scale);
+      // The other system of the pair has the same spectrum: do not try GMRES again.
+      this.krylovFailed = true;
+      const report = canLu
+        ? this.solveLu(b, x, r, transposed, scale)
+        : this.solveKrylov("bicgstab", b, x, r, transposed, scale);
+      return { ...report, iterations: report.iterations + error.iterations };
     }
   }
 
@@ -166,11 +185,12 @@ export class PolicySystem {
     return this.factors;
   }
 
-  private solveLu(b: Block<"f64">, x: Block<"f64">, transposed: boolean, scale: ResidualScale): SolveReport {
+  private solveLu(
+    b: Block<"f64">, x: Block<"f64">, r: Block<"f64">, transposed: boolean, scale: ResidualScale,
+  ): SolveReport {
     const { S } = this;
     const k = kernels();
     const { lu, pivots } = this.factor();
-    const r = this.take(f64Block(S));
     const solveInPlace = (v: Block<"f64">): void => {
       if (transposed) luSolveTransposed(lu, S, pivots, v);
       else luSolve(lu, S, pivots, v);
@@ -194,11 +214,12 @@ export class PolicySystem {
 
   // ---- Bellman sweeps (Richardson) ----
 
-  private solveSweeps(b: Block<"f64">, x: Block<"f64">, transposed: boolean, scale: ResidualScale): SolveReport {
+  private solveSweeps(
+    b: Block<"f64">, x: Block<"f64">, r: Block<"f64">, transposed: boolean, scale: ResidualScale,
+  ): SolveReport {
     const { S } = this;
     const k = kernels();
     const { gamma } = this.mdp;
-    const r = this.take(f64Block(S));
     let residual = this.residualInto(b, x, r, transposed);
     let target = this.target(x, scale);
     // The residual contracts by gamma per sweep (r_{k+1} = gamma P_pi r_k), so the count is known up front.
@@ -248,6 +269,7 @@ export class PolicySystem {
     method: "gmres" | "bicgstab",
     b: Block<"f64">,
     x: Block<"f64">,
+    r: Block<"f64">,
     transposed: boolean,
     scale: ResidualScale,
     budget?: number,
@@ -263,30 +285,37 @@ export class PolicySystem {
         ? (u, v) => applyPolicyTransposed(model, policy, u, v, 1, -gamma)
         : (u, v) => applyPolicy(model, policy, u, v, 1, -gamma),
     };
-    const r = this.take(f64Block(S));
+    const k = kernels();
     const maxIterations = this.options.maxIterations ?? budget ?? 5000;
-    // GMRES keeps restart + 1 vectors of S: bounded so that large sparse models keep their memory budget.
-    const restart = Math.max(5, Math.min(40, S, Math.floor((64 * 1024 * 1024) / (8 * S)) - 1));
-    const bNorm = kernels().normInfSimd(b.ptr, S);
+    // GMRES keeps restart + 2 vectors of S (basis and preconditioned vector): at most GMRES_BYTES,
+    // so that a 10^6-state model's evaluation stays within its memory budget.
+    const restart = Math.max(8, Math.min(40, S, Math.floor(GMRES_BYTES / (8 * S)) - 2));
+    // Right preconditioner (I - gamma 1 u^T)^{-1}, u uniform: O(S) per use, and it removes the
+    // eigenvalue 1 - gamma that makes the system ill-conditioned (see bellmanDeflateSimd).
+    const c = gamma / ((1 - gamma) * S);
+    const preconditioner: LinearOperator | undefined =
+      gamma > 0 && DEFLATE.on ? { n: S, apply: (u, v) => k.bellmanDeflateSimd(u.ptr, v.ptr, S, c) } : undefined;
+    const bNorm = k.normInfSimd(b.ptr, S);
+    const x0Norm = k.normInfSimd(x.ptr, S);
     // A first estimate of ||x||_inf from below (||x|| >= ||b|| / ||M|| >= ||b|| / (1 + gamma)).
-    let xNorm = Math.max(kernels().normInfSimd(x.ptr, S), bNorm / (1 + gamma));
+    let xNorm = Math.max(x0Norm, bNorm / (1 + gamma));
     let target = this.options.tolerance * (scale === "onePlus" ? 1 + xNorm : xNorm);
-    let residual = this.residualInto(b, x, r, transposed);
+    let residual = x0Norm === 0 ? bNorm : this.residualInto(b, x, r, transposed);
     let iterations = 0;
-    // The methods stop on the 2-norm of their residual; ||r||_inf is usually about sqrt(S)/4 times
-    // smaller, so ask for that much less, and continue if the true inf-norm check says otherwise.
-    let factor = Math.max(1, Math.sqrt(S) / 8);
+    // The methods stop on the 2-norm of their residual, which bounds the inf-norm; on large models
+    // ||r||_inf is usually about sqrt(S)/4 times smaller, so ask for less and check.
+    let factor = S >= 10_000 ? Math.sqrt(S) / 8 : 1;
     for (let round = 0; round <= MAX_ROUNDS && !(residual <= target); round++) {
       const left = maxIterations - iterations;
       if (left <= 0) break;
       const tolerance2 = target * factor;
       const result =
         method === "gmres"
-          ? gmres(op, b, x, { tolerance: tolerance2, maxIterations: left, restart })
-          : bicgstab(op, b, x, { tolerance: tolerance2, maxIterations: left });
+          ? gmres(op, b, x, { tolerance: tolerance2, maxIterations: left, restart, preconditioner })
+          : bicgstab(op, b, x, { tolerance: tolerance2, maxIterations: left, preconditioner });
       iterations += result.iterations;
       residual = this.residualInto(b, x, r, transposed);
-      xNorm = kernels().normInfSimd(x.ptr, S);
+      xNorm = k.normInfSimd(x.ptr, S);
       target = this.options.tolerance * (scale === "onePlus" ? 1 + xNorm : xNorm);
       if (!result.converged && !(residual <= target)) break;
       factor = Math.max(1, factor / 8);

@@ -8,6 +8,7 @@ import {
   applyTransposedCsrTwin,
   applyTransposedDenseTwin,
   type CsrTwin,
+  deflateTwin,
   policyAverageTwin,
   policyMatrixCsrTwin,
   policyMatrixDenseTwin,
@@ -213,6 +214,27 @@ describe("Bellman kernels: SIMD = scalar = TypeScript twin", () => {
       expect(k.bellmanSweepDenseSimd(bP.ptr, bR.ptr, bpi.ptr, 0.97, bV.ptr, out.ptr, S, A)).toBeCloseTo(res, 12);
       expectClose(out.view.subarray(0, S), refS, 8);
       expect(k.bellmanResidualDenseSimd(bP.ptr, bR.ptr, bpi.ptr, 0.97, bV.ptr, S, A)).toBeCloseTo(res, 12);
+    });
+  });
+
+  it.each(PARITY_LENGTHS)("deflation preconditioner, n = %i: SIMD = scalar = twin, and it inverts I - gamma 1 u^T", (n) => {
+    const gamma = 0.97;
+    const c = n === 0 ? 0 : gamma / ((1 - gamma) * n);
+    const xs = randomArray(rng, n);
+    const ref = new Float64Array(n);
+    deflateTwin(xs, ref, n, c);
+    // (I - gamma 1 u^T) y = y - gamma mean(y) must give back x.
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += ref[i] / n;
+    for (let i = 0; i < n; i++) expect(ref[i] - gamma * mean).toBeCloseTo(xs[i], 11);
+    scratch((take) => {
+      const x = take(f64Block(n, xs));
+      const y = take(f64Block(n));
+      for (const f of [k.bellmanDeflateSimd, k.bellmanDeflateScalar]) {
+        y.view.fill(Number.NaN);
+        f(x.ptr, y.ptr, n, c);
+        expectClose(y.view, ref, 4 * (n + 1));
+      }
     });
   });
 

@@ -179,3 +179,10 @@ export function policyMatrixCsrTwin(
     out[s * S + s] += c;
   }
 }
+
+/** y = x + c sum_i x[i]: the Perron deflation preconditioner (I - gamma 1 u^T)^{-1} with c = gamma / ((1 - gamma) n). */
+export function deflateTwin(x: Float64Array, y: Float64Array, n: number, c: number): void {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += x[i];
+  for (let i = 0; i < n; i++) y[i] = x[i] + c * sum;
+}
