@@ -226,3 +226,49 @@ export function blas1SumSquaresScaledScalar(x: usize, n: i32, s: f64): f64 {
   }
   return sum;
 }
+
+/**
+ * max_i |x_i| when every x_i is finite, NaN otherwise (0 for n = 0): the
+ * boundary's finiteness check and scale in one pass. x_i 0 is 0 for finite x_i
+ * and NaN for NaN or ±Inf, so a sum of those flags any non-finite entry; the
+ * maximum itself uses pmax, a plain compare-select.
+ */
+export function blas1NormInfCheckedSimd(x: usize, n: i32): f64 {
+  const zero = f64x2.splat(0);
+  let m0 = f64x2.splat(0);
+  let m1 = f64x2.splat(0);
+  let f0 = f64x2.splat(0);
+  let f1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 3;
+    const a = v128.load(x + o);
+    const b = v128.load(x + o, 16);
+    m0 = f64x2.pmax(m0, f64x2.abs(a));
+    m1 = f64x2.pmax(m1, f64x2.abs(b));
+    f0 = f64x2.add(f0, f64x2.mul(a, zero));
+    f1 = f64x2.add(f1, f64x2.mul(b, zero));
+  }
+  const m = f64x2.pmax(m0, m1);
+  const f = f64x2.add(f0, f1);
+  let s = max(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));
+  let flag = f64x2.extract_lane(f, 0) + f64x2.extract_lane(f, 1);
+  for (; i < n; i++) {
+    const v = load<f64>(x + (<usize>i << 3));
+    s = max(s, abs(v));
+    flag += v * 0;
+  }
+  return s + flag;
+}
+
+/** max_i |x_i| if all are finite, else NaN; scalar twin. */
+export function blas1NormInfCheckedScalar(x: usize, n: i32): f64 {
+  let s = 0.0;
+  let flag = 0.0;
+  for (let i = 0; i < n; i++) {
+    const v = load<f64>(x + (<usize>i << 3));
+    s = max(s, abs(v));
+    flag += v * 0;
+  }
+  return s + flag;
+}

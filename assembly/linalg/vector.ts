@@ -53,13 +53,21 @@ export function axpyScalar(a: f64, x: usize, y: usize, n: i32): void {
   }
 }
 
-/** max_i |x[i]| (0 for n = 0). */
+/**
+ * max_i |x[i]| (0 for n = 0). Uses pmax (a plain compare-select) rather than
+ * the NaN-propagating f64x2.max, which V8 lowers to a slow sequence; inputs are
+ * validated finite at the boundary.
+ */
 export function normInfSimd(x: usize, n: i32): f64 {
-  let m = f64x2.splat(0);
+  let m0 = f64x2.splat(0);
+  let m1 = f64x2.splat(0);
   let i = 0;
-  for (; i + 2 <= n; i += 2) {
-    m = f64x2.max(m, f64x2.abs(v128.load(x + (<usize>i << 3))));
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 3;
+    m0 = f64x2.pmax(m0, f64x2.abs(v128.load(x + o)));
+    m1 = f64x2.pmax(m1, f64x2.abs(v128.load(x + o, 16)));
   }
+  const m = f64x2.pmax(m0, m1);
   let s = max(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));
   for (; i < n; i++) s = max(s, abs(load<f64>(x + (<usize>i << 3))));
   return s;

@@ -833,3 +833,79 @@ export function bellmanDeflateScalar(x: usize, y: usize, n: i32, c: f64): void {
     store<f64>(y + o, load<f64>(x + o) + shift);
   }
 }
+
+// ---- CSR: P_pi compacted, and products with it ----
+
+/**
+ * Compacts the rows P_pi uses into a CSR matrix over states: row s holds the
+ * entries of every row (s, a) with pi(a|s) != 0, probabilities scaled by
+ * pi(a|s) (repeated columns are kept as separate entries). A deterministic
+ * policy's P_pi then streams 1/A of the model per product instead of skipping
+ * through all of it. outPtr: [0, S]; outCols, outVals: [0, nnz of the used rows)
+ * (the caller counts them). Returns that count.
+ */
+export function bellmanPolicyCsr(
+  rowPtr: usize, cols: usize, probs: usize, pi: usize, S: i32, A: i32, outPtr: usize, outCols: usize, outVals: usize,
+): i32 {
+  let n = 0;
+  store<i32>(outPtr, 0);
+  for (let s = 0; s < S; s++) {
+    for (let a = 0; a < A; a++) {
+      const r = <usize>s * <usize>A + <usize>a;
+      const w = load<f64>(pi + (r << 3));
+      if (w == 0) continue;
+      const k0 = load<i32>(rowPtr + (r << 2));
+      const k1 = load<i32>(rowPtr + (r << 2), 4);
+      for (let k = k0; k < k1; k++) {
+        store<i32>(outCols + (<usize>n << 2), load<i32>(cols + (<usize>k << 2)));
+        store<f64>(outVals + (<usize>n << 3), w * load<f64>(probs + (<usize>k << 3)));
+        n++;
+      }
+    }
+    store<i32>(outPtr + (<usize>(s + 1) << 2), n);
+  }
+  return n;
+}
+
+/**
+ * y = c x + alpha M x for an n x n CSR matrix M (P_pi compacted).
+ * ptr: [0, n]; cols, vals: [0, ptr[n]); x, y: [0, n), distinct.
+ */
+export function bellmanCsrMatvecSimd(
+  ptr: usize, cols: usize, vals: usize, x: usize, y: usize, n: i32, c: f64, alpha: f64,
+): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    store<f64>(y + o, c * load<f64>(x + o) + alpha * csrRowDot(ptr, cols, vals, <usize>i, x, true));
+  }
+}
+
+/** y = c x + alpha M x for a CSR matrix, scalar twin. */
+export function bellmanCsrMatvecScalar(
+  ptr: usize, cols: usize, vals: usize, x: usize, y: usize, n: i32, c: f64, alpha: f64,
+): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    store<f64>(y + o, c * load<f64>(x + o) + alpha * csrRowDot(ptr, cols, vals, <usize>i, x, false));
+  }
+}
+
+/**
+ * y = c x + alpha M^T x for an n x n CSR matrix M, by scattering its rows (no transpose is
+ * formed). ptr: [0, n]; cols, vals: [0, ptr[n]); x, y: [0, n), distinct.
+ */
+export function bellmanCsrMatvecTransposed(
+  ptr: usize, cols: usize, vals: usize, x: usize, y: usize, n: i32, c: f64, alpha: f64,
+): void {
+  scale1(c, x, y, n);
+  for (let i = 0; i < n; i++) {
+    const f = alpha * load<f64>(x + (<usize>i << 3));
+    if (f == 0) continue;
+    const k0 = load<i32>(ptr + (<usize>i << 2));
+    const k1 = load<i32>(ptr + (<usize>i << 2), 4);
+    for (let k = k0; k < k1; k++) {
+      const dst = y + (<usize>load<i32>(cols + (<usize>k << 2)) << 3);
+      store<f64>(dst, load<f64>(dst) + f * load<f64>(vals + (<usize>k << 3)));
+    }
+  }
+}

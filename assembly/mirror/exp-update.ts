@@ -1,6 +1,70 @@
 // The exponential (mirror-descent / NPG) policy update, per state, in log space.
 // Plain-TypeScript twin: src/mirror/exp-update.twin.ts.
-import { expS, expV, hmax, hsum, logS, logV, negInfV } from "./math";
+import { expNegS, expNegV, hmax, hsum, logS, logV, negInfV } from "./math";
+
+// Second result of expRowA (the row's max logit): a global keeps it allocation-free.
+let rowMax: f64 = 0;
+
+/**
+ * First half of one state's update: z = logPi + k adv into lo, e = exp(z - max z)
+ * into o; returns sum e (>= 1) and leaves max z in rowMax.
+ */
+// @ts-ignore: decorator
+@inline function expRowA(l: usize, q: usize, lo: usize, o: usize, k: f64, A: i32): f64 {
+  const kv = f64x2.splat(k);
+  // pmax: z is finite or -inf, never NaN, so the cheap max is exact.
+  let mv = negInfV();
+  let a = 0;
+  for (; a + 2 <= A; a += 2) {
+    const off = <usize>a << 3;
+    const z = f64x2.add(v128.load(l + off), f64x2.mul(kv, v128.load(q + off)));
+    v128.store(lo + off, z);
+    mv = f64x2.pmax(mv, z);
+  }
+  let m = hmax(mv);
+  for (; a < A; a++) {
+    const off = <usize>a << 3;
+    const z = load<f64>(l + off) + k * load<f64>(q + off);
+    store<f64>(lo + off, z);
+    if (z > m) m = z;
+  }
+  const mm = f64x2.splat(m);
+  let sv = f64x2.splat(0);
+  a = 0;
+  for (; a + 2 <= A; a += 2) {
+    const off = <usize>a << 3;
+    const e = expNegV(f64x2.sub(v128.load(lo + off), mm));
+    v128.store(o + off, e);
+    sv = f64x2.add(sv, e);
+  }
+  let sum = hsum(sv);
+  for (; a < A; a++) {
+    const off = <usize>a << 3;
+    const e = expNegS(load<f64>(lo + off) - m);
+    store<f64>(o + off, e);
+    sum += e;
+  }
+  rowMax = m;
+  return sum;
+}
+
+/** Second half: logOut = z - lz, out = e / sum (as e * (1/sum): one division per state). */
+// @ts-ignore: decorator
+@inline function expRowB(lo: usize, o: usize, lz: f64, inv: f64, A: i32): void {
+  const lzv = f64x2.splat(lz);
+  const iv = f64x2.splat(inv);
+  let a = 0;
+  for (; a + 2 <= A; a += 2) {
+    const off = <usize>a << 3;
+    v128.store(lo + off, f64x2.sub(v128.load(lo + off), lzv));
+    v128.store(o + off, f64x2.mul(v128.load(o + off), iv));
+  }
+  for (; a < A; a++) {
+    const off = <usize>a << 3;
+    store<f64>(lo + off, load<f64>(lo + off) - lz);
+    store<f64>(o + off, load<f64>(o + off) * inv);
+  }
+}
 
 /**
  * Exponential update of every state, computed in log space:
@@ -8,8 +72,10 @@ import { expS, expV, hmax, hsum, logS, logV, negInfV } from "./math";
  *   logOut[s,a] = z[s,a] - log sum_b exp z[s,b],   out[s,a] = exp logOut[s,a].
  * This is the closed-form argmax of <p, adv_s> - KL(p || pi_s) / coef[s]
  * (policy mirror descent with the negative-entropy map; Xiao 2022, Alfano et
- * al. 2023). logOut never underflows: probabilities may round to 0, their logs
- * stay finite. logPi may hold -inf (actions outside the support stay there).
+ * al. 2023). logOut never underflows: probabilities below the smallest normal
+ * double (2.2e-308) flush to 0, their logs stay finite. logPi may hold -inf (actions outside the support stay there).
+ * States go in pairs so that their two log-sum-exp logarithms share one
+ * vector log (the per-state scalar log was a third of the time at A = 4).
  * logPi, adv, out, logOut: S*A f64 (index s*A + a); coef: S f64, finite.
  * Each row of logPi must have a finite entry. out/logOut may alias nothing else.
  */
@@ -17,62 +83,22 @@ export function mirrorExpUpdateSimd(
   logPi: usize, adv: usize, coef: usize, S: i32, A: i32, out: usize, logOut: usize,
 ): void {
   const rowBytes = <usize>A << 3;
-  for (let s = 0; s < S; s++) {
-    const base = <usize>s * rowBytes;
-    const l = logPi + base;
-    const q = adv + base;
-    const lo = logOut + base;
-    const o = out + base;
-    const k = load<f64>(coef + (<usize>s << 3));
-    const kv = f64x2.splat(k);
-    // pmax: z is finite or -inf, never NaN, so the cheap max is exact.
-    let mv = negInfV();
-    let a = 0;
-    for (; a + 2 <= A; a += 2) {
-      const off = <usize>a << 3;
-      const z = f64x2.add(v128.load(l + off), f64x2.mul(kv, v128.load(q + off)));
-      v128.store(lo + off, z);
-      mv = f64x2.pmax(mv, z);
-    }
-    let m = hmax(mv);
-    for (; a < A; a++) {
-      const off = <usize>a << 3;
-      const z = load<f64>(l + off) + k * load<f64>(q + off);
-      store<f64>(lo + off, z);
-      if (z > m) m = z;
-    }
-    const mm = f64x2.splat(m);
-    let sv = f64x2.splat(0);
-    a = 0;
-    for (; a + 2 <= A; a += 2) {
-      const off = <usize>a << 3;
-      const e = expV(f64x2.sub(v128.load(lo + off), mm));
-      v128.store(o + off, e);
-      sv = f64x2.add(sv, e);
-    }
-    let sum = hsum(sv);
-    for (; a < A; a++) {
-      const off = <usize>a << 3;
-      const e = expS(load<f64>(lo + off) - m);
-      store<f64>(o + off, e);
-      sum += e;
-    }
-    const lz = m + logS(sum);
-    const lzv = f64x2.splat(lz);
-    // One division per state; sum is in [1, A], so 1/sum loses nothing that matters.
-    const inv = 1.0 / sum;
-    const zv = f64x2.splat(inv);
-    a = 0;
-    for (; a + 2 <= A; a += 2) {
-      const off = <usize>a << 3;
-      v128.store(lo + off, f64x2.sub(v128.load(lo + off), lzv));
-      v128.store(o + off, f64x2.mul(v128.load(o + off), zv));
-    }
-    for (; a < A; a++) {
-      const off = <usize>a << 3;
-      store<f64>(lo + off, load<f64>(lo + off) - lz);
-      store<f64>(o + off, load<f64>(o + off) * inv);
-    }
+  let s = 0;
+  for (; s + 2 <= S; s += 2) {
+    const b0 = <usize>s * rowBytes;
+    const b1 = b0 + rowBytes;
+    const sum0 = expRowA(logPi + b0, adv + b0, logOut + b0, out + b0, load<f64>(coef + (<usize>s << 3)), A);
+    const m0 = rowMax;
+    const sum1 = expRowA(logPi + b1, adv + b1, logOut + b1, out + b1, load<f64>(coef + (<usize>s << 3), 8), A);
+    const m1 = rowMax;
+    const lv = logV(f64x2.replace_lane(f64x2.splat(sum0), 1, sum1));
+    expRowB(logOut + b0, out + b0, m0 + f64x2.extract_lane(lv, 0), 1.0 / sum0, A);
+    expRowB(logOut + b1, out + b1, m1 + f64x2.extract_lane(lv, 1), 1.0 / sum1, A);
+  }
+  if (s < S) {
+    const b0 = <usize>s * rowBytes;
+    const sum0 = expRowA(logPi + b0, adv + b0, logOut + b0, out + b0, load<f64>(coef + (<usize>s << 3)), A);
+    expRowB(logOut + b0, out + b0, rowMax + logS(sum0), 1.0 / sum0, A);
   }
 }
 
@@ -94,7 +120,7 @@ export function mirrorExpUpdateScalar(
     let sum = 0.0;
     for (let a = 0; a < A; a++) {
       const off = base + (<usize>a << 3);
-      const e = expS(load<f64>(logOut + off) - m);
+      const e = expNegS(load<f64>(logOut + off) - m);
       store<f64>(out + off, e);
       sum += e;
     }

@@ -89,7 +89,7 @@ const K_L10 = 38;
 // the degree-13 polynomial ran 2.3x slower with inline constants); a load from
 // this table is one cheap instruction. Static data, not an allocation.
 const VC = memory.data<f64>([
-  -746.0, -746.0, // 0
+  -708.3964185322641, -708.3964185322641, // 0: log of the smallest normal double
   709.8, 709.8, // 1
   LOG2E, LOG2E, // 2
   LN2_HI, LN2_HI, // 3
@@ -149,7 +149,7 @@ const VI = memory.data<i64>([0x3ff0000000000000, 0x3ff0000000000000, 0x000ffffff
   return load<f64>(VC + (<usize>i << 4));
 }
 
-/** 2^k for integral k in [-1022, 1023], built from the exponent bits. */
+/** 2^k for integral k in [-1022, 1023], built from the exponent bits (k + 1.5 2^52 holds k in its low bits). */
 // @ts-ignore: decorator
 @inline function pow2V(k: v128): v128 {
   const b = f64x2.add(k, vc(K_MAGIC));
@@ -163,13 +163,15 @@ const VI = memory.data<i64>([0x3ff0000000000000, 0x3ff0000000000000, 0x000ffffff
 }
 
 /**
- * e^x per lane: x = k ln2 + r, |r| <= ln2/2, Taylor polynomial of degree 13,
- * then 2^k applied in two halves so that gradual underflow is right.
- * exp(-inf) = 0, exp(+large) = +inf.
+ * e^x per lane for x <= 0 (the log-sum-exp case: x = z - max z): x = k ln2 + r,
+ * |r| <= ln2/2, Taylor polynomial of degree 13 (Estrin), times 2^k from the
+ * exponent bits. Results below the smallest normal double (x < -708.39) flush
+ * to 0, exp(-inf) = 0; the error elsewhere is about 1 ulp.
  */
 // @ts-ignore: decorator
-@inline export function expV(x: v128): v128 {
-  x = f64x2.pmin(f64x2.pmax(x, vc(X_MIN)), vc(X_MAX));
+@inline export function expNegV(x: v128): v128 {
+  const under = f64x2.lt(x, vc(X_MIN));
+  x = f64x2.pmax(x, vc(X_MIN));
   const k = f64x2.nearest(f64x2.mul(x, vc(K_LOG2E)));
   const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, vc(K_LN2_HI))), f64x2.mul(k, vc(K_LN2_LO)));
   // Estrin's scheme: a shallow tree instead of Horner's chain of 13 dependent steps.
@@ -189,15 +191,13 @@ const VI = memory.data<i64>([0x3ff0000000000000, 0x3ff0000000000000, 0x000ffffff
   const u0 = f64x2.add(s0, f64x2.mul(s1, r4));
   const u1 = f64x2.add(s2, f64x2.mul(q6, r4));
   const p = f64x2.add(u0, f64x2.mul(u1, r8));
-  const k1 = f64x2.floor(f64x2.mul(k, vc(K_HALF)));
-  const k2 = f64x2.sub(k, k1);
-  return f64x2.mul(f64x2.mul(p, pow2V(k1)), pow2V(k2));
+  return v128.andnot(f64x2.mul(p, pow2V(k)), under);
 }
 
-/** e^x, the scalar twin of expV (same operations in the same order). */
+/** e^x for x <= 0, the scalar twin of expNegV (same operations in the same order). */
 // @ts-ignore: decorator
-@inline export function expS(x: f64): f64 {
-  x = min(max(x, sc(X_MIN)), sc(X_MAX));
+@inline export function expNegS(x: f64): f64 {
+  if (x < sc(X_MIN)) return 0.0;
   const k = nearest(x * sc(K_LOG2E));
   const r = x - k * sc(K_LN2_HI) - k * sc(K_LN2_LO);
   const r2 = r * r;
@@ -209,9 +209,7 @@ const VI = memory.data<i64>([0x3ff0000000000000, 0x3ff0000000000000, 0x000ffffff
   const u0 = s0 + s1 * r4;
   const u1 = s2 + (sc(K_E12) + sc(K_E13) * r) * r4;
   const p = u0 + u1 * r8;
-  const k1 = floor(k * sc(K_HALF));
-  const k2 = k - k1;
-  return p * pow2S(k1) * pow2S(k2);
+  return p * pow2S(k);
 }
 
 // 2 atanh(v) / (2v) - 1 = v^2/3 + v^4/5 + ... as a polynomial in w = v^2, divided by w.
@@ -293,32 +291,60 @@ const VI = memory.data<i64>([0x3ff0000000000000, 0x3ff0000000000000, 0x000ffffff
 }
 
 /**
- * phi(r) = r - 1 - log r >= 0 per lane (r >= 0), the per-action term of the
- * KL divergence: KL(q||p) = sum_a q_a phi(p_a / q_a) when both sum to 1.
- * Near r = 1 it is evaluated as u v - 2 v^3 (1/3 + v^2/5 + ...), u = r - 1,
- * v = u / (2 + u), free of the cancellation in r - 1 - log r.
+ * phi(r) = r - 1 - log r >= 0 per lane (r >= 0, finite), the per-action term of
+ * the KL divergence: KL(q||p) = sum_a q_a phi(p_a / q_a) when both sum to 1.
+ * With r = 2^e m, m in [1/sqrt2, sqrt2) and v = (m-1)/(m+1), one atanh series
+ * serves both cases: e = 0 gives r = m and phi = u v - 2 v^3 (1/3 + v^2/5 + ...),
+ * u = r - 1 (free of the cancellation in r - 1 - log r near r = 1); otherwise
+ * phi = u - e ln2 - log m. phi(0) = +inf.
  */
 // @ts-ignore: decorator
 @inline export function phiV(r: v128): v128 {
-  const u = f64x2.sub(r, vc(K_ONE));
-  const v = f64x2.div(u, f64x2.add(u, vc(K_TWO)));
+  const tiny = f64x2.lt(r, vc(K_MIN_NORMAL));
+  const xs = v128.bitselect(f64x2.mul(r, vc(K_TWO54)), r, tiny);
+  const bits = i64x2.shr_u(xs, 52);
+  let e = f64x2.sub(f64x2.sub(i64x2.add(bits, vc(K_MAGIC)), vc(K_MAGIC)), vc(K_BIAS));
+  e = f64x2.sub(e, v128.and(tiny, vc(K_54)));
+  let m = v128.or(v128.and(xs, vi(1)), vi(0));
+  const big = f64x2.gt(m, vc(K_SQRT2));
+  m = v128.bitselect(f64x2.mul(m, vc(K_HALF)), m, big);
+  e = f64x2.add(e, v128.and(big, vc(K_ONE)));
+  const v = f64x2.div(f64x2.sub(m, vc(K_ONE)), f64x2.add(m, vc(K_ONE)));
   const w = f64x2.mul(v, v);
-  const near = f64x2.sub(f64x2.mul(u, v), f64x2.mul(f64x2.mul(f64x2.add(v, v), w), atanhTailV(w)));
-  const far = f64x2.sub(u, logV(r));
-  const inside = v128.and(f64x2.ge(r, vc(K_SQRT1_2)), f64x2.le(r, vc(K_SQRT2)));
-  return v128.bitselect(near, far, inside);
+  const twoV = f64x2.add(v, v);
+  const tail = f64x2.mul(f64x2.mul(twoV, w), atanhTailV(w));
+  const u = f64x2.sub(r, vc(K_ONE));
+  const near = f64x2.sub(f64x2.mul(u, v), tail);
+  const logr = f64x2.add(f64x2.mul(e, vc(K_LN2_HI)), f64x2.add(f64x2.add(twoV, tail), f64x2.mul(e, vc(K_LN2_LO))));
+  const far = f64x2.sub(u, logr);
+  const y = v128.bitselect(near, far, f64x2.eq(e, f64x2.splat(0.0)));
+  return v128.bitselect(vc(K_INF), y, f64x2.eq(r, f64x2.splat(0.0)));
 }
 
 /** phi(r) = r - 1 - log r, the scalar twin of phiV. */
 // @ts-ignore: decorator
 @inline export function phiS(r: f64): f64 {
-  const u = r - sc(K_ONE);
-  if (r >= sc(K_SQRT1_2) && r <= sc(K_SQRT2)) {
-    const v = u / (u + sc(K_TWO));
-    const w = v * v;
-    return u * v - (v + v) * w * atanhTailS(w);
+  if (r == 0.0) return Infinity;
+  let e: f64 = 0.0;
+  let xs = r;
+  if (r < sc(K_MIN_NORMAL)) {
+    xs = r * sc(K_TWO54);
+    e = -sc(K_54);
   }
-  return u - logS(r);
+  const xb = reinterpret<i64>(xs);
+  e += <f64>(xb >>> 52) - sc(K_BIAS);
+  let m = reinterpret<f64>((xb & load<i64>(VI, 16)) | load<i64>(VI));
+  if (m > sc(K_SQRT2)) {
+    m *= sc(K_HALF);
+    e += sc(K_ONE);
+  }
+  const v = (m - sc(K_ONE)) / (m + sc(K_ONE));
+  const w = v * v;
+  const twoV = v + v;
+  const tail = twoV * w * atanhTailS(w);
+  const u = r - sc(K_ONE);
+  if (e == 0.0) return u * v - tail;
+  return u - (e * sc(K_LN2_HI) + ((twoV + tail) + e * sc(K_LN2_LO)));
 }
 
 /** Horizontal sum of the two lanes. */

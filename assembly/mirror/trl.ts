@@ -29,10 +29,10 @@ let dualSlope: f64 = 0;
       const off = <usize>a << 3;
       const p = v128.load(pr + off);
       // t + (amax - A): t may be far below amax, so never form t + amax first.
-      const den = f64x2.add(tv, f64x2.sub(am, v128.load(qr + off)));
-      const term = v128.bitselect(zero, f64x2.div(f64x2.mul(cv, p), den), f64x2.eq(p, zero));
+      const inv = f64x2.div(f64x2.splat(1.0), f64x2.add(tv, f64x2.sub(am, v128.load(qr + off))));
+      const term = v128.bitselect(zero, f64x2.mul(f64x2.mul(cv, p), inv), f64x2.eq(p, zero));
       gv = f64x2.add(gv, term);
-      dv = f64x2.add(dv, v128.bitselect(zero, f64x2.div(term, den), f64x2.eq(p, zero)));
+      dv = f64x2.add(dv, f64x2.mul(term, inv));
     }
     g = hsum(gv);
     dg = hsum(dv);
@@ -41,10 +41,10 @@ let dualSlope: f64 = 0;
     const off = <usize>a << 3;
     const p = load<f64>(pr + off);
     if (p == 0.0) continue;
-    const den = t + (amax - load<f64>(qr + off));
-    const term = (c * p) / den;
+    const inv = 1.0 / (t + (amax - load<f64>(qr + off)));
+    const term = c * p * inv;
     g += term;
-    dg += term / den;
+    dg += term * inv;
   }
   dualSlope = -dg;
   return g;
@@ -55,8 +55,8 @@ let dualSlope: f64 = 0;
  * c = +inf keeps pi; c = 0 gives the limit c -> 0+ (a greedy policy splitting
  * ties in proportion to pi, or the best action outside pi's support if that is
  * strictly better). Otherwise p_a = c pi_a / (lambda - A_a), lambda > max_{pi_a>0} A_a
- * with sum p = 1, found by Newton's method from the left on the convex
- * decreasing g, safeguarded by bisection; actions outside pi's support whose
+ * with sum p = 1, found by Newton's method from the left on the concave
+ * increasing 1/g, safeguarded by bisection; actions outside pi's support whose
  * advantage exceeds lambda take the remaining mass (KKT: A_a = lambda there).
  */
 // @ts-ignore: decorator
@@ -111,14 +111,17 @@ let dualSlope: f64 = 0;
     // g(tOff) > 1: the root lies beyond tOff, so the outside actions get nothing.
     lo = max(lo, tOff);
   }
-  // g(lo) >= 1 >= g(hi); Newton from the left never overshoots in exact arithmetic.
+  // g(lo) >= 1 >= g(hi). Newton runs on 1/g(t) - 1, a harmonic mean of affine
+  // functions and so concave and increasing: from the left it never overshoots
+  // (in exact arithmetic), and it is exact in one step when one action dominates.
   let t = lo;
   for (let it = 0; it < 200; it++) {
-    const f = dualAt(pr, qr, A, c, amax, t, simd) - 1.0;
+    const g = dualAt(pr, qr, A, c, amax, t, simd);
+    const f = g - 1.0;
     if (f == 0.0) break;
     if (f > 0.0) lo = t;
     else hi = t;
-    let tn = t - f / dualSlope;
+    let tn = t + (g - g * g) / dualSlope;
     if (!(tn > lo && tn < hi)) tn = 0.5 * (lo + hi);
     if (abs(tn - t) <= 2.0 * EPS * t || hi - lo <= 2.0 * EPS * hi) {
       t = tn;

@@ -5,7 +5,7 @@
 
 import { tanhF32, tanhF32x4 } from "./mathf32";
 
-/** y = tanh(x) (accurate to a few f32 ulps; see mathf32.ts). */
+/** y = tanh(x) (within 3.3e-7 relative; see mathf32.ts). */
 export function nnTanhForwardSimd(x: usize, y: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConvergenceError, ValidationError } from "../errors.js";
 import { garnet } from "../mdp/generators/garnet.js";
+import { riverSwim } from "../mdp/generators/river-swim.js";
 import { TabularMdp } from "../mdp/tabular-mdp.js";
 import { uniformPolicy } from "../policy/policy.js";
 import { arena } from "../wasm/arena.js";
@@ -75,6 +76,15 @@ describe("evaluate: the two-state closed form", () => {
     }
   }
 
+  it("one state: V = r_pi / (1 - gamma), d = 1", () => {
+    const mdp = TabularMdp.fromDense({ S: 1, A: 2, P: [1, 1], R: [2, -1], gamma: 0.75 });
+    const ev = evaluate(mdp, [0.25, 0.75]);
+    expect(ev.V[0]).toBeCloseTo((0.25 * 2 - 0.75) / 0.25, 14);
+    expect(ev.d[0]).toBeCloseTo(1, 15);
+    expect(ev.advantage[0]).toBeCloseTo(2 - -0.25, 14);
+    mdp.dispose();
+  });
+
   it("gamma = 0: V = r_pi, Q = R, d = mu on a larger sparse model (GMRES path)", () => {
     const mdp = garnet({ S: 300, A: 3, branching: 4, seed: 2, gamma: 0, format: "sparse" });
     const pi = uniformPolicy(300, 3);
@@ -147,6 +157,22 @@ describe("evaluate: accuracy and the solvers", () => {
     expect(warm.iterations).toBeLessThan(pv.iterations);
     expectRelClose(warm.V, ev.V, 1e-12);
     mdp.dispose();
+  });
+
+  it("auto falls back from GMRES to LU on a slowly mixing chain (RiverSwim n = 600, gamma = 0.999)", () => {
+    const dense = riverSwim({ n: 600, gamma: 0.999 });
+    const right = new Float64Array(1200);
+    for (let s = 0; s < 600; s++) right[2 * s + 1] = 1;
+    for (const mdp of [dense, dense.toSparse()]) {
+      const ev = evaluate(mdp, right);
+      expect(ev.solver).toBe("lu");
+      expect(ev.iterations).toBeGreaterThan(0); // the GMRES iterations spent before falling back
+      const lu = evaluate(mdp, right, { solver: "lu" });
+      expectRelClose(ev.V, lu.V, 1e-13);
+      expectRelClose(ev.d, lu.d, 1e-13);
+      expect(ev.residual).toBeLessThanOrEqual(1e-10 * (1 + Math.max(...ev.V.map(Math.abs))));
+      mdp.dispose();
+    }
   });
 
   it("throws ConvergenceError when the iteration cap is too small", () => {

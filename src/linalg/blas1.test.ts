@@ -9,14 +9,19 @@ import {
   copyTwin,
   directionTwin,
   dot2Twin,
+  normInfCheckedTwin,
   scaleTwin,
   sumSquaresScaledTwin,
 } from "./blas1.twin.js";
 import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";
 
-/** A SIMD reduction may sum in another order: allow a few ulps of the sum of |terms|. */
-function expectSumClose(actual: number, reference: number, absSum: number): void {
-  expect(Math.abs(actual - reference)).toBeLessThanOrEqual(4 * Number.EPSILON * absSum + 1e-300);
+/**
+ * A SIMD reduction sums in another order. Each order of n terms is within
+ * (n - 1) u sum|terms| of the exact sum (u = eps / 2, Higham, Accuracy and
+ * Stability of Numerical Algorithms, §4.2), so two orders differ by at most n eps sum|terms|.
+ */
+function expectSumClose(actual: number, reference: number, absSum: number, n: number): void {
+  expect(Math.abs(actual - reference)).toBeLessThanOrEqual(Math.max(n, 1) * Number.EPSILON * absSum + 1e-300);
 }
 
 const absDot = (x: Float64Array, y: Float64Array): number => x.reduce((s, xi, i) => s + Math.abs(xi * y[i]), 0);
@@ -65,23 +70,37 @@ describe("blas1 kernels: SIMD = scalar = TypeScript twin", () => {
       expect(k.blas1AxpyDotScalar(-0.45, x.ptr, y.ptr, z.ptr, n)).toBe(dRef);
       expect(Array.from(y.view)).toEqual(Array.from(yRef));
       y.set(ys);
-      expectSumClose(k.blas1AxpyDotSimd(-0.45, x.ptr, y.ptr, z.ptr, n), dRef, absDot(yRef, zs));
+      expectSumClose(k.blas1AxpyDotSimd(-0.45, x.ptr, y.ptr, z.ptr, n), dRef, absDot(yRef, zs), n);
       expect(Array.from(y.view)).toEqual(Array.from(yRef));
       // with z = y it is the squared norm of the updated y
       y.set(ys);
-      expectSumClose(k.blas1AxpyDotSimd(-0.45, x.ptr, y.ptr, y.ptr, n), absDot(yRef, yRef), absDot(yRef, yRef));
+      expectSumClose(k.blas1AxpyDotSimd(-0.45, x.ptr, y.ptr, y.ptr, n), absDot(yRef, yRef), absDot(yRef, yRef), n);
 
       y.set(ys);
       const [sy, sz] = dot2Twin(xs, ys, zs);
       k.blas1Dot2Scalar(x.ptr, y.ptr, z.ptr, out.ptr, n);
       expect(Array.from(out.view)).toEqual([sy, sz]);
       k.blas1Dot2Simd(x.ptr, y.ptr, z.ptr, out.ptr, n);
-      expectSumClose(out.view[0], sy, absDot(xs, ys));
-      expectSumClose(out.view[1], sz, absDot(xs, zs));
+      expectSumClose(out.view[0], sy, absDot(xs, ys), n);
+      expectSumClose(out.view[1], sz, absDot(xs, zs), n);
+
+      // The checked infinity norm: exact in all three; NaN as soon as one entry is NaN or ±Inf.
+      expect(k.blas1NormInfCheckedSimd(x.ptr, n)).toBe(normInfCheckedTwin(xs));
+      expect(k.blas1NormInfCheckedScalar(x.ptr, n)).toBe(normInfCheckedTwin(xs));
+      if (n > 0) {
+        for (const bad of [Number.NaN, Infinity, -Infinity]) {
+          const at = Math.floor(rng() * n);
+          y.set(xs);
+          y.view[at] = bad;
+          expect(k.blas1NormInfCheckedSimd(y.ptr, n)).toBeNaN();
+          expect(k.blas1NormInfCheckedScalar(y.ptr, n)).toBeNaN();
+          expect(normInfCheckedTwin(y.view)).toBeNaN();
+        }
+      }
 
       const ss = sumSquaresScaledTwin(xs, 3);
       expect(k.blas1SumSquaresScaledScalar(x.ptr, n, 3)).toBe(ss);
-      expectSumClose(k.blas1SumSquaresScaledSimd(x.ptr, n, 3), ss, ss);
+      expectSumClose(k.blas1SumSquaresScaledSimd(x.ptr, n, 3), ss, ss, n);
     });
   });
 });

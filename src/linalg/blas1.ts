@@ -44,6 +44,11 @@ export function dot2(x: Block<"f64">, y: Block<"f64">, z: Block<"f64">, out: Blo
   return [v[0], v[1]];
 }
 
+/** max_i |x_i| when every x_i is finite, NaN otherwise (one pass). */
+export function normInfChecked(x: Block<"f64">, n = x.length): number {
+  return kernels().blas1NormInfCheckedSimd(x.ptr, n);
+}
+
 /** Squares in (2^-480, 2^480) cannot overflow or lose all precision in the fast sum sqrt(x.x). */
 const SAFE_LOW = 2 ** -480;
 const SAFE_HIGH = 2 ** 480;
@@ -57,7 +62,7 @@ export function nrm2(x: Block<"f64">, n = x.length): number {
   const k = kernels();
   const ss = k.dotSimd(x.ptr, x.ptr, n);
   if (ss > SAFE_LOW && ss < SAFE_HIGH) return Math.sqrt(ss);
-  const m = k.normInfSimd(x.ptr, n);
+  const m = k.blas1NormInfCheckedSimd(x.ptr, n);
   if (m === 0 || !Number.isFinite(m)) return m;
   // Scale by a power of two (exact) near 1/m, clamped so that the scale itself stays finite.
   const e = Math.min(1023, Math.max(-1000, Math.floor(Math.log2(m))));

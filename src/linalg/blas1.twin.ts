@@ -47,3 +47,13 @@ export function sumSquaresScaledTwin(x: Float64Array, s: number, n = x.length): 
   }
   return sum;
 }
+
+/** max_i |x_i| when every x_i is finite, NaN otherwise. */
+export function normInfCheckedTwin(x: Float64Array, n = x.length): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(x[i])) return Number.NaN;
+    s = Math.max(s, Math.abs(x[i]));
+  }
+  return s;
+}

@@ -45,7 +45,7 @@ export function checkDistinct(where: string, field: string, a: Block<BlockKind>,
 
 /** The first n entries of an f64 block are finite (one SIMD pass; the index is located only on failure). */
 export function checkFinite(where: string, field: string, block: Block<"f64">, n: number): number {
-  const m = kernels().normInfSimd(block.ptr, n);
+  const m = kernels().blas1NormInfCheckedSimd(block.ptr, n);
   if (Number.isFinite(m)) return m;
   const v = block.view;
   for (let i = 0; i < n; i++) {

@@ -11,5 +11,5 @@ export {
   type KrylovResult,
   type LinearOperator,
 } from "./krylov.js";
-export { axpby, axpy2, axpyDot, copy, direction, dot2, nrm2, scale } from "./blas1.js";
+export { axpby, axpy2, axpyDot, copy, direction, dot2, normInfChecked, nrm2, scale } from "./blas1.js";
 export { axpy, dot, normInf } from "./vector.js";

@@ -63,7 +63,7 @@ export function luFactor(a: Block<"f64">, n: number, pivots: Block<"i32">): void
     throw new SingularMatrixError(bad, pivot, threshold);
   }
   // Growth beyond 1e308 during elimination is possible in principle (Wilkinson's example at huge n).
-  if (!Number.isFinite(k.normInfSimd(a.ptr, n * n))) {
+  if (!Number.isFinite(k.blas1NormInfCheckedSimd(a.ptr, n * n))) {
     throw new SingularMatrixError(-1, 0, 0, "luFactor: the factors overflowed (element growth beyond 1e308)");
   }
 }
@@ -87,7 +87,7 @@ function checkSolve(where: string, a: Block<"f64">, n: number, pivots: Block<"i3
 }
 
 function checkSolution(where: string, b: Block<"f64">, n: number): void {
-  if (!Number.isFinite(kernels().normInfSimd(b.ptr, n))) {
+  if (!Number.isFinite(kernels().blas1NormInfCheckedSimd(b.ptr, n))) {
     throw new SingularMatrixError(-1, 0, 0,
       `${where}: the solution overflowed: the matrix is too close to singular for this right-hand side`);
   }

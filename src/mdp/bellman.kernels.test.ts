@@ -8,7 +8,10 @@ import {
   applyTransposedCsrTwin,
   applyTransposedDenseTwin,
   type CsrTwin,
+  csrMatvecTransposedTwin,
+  csrMatvecTwin,
   deflateTwin,
+  policyCsrTwin,
   policyAverageTwin,
   policyMatrixCsrTwin,
   policyMatrixDenseTwin,
@@ -150,6 +153,34 @@ describe("Bellman kernels: SIMD = scalar = TypeScript twin", () => {
         applyTransposedCsrTwin(m.csr, m.pi, m.x, csrRef, S, A, c, alpha);
         expectClose(csrRef, refS, 4 * (S + 1));
         k.bellmanApplyTransposedCsr(rowPtr.ptr, cols.ptr, probs.ptr, pi.ptr, x.ptr, outS.ptr, S, A, c, alpha);
+        expectClose(outS.view, refS, 4 * (S + 1));
+      }
+
+      // P_pi compacted over states: same entries as the twin, and its products are P_pi's.
+      const compact = policyCsrTwin(m.csr, m.pi, S, A);
+      const cPtr = take(i32Block(S + 1));
+      const cCols = take(i32Block(compact.cols.length));
+      const cVals = take(f64Block(compact.probs.length));
+      expect(k.bellmanPolicyCsr(rowPtr.ptr, cols.ptr, probs.ptr, pi.ptr, S, A, cPtr.ptr, cCols.ptr, cVals.ptr))
+        .toBe(compact.cols.length);
+      expect(Array.from(cPtr.view)).toEqual(Array.from(compact.rowPtr));
+      expect(Array.from(cCols.view)).toEqual(Array.from(compact.cols));
+      expect(Array.from(cVals.view)).toEqual(Array.from(compact.probs));
+      for (const [c, alpha] of [[0, 1], [1, -gamma]]) {
+        const viaCompact = new Float64Array(S);
+        csrMatvecTwin(compact, m.x, viaCompact, S, c, alpha);
+        applyDenseTwin(m.P, m.pi, m.x, refS, S, A, c, alpha);
+        expectClose(viaCompact, refS, 4);
+        for (const f of [k.bellmanCsrMatvecSimd, k.bellmanCsrMatvecScalar]) {
+          outS.view.fill(Number.NaN);
+          f(cPtr.ptr, cCols.ptr, cVals.ptr, x.ptr, outS.ptr, S, c, alpha);
+          expectClose(outS.view, refS, 4);
+        }
+        applyTransposedDenseTwin(m.P, m.pi, m.x, refS, S, A, c, alpha);
+        csrMatvecTransposedTwin(compact, m.x, viaCompact, S, c, alpha);
+        expectClose(viaCompact, refS, 4 * (S + 1));
+        outS.view.fill(Number.NaN);
+        k.bellmanCsrMatvecTransposed(cPtr.ptr, cCols.ptr, cVals.ptr, x.ptr, outS.ptr, S, c, alpha);
         expectClose(outS.view, refS, 4 * (S + 1));
       }
 

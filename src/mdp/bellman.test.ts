@@ -7,6 +7,10 @@ import {
   applyPolicyTransposed,
   bellmanResidual,
   bellmanSweep,
+  compactPolicyMatrix,
+  csrProduct,
+  csrProductTransposed,
+  policyRowEntries,
   policyAverage,
   policyMatrix,
   policyReward,
@@ -141,6 +145,37 @@ describe("Bellman wrappers on TabularMdp blocks", () => {
       }
     });
     mdp.dispose();
+  });
+
+  it("the compact P_pi of a CSR model multiplies like the model, both ways, and holds only the used rows", () => {
+    const rng = new Rng(13);
+    const S = 57;
+    const A = 4;
+    const [, sparse] = pair(S, A, 17);
+    const pi = randomPolicy(rng, S, A);
+    const x = Float64Array.from({ length: S }, () => rng.uniform(-1, 1));
+    scratch((take) => {
+      const piB = take(f64Block(S * A, pi));
+      const xB = take(f64Block(S, x));
+      const m = compactPolicyMatrix(sparse, piB);
+      try {
+        let used = 0;
+        for (let r = 0; r < S * A; r++) if (pi[r] !== 0) used++;
+        expect(m.cols.length).toBe(3 * used); // branching 3
+        expect(policyRowEntries(sparse, pi)).toBe(3 * used);
+        const y1 = take(f64Block(S));
+        const y2 = take(f64Block(S));
+        applyPolicy(sparse, piB, xB, y1, 1, -0.9);
+        csrProduct(m, xB, y2, 1, -0.9);
+        expect(maxDiff(y1.view, y2.view)).toBeLessThan(1e-14);
+        applyPolicyTransposed(sparse, piB, xB, y1, 1, -0.9);
+        csrProductTransposed(m, xB, y2, 1, -0.9);
+        expect(maxDiff(y1.view, y2.view)).toBeLessThan(1e-14);
+      } finally {
+        m.free();
+      }
+    });
+    sparse.dispose();
   });
 
   it("rejects short blocks and aliased outputs", () => {

@@ -13,12 +13,13 @@
  *
  * All functions take the model's blocks as they are (dense or CSR) and never
  * form P_pi unless asked: policy entries equal to 0 are skipped, so a
- * deterministic policy costs one row of P per state. The policy block is
- * trusted to be a valid policy (check user input once with `validatePolicy`);
- * lengths are checked here. These functions allocate nothing.
+ * deterministic policy costs one row of P per state; compactPolicyMatrix gives a
+ * CSR model a contiguous P_pi (csrProduct, csrProductTransposed). The policy
+ * block is trusted to be a valid policy (check user input once with
+ * `validatePolicy`); lengths are checked here. Only compactPolicyMatrix allocates.
  */
 import { ValidationError } from "../errors.js";
-import type { Block, BlockKind } from "../wasm/arena.js";
+import { type Block, type BlockKind, f64Block, i32Block } from "../wasm/arena.js";
 import { kernels } from "../wasm/module.js";
 import type { TabularMdp } from "./tabular-mdp.js";
 
@@ -169,4 +170,74 @@ export function bellmanResidual(mdp: BellmanModel, pi: Block<"f64">, V: Block<"f
   return mdp.format === "dense"
     ? k.bellmanResidualDenseSimd(b.P!.ptr, b.R.ptr, pi.ptr, gamma, V.ptr, S, A)
     : k.bellmanResidualCsrSimd(b.rowPtr!.ptr, b.cols!.ptr, b.probs!.ptr, b.R.ptr, pi.ptr, gamma, V.ptr, S, A);
+}
+
+/** An n x n CSR matrix over states in WebAssembly blocks (P_pi compacted, or a transpose). Caller frees. */
+export interface CsrMatrix {
+  readonly n: number;
+  readonly ptr: Block<"i32">;
+  readonly cols: Block<"i32">;
+  readonly vals: Block<"f64">;
+  free(): void;
+}
+
+function csrMatrix(n: number, nnz: number): CsrMatrix {
+  const ptr = i32Block(n + 1);
+  let cols: Block<"i32"> | undefined;
+  try {
+    cols = i32Block(nnz);
+    const vals = f64Block(nnz);
+    const c = cols;
+    return { n, ptr, cols: c, vals, free: () => { ptr.free(); c.free(); vals.free(); } };
+  } catch (error) {
+    ptr.free();
+    cols?.free();
+    throw error;
+  }
+}
+
+/**
+ * Entries of P_pi's compact CSR form (see compactPolicyMatrix) for a CSR model: the summed
+ * lengths of the rows (s, a) with pi(a|s) != 0. pi: S*A probabilities (a block's view or a copy).
+ */
+export function policyRowEntries(mdp: BellmanModel, pi: ArrayLike<number>): number {
+  const rowPtr = mdp.blocks.rowPtr;
+  if (!rowPtr) throw new ValidationError("mdp", "policyRowEntries needs a sparse (CSR) model", mdp.format);
+  const rp = rowPtr.view;
+  let n = 0;
+  for (let r = 0; r < mdp.S * mdp.A; r++) if (pi[r] !== 0) n += rp[r + 1] - rp[r];
+  return n;
+}
+
+/**
+ * P_pi of a CSR model as its own CSR matrix over states: row s holds every entry of the rows
+ * (s, a) with pi(a|s) != 0, scaled by pi(a|s). Products with it stream 1/A of the model for a
+ * deterministic policy. Allocates policyRowEntries(mdp, pi) entries; the caller frees the result.
+ */
+export function compactPolicyMatrix(mdp: BellmanModel, pi: Block<"f64">): CsrMatrix {
+  const { S, A } = mdp;
+  checkLength("policy", pi, S * A, "compactPolicyMatrix");
+  const nnz = policyRowEntries(mdp, pi.view);
+  const m = csrMatrix(S, nnz);
+  const b = mdp.blocks;
+  kernels().bellmanPolicyCsr(b.rowPtr!.ptr, b.cols!.ptr, b.probs!.ptr, pi.ptr, S, A, m.ptr.ptr, m.cols.ptr, m.vals.ptr);
+  return m;
+}
+
+/** y = c x + alpha M x for a CSR matrix M; x, y: distinct blocks of >= M.n values. Returns y. */
+export function csrProduct(m: CsrMatrix, x: Block<"f64">, y: Block<"f64">, c = 0, alpha = 1): Block<"f64"> {
+  checkLength("x", x, m.n, "csrProduct");
+  checkLength("y", y, m.n, "csrProduct");
+  checkDistinct(x, y, "csrProduct");
+  kernels().bellmanCsrMatvecSimd(m.ptr.ptr, m.cols.ptr, m.vals.ptr, x.ptr, y.ptr, m.n, c, alpha);
+  return y;
+}
+
+/** y = c x + alpha M^T x for a CSR matrix M, by scattering rows; x, y: distinct blocks of >= M.n values. Returns y. */
+export function csrProductTransposed(m: CsrMatrix, x: Block<"f64">, y: Block<"f64">, c = 0, alpha = 1): Block<"f64"> {
+  checkLength("x", x, m.n, "csrProductTransposed");
+  checkLength("y", y, m.n, "csrProductTransposed");
+  checkDistinct(x, y, "csrProductTransposed");
+  kernels().bellmanCsrMatvecTransposed(m.ptr.ptr, m.cols.ptr, m.vals.ptr, x.ptr, y.ptr, m.n, c, alpha);
+  return y;
 }

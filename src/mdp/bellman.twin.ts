@@ -186,3 +186,38 @@ export function deflateTwin(x: Float64Array, y: Float64Array, n: number, c: numb
   for (let i = 0; i < n; i++) sum += x[i];
   for (let i = 0; i < n; i++) y[i] = x[i] + c * sum;
 }
+
+/** P_pi of a CSR model compacted over states (rows (s, a) with pi != 0, scaled by pi); returns the matrix. */
+export function policyCsrTwin(m: CsrTwin, pi: Float64Array, S: number, A: number): CsrTwin {
+  const rowPtr = new Int32Array(S + 1);
+  const cols: number[] = [];
+  const probs: number[] = [];
+  for (let s = 0; s < S; s++) {
+    for (let a = 0; a < A; a++) {
+      const r = s * A + a;
+      if (pi[r] === 0) continue;
+      for (let k = m.rowPtr[r]; k < m.rowPtr[r + 1]; k++) {
+        cols.push(m.cols[k]);
+        probs.push(pi[r] * m.probs[k]);
+      }
+    }
+    rowPtr[s + 1] = cols.length;
+  }
+  return { rowPtr, cols: Int32Array.from(cols), probs: Float64Array.from(probs) };
+}
+
+/** y = c x + alpha M x for an n x n CSR matrix. */
+export function csrMatvecTwin(m: CsrTwin, x: Float64Array, y: Float64Array, n: number, c: number, alpha: number): void {
+  for (let i = 0; i < n; i++) y[i] = c * x[i] + alpha * csrRowDot(m, i, x);
+}
+
+/** y = c x + alpha M^T x for an n x n CSR matrix. */
+export function csrMatvecTransposedTwin(
+  m: CsrTwin, x: Float64Array, y: Float64Array, n: number, c: number, alpha: number,
+): void {
+  for (let j = 0; j < n; j++) y[j] = c * x[j];
+  for (let i = 0; i < n; i++) {
+    const f = alpha * x[i];
+    for (let k = m.rowPtr[i]; k < m.rowPtr[i + 1]; k++) y[m.cols[k]] += f * m.probs[k];
+  }
+}

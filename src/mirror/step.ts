@@ -278,7 +278,8 @@ export function mirrorUpdate(problem: MirrorProblem, options: MirrorStepOptions 
  */
 function restoreKept(ctx: Context, sol: Solution, useGeneric: boolean): void {
   const { S, A, pi, keep, drift } = ctx;
-  const onlyAtOld = useGeneric || (drift.kind !== "zero" && drift.kind !== "clip" && drift.coefficient > 0);
+  // The generic solver keeps pi_old wherever the weight is infinite, the clip drift included.
+  const onlyAtOld = drift.kind !== "zero" && drift.coefficient > 0 && (useGeneric || drift.kind !== "clip");
   for (let s = 0; s < S; s++) {
     if (!keep[s] && !(onlyAtOld && ctx.w[s] === Infinity)) continue;
     for (let a = s * A; a < s * A + A; a++) sol.policy[a] = pi[a];
@@ -354,13 +355,13 @@ function genericStates(ctx: Context, mu: (s: number) => number, out: Float64Arra
   let gap = 0;
   for (const s of states ?? Array.from({ length: ctx.S }, (_, i) => i)) {
     const base = s * A;
-    if (ctx.keep[s] || ctx.w[s] === Infinity) {
+    const weight = drift.kind === "zero" || drift.coefficient === 0 ? 0 : ctx.w[s];
+    if (ctx.keep[s] || weight === Infinity) {
       for (let a = 0; a < A; a++) out[base + a] = pi[base + a];
       continue;
     }
     row.set(pi.subarray(base, base + A));
     arow.set(adv.subarray(base, base + A));
-    const weight = drift.kind === "zero" || drift.coefficient === 0 ? 0 : ctx.w[s];
     const r = solveStateGeneric(row, arow, A, weight, mu(s), drift, prow, ctx.generic);
     out.set(prow, base);
     gap = Math.max(gap, r.gap);
@@ -374,18 +375,34 @@ function solveAllGeneric(ctx: Context): Solution {
   return { policy, gap };
 }
 
-/** A starting guess for a KL multiplier: KL ~ sum weights Var_pi(A) / (2 lambda^2) for large lambda. */
-function multiplierGuess(ctx: Context, delta: number, weights?: Float64Array): number {
-  const { S, A, pi, adv } = ctx;
+/** Var_{a~pi_s}(A(s,a)) of one state. */
+function advantageVariance(ctx: Context, s: number): number {
+  const { A, pi, adv } = ctx;
+  let mean = 0;
+  for (let a = s * A; a < s * A + A; a++) mean += pi[a] * adv[a];
+  let v = 0;
+  for (let a = s * A; a < s * A + A; a++) v += pi[a] * (adv[a] - mean) ** 2;
+  return v;
+}
+
+/**
+ * A starting guess for a KL multiplier: for a large penalty lambda,
+ * KL(pi || p) ~ Var_pi(A) / (2 lambda^2), so lambda ~ sqrt(sum_s w_s Var_s / (2 delta)).
+ * Only a guess: the search brackets from it geometrically.
+ */
+function multiplierGuess(ctx: Context, delta: number, states: Iterable<number>, weight: (s: number) => number = () => 1): number {
   let total = 0;
-  for (let s = 0; s < S; s++) {
-    let mean = 0;
-    for (let a = s * A; a < s * A + A; a++) mean += pi[a] * adv[a];
-    let v = 0;
-    for (let a = s * A; a < s * A + A; a++) v += pi[a] * (adv[a] - mean) ** 2;
-    total += (weights ? weights[s] : 1 / S) * v;
-  }
+  for (const s of states) total += weight(s) * advantageVariance(ctx, s);
   return Math.max(Math.sqrt(total / (2 * delta)), 1e-12);
+}
+
+const allStates = (S: number): number[] => Array.from({ length: S }, (_, s) => s);
+
+/** max(0, x...) without spreading (S may be large). */
+function maxOf(x: Float64Array): number {
+  let m = 0;
+  for (const v of x) if (v > m) m = v;
+  return m;
 }
 
 function keepAll(ctx: Context): Solution {
@@ -401,7 +418,7 @@ function solveMeanKl(ctx: Context, delta: number, weights: Float64Array, useGene
   for (let s = 0; s < S; s++) rho[s] = ctx.keep[s] ? 0 : weights[s] / beta[s];
   const base = new Float64Array(S);
   for (let s = 0; s < S; s++) base[s] = drift.kind === "forwardKl" ? penalty(ctx, s, drift.coefficient) : ctx.keep[s] ? Infinity : 0;
-  const guess = multiplierGuess(ctx, delta, weights);
+  const guess = multiplierGuess(ctx, delta, allStates(S), (s) => weights[s]);
   const policy = new Float64Array(S * A);
   if (!exact) {
     let gap = 0;
@@ -459,7 +476,7 @@ function solveMaxKl(ctx: Context, delta: number, useGeneric: boolean): Solution 
       policy.set(outB.view);
       multipliers.set(multB.view);
     });
-    return { policy, multipliers, multiplier: Math.max(0, ...multipliers) };
+    return { policy, multipliers, multiplier: maxOf(multipliers) };
   }
   const policy = new Float64Array(S * A);
   const multipliers = new Float64Array(S);
@@ -470,11 +487,10 @@ function solveMaxKl(ctx: Context, delta: number, useGeneric: boolean): Solution 
       g = genericStates(ctx, () => mu, policy, [s]);
       return klRow(pi, policy, s, A);
     };
-    const sub: Context = { ...ctx, S: 1 };
-    multipliers[s] = searchMultiplier(h, delta, multiplierGuess({ ...sub, pi: pi.subarray(s * A, s * A + A), adv: adv.subarray(s * A, s * A + A) }, delta), 1e-9);
+    multipliers[s] = searchMultiplier(h, delta, multiplierGuess(ctx, delta, [s]), 1e-9);
     gap = Math.max(gap, g);
   }
-  return { policy, multipliers, multiplier: Math.max(0, ...multipliers), gap };
+  return { policy, multipliers, multiplier: maxOf(multipliers), gap };
 }
 
 function solveTvBall(ctx: Context, delta: number, useGeneric: boolean): Solution {

@@ -13,10 +13,10 @@ function dualAt(pi: ArrayLike<number>, adv: ArrayLike<number>, base: number, A: 
   for (let a = 0; a < A; a++) {
     const p = pi[base + a];
     if (p === 0) continue;
-    const den = t + (amax - adv[base + a]);
-    const term = (c * p) / den;
+    const inv = 1 / (t + (amax - adv[base + a]));
+    const term = c * p * inv;
     g += term;
-    dg += term / den;
+    dg += term * inv;
   }
   return [g, -dg];
 }
@@ -76,7 +76,8 @@ export function trlState(pi: ArrayLike<number>, adv: ArrayLike<number>, s: numbe
     if (f === 0) break;
     if (f > 0) lo = t;
     else hi = t;
-    let tn = t - f / slope;
+    // Newton on the concave increasing 1/g - 1 (see the kernel).
+    let tn = t + (g - g * g) / slope;
     if (!(tn > lo && tn < hi)) tn = 0.5 * (lo + hi);
     if (Math.abs(tn - t) <= 2 * EPS * t || hi - lo <= 2 * EPS * hi) {
       t = tn;

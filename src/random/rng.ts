@@ -4,6 +4,8 @@
  * (`Math.imul`, shifts), so a seed gives bit-identical streams in Node and in
  * every browser. Every random choice in mirror-rl draws from an `Rng`.
  */
+import { log } from "./det-math.js";
+
 export class Rng {
   private s0: number;
   private s1: number;
@@ -81,7 +83,7 @@ export class Rng {
       v = 2 * this.random() - 1;
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
-    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    const f = Math.sqrt((-2 * log(s)) / s); // engine-independent log: same bits in Node and browsers
     this.spareNormal = v * f;
     return u * f;
   }

@@ -47,6 +47,21 @@ describe("solvers and storage formats agree", () => {
     other.dispose();
   });
 
+  it("a deterministic policy on a large sparse garnet (compact P_pi, BiCGSTAB in auto) agrees with GMRES and LU", () => {
+    const S = 5000;
+    const mdp = garnet({ S, A: 4, branching: 4, seed: 8, gamma: 0.95, format: "sparse" });
+    const rng = new Rng(8);
+    const pi = randomPolicy(rng, S, 4, 1);
+    const auto = evaluate(mdp, pi);
+    expect(auto.solver).toBe("bicgstab");
+    expectSame(auto, evaluate(mdp, pi, { solver: "gmres" }), 0.95);
+    const small = garnet({ S: 300, A: 4, branching: 4, seed: 8, gamma: 0.95, format: "sparse" });
+    const piSmall = randomPolicy(rng, 300, 4, 1);
+    expectSame(evaluate(small, piSmall, { solver: "lu" }), evaluate(small, piSmall, { solver: "bicgstab" }), 0.95);
+    mdp.dispose();
+    small.dispose();
+  });
+
   it("a dense MDP whose policy uses every action (explicit P_pi for the Krylov solvers) agrees with LU", () => {
     const mdp = randomMdp({ S: 300, A: 4, seed: 12, gamma: 0.95 });
     const pi = new Float64Array(300 * 4).fill(0.25);
