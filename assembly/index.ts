@@ -9,6 +9,7 @@ export function heapBase(): usize {
 
 export * from "./linalg/vector";
 export * from "./mdp/bellman";
+export * from "./mdp/bellman-csr";
 export * from "./mdp/optimality";
 export * from "./mirror/kernels";
 export * from "./linalg/dense";

@@ -1,6 +1,6 @@
 /**
  * Bellman expectation kernels of a fixed policy on WebAssembly blocks (kernels
- * in assembly/mdp/bellman.ts, twins in bellman.twin.ts). Building blocks of
+ * in assembly/mdp/bellman.ts and bellman-csr.ts, twins in bellman.twin.ts). Building blocks of
  * exact policy evaluation (src/evaluation/) and of modified policy iteration:
  *
  *   r_pi[s]   = sum_a pi(a|s) R[s,a]                 (policyReward)

@@ -1,5 +1,5 @@
 /**
- * Plain-TypeScript twins of assembly/mdp/bellman.ts, for tests and benchmarks.
+ * Plain-TypeScript twins of assembly/mdp/bellman.ts and bellman-csr.ts, for tests and benchmarks.
  * Same arguments and meaning as the kernels, on typed arrays instead of
  * pointers. Layout: P[(s*A+a)*S+s'], R[s*A+a], pi[s*A+a]; CSR rows r = s*A+a.
  */

@@ -9,11 +9,10 @@
  * (mu > 0 only inside the KL-ball searches). Each iteration takes
  *   p+ ∝ p exp(eta g),   g = grad f(p),
  * accepting eta when f(p+) >= f(p) + <g, p+ - p> - KL(p+ || p) / eta (then
- * doubling it), else halving it; f never decreases. It stops when the
+ * doubling it), else halving it; f never decreases beyond rounding. It stops when the
  * Frank-Wolfe gap max_a g_a - <p, g> (an upper bound on f* - f(p) when f is
  * concave, i.e. the drift convex) is at most `tolerance` (default 1e-10), or
- * after `maxIterations` (default 20000), or when no step size improves f any
- * more (rounding). Coordinates where p = 0 stay 0 (a multiplicative method
+ * after `maxIterations` (default 20000), or when no step size moves p any more. Coordinates where p = 0 stay 0 (a multiplicative method
  * cannot leave a face), so it starts from a mixture of pi_old with the uniform
  * policy unless the drift is infinite there (reverse KL outside pi_old's support).
  */
@@ -79,6 +78,7 @@ export function solveStateGeneric(
     for (let a = 0; a < A; a++) q[a] = (1 - START_MIX) * piOld[a] + START_MIX / A;
     if (Number.isFinite(f(q))) out.set(q);
   }
+  // fp: the best value seen (f may wobble by rounding once the gains fall below f's last bit).
   let fp = f(out);
   let eta = 0;
   let gap = Infinity;
@@ -96,7 +96,7 @@ export function solveStateGeneric(
     gap = gmax - mean;
     if (!(gap > tolerance)) break;
     if (eta === 0) eta = 1 / Math.max(gap, 1e-300);
-    let accepted = false;
+    let moved = false;
     for (let tries = 0; tries < 80; tries++) {
       let z = 0;
       for (let a = 0; a < A; a++) {
@@ -111,18 +111,20 @@ export function solveStateGeneric(
         if (q[a] > 0) breg += klTerm(q[a], out[a]);
       }
       const fq = f(q);
-      if (fq >= fp + lin - breg / eta - 1e-15 * (1 + Math.abs(fp)) && fq >= fp) {
-        accepted = fq > fp;
-        if (accepted) {
-          out.set(q);
-          fp = fq;
-        }
+      // Sufficient increase (the relative-smoothness model), up to rounding in f:
+      // near the optimum the true gain drops below f's last bit, and the step
+      // must still be taken for the gap (driven by the gradient) to close.
+      const slack = 4e-16 * (1 + Math.abs(fp));
+      if (fq >= fp + lin - breg / eta - slack && fq >= fp - slack) {
+        for (let a = 0; a < A; a++) if (q[a] !== out[a]) moved = true;
+        out.set(q);
+        fp = Math.max(fp, fq);
         eta *= 2;
         break;
       }
       eta /= 2;
     }
-    if (!accepted) break;
+    if (!moved) break;
   }
   return { gap, iterations: it, value: fp };
 }
