@@ -45,44 +45,43 @@ const L10: f64 = 1.0 / 21.0;
 
 // Indices into VC.
 const X_MIN = 0;
-const X_MAX = 1;
-const K_LOG2E = 2;
-const K_LN2_HI = 3;
-const K_LN2_LO = 4;
-const K_ONE = 5;
-const K_E2 = 6;
-const K_E3 = 7;
-const K_E4 = 8;
-const K_E5 = 9;
-const K_E6 = 10;
-const K_E7 = 11;
-const K_E8 = 12;
-const K_E9 = 13;
-const K_E10 = 14;
-const K_E11 = 15;
-const K_E12 = 16;
-const K_E13 = 17;
-const K_HALF = 18;
-const K_MAGIC = 19;
-const K_MIN_NORMAL = 20;
-const K_TWO54 = 21;
-const K_BIAS = 22;
-const K_54 = 23;
-const K_SQRT2 = 24;
-const K_SQRT1_2 = 25;
-const K_TWO = 26;
-const K_NEG_INF = 27;
-const K_INF = 28;
-const K_L1 = 29;
-const K_L2 = 30;
-const K_L3 = 31;
-const K_L4 = 32;
-const K_L5 = 33;
-const K_L6 = 34;
-const K_L7 = 35;
-const K_L8 = 36;
-const K_L9 = 37;
-const K_L10 = 38;
+const K_LOG2E = 1;
+const K_LN2_HI = 2;
+const K_LN2_LO = 3;
+const K_ONE = 4;
+const K_E2 = 5;
+const K_E3 = 6;
+const K_E4 = 7;
+const K_E5 = 8;
+const K_E6 = 9;
+const K_E7 = 10;
+const K_E8 = 11;
+const K_E9 = 12;
+const K_E10 = 13;
+const K_E11 = 14;
+const K_E12 = 15;
+const K_E13 = 16;
+const K_HALF = 17;
+const K_MAGIC = 18;
+const K_MIN_NORMAL = 19;
+const K_TWO54 = 20;
+const K_BIAS = 21;
+const K_54 = 22;
+const K_SQRT2 = 23;
+const K_SQRT1_2 = 24;
+const K_TWO = 25;
+const K_NEG_INF = 26;
+const K_INF = 27;
+const K_L1 = 28;
+const K_L2 = 29;
+const K_L3 = 30;
+const K_L4 = 31;
+const K_L5 = 32;
+const K_L6 = 33;
+const K_L7 = 34;
+const K_L8 = 35;
+const K_L9 = 36;
+const K_L10 = 37;
 
 // The vector constants, each splatted into 16 bytes of static data. V8 builds
 // a v128.const with several instructions on every use inside a loop (measured:
@@ -90,44 +89,43 @@ const K_L10 = 38;
 // this table is one cheap instruction. Static data, not an allocation.
 const VC = memory.data<f64>([
   -708.3964185322641, -708.3964185322641, // 0: log of the smallest normal double
-  709.8, 709.8, // 1
-  LOG2E, LOG2E, // 2
-  LN2_HI, LN2_HI, // 3
-  LN2_LO, LN2_LO, // 4
-  1.0, 1.0, // 5
-  E2, E2, // 6
-  E3, E3, // 7
-  E4, E4, // 8
-  E5, E5, // 9
-  E6, E6, // 10
-  E7, E7, // 11
-  E8, E8, // 12
-  E9, E9, // 13
-  E10, E10, // 14
-  E11, E11, // 15
-  E12, E12, // 16
-  E13, E13, // 17
-  0.5, 0.5, // 18
-  MAGIC, MAGIC, // 19
-  2.2250738585072014e-308, 2.2250738585072014e-308, // 20
-  TWO54, TWO54, // 21
-  1023.0, 1023.0, // 22
-  54.0, 54.0, // 23
-  SQRT2, SQRT2, // 24
-  SQRT1_2, SQRT1_2, // 25
-  2.0, 2.0, // 26
-  -Infinity, -Infinity, // 27
-  Infinity, Infinity, // 28
-  L1, L1, // 29
-  L2, L2, // 30
-  L3, L3, // 31
-  L4, L4, // 32
-  L5, L5, // 33
-  L6, L6, // 34
-  L7, L7, // 35
-  L8, L8, // 36
-  L9, L9, // 37
-  L10, L10, // 38
+  LOG2E, LOG2E, // 1
+  LN2_HI, LN2_HI, // 2
+  LN2_LO, LN2_LO, // 3
+  1.0, 1.0, // 4
+  E2, E2, // 5
+  E3, E3, // 6
+  E4, E4, // 7
+  E5, E5, // 8
+  E6, E6, // 9
+  E7, E7, // 10
+  E8, E8, // 11
+  E9, E9, // 12
+  E10, E10, // 13
+  E11, E11, // 14
+  E12, E12, // 15
+  E13, E13, // 16
+  0.5, 0.5, // 17
+  MAGIC, MAGIC, // 18
+  2.2250738585072014e-308, 2.2250738585072014e-308, // 19
+  TWO54, TWO54, // 20
+  1023.0, 1023.0, // 21
+  54.0, 54.0, // 22
+  SQRT2, SQRT2, // 23
+  SQRT1_2, SQRT1_2, // 24
+  2.0, 2.0, // 25
+  -Infinity, -Infinity, // 26
+  Infinity, Infinity, // 27
+  L1, L1, // 28
+  L2, L2, // 29
+  L3, L3, // 30
+  L4, L4, // 31
+  L5, L5, // 32
+  L6, L6, // 33
+  L7, L7, // 34
+  L8, L8, // 35
+  L9, L9, // 36
+  L10, L10, // 37
 ]);
 // Integer masks: the bits of 1.0 (exponent bias) and the mantissa mask.
 const VI = memory.data<i64>([0x3ff0000000000000, 0x3ff0000000000000, 0x000fffffffffffff, 0x000fffffffffffff]);

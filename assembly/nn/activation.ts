@@ -3,7 +3,7 @@
 // and relu' = [y > 0], so a layer keeps only its activations. Every kernel may
 // run in place (output pointer equal to an input pointer).
 
-import { tanhF32, tanhF32x4 } from "./mathf32";
+import { K_ONE, tanhF32, tanhF32x4, vk } from "./mathf32";
 
 /** y = tanh(x) (within 3.3e-7 relative; see mathf32.ts). */
 export function nnTanhForwardSimd(x: usize, y: usize, n: i32): void {
@@ -28,12 +28,11 @@ export function nnTanhForwardScalar(x: usize, y: usize, n: i32): void {
 
 /** dx = dy (1 - y^2), y = tanh(x). */
 export function nnTanhBackwardSimd(y: usize, dy: usize, dx: usize, n: i32): void {
-  const one = f32x4.splat(1);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const t = v128.load(y + o);
-    v128.store(dx + o, f32x4.mul(v128.load(dy + o), f32x4.sub(one, f32x4.mul(t, t))));
+    v128.store(dx + o, f32x4.mul(v128.load(dy + o), f32x4.sub(vk(K_ONE), f32x4.mul(t, t))));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;

@@ -10,7 +10,7 @@
 // row. Lanes repeat the scalar twin's operations in the same order: SIMD and
 // scalar results agree to the last bit.
 
-import { expF32, expF32x4, logF32, logF32x4 } from "./mathf32";
+import { expF32, expF32x4, K_NEG_INF, K_NEG_MAX, K_ONE, logF32, logF32x4, vk } from "./mathf32";
 
 const NEG_INF: f32 = -Infinity;
 /**
@@ -109,14 +109,12 @@ export function nnCategoricalForwardSimd(
   logits: usize, mask: usize, actions: usize, logp: usize, logpAct: usize, entropy: usize, rows: i32, A: i32,
 ): i32 {
   const stride = <usize>A << 2;
-  const ninf = f32x4.splat(NEG_INF);
   const zero = f32x4.splat(0);
-  const zmin = f32x4.splat(Z_MIN);
   let r = 0;
   for (; r + 4 <= rows; r += 4) {
     const l = logits + <usize>r * stride;
     const m: usize = mask == 0 ? 0 : mask + <usize>r * <usize>A;
-    let mx = ninf;
+    let mx = vk(K_NEG_INF);
     let any = i32x4.splat(0);
     let bad = i32x4.splat(0);
     for (let j = 0; j < A; j++) {
@@ -124,7 +122,7 @@ export function nnCategoricalForwardSimd(
       const ok = gatherAllowed(m, j, <usize>A);
       any = v128.or(any, ok);
       bad = v128.or(bad, v128.and(ok, f32x4.ne(f32x4.sub(v, v), zero)));
-      mx = f32x4.max(mx, v128.bitselect(v, ninf, ok));
+      mx = f32x4.max(mx, v128.bitselect(v, vk(K_NEG_INF), ok));
     }
     const invalid = v128.or(bad, v128.not(any));
     if (v128.any_true(invalid) || actions != 0) {
@@ -139,7 +137,7 @@ export function nnCategoricalForwardSimd(
     let t = zero;
     for (let j = 0; j < A; j++) {
       const ok = gatherAllowed(m, j, <usize>A);
-      const z = f32x4.max(f32x4.sub(gather4(l + (<usize>j << 2), stride), mx), zmin);
+      const z = f32x4.max(f32x4.sub(gather4(l + (<usize>j << 2), stride), mx), vk(K_NEG_MAX));
       const e = v128.and(expF32x4(z), ok);
       s = f32x4.add(s, e);
       t = f32x4.add(t, v128.and(f32x4.mul(e, z), ok));
@@ -153,13 +151,13 @@ export function nnCategoricalForwardSimd(
       la = f32x4.replace_lane(la, 1, load<f32>(l + stride + (<usize>load<i32>(ar, 4) << 2)));
       la = f32x4.replace_lane(la, 2, load<f32>(l + 2 * stride + (<usize>load<i32>(ar, 8) << 2)));
       la = f32x4.replace_lane(la, 3, load<f32>(l + 3 * stride + (<usize>load<i32>(ar, 12) << 2)));
-      v128.store(logpAct + (<usize>r << 2), f32x4.sub(f32x4.max(f32x4.sub(la, mx), zmin), logS));
+      v128.store(logpAct + (<usize>r << 2), f32x4.sub(f32x4.max(f32x4.sub(la, mx), vk(K_NEG_MAX)), logS));
     }
     const out = logp + <usize>r * stride;
     for (let j = 0; j < A; j++) {
       const ok = gatherAllowed(m, j, <usize>A);
-      const z = f32x4.max(f32x4.sub(gather4(l + (<usize>j << 2), stride), mx), zmin);
-      scatter4(out + (<usize>j << 2), stride, v128.bitselect(f32x4.sub(z, logS), ninf, ok));
+      const z = f32x4.max(f32x4.sub(gather4(l + (<usize>j << 2), stride), mx), vk(K_NEG_MAX));
+      scatter4(out + (<usize>j << 2), stride, v128.bitselect(f32x4.sub(z, logS), vk(K_NEG_INF), ok));
     }
   }
   for (; r < rows; r++) {
@@ -224,8 +222,6 @@ export function nnCategoricalBackwardSimd(
 ): void {
   const stride = <usize>A << 2;
   const zero = f32x4.splat(0);
-  const one = f32x4.splat(1);
-  const ninf = f32x4.splat(NEG_INF);
   let r = 0;
   for (; r + 4 <= rows; r += 4) {
     const gl = actions != 0 ? upstream4(gLogp, gLogpScale, r) : zero;
@@ -238,9 +234,9 @@ export function nnCategoricalBackwardSimd(
       const o = <usize>j << 2;
       const v = gather4(lp + o, stride);
       const p = expF32x4(v);
-      const ind = v128.and(i32x4.eq(act, i32x4.splat(j)), one);
+      const ind = v128.and(i32x4.eq(act, i32x4.splat(j)), vk(K_ONE));
       let g = f32x4.sub(f32x4.mul(gl, f32x4.sub(ind, p)), f32x4.mul(ge, f32x4.mul(p, f32x4.add(v, h))));
-      g = v128.and(g, f32x4.gt(v, ninf));
+      g = v128.and(g, f32x4.gt(v, vk(K_NEG_INF)));
       if (accumulate) g = f32x4.add(gather4(d + o, stride), g);
       scatter4(d + o, stride, g);
     }
@@ -286,7 +282,6 @@ export function nnCategoricalBackwardScalar(
  */
 export function nnCategoricalKlSimd(logpP: usize, logpQ: usize, out: usize, rows: i32, A: i32): void {
   const stride = <usize>A << 2;
-  const ninf = f32x4.splat(NEG_INF);
   let r = 0;
   for (; r + 4 <= rows; r += 4) {
     const lp = logpP + <usize>r * stride;
@@ -296,7 +291,7 @@ export function nnCategoricalKlSimd(logpP: usize, logpQ: usize, out: usize, rows
       const o = <usize>j << 2;
       const v = gather4(lp + o, stride);
       const term = f32x4.mul(expF32x4(v), f32x4.sub(v, gather4(lq + o, stride)));
-      s = f32x4.add(s, v128.and(term, f32x4.gt(v, ninf)));
+      s = f32x4.add(s, v128.and(term, f32x4.gt(v, vk(K_NEG_INF))));
     }
     v128.store(out + (<usize>r << 2), s);
   }
@@ -345,7 +340,6 @@ export function nnCategoricalKlBackwardSimd(
   accumulate: i32,
 ): void {
   const stride = <usize>A << 2;
-  const ninf = f32x4.splat(NEG_INF);
   let r = 0;
   for (; r + 4 <= rows; r += 4) {
     const gv = upstream4(g, gScale, r);
@@ -363,7 +357,7 @@ export function nnCategoricalKlBackwardSimd(
       }
       if (dP != 0) {
         let gp = f32x4.mul(gv, f32x4.mul(p, f32x4.sub(f32x4.sub(v, w), klv)));
-        gp = v128.and(gp, f32x4.gt(v, ninf));
+        gp = v128.and(gp, f32x4.gt(v, vk(K_NEG_INF)));
         if (accumulate) gp = f32x4.add(gather4(dP + o, stride), gp);
         scatter4(dP + o, stride, gp);
       }

@@ -10,7 +10,7 @@
 // scalar twins to the last bit; the log-std gradients, summed over rows, are
 // added in a different order (four lanes, then the lanes) and agree to rounding.
 
-import { expF32 } from "./mathf32";
+import { expF32, K_HALF, K_ONE, vk } from "./mathf32";
 
 const HALF_LOG_2PI: f32 = 0.9189385332046727;
 
@@ -68,7 +68,7 @@ export function nnGaussianLogProbSimd(mean: usize, logStd: usize, actions: usize
       const ls = load<f32>(logStd + o);
       const diff = f32x4.sub(gather4(actions + base + o, stride), gather4(mean + base + o, stride));
       const z = f32x4.mul(diff, f32x4.splat(expF32(-ls)));
-      s = f32x4.add(s, f32x4.add(f32x4.mul(f32x4.mul(z, z), f32x4.splat(0.5)), f32x4.splat(ls)));
+      s = f32x4.add(s, f32x4.add(f32x4.mul(f32x4.mul(z, z), vk(K_HALF)), f32x4.splat(ls)));
     }
     v128.store(out + (<usize>r << 2), f32x4.sub(f32x4.neg(s), c));
   }
@@ -98,7 +98,6 @@ export function nnGaussianLogProbBackwardSimd(
   rows: i32, D: i32, accumulate: i32,
 ): void {
   const stride = <usize>D << 2;
-  const one = f32x4.splat(1);
   for (let d = 0; d < D; d++) {
     const o = <usize>d << 2;
     const inv = expF32(-load<f32>(logStd + o));
@@ -114,7 +113,7 @@ export function nnGaussianLogProbBackwardSimd(
         if (accumulate) dm = f32x4.add(gather4(dMean + p, stride), dm);
         scatter4(dMean + p, stride, dm);
       }
-      acc = f32x4.add(acc, f32x4.mul(gv, f32x4.sub(f32x4.mul(z, z), one)));
+      acc = f32x4.add(acc, f32x4.mul(gv, f32x4.sub(f32x4.mul(z, z), vk(K_ONE))));
     }
     let total = hsum(acc);
     for (; r < rows; r++) {

@@ -13,11 +13,20 @@
  * (relative, because d's entries can be ~1/S); both are computed after the
  * solve and reported. Solvers: see policy-system.ts.
  *
- * "auto": models with S <= 128 (dense, or CSR densified) use LU; larger ones
- * restarted GMRES without preconditioner (dense random MDPs mix fast: about
- * 8-12 products to 1e-10), falling back to LU (S <= 4096) or BiCGSTAB if GMRES
- * has not converged after about the cost of an LU. GMRES's restart length is
- * bounded by memory on large sparse models.
+ * "auto": models with S <= 128 (dense, or CSR densified) use LU. Up to S = 4096,
+ * GMRES (dense random MDPs mix fast: 8-12 products per system at gamma = 0.99),
+ * falling back to LU once it has cost about as much as an LU would (slowly
+ * mixing chains). Larger models: BiCGSTAB (five vectors; GMRES could keep only
+ * a short restart at S = 10^6), falling back to GMRES. Both Krylov methods use
+ * the deflation preconditioner (I - gamma 1 u^T)^{-1}, u uniform, which removes
+ * the eigenvalue 1 - gamma; CSR models with a (near-)deterministic policy get a
+ * compact copy of P_pi's rows first (policy-system.ts).
+ *
+ * Measured on this machine (2 shared cores, other jobs running): dense random
+ * MDPs, A = 10, gamma = 0.99, greedy policy: S = 500 evaluate 2.0-2.6 ms,
+ * policyValue + qFromV 1.1-1.4 ms; S = 2000 evaluate 62-84 ms, policyValue +
+ * qFromV 40-47 ms. Garnet S = 10^6, A = 4, branching 4, tolerance 1e-8: 2.1 s
+ * (deterministic policy) and 2.6 s (uniform), WebAssembly memory 1.7x the model.
  *
  * Every array returned is a plain Float64Array owned by the caller (copied out
  * of WebAssembly memory); every temporary block is freed before returning, so
@@ -164,7 +173,7 @@ function solveValues(
   return { V, report: system.solve(rPi, V, false, "onePlus") };
 }
 
-/** Solves for d into a fresh block; clamps rounding-level negatives to 0. */
+/** Solves for d into a fresh block (callers clamp rounding-level negatives with clampNegatives). */
 function solveVisitation(
   mdp: TabularMdp, system: PolicySystem, take: <B extends Block<"f64">>(b: B) => B,
 ): { d: Block<"f64">; report: SolveReport } {

@@ -12,7 +12,8 @@ import { ValidationError } from "../errors.js";
  *   logOut[s,a] = logPi[s,a] + coef[s] adv[s,a] - log sum_b exp(logPi[s,b] + coef[s] adv[s,b]),
  * the argmax of <p, adv_s> - KL(p || pi_s) / coef[s] (Xiao 2022; Alfano, Yuan,
  * Rebeschini 2023, seed 001). Computed by log-sum-exp so the log-policy never
- * underflows; -inf entries of logPi stay -inf.
+ * underflows (probabilities below the smallest normal double, 2.2e-308, flush
+ * to 0; their logs stay exact); -inf entries of logPi stay -inf.
  * logPi, adv: S*A (s*A + a); coef: S finite numbers. Returns fresh arrays
  * unless `out` / `logOut` are given.
  */

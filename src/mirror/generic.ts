@@ -9,7 +9,9 @@
  * (mu > 0 only inside the KL-ball searches). Each iteration takes
  *   p+ ∝ p exp(eta g),   g = grad f(p),
  * accepting eta when f(p+) >= f(p) + <g, p+ - p> - KL(p+ || p) / eta (then
- * doubling it), else halving it; f never decreases beyond rounding. It stops when the
+ * doubling it), else halving it, so f never decreases; once the predicted gain
+ * <g, p+ - p> is below what f resolves (64 ulps), it keeps the last step size
+ * that passed the test, since only the gradient still carries information. It stops when the
  * Frank-Wolfe gap max_a g_a - <p, g> (an upper bound on f* - f(p) when f is
  * concave, i.e. the drift convex) is at most `tolerance` (default 1e-10), or
  * after `maxIterations` (default 20000), or when no step size moves p any more. Coordinates where p = 0 stay 0 (a multiplicative method
@@ -78,9 +80,10 @@ export function solveStateGeneric(
     for (let a = 0; a < A; a++) q[a] = (1 - START_MIX) * piOld[a] + START_MIX / A;
     if (Number.isFinite(f(q))) out.set(q);
   }
-  // fp: the best value seen (f may wobble by rounding once the gains fall below f's last bit).
   let fp = f(out);
   let eta = 0;
+  // The largest step size that passed the sufficient-increase test (used once f can no longer tell).
+  let etaGood = Infinity;
   let gap = Infinity;
   let it = 0;
   for (; it < maxIterations; it++) {
@@ -95,7 +98,10 @@ export function solveStateGeneric(
     }
     gap = gmax - mean;
     if (!(gap > tolerance)) break;
-    if (eta === 0) eta = 1 / Math.max(gap, 1e-300);
+    if (eta === 0) {
+      eta = 1 / Math.max(gap, 1e-300);
+      etaGood = eta;
+    }
     let moved = false;
     for (let tries = 0; tries < 80; tries++) {
       let z = 0;
@@ -111,15 +117,27 @@ export function solveStateGeneric(
         if (q[a] > 0) breg += klTerm(q[a], out[a]);
       }
       const fq = f(q);
-      // Sufficient increase (the relative-smoothness model), up to rounding in f:
-      // near the optimum the true gain drops below f's last bit, and the step
-      // must still be taken for the gap (driven by the gradient) to close.
-      const slack = 4e-16 * (1 + Math.abs(fp));
-      if (fq >= fp + lin - breg / eta - slack && fq >= fp - slack) {
+      const slack = 64 * 2.220446049250313e-16 * (1 + Math.abs(fp));
+      let accept: boolean;
+      if (lin <= slack) {
+        // The gain is below what f can resolve: the value test means nothing
+        // now, so step with the last step size that passed it (never larger).
+        if (eta > etaGood) {
+          eta = etaGood;
+          continue;
+        }
+        // ... and never a step that visibly lowers f.
+        accept = fq >= fp - slack;
+        if (!accept) etaGood = eta / 2;
+      } else if (fq >= fp + lin - breg / eta) {
+        accept = true;
+        etaGood = eta;
+        eta *= 2;
+      } else accept = false;
+      if (accept) {
         for (let a = 0; a < A; a++) if (q[a] !== out[a]) moved = true;
         out.set(q);
-        fp = Math.max(fp, fq);
-        eta *= 2;
+        fp = fq;
         break;
       }
       eta /= 2;
