@@ -8,6 +8,8 @@ export {
 } from "./multi-agent-mdp.js";
 export {
   type AgentUpdate,
+  type AgentStepOptions,
+  type AgentStepResult,
   type AgentUpdates,
   type AgentOrder,
   type SequentialOptions,

@@ -86,20 +86,24 @@ export function optimiseMultiAgent(
   const drawOrder = orderDrawer(options.order, options.rng, m.N, "optimiseMultiAgent");
   let pis: Float64Array[] = m.validateFactored(options.policies ?? m.uniformPolicies()).map((p) => p.slice());
 
+  // Log-policies of log-space updates travel from each agent's step to its next one.
+  let logs: (Float64Array | undefined)[] | undefined;
   const history: MultiAgentHistory = { eta: [jointEta(m, pis)], agentEta: [], order: [], time: [] };
   let k = 0;
   while (k < iterations) {
     const start = performance.now();
     let eta: number;
     if (mode === "sequential") {
-      const r = sequentialUpdate(m, pis, update, { order: drawOrder(), k });
+      const r = sequentialUpdate(m, pis, update, { order: drawOrder(), k, logPolicies: logs });
       pis = r.policies;
+      logs = r.logPolicies;
       eta = r.eta[r.eta.length - 1];
       history.agentEta.push(r.eta.slice(1));
       history.order.push(r.order);
     } else {
-      const r = simultaneousUpdate(m, pis, update, { k });
+      const r = simultaneousUpdate(m, pis, update, { k, logPolicies: logs });
       pis = r.policies;
+      logs = r.logPolicies;
       eta = r.eta[1];
     }
     history.time.push(performance.now() - start);

@@ -29,9 +29,21 @@ import { validatePolicy } from "../policy/policy.js";
 import { Rng } from "../random/rng.js";
 import { type FactoredPolicy, MultiAgentMdp } from "./multi-agent-mdp.js";
 
+/** Per-step input carried from an agent's previous step (log-space updates). */
+export interface AgentStepOptions {
+  /** log pi_i from the agent's previous step, so log-space updates never underflow to exactly 0. */
+  logPolicy?: Float64Array;
+}
+
+/** What an agent's step returns: at least the new policy. */
+export interface AgentStepResult {
+  policy: Float64Array;
+  logPolicy?: Float64Array;
+}
+
 /** What a single-agent instance offers (`gpi()`, `npg({...})`, ... from the algorithms module qualify). */
 export interface AgentUpdate {
-  step(mdp: TabularMdp, policy: Float64Array, k?: number): { policy: Float64Array };
+  step(mdp: TabularMdp, policy: Float64Array, k?: number, options?: AgentStepOptions): AgentStepResult;
   readonly name?: string;
 }
 
@@ -48,11 +60,15 @@ export interface SequentialOptions {
   rng?: Rng;
   /** Iteration index passed to each `step` (step-size schedules), default 0. */
   k?: number;
+  /** Per-agent log-policies from previous steps (entries may be undefined), passed on as `logPolicy`. */
+  logPolicies?: readonly (Float64Array | undefined)[];
 }
 
 export interface SimultaneousOptions {
   /** Iteration index passed to each `step`, default 0. */
   k?: number;
+  /** Per-agent log-policies from previous steps, as in `SequentialOptions`. */
+  logPolicies?: readonly (Float64Array | undefined)[];
 }
 
 export interface SequentialResult {
@@ -62,16 +78,19 @@ export interface SequentialResult {
   order: number[];
   /** Joint eta before any agent moved, then after each agent's step in order (length N + 1). */
   eta: number[];
+  /** Per-agent log-policies returned by log-space updates (undefined for the others). */
+  logPolicies: (Float64Array | undefined)[];
   /** Each step's full result, in update order (`steps[m]` belongs to agent `order[m]`). */
-  steps: { policy: Float64Array }[];
+  steps: AgentStepResult[];
 }
 
 export interface SimultaneousResult {
   policies: Float64Array[];
   /** Joint eta before and after the simultaneous move (length 2). */
   eta: number[];
+  logPolicies: (Float64Array | undefined)[];
   /** Each agent's step result, by agent index. */
-  steps: { policy: Float64Array }[];
+  steps: AgentStepResult[];
 }
 
 /** @internal Checks the model argument. */
@@ -144,11 +163,28 @@ export function jointEta(mamdp: MultiAgentMdp, policies: FactoredPolicy): number
   return evaluate(mamdp.joint, mamdp.jointPolicy(policies)).eta;
 }
 
+/** @internal Checks per-agent log-policies (shape only: the update checks they match the policy). */
+export function checkLogPolicies(m: MultiAgentMdp, logs: unknown, where: string): (Float64Array | undefined)[] {
+  if (logs === undefined) return new Array<Float64Array | undefined>(m.N).fill(undefined);
+  if (!Array.isArray(logs) || logs.length !== m.N) {
+    throw new ValidationError("logPolicies", `must hold one entry per agent (N = ${m.N}) (${where})`, Array.isArray(logs) ? logs.length : typeof logs);
+  }
+  return logs.map((l, i) => {
+    if (l === undefined) return undefined;
+    if (!(l instanceof Float64Array) || l.length !== m.S * m.actionCounts[i]) {
+      throw new ValidationError("logPolicies", `must be a Float64Array of length S*A_i = ${m.S * m.actionCounts[i]} (${where})`, l instanceof Float64Array ? l.length : typeof l, { agent: i });
+    }
+    return l;
+  });
+}
+
 /** Agent i's step on its induced MDP given the factored policy `pis` (the others' entries are read). */
-function agentStep(m: MultiAgentMdp, pis: Float64Array[], i: number, update: AgentUpdate, k: number): { policy: Float64Array } {
+function agentStep(
+  m: MultiAgentMdp, pis: Float64Array[], i: number, update: AgentUpdate, k: number, logPolicy: Float64Array | undefined,
+): AgentStepResult {
   const induced = m.inducedMdp(pis, i);
   try {
-    const result = update.step(induced, pis[i], k);
+    const result = logPolicy === undefined ? update.step(induced, pis[i], k) : update.step(induced, pis[i], k, { logPolicy });
     if (result === null || typeof result !== "object") {
       throw new ValidationError("update", "step must return an object with a policy", result, { agent: i });
     }
@@ -175,15 +211,17 @@ export function sequentialUpdate(
   const order = orderDrawer(options.order, options.rng, m.N, "sequentialUpdate")();
   const k = checkK(options.k, "sequentialUpdate");
   const pis = m.validateFactored(policies).map((p) => p.slice());
+  const logs = checkLogPolicies(m, options.logPolicies, "sequentialUpdate").slice();
   const eta = [jointEta(m, pis)];
-  const steps: { policy: Float64Array }[] = [];
+  const steps: AgentStepResult[] = [];
   for (const i of order) {
-    const result = agentStep(m, pis, i, updates[i], k);
+    const result = agentStep(m, pis, i, updates[i], k, logs[i]);
     pis[i] = Float64Array.from(result.policy);
+    logs[i] = result.logPolicy;
     steps.push(result);
     eta.push(jointEta(m, pis));
   }
-  return { policies: pis, order, eta, steps };
+  return { policies: pis, order, eta, logPolicies: logs, steps };
 }
 
 /**
@@ -199,8 +237,9 @@ export function simultaneousUpdate(
   const updates = checkUpdates(update, m.N, "simultaneousUpdate");
   const k = checkK(options.k, "simultaneousUpdate");
   const old = m.validateFactored(policies).map((p) => p.slice());
+  const logs = checkLogPolicies(m, options.logPolicies, "simultaneousUpdate");
   const before = jointEta(m, old);
-  const steps = old.map((_, i) => agentStep(m, old, i, updates[i], k));
+  const steps = old.map((_, i) => agentStep(m, old, i, updates[i], k, logs[i]));
   const next = steps.map((r) => Float64Array.from(r.policy));
-  return { policies: next, eta: [before, jointEta(m, next)], steps };
+  return { policies: next, eta: [before, jointEta(m, next)], logPolicies: steps.map((r) => r.logPolicy), steps };
 }
