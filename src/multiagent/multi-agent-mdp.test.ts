@@ -25,7 +25,7 @@ describe("MultiAgentMdp: joint action index", () => {
   });
 
   it("decodes every joint action back to the actions that encode it", () => {
-    const seen = new Set<number>();
+    const seen = new Set<string>();
     for (let a = 0; a < m.A; a++) {
       const actions = m.decodeAction(a);
       actions.forEach((ai, i) => expect(ai).toBeLessThan(m.actionCounts[i]));

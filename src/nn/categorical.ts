@@ -16,6 +16,7 @@ import { arena } from "../wasm/arena.js";
 import { ValidationError } from "../errors.js";
 import type { Rng } from "../random/rng.js";
 import { checkCount, checkRef, f32View, type F32Ref, type I32Ref, type U8Ref } from "./tensor.js";
+import { expF32 } from "./mathf32.js";
 
 export interface CategoricalForwardArgs {
   /** rows x actionCount logits. */
@@ -185,7 +186,8 @@ export function categoricalKlBackward(args: CategoricalKlBackwardArgs): void {
 /**
  * Draws one action per row from pi = exp(logp) with `rng` (inverse CDF; one
  * uniform per row), writing out[r]. Masked actions (log-probability -inf) are
- * never drawn.
+ * never drawn. The probabilities are the kernels' f32 exponentials, so a seed
+ * gives the same actions in every JavaScript engine.
  */
 export function categoricalSample(logp: F32Ref, rows: number, actionCount: number, rng: Rng, out: Int32Array): Int32Array {
   checkRows(rows, actionCount);
@@ -200,7 +202,7 @@ export function categoricalSample(logp: F32Ref, rows: number, actionCount: numbe
       const v = lp[base + j];
       if (v === -Infinity) continue;
       pick = j; // rounding can leave u > 0 after the last allowed action: keep that one
-      u -= Math.exp(v);
+      u -= expF32(v);
       if (u < 0) break;
     }
     out[r] = pick;

@@ -13,9 +13,11 @@ import { ValidationError } from "../errors.js";
 import type { Rng } from "../random/rng.js";
 import { checkFinite } from "./check.js";
 import { checkCount, checkRef, f32View, type F32Ref } from "./tensor.js";
+import { expF32 } from "./mathf32.js";
 import type { RowValues } from "./categorical.js";
 
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+/** log(2 pi) / 2, as a literal: Math.log may differ between engines in the last bit. */
+const HALF_LOG_2PI = 0.9189385332046727;
 
 function checkRows(rows: number, actionDim: number): void {
   checkCount("rows", rows);
@@ -155,7 +157,9 @@ export function gaussianEntropy(logStd: ArrayLike<number>): number {
 
 /**
  * Draws actions[r, d] = mean[r, d] + exp(logStd[d]) * N(0, 1) from `rng`
- * (row by row, dimension by dimension) into `out` (rows x actionDim).
+ * (row by row, dimension by dimension) into `out` (rows x actionDim). exp is
+ * the kernels' f32 exponential, so a seed gives the same actions in every
+ * JavaScript engine.
  */
 export function gaussianSample(
   mean: F32Ref, logStd: ArrayLike<number>, rows: number, rng: Rng, out: Float32Array | Float64Array,
@@ -165,7 +169,7 @@ export function gaussianSample(
   checkRef("mean", mean, "f32", rows * D);
   if (out.length < rows * D) throw new ValidationError("out", `holds ${out.length} values, ${rows * D} needed`, out.length);
   const mu = f32View(mean, rows * D);
-  const sigma = Array.from(logStd, Math.exp);
+  const sigma = Array.from(logStd, expF32);
   for (let r = 0; r < rows; r++) {
     for (let d = 0; d < D; d++) out[r * D + d] = mu[r * D + d] + sigma[d] * rng.normal();
   }

@@ -122,6 +122,11 @@ export class ParameterStore {
   reserve(n: number, init?: ArrayLike<number>): ParameterSlice {
     if (!Number.isInteger(n) || n < 0) throw new ValidationError("n", "must be an integer >= 0", n);
     if (init && init.length !== n) throw new ValidationError("init", `must hold ${n} values`, init.length);
+    if (init) {
+      for (let i = 0; i < n; i++) {
+        if (!Number.isFinite(init[i])) throw new ValidationError("init", "must be finite", init[i], { index: i });
+      }
+    }
     const old = this.count;
     const oldParams = this.params.toArray();
     const oldGrads = this.grads.toArray();
@@ -137,9 +142,7 @@ export class ParameterStore {
     g.set(oldGrads);
     g.fill(0, old);
     this.count = old + n;
-    const slice = new ParameterSlice(this, old, n);
-    if (init) slice.set(init); // checks finiteness
-    return slice;
+    return new ParameterSlice(this, old, n);
   }
 
   /** A copy of all parameters. */
