@@ -12,9 +12,13 @@
  *
  *   eta(pi_new^{i_1..i_m}, pi_old^{rest}) >= eta(pi_new^{i_1..i_{m-1}}, pi_old^{rest}).
  *
- * This is block-coordinate mirror ascent: each agent re-evaluates its induced
- * MDP (exact advantages given the others' new policies), which is the
- * corollary's setting (pi_new^{-i} = pi_old^{-i} at each agent's step).
+ * This is block-coordinate mirror ascent: each agent's step uses the exact
+ * advantages of its induced MDP given the others' NEW policies, which is the
+ * corollary's setting (pi_new^{-i} = pi_old^{-i} at each agent's step), and
+ * exact tabular evaluation makes the re-evaluation cheap. HAML proper reaches
+ * the same guarantee without re-evaluating between agents, through the
+ * multi-agent advantage of the old joint policy; that variant is not
+ * implemented here.
  *
  * Simultaneous, for comparison: every agent updates against the OLD joint
  * policy's induced MDPs and all switch at once. Each agent alone would
