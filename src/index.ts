@@ -15,3 +15,4 @@ export * from "./policy/index.js";
 export * from "./evaluation/index.js";
 export * from "./solvers/index.js";
 export * from "./envs/index.js";
+export * from "./multiagent/index.js";
