@@ -22,3 +22,5 @@ export * from "./envs/pendulum";
 export * from "./envs/probes";
 export * from "./nn/index";
 export * from "./optim/index";
+export * from "./returns/gae";
+export * from "./agents/index";

@@ -22,6 +22,7 @@
 // dtheta1, dtheta2), i32 actions in {0, 1, 2} and 6 observation columns.
 
 import { sinCos1, sinCos2, cosOut, cosOut2 } from "./trig";
+import { endStep, param } from "./common";
 import { rngUniform } from "./xoshiro";
 
 // params layout (src/envs/acrobot.ts writes it in this order)
@@ -52,11 +53,6 @@ import { rngUniform } from "./xoshiro";
 
 // @ts-ignore: decorator
 @inline const HALF_PI: f64 = Math.PI / 2.0;
-
-// @ts-ignore: decorator
-@inline function param(params: usize, k: i32): f64 {
-  return load<f64>(params + (<usize>k << 3));
-}
 
 // Constant sub-expressions of the dynamics, computed once per call in the
 // order Gymnasium's expressions evaluate them (src/envs/acrobot.ts does the same).
@@ -227,19 +223,11 @@ let dd2Out2: v128 = f64x2.splat(0);
   const c1 = cosOut;
   sinCos1(t2 + t1);
   const term = -c1 - cosOut > 1.0;
-  const sp = steps + (<usize>i << 2);
-  const elapsed = load<i32>(sp) + 1;
-  const trunc = elapsed >= maxSteps;
-  store<f64>(rewards + (<usize>i << 3), term ? 0.0 : -1.0);
-  store<u8>(terminated + <usize>i, <u8>term);
-  store<u8>(truncated + <usize>i, <u8>trunc);
-  if (term || trunc) {
+  if (endStep(i, term ? 0.0 : -1.0, term, steps, maxSteps, rewards, terminated, truncated)) {
     writeObs(finalObs, i, t1, t2, w1, w2);
-    store<i32>(sp, 0);
     resetCopy(i, n, state, rng, obs, param(params, AC_RESET_LOW), param(params, AC_RESET_HIGH));
     return 1;
   }
-  store<i32>(sp, elapsed);
   writeObs(obs, i, t1, t2, w1, w2);
   return 0;
 }

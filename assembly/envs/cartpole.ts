@@ -25,6 +25,7 @@
 // Returns the number of copies that ended (and were reset) in this step.
 
 import { sinCos1, sinCos2, cosOut, cosOut2 } from "./trig";
+import { endStep, param } from "./common";
 import { rngUniform } from "./xoshiro";
 
 // params layout (src/envs/cartpole.ts writes it in this order)
@@ -50,11 +51,6 @@ import { rngUniform } from "./xoshiro";
 @inline const CP_RESET_HIGH = 9;
 // @ts-ignore: decorator
 @inline const CP_SUTTON_BARTO = 10;
-
-// @ts-ignore: decorator
-@inline function param(params: usize, k: i32): f64 {
-  return load<f64>(params + (<usize>k << 3));
-}
 
 // @ts-ignore: decorator
 @inline function writeObs(obs: usize, i: i32, x: f64, xDot: f64, theta: f64, thetaDot: f64): void {
@@ -95,20 +91,13 @@ import { rngUniform } from "./xoshiro";
   const xTh = param(params, CP_X_THRESHOLD);
   const thTh = param(params, CP_THETA_THRESHOLD);
   const term = x < -xTh || x > xTh || theta < -thTh || theta > thTh;
-  const sp = steps + (<usize>i << 2);
-  const elapsed = load<i32>(sp) + 1;
-  const trunc = elapsed >= maxSteps;
   const sutton = param(params, CP_SUTTON_BARTO) != 0;
-  store<f64>(rewards + (<usize>i << 3), sutton ? (term ? -1.0 : 0.0) : 1.0);
-  store<u8>(terminated + <usize>i, <u8>term);
-  store<u8>(truncated + <usize>i, <u8>trunc);
-  if (term || trunc) {
+  const reward = sutton ? (term ? -1.0 : 0.0) : 1.0;
+  if (endStep(i, reward, term, steps, maxSteps, rewards, terminated, truncated)) {
     writeObs(finalObs, i, x, xDot, theta, thetaDot);
-    store<i32>(sp, 0);
     resetCopy(i, n, state, rng, obs, param(params, CP_RESET_LOW), param(params, CP_RESET_HIGH));
     return 1;
   }
-  store<i32>(sp, elapsed);
   writeObs(obs, i, x, xDot, theta, thetaDot);
   return 0;
 }

@@ -12,6 +12,7 @@
 // i32 actions in {0, 1, 2} and 2 observation columns.
 
 import { sinCos1, sinCos2, cosOut, cosOut2 } from "./trig";
+import { endStep, param } from "./common";
 import { rngUniform } from "./xoshiro";
 
 // params layout (src/envs/mountain-car.ts writes it in this order)
@@ -33,11 +34,6 @@ import { rngUniform } from "./xoshiro";
 @inline const MC_RESET_LOW = 7;
 // @ts-ignore: decorator
 @inline const MC_RESET_HIGH = 8;
-
-// @ts-ignore: decorator
-@inline function param(params: usize, k: i32): f64 {
-  return load<f64>(params + (<usize>k << 3));
-}
 
 // @ts-ignore: decorator
 @inline function writeObs(obs: usize, i: i32, p: f64, v: f64): void {
@@ -71,19 +67,11 @@ import { rngUniform } from "./xoshiro";
   store<f64>(o, p);
   store<f64>(o + (<usize>n << 3), v);
   const term = p >= param(params, MC_GOAL_POSITION) && v >= param(params, MC_GOAL_VELOCITY);
-  const sp = steps + (<usize>i << 2);
-  const elapsed = load<i32>(sp) + 1;
-  const trunc = elapsed >= maxSteps;
-  store<f64>(rewards + (<usize>i << 3), -1.0);
-  store<u8>(terminated + <usize>i, <u8>term);
-  store<u8>(truncated + <usize>i, <u8>trunc);
-  if (term || trunc) {
+  if (endStep(i, -1.0, term, steps, maxSteps, rewards, terminated, truncated)) {
     writeObs(finalObs, i, p, v);
-    store<i32>(sp, 0);
     resetCopy(i, n, state, rng, obs, param(params, MC_RESET_LOW), param(params, MC_RESET_HIGH));
     return 1;
   }
-  store<i32>(sp, elapsed);
   writeObs(obs, i, p, v);
   return 0;
 }

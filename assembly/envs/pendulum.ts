@@ -15,6 +15,7 @@
 // f64 actions (one torque per copy) and 3 observation columns.
 
 import { sinCos1, sinCos2, cosOut, cosOut2 } from "./trig";
+import { endStep, param } from "./common";
 import { rngUniform } from "./xoshiro";
 
 // params layout (src/envs/pendulum.ts writes it in this order)
@@ -34,11 +35,6 @@ import { rngUniform } from "./xoshiro";
 @inline const PD_RESET_X = 6;
 // @ts-ignore: decorator
 @inline const PD_RESET_Y = 7;
-
-// @ts-ignore: decorator
-@inline function param(params: usize, k: i32): f64 {
-  return load<f64>(params + (<usize>k << 3));
-}
 
 /** ((x + pi) mod 2 pi) - pi with Python's float mod (result sign of the divisor). */
 // @ts-ignore: decorator
@@ -85,19 +81,11 @@ import { rngUniform } from "./xoshiro";
   const o = state + (<usize>i << 3);
   store<f64>(o, newTheta);
   store<f64>(o + (<usize>n << 3), newThetaDot);
-  const sp = steps + (<usize>i << 2);
-  const elapsed = load<i32>(sp) + 1;
-  const trunc = elapsed >= maxSteps;
-  store<f64>(rewards + (<usize>i << 3), -cost);
-  store<u8>(terminated + <usize>i, 0);
-  store<u8>(truncated + <usize>i, <u8>trunc);
-  if (trunc) {
+  if (endStep(i, -cost, false, steps, maxSteps, rewards, terminated, truncated)) {
     writeObs(finalObs, i, newTheta, newThetaDot);
-    store<i32>(sp, 0);
     resetCopy(i, n, state, rng, obs, param(params, PD_RESET_X), param(params, PD_RESET_Y));
     return 1;
   }
-  store<i32>(sp, elapsed);
   writeObs(obs, i, newTheta, newThetaDot);
   return 0;
 }

@@ -13,6 +13,14 @@
  * of full support it is exactly tabular NPG. w* comes from the weighted normal
  * equations solved by our LU (features.ts; `ridge`, default 1e-12 relative).
  *
+ * The default fit distribution d_k x pi_k (on-policy) carries no information
+ * about actions pi_k has (nearly) abandoned or states d_k never reaches: there
+ * the ridge sets the fitted values to about 0 and such actions cannot recover,
+ * so with one-hot features a run can stall short of the optimum (FrozenLake).
+ * An exploratory fit with full support on every state-action pair, e.g.
+ * `fit: { states: "uniform", actions: "uniform" }`, makes one-hot Q-NPG
+ * exactly tabular NPG in every state.
+ *
  * The step needs only pi_k (and its log, carried in log space); `theta`, when
  * given, must be the parameters of pi_k (checked to 1e-9) and comes back as
  * theta + eta w*. With features that cannot represent Q_k the step is not an
@@ -85,6 +93,13 @@ export function checkTheta(features: LinearFeatures, theta: unknown, policy: Flo
   return theta;
 }
 
+/** ", fit=states/actions" for a non-default fit distribution (for names). */
+export function fitLabel(fit: FitDistribution | undefined): string {
+  if (!fit) return "";
+  const states = fit.states instanceof Float64Array ? "custom" : (fit.states ?? "visitation");
+  return `, fit=${states}/${fit.actions ?? "policy"}`;
+}
+
 /** Q-NPG with log-linear policies (see the module comment). */
 export function qNpg(options: QNpgOptions): Update<QNpgResult> {
   if (options === null || typeof options !== "object") throw new ValidationError("options", "qNpg: must be an object { features, stepSize }", options);
@@ -95,7 +110,7 @@ export function qNpg(options: QNpgOptions): Update<QNpgResult> {
   if (typeof ridge !== "number" || !(ridge >= 0 && ridge < Infinity)) throw new ValidationError("ridge", "qNpg: must be a finite number >= 0", ridge);
   const label = typeof stepSize === "number" ? String(stepSize) : "schedule";
   return {
-    name: `qNpg(dim=${features.dim}, stepSize=${label})`,
+    name: `qNpg(dim=${features.dim}, stepSize=${label}${fitLabel(fit)})`,
     neighbourhood: "all policies (log-linear class)",
     drift: "(1/eta_k) KL(pi || pi_old), with Q_old projected on the features",
     logSpace: true,

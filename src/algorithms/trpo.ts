@@ -8,9 +8,9 @@
  *
  * Solved through the Lagrangian: for a multiplier lambda >= 0 each state with
  * d_old(s) > 0 takes the TRL dual step with coefficient lambda,
- * p(a) = lambda pi_old(a) / (nu_s - A(a)), and lambda comes from a 1-D search
- * until the constraint is tight to about 1e-13 relative (mirrorStep's
- * mean-KL solver); `constraint` and `multiplier` report both. States with
+ * p(a) = lambda pi_old(a) / (c_s - A(a)) (c_s > max A normalises the row),
+ * and lambda comes from a 1-D search until the constraint is tight to about
+ * 1e-13 relative (mirrorStep's mean-KL solver); `constraint` and `multiplier` report both. States with
  * d_old(s) = 0 carry no weight in either the objective or the constraint and
  * keep pi_old. (With parameters, TRPO approximates this step by a natural
  * gradient, conjugate gradient and a line search; here it is exact.)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { testRng } from "../../test/helpers/lengths.js";
-import { randomAdvantage, randomPolicy } from "../../test/helpers/mirror.js";
+import { chiSquaredDrift, randomAdvantage, randomPolicy } from "../../test/helpers/mirror.js";
 import {
   type Drift,
   checkDrift,
@@ -16,19 +16,6 @@ import { ValidationError } from "../errors.js";
 
 const rng = testRng(71);
 
-/** A user drift: the chi-squared divergence C sum (p - q)^2 / q. */
-const chiSquared = customDrift({
-  name: "chi2",
-  value(q, p, s, A) {
-    let t = 0;
-    for (let a = s * A; a < s * A + A; a++) t += (p[a] - q[a]) ** 2 / q[a];
-    return 0.7 * t;
-  },
-  gradient(q, p, s, A, out) {
-    for (let a = s * A; a < s * A + A; a++) out[a] = (1.4 * (p[a] - q[a])) / q[a];
-  },
-});
-
 const DRIFTS: Drift[] = [
   zeroDrift(),
   forwardKlDrift(2),
@@ -37,7 +24,7 @@ const DRIFTS: Drift[] = [
   squaredL2Drift(1.5),
   clipDrift(0.2),
   clipDrift(0.1, 2.5),
-  chiSquared,
+  chiSquaredDrift(), // a user drift
 ];
 
 describe.each(DRIFTS.map((d) => [d.name, d] as const))("drift %s", (_name, drift) => {

@@ -109,9 +109,9 @@ export function optimise(mdp: TabularMdp, update: Update, options: OptimiseOptio
     throw new ValidationError("onIteration", "optimise: must be a function", typeof options.onIteration);
   }
   const { S, A } = mdp;
-  let policy = options.policy === undefined ? uniformPolicy(S, A) : validatePolicy(options.policy, S, A, "policy").slice();
-  let logPolicy = options.logPolicy === undefined ? undefined : checkLogPolicy("logPolicy", options.logPolicy, S, A).slice();
-  let theta = options.theta === undefined ? undefined : options.theta.slice();
+  let policy: Float64Array = options.policy === undefined ? uniformPolicy(S, A) : validatePolicy(options.policy, S, A, "policy").slice();
+  let logPolicy: Float64Array | undefined = options.logPolicy === undefined ? undefined : checkLogPolicy("logPolicy", options.logPolicy, S, A).slice();
+  let theta: Float64Array | undefined = options.theta === undefined ? undefined : options.theta.slice();
   const optimum = options.optimum ?? optimalEta(mdp);
   if (typeof optimum !== "number" || !Number.isFinite(optimum)) throw new ValidationError("optimum", "optimise: must be a finite number", optimum);
 

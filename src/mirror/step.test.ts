@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { testRng } from "../../test/helpers/lengths.js";
-import { randomPolicy } from "../../test/helpers/mirror.js";
+import { chiSquaredDrift, randomPolicy } from "../../test/helpers/mirror.js";
 import { TabularMdp } from "../mdp/tabular-mdp.js";
 import { garnet } from "../mdp/generators/garnet.js";
 import { evaluate } from "../evaluation/evaluate.js";
@@ -8,7 +8,6 @@ import { greedyPolicy, uniformPolicy } from "../policy/policy.js";
 import {
   type Drift,
   clipDrift,
-  customDrift,
   forwardKlDrift,
   reverseKlDrift,
   squaredL2Drift,
@@ -22,18 +21,6 @@ import { ValidationError } from "../errors.js";
 
 const rng = testRng(99);
 
-const chiSquared = customDrift({
-  name: "chi2",
-  value(q, p, s, A) {
-    let t = 0;
-    for (let a = s * A; a < s * A + A; a++) t += (p[a] - q[a]) ** 2 / q[a];
-    return 0.7 * t;
-  },
-  gradient(q, p, s, A, out) {
-    for (let a = s * A; a < s * A + A; a++) out[a] = (1.4 * (p[a] - q[a])) / q[a];
-  },
-});
-
 const DRIFTS: Drift[] = [
   zeroDrift(),
   forwardKlDrift(0.5),
@@ -41,7 +28,7 @@ const DRIFTS: Drift[] = [
   squaredTvDrift(1),
   squaredL2Drift(0.5),
   clipDrift(0.2),
-  chiSquared,
+  chiSquaredDrift(), // a user drift
 ];
 
 /** The Mirror Learning objective, written independently of step.ts: sum_s beta (<p, A> - beta/nu D). */

@@ -1,4 +1,6 @@
-/** Test data for the mirror module: random policies (with zeros), advantages, coefficients. */
+/** Test data for the mirror module: random policies (with zeros), advantages, coefficients, a user drift. */
+
+import { type Drift, customDrift } from "../../src/mirror/drifts.js";
 
 /** A random policy over S states and A actions; each entry is zeroed with probability `zeros` (rows keep one positive entry). */
 export function randomPolicy(rng: () => number, S: number, A: number, zeros = 0): Float64Array {
@@ -50,4 +52,23 @@ export function rowSums(x: ArrayLike<number>, S: number, A: number): number[] {
     out.push(t);
   }
   return out;
+}
+
+/**
+ * A user drift built with `customDrift`: the chi-squared divergence
+ * D(q, p)(s) = 0.7 sum_a (p(a|s) - q(a|s))^2 / q(a|s), gradient in p
+ * 1.4 (p - q) / q. Rows of q must be positive.
+ */
+export function chiSquaredDrift(): Drift {
+  return customDrift({
+    name: "chi2",
+    value(q, p, s, A) {
+      let t = 0;
+      for (let a = s * A; a < s * A + A; a++) t += (p[a] - q[a]) ** 2 / q[a];
+      return 0.7 * t;
+    },
+    gradient(q, p, s, A, out) {
+      for (let a = s * A; a < s * A + A; a++) out[a] = (1.4 * (p[a] - q[a])) / q[a];
+    },
+  });
 }

@@ -1,0 +1,242 @@
+/**
+ * Proximal Policy Optimization (Schulman, Wolski, Dhariwal, Radford & Klimov
+ * 2017) with Stable-Baselines3's API, defaults and update, for discrete actions.
+ * Its policy loss is Mirror Learning's surrogate minus the clip drift
+ * (src/agents/ppo-loss.ts with `clipDrift(clipRange)` from src/mirror).
+ *
+ * One iteration: rollout of nSteps x numEnvs steps -> GAE(lambda) advantages
+ * -> nEpochs passes over random minibatches of batchSize (advantages
+ * normalised per minibatch) with clip loss, value loss (optionally clipped)
+ * and entropy bonus, global-norm clipping and Adam (eps 1e-5) -> metrics.
+ * An epoch stops early when approx_kl > 1.5 targetKl (as SB3).
+ *
+ *   const agent = new PPO({ env: "CartPole-v1", numEnvs: 8, nSteps: 32, batchSize: 256, nEpochs: 20,
+ *     gamma: 0.98, gaeLambda: 0.8, learningRate: "lin_1e-3", clipRange: "lin_0.2", seed: 1 });
+ *   await agent.learn(100_000);
+ *   const bytes = agent.save(); const again = PPO.load(bytes);
+ */
+import { ValidationError } from "../errors.js";
+import { clipDrift } from "../mirror/drifts.js";
+import { categoricalBackward, categoricalForward } from "../nn/categorical.js";
+import { Adam } from "../optim/adam.js";
+import { clipGradNormScale } from "../optim/clip.js";
+import { disown, f32Block, f64Block, i32Block, own, type Block, type BlockKind } from "../wasm/arena.js";
+import { kernels } from "../wasm/module.js";
+import { normalizeAdvantages } from "../returns/advantage.js";
+import { OnPolicyAgent, loadedConfig, type EnvSpec, type OnPolicyConfig } from "./base.js";
+import { clipEpsilon, ppoClipLossInto } from "./ppo-loss.js";
+import { scheduleFn, scheduleToJson, type Schedule } from "./schedules.js";
+import { decodeAgentFile, decodeF32, encodeF32 } from "./save.js";
+import { explainedVariance, valueLossInto } from "./value-loss.js";
+import type { Metrics } from "./logger.js";
+
+/** PPO's config: SB3's hyperparameters in camelCase (defaults are SB3's). */
+export interface PPOConfig extends OnPolicyConfig {
+  /** Steps per copy per rollout; default 2048. */
+  nSteps?: number;
+  /** Minibatch size; default 64. */
+  batchSize?: number;
+  /** Passes over the rollout per iteration; default 10. */
+  nEpochs?: number;
+  /** Default 0.99. */
+  gamma?: number;
+  /** Default 0.95. */
+  gaeLambda?: number;
+  /** Adam's step size, or a schedule of progress remaining; default 3e-4. */
+  learningRate?: Schedule;
+  /** The clip drift's epsilon (or a schedule); default 0.2. */
+  clipRange?: Schedule;
+  /** Clip the value prediction around the rollout's value by this much; default none. */
+  clipRangeVf?: Schedule | null;
+  /** Default 0. */
+  entCoef?: number;
+  /** Default 0.5. */
+  vfCoef?: number;
+  /** Default 0.5. */
+  maxGradNorm?: number;
+  /** Stop an iteration's epochs when approx_kl > 1.5 targetKl; default none. */
+  targetKl?: number | null;
+  /** Default true. */
+  normalizeAdvantage?: boolean;
+}
+
+export const PPO_DEFAULTS = {
+  nSteps: 2048, batchSize: 64, nEpochs: 10, gamma: 0.99, gaeLambda: 0.95, learningRate: 3e-4, clipRange: 0.2,
+  entCoef: 0, vfCoef: 0.5, maxGradNorm: 0.5, normalizeAdvantage: true,
+} as const;
+
+export class PPO extends OnPolicyAgent<PPOConfig> {
+  readonly algorithm = "PPO" as const;
+  readonly batchSize: number;
+  readonly nEpochs: number;
+  readonly targetKl: number | undefined;
+  readonly optimizer: Adam;
+  private readonly clipRangeFn: (p: number) => number;
+  private readonly clipRangeVfFn: ((p: number) => number) | undefined;
+  private readonly indices: Int32Array;
+  /** Minibatch blocks: [idx, obs, actions, logpOld, adv, stats]. */
+  private readonly mb: Block<BlockKind>[];
+
+  constructor(config: PPOConfig) {
+    super(config, PPO_DEFAULTS);
+    const c = config;
+    const n = this.common.nSteps * this.common.numEnvs;
+    this.batchSize = c.batchSize ?? PPO_DEFAULTS.batchSize;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new ValidationError("batchSize", "must be an integer >= 1", this.batchSize);
+    this.nEpochs = c.nEpochs ?? PPO_DEFAULTS.nEpochs;
+    if (!Number.isInteger(this.nEpochs) || this.nEpochs < 1) throw new ValidationError("nEpochs", "must be an integer >= 1", this.nEpochs);
+    if (c.targetKl != null && !(c.targetKl > 0)) throw new ValidationError("targetKl", "must be > 0 or null", c.targetKl);
+    this.targetKl = c.targetKl ?? undefined;
+    this.clipRangeFn = scheduleFn("clipRange", c.clipRange ?? PPO_DEFAULTS.clipRange);
+    this.clipRangeVfFn = c.clipRangeVf == null ? undefined : scheduleFn("clipRangeVf", c.clipRangeVf);
+    this.optimizer = new Adam(this.policy.store, { learningRate: this.learningRateFn(1), eps: 1e-5 });
+    this.indices = new Int32Array(n);
+    const B = Math.min(this.batchSize, n);
+    this.policy.ensure(B);
+    this.mb = [i32Block(B), f32Block(B * this.obsSize), i32Block(B), f32Block(B), f32Block(B), f64Block(4)];
+    own(this, this.mb);
+  }
+
+  /** One PPO update from the full rollout buffer (SB3's PPO.train). */
+  protected train(): Metrics {
+    const { gaeLambda: _l, entCoef, vfCoef, maxGradNorm, normalizeAdvantage } = this.common;
+    const p = this.progressRemaining;
+    const lr = this.learningRateFn(p);
+    this.optimizer.learningRate = lr;
+    const drift = clipDrift(this.clipRangeFn(p));
+    const epsilon = clipEpsilon(drift);
+    const clipVf = this.clipRangeVfFn?.(p);
+
+    const k = kernels();
+    const buf = this.buffer;
+    const pol = this.policy;
+    const A = this.nActions;
+    const d = this.obsSize;
+    const n = buf.size;
+    const [idx, obs, act, logpOld, adv, stats] = this.mb as [Block<"i32">, Block<"f32">, Block<"i32">, Block<"f32">, Block<"f32">, Block<"f64">];
+    const advAll = buf.gae.advantages.view;
+    const retAll = buf.gae.returns.view;
+    const valAll = buf.gae.values.view;
+    const advMb = new Float64Array(this.batchSize);
+    const retMb = new Float64Array(this.batchSize);
+    const oldVMb = new Float64Array(this.batchSize);
+
+    let pgSum = 0, vSum = 0, entSum = 0, clipSum = 0, klSum = 0, updates = 0, lastKl = 0;
+    let stop = false;
+    for (let epoch = 0; epoch < this.nEpochs && !stop; epoch++) {
+      const perm = this.indices;
+      for (let i = 0; i < n; i++) perm[i] = i;
+      this.shuffleRng.shuffle(perm);
+      for (let start = 0; start < n; start += this.batchSize) {
+        const rows = Math.min(this.batchSize, n - start);
+        // Minibatch: gather rows of the rollout into contiguous blocks.
+        idx.view.set(perm.subarray(start, start + rows));
+        k.agentsGatherRowsF32(buf.obs.ptr, idx.ptr, obs.ptr, rows, d);
+        k.agentsGatherRowsF32(buf.actions.ptr, idx.ptr, act.ptr, rows, 1);
+        k.agentsGatherRowsF32(buf.logp.ptr, idx.ptr, logpOld.ptr, rows, 1);
+        const iv = idx.view;
+        for (let r = 0; r < rows; r++) {
+          const j = iv[r];
+          advMb[r] = advAll[j];
+          retMb[r] = retAll[j];
+          oldVMb[r] = valAll[j];
+        }
+        if (normalizeAdvantage) normalizeAdvantages(advMb, adv.view, rows);
+        else for (let r = 0; r < rows; r++) adv.view[r] = advMb[r];
+
+        // Policy: log pi_new(a|s), entropy, then the clip-drift loss and its gradient in log pi.
+        const logits = pol.actor.forward(obs, rows);
+        categoricalForward({ logits, logp: pol.logp, rows, actionCount: A, actions: act, logpAct: pol.logpAct, entropy: pol.entropy });
+        const loss = ppoClipLossInto(epsilon, logpOld, pol.logpAct, adv, pol.gLogp, rows, stats);
+        lastKl = loss.approxKl;
+        if (this.targetKl !== undefined && loss.approxKl > 1.5 * this.targetKl) {
+          stop = true;
+          break;
+        }
+        const ent = pol.entropy.view;
+        let entMean = 0;
+        for (let r = 0; r < rows; r++) entMean += ent[r];
+        entMean /= rows;
+        categoricalBackward({
+          logp: pol.logp, rows, actionCount: A, dLogits: pol.dLogits, actions: act, gLogp: pol.gLogp,
+          ...(entCoef !== 0 ? { entropy: pol.entropy, gEntropy: -entCoef / rows } : {}),
+        });
+        pol.actor.backward(pol.dLogits);
+
+        // Value: (clipped) squared error to the GAE returns.
+        const values = pol.critic.forward(obs, rows).view;
+        const vLoss = valueLossInto(values, retMb, oldVMb, rows, clipVf, vfCoef, pol.dValues.view);
+        pol.critic.backward(pol.dValues);
+
+        const { scale } = clipGradNormScale(pol.store, maxGradNorm);
+        this.optimizer.step({ gradScale: scale });
+
+        pgSum += loss.policyLoss; vSum += vLoss; entSum += entMean; clipSum += loss.clipFraction; klSum += loss.approxKl;
+        updates++;
+      }
+    }
+    const u = Math.max(updates, 1);
+    return {
+      "losses/policy_loss": pgSum / u,
+      "losses/value_loss": vSum / u,
+      "losses/entropy": entSum / u,
+      "losses/approx_kl": updates ? klSum / u : lastKl,
+      "losses/clipfrac": clipSum / u,
+      "losses/explained_variance": explainedVariance(valAll, retAll, n),
+      "charts/learning_rate": lr,
+      "charts/clip_range": epsilon,
+      "charts/updates": updates,
+    };
+  }
+
+  protected optimizerState(): Record<string, unknown> {
+    const s = this.optimizer.getState();
+    return { kind: "adam", step: s.step, m: encodeF32(s.m), v: encodeF32(s.v) };
+  }
+
+  protected setOptimizerState(s: Record<string, unknown>): void {
+    if (!s || s.kind !== "adam") throw new ValidationError("optimizer", "must be a saved Adam state", s?.kind);
+    const n = this.policy.store.size;
+    this.optimizer.setState({ step: s.step as number, m: decodeF32("optimizer.m", s.m as string, n), v: decodeF32("optimizer.v", s.v as string, n) });
+  }
+
+  protected configJson(): Record<string, unknown> {
+    const c = this.config;
+    const cm = this.common;
+    const p = this.progressRemaining;
+    return {
+      nSteps: cm.nSteps, batchSize: this.batchSize, nEpochs: this.nEpochs, gamma: cm.gamma, gaeLambda: cm.gaeLambda,
+      clipRange: scheduleToJson(c.clipRange ?? PPO_DEFAULTS.clipRange, p),
+      clipRangeVf: c.clipRangeVf == null ? null : scheduleToJson(c.clipRangeVf, p),
+      entCoef: cm.entCoef, vfCoef: cm.vfCoef, maxGradNorm: cm.maxGradNorm, targetKl: this.targetKl ?? null, netArch: cm.netArch,
+      activation: cm.activation, normalize: { obs: cm.normalizeObs, reward: cm.normalizeReward },
+      normalizeAdvantage: cm.normalizeAdvantage, orthoInit: cm.orthoInit, seed: cm.seed, statsWindow: cm.statsWindow,
+    };
+  }
+
+  /**
+   * An agent from `save()`'s bytes: same config, parameters, optimiser state,
+   * normalisation statistics and random streams. An agent trained on a user
+   * environment needs `{ env }`; config fields in `overrides` replace the
+   * saved ones (e.g. a schedule function, which a file cannot hold).
+   */
+  static load(bytes: Uint8Array, options: { env?: EnvSpec; overrides?: Partial<PPOConfig> } = {}): PPO {
+    const payload = decodeAgentFile(bytes);
+    const config = { ...loadedConfig(payload, "PPO", options.env), ...options.overrides } as unknown as PPOConfig;
+    const agent = new PPO(config);
+    agent.restore(payload);
+    return agent;
+  }
+
+  /** `load` from a file (Node). */
+  static async loadFile(path: string, options: { env?: EnvSpec; overrides?: Partial<PPOConfig> } = {}): Promise<PPO> {
+    const { readFile } = await import("node:fs/promises");
+    return PPO.load(new Uint8Array(await readFile(path)), options);
+  }
+
+  override dispose(): void {
+    disown(this, this.mb);
+    this.optimizer.dispose();
+    super.dispose();
+  }
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { ValidationError } from "../errors.js";
+import { evaluate } from "../evaluation/evaluate.js";
+import { garnet } from "../mdp/generators/garnet.js";
+import { optimise } from "../mirror/optimise.js";
+import { featureLogits, logLinearPolicy, randomFeatures, tabularFeatures } from "./features.js";
+import { npg } from "./npg.js";
+import { qNpg } from "./q-npg.js";
+import { Rng, maxDiff, softmaxRandom, tiltedPolicy } from "../../test/helpers/algorithms.js";
+
+describe("qNpg", () => {
+  const mdp = garnet({ S: 12, A: 3, branching: 3, gamma: 0.9, seed: 13 });
+  const { S, A } = mdp;
+  const rng = new Rng(9);
+
+  it("with one-hot features is tabular NPG (d_old and pi_old have full support)", () => {
+    const policy = softmaxRandom(rng, S, A);
+    const old = evaluate(mdp, policy);
+    for (const eta of [0.1, 3]) {
+      const r = qNpg({ features: tabularFeatures(S, A), stepSize: eta }).step(mdp, policy, 0, { evaluation: old });
+      const ref = npg({ stepSize: eta }).step(mdp, policy, 0, { evaluation: old });
+      expect(maxDiff(r.policy, ref.policy)).toBeLessThan(1e-9);
+      expect(r.fitError).toBeLessThan(1e-16);
+      expect(maxDiff(r.w, old.Q)).toBeLessThan(1e-9);
+    }
+  });
+
+  it("with random features: pi_new = pi_old exp(eta phi.w*) / Z and theta moves by eta w*", () => {
+    const phi = randomFeatures(S, A, 4, rng);
+    const theta = Float64Array.from([0.3, -0.2, 0.1, 0.5]);
+    const { policy, logPolicy } = logLinearPolicy(phi, theta);
+    const r = qNpg({ features: phi, stepSize: 0.7 }).step(mdp, policy, 0, { theta, logPolicy });
+    expect(r.fitError).toBeGreaterThan(0);
+    expect(maxDiff(r.policy, tiltedPolicy(policy, featureLogits(phi, r.w), 0.7, S, A))).toBeLessThan(1e-12);
+    expect(maxDiff(r.theta!, theta.map((t, j) => t + 0.7 * r.w[j]))).toBeLessThan(1e-15);
+    expect(maxDiff(logLinearPolicy(phi, r.theta!).policy, r.policy)).toBeLessThan(1e-12);
+  });
+
+  it("optimise carries theta: the final theta generates the final policy", () => {
+    const phi = randomFeatures(S, A, 5, rng);
+    const theta0 = new Float64Array(5);
+    const r = optimise(mdp, qNpg({ features: phi, stepSize: 1 }), { iterations: 10, policy: logLinearPolicy(phi, theta0).policy, theta: theta0 });
+    expect(r.theta).toBeDefined();
+    expect(maxDiff(logLinearPolicy(phi, r.theta!).policy, r.policy)).toBeLessThan(1e-9);
+  });
+
+  it("rejects mismatched theta, features of another shape and bad ridge", () => {
+    const phi = randomFeatures(S, A, 3, rng);
+    const policy = new Float64Array(S * A).fill(1 / A);
+    expect(() => qNpg({ features: phi, stepSize: 1 }).step(mdp, policy, 0, { theta: Float64Array.from([1, 0, 0]) })).toThrow(/theta/);
+    expect(() => qNpg({ features: randomFeatures(S + 1, A, 3, rng), stepSize: 1 }).step(mdp, policy)).toThrow(ValidationError);
+    expect(() => qNpg({ features: phi, stepSize: 1, ridge: -1 })).toThrow(ValidationError);
+    expect(() => qNpg({ features: {} as never, stepSize: 1 })).toThrow(ValidationError);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * The on-policy rollout buffer (SB3's RolloutBuffer): struct-of-arrays blocks
+ * in WebAssembly memory, preallocated for nSteps x numEnvs transitions, rows
+ * laid out [t * numEnvs + e]. Holds the (normalised) observations, discrete
+ * actions, their log-probabilities under the behaviour policy, values, rewards
+ * (truncations already marked for bootstrap), and after `computeAdvantages`
+ * the GAE advantages and value targets (src/returns/gae.ts).
+ */
+import { ValidationError } from "../errors.js";
+import { Block, disown, f32Block, f64Block, i32Block, own, type BlockKind } from "../wasm/arena.js";
+import { checkGaeCoefficients, gaeOnBlocks, type GaeBlocks } from "./gae.js";
+
+export class RolloutBuffer {
+  readonly size: number;
+  /** Rows added so far (in transitions: a multiple of numEnvs). */
+  private pos = 0;
+  readonly obs: Block<"f32">;
+  readonly actions: Block<"i32">;
+  readonly logp: Block<"f32">;
+  readonly gae: GaeBlocks;
+  private readonly blocks: Block<BlockKind>[];
+
+  constructor(
+    readonly nSteps: number,
+    readonly numEnvs: number,
+    readonly obsSize: number,
+  ) {
+    for (const [field, v] of [["nSteps", nSteps], ["numEnvs", numEnvs], ["obsSize", obsSize]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new ValidationError(field, "must be an integer >= 1", v);
+    }
+    const n = nSteps * numEnvs;
+    this.size = n;
+    this.obs = f32Block(n * obsSize);
+    this.actions = i32Block(n);
+    this.logp = f32Block(n);
+    this.gae = {
+      rewards: f64Block(n), values: f64Block(n), lastValues: f64Block(numEnvs), ended: f64Block(n),
+      boot: f64Block(n), advantages: f64Block(n), returns: f64Block(n),
+    };
+    this.blocks = [this.obs, this.actions, this.logp, ...Object.values(this.gae)];
+    own(this, this.blocks);
+  }
+
+  get full(): boolean {
+    return this.pos === this.size;
+  }
+
+  /** Rows filled so far. */
+  get length(): number {
+    return this.pos;
+  }
+
+  reset(): void {
+    this.pos = 0;
+  }
+
+  /**
+   * Adds one vectorised step: numEnvs observations (obsSize each, the ones the
+   * actions were chosen on), actions, their log-probabilities, values, rewards,
+   * and per copy whether the episode ended (terminated or truncated) and the
+   * bootstrap value (V(final observation) for a truncation, else 0).
+   */
+  add(
+    obs: ArrayLike<number>, actions: ArrayLike<number>, logp: ArrayLike<number>, values: ArrayLike<number>,
+    rewards: ArrayLike<number>, ended: ArrayLike<number>, boot: ArrayLike<number>,
+  ): void {
+    if (this.pos >= this.size) throw new ValidationError("add", "the rollout buffer is full", this.pos);
+    const E = this.numEnvs;
+    const at = this.pos;
+    this.obs.view.set(obs.length === E * this.obsSize ? obs : Array.prototype.slice.call(obs, 0, E * this.obsSize), at * this.obsSize);
+    const a = this.actions.view;
+    const lp = this.logp.view;
+    const { values: v, rewards: r, ended: d, boot: b } = this.gae;
+    const vv = v.view, rv = r.view, dv = d.view, bv = b.view;
+    for (let e = 0; e < E; e++) {
+      a[at + e] = actions[e];
+      lp[at + e] = logp[e];
+      vv[at + e] = values[e];
+      rv[at + e] = rewards[e];
+      dv[at + e] = ended[e] ? 1 : 0;
+      bv[at + e] = boot[e];
+    }
+    this.pos += E;
+  }
+
+  /** GAE(lambda) advantages and value targets, given V of the observations after the last step. */
+  computeAdvantages(lastValues: ArrayLike<number>, gamma: number, lambda: number): void {
+    if (!this.full) throw new ValidationError("computeAdvantages", `needs a full buffer (${this.size} rows)`, this.pos);
+    checkGaeCoefficients(gamma, lambda);
+    this.gae.lastValues.set(lastValues);
+    gaeOnBlocks(this.gae, this.nSteps, this.numEnvs, gamma, lambda);
+  }
+
+  /** Frees the blocks now (otherwise when the buffer is collected). */
+  dispose(): void {
+    disown(this, this.blocks);
+  }
+}
