@@ -14,5 +14,8 @@ export * from "./mdp/index.js";
 export * from "./policy/index.js";
 export * from "./evaluation/index.js";
 export * from "./solvers/index.js";
+export * from "./mirror/index.js";
+export * from "./algorithms/index.js";
+export * from "./theory/index.js";
 export * from "./envs/index.js";
 export * from "./multiagent/index.js";

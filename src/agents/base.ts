@@ -273,7 +273,9 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
       // 1. rollout (and advantages), 2. epochs of updates, 3. logging.
       this.collectRollouts();
       this.iterations++;
-      this.progressRemaining = 1 - this.numTimesteps / total;
+      // Clamped at 0: the last rollout may overshoot total, and SB3 would then feed a
+      // negative progress to the schedules (a negative learning rate).
+      this.progressRemaining = Math.max(0, 1 - this.numTimesteps / total);
       const metrics = this.train();
       const now = performance.now();
       const sps = ((this.numTimesteps - startSteps) * 1000) / Math.max(now - start, 1e-9);
@@ -385,6 +387,13 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     this.buffer.dispose();
     if (typeof this.config.env !== "object" || !isVecEnv(this.config.env)) this.env.close();
   }
+}
+
+/** The bytes of an agent file (Node). */
+export function readAgentFile(path: string): Uint8Array {
+  const fs = nodeFs();
+  if (!fs) throw new ValidationError("path", "loadFile needs Node's file system; use load(bytes)", path);
+  return new Uint8Array(fs.readFileSync(path));
 }
 
 function isSingle(obs: ArrayLike<number> | number, d: number): boolean {

@@ -23,7 +23,7 @@ import { clipGradNormScale } from "../optim/clip.js";
 import { disown, f32Block, f64Block, i32Block, own, type Block, type BlockKind } from "../wasm/arena.js";
 import { kernels } from "../wasm/module.js";
 import { normalizeAdvantages } from "../returns/advantage.js";
-import { OnPolicyAgent, loadedConfig, type EnvSpec, type OnPolicyConfig } from "./base.js";
+import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type OnPolicyConfig } from "./base.js";
 import { clipEpsilon, ppoClipLossInto } from "./ppo-loss.js";
 import { scheduleFn, scheduleToJson, type Schedule } from "./schedules.js";
 import { decodeAgentFile, decodeF32, encodeF32 } from "./save.js";
@@ -103,7 +103,9 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
     const p = this.progressRemaining;
     const lr = this.learningRateFn(p);
     this.optimizer.learningRate = lr;
-    const drift = clipDrift(this.clipRangeFn(p));
+    // A linear schedule reaches 0 at the end; clipDrift needs eps > 0, and the
+    // smallest positive double gives 1 +- eps = 1 exactly, i.e. the same clip.
+    const drift = clipDrift(Math.max(this.clipRangeFn(p), Number.MIN_VALUE));
     const epsilon = clipEpsilon(drift);
     const clipVf = this.clipRangeVfFn?.(p);
 
@@ -229,9 +231,8 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
   }
 
   /** `load` from a file (Node). */
-  static async loadFile(path: string, options: { env?: EnvSpec; overrides?: Partial<PPOConfig> } = {}): Promise<PPO> {
-    const { readFile } = await import("node:fs/promises");
-    return PPO.load(new Uint8Array(await readFile(path)), options);
+  static loadFile(path: string, options: { env?: EnvSpec; overrides?: Partial<PPOConfig> } = {}): PPO {
+    return PPO.load(readAgentFile(path), options);
   }
 
   override dispose(): void {

@@ -6,7 +6,7 @@ import { squaredL2Drift } from "../mirror/drifts.js";
 import { mirrorStep } from "../mirror/step.js";
 import { optimise } from "../mirror/optimise.js";
 import { ampo } from "./ampo.js";
-import { featureLogits, logLinearPolicy, logSoftmax, randomFeatures, tabularFeatures } from "./features.js";
+import { featureLogits, logLinearPolicy, logSoftmaxRows, randomFeatures, tabularFeatures } from "./features.js";
 import { npg } from "./npg.js";
 import { tsallis } from "./tsallis.js";
 import { Rng, maxDiff, softmaxRandom } from "../../test/helpers/algorithms.js";
@@ -49,7 +49,7 @@ describe("ampo", () => {
     expect(r.theta).toHaveLength(6);
     expect(r.fitError).toBeGreaterThan(0);
     const logits = featureLogits(phi, r.theta!).map((z) => 2 * z);
-    expect(maxDiff(r.logPolicy!, logSoftmax(logits, S, A))).toBeLessThan(1e-12);
+    expect(maxDiff(r.logPolicy!, logSoftmaxRows(logits, S, A))).toBeLessThan(1e-12);
   });
 
   it("rejects bad options", () => {

@@ -25,7 +25,7 @@
 import { ValidationError } from "../errors.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { logOf } from "../mirror/exp-update.js";
-import { type FitDistribution, type LinearFeatures, checkFeatures, featureLogits, fitWeights, logSoftmax, weightedLeastSquares } from "./features.js";
+import { type FitDistribution, type LinearFeatures, checkFeatures, featureLogits, fitWeights, logSoftmaxRows, weightedLeastSquares } from "./features.js";
 import { type TsallisMap, tsallisGradient, tsallisProjection } from "./tsallis.js";
 import {
   type PolicyEvaluation,
@@ -125,7 +125,7 @@ export function ampo(options: AmpoOptions): Update<AmpoResult> {
       const y = new Float64Array(n);
       for (let i = 0; i < n; i++) y[i] = features ? used * f[i] : used * Q[i] + gradH[i];
       if (isKl) {
-        const logPolicy = logSoftmax(y, S, A);
+        const logPolicy = logSoftmaxRows(y, S, A);
         const out = new Float64Array(n);
         for (let i = 0; i < n; i++) out[i] = Math.exp(logPolicy[i]);
         return { policy: out, logPolicy, evaluation: p.evaluation, f, theta, fitError, stepSize: used };

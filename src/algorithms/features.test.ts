@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../errors.js";
-import { featureLogits, linearFeatures, logLinearPolicy, logSoftmax, randomFeatures, tabularFeatures, weightedLeastSquares } from "./features.js";
+import { featureLogits, linearFeatures, logLinearPolicy, logSoftmaxRows, randomFeatures, tabularFeatures, weightedLeastSquares } from "./features.js";
 import { Rng } from "../../test/helpers/algorithms.js";
 
 describe("features and weighted least squares", () => {
@@ -64,7 +64,7 @@ describe("features and weighted least squares", () => {
       expect(sum).toBeCloseTo(1, 14);
       for (let a = 1; a < A; a++) expect(logPolicy[s * A + a] - logPolicy[s * A]).toBeCloseTo(z[s * A + a] - z[s * A], 12);
     }
-    expect(Array.from(logSoftmax(Float64Array.from([1000, 0, -Infinity]), 1, 3))).toEqual([0, -1000, -Infinity]);
+    expect(Array.from(logSoftmaxRows(Float64Array.from([1000, 0, -Infinity]), 1, 3))).toEqual([0, -1000, -Infinity]);
   });
 
   it("validates shapes and values", () => {

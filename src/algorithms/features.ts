@@ -108,7 +108,7 @@ export function logLinearPolicy(features: LinearFeatures, theta: ArrayLike<numbe
   for (let i = 0; i < z.length; i++) {
     if (!Number.isFinite(z[i])) throw new ValidationError("theta", "gives non-finite logits", z[i], { row: i });
   }
-  const logPolicy = logSoftmax(z, features.S, features.A);
+  const logPolicy = logSoftmaxRows(z, features.S, features.A);
   const policy = new Float64Array(logPolicy.length);
   for (let i = 0; i < policy.length; i++) policy[i] = Math.exp(logPolicy[i]);
   return { policy, logPolicy };
@@ -118,7 +118,7 @@ export function logLinearPolicy(features: LinearFeatures, theta: ArrayLike<numbe
  * Per-state log-softmax of logits (S*A): z - log sum exp z. -Infinity logits
  * stay -Infinity; each row needs one finite logit (+Infinity not allowed).
  */
-export function logSoftmax(z: Float64Array, S: number, A: number, out = new Float64Array(S * A)): Float64Array {
+export function logSoftmaxRows(z: Float64Array, S: number, A: number, out = new Float64Array(S * A)): Float64Array {
   for (let s = 0; s < S; s++) {
     const base = s * A;
     let m = -Infinity;

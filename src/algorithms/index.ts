@@ -30,7 +30,7 @@ export {
   randomFeatures,
   featureLogits,
   logLinearPolicy,
-  logSoftmax,
+  logSoftmaxRows,
   weightedLeastSquares,
   type LinearFeatures,
   type FitDistribution,
