@@ -17,17 +17,17 @@
  */
 import { ValidationError } from "../errors.js";
 import { clipDrift } from "../mirror/drifts.js";
-import { categoricalBackward, categoricalForward } from "../nn/categorical.js";
 import { Adam } from "../optim/adam.js";
 import { clipGradNormScale } from "../optim/clip.js";
 import { disown, f32Block, f64Block, i32Block, own, type Block, type BlockKind } from "../wasm/arena.js";
 import { kernels } from "../wasm/module.js";
 import { normalizeAdvantages } from "../returns/advantage.js";
 import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type OnPolicyConfig } from "./base.js";
-import { clipEpsilon, ppoClipLossInto } from "./ppo-loss.js";
+import { clipEpsilon } from "./ppo-loss.js";
+import { ppoLossAndGradients } from "./ppo-objective.js";
 import { scheduleFn, scheduleToJson, type Schedule } from "./schedules.js";
 import { decodeAgentFile, decodeF32, encodeF32 } from "./save.js";
-import { explainedVariance, valueLossInto } from "./value-loss.js";
+import { explainedVariance } from "./value-loss.js";
 import type { Metrics } from "./logger.js";
 
 /** PPO's config: SB3's hyperparameters in camelCase (defaults are SB3's). */
@@ -99,7 +99,7 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
 
   /** One PPO update from the full rollout buffer (SB3's PPO.train). */
   protected train(): Metrics {
-    const { gaeLambda: _l, entCoef, vfCoef, maxGradNorm, normalizeAdvantage } = this.common;
+    const { entCoef, vfCoef, maxGradNorm, normalizeAdvantage } = this.common;
     const p = this.progressRemaining;
     const lr = this.learningRateFn(p);
     this.optimizer.learningRate = lr;
@@ -112,7 +112,6 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
     const k = kernels();
     const buf = this.buffer;
     const pol = this.policy;
-    const A = this.nActions;
     const d = this.obsSize;
     const n = buf.size;
     const [idx, obs, act, logpOld, adv, stats] = this.mb as [Block<"i32">, Block<"f32">, Block<"i32">, Block<"f32">, Block<"f32">, Block<"f64">];
@@ -146,34 +145,19 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
         if (normalizeAdvantage) normalizeAdvantages(advMb, adv.view, rows);
         else for (let r = 0; r < rows; r++) adv.view[r] = advMb[r];
 
-        // Policy: log pi_new(a|s), entropy, then the clip-drift loss and its gradient in log pi.
-        const logits = pol.actor.forward(obs, rows);
-        categoricalForward({ logits, logp: pol.logp, rows, actionCount: A, actions: act, logpAct: pol.logpAct, entropy: pol.entropy });
-        const loss = ppoClipLossInto(epsilon, logpOld, pol.logpAct, adv, pol.gLogp, rows, stats);
+        const loss = ppoLossAndGradients(pol, {
+          rows, obs, actions: act, logpOld, advantages: adv, returns: retMb, oldValues: oldVMb,
+        }, { epsilon, clipRangeVf: clipVf, entCoef, vfCoef }, stats);
         lastKl = loss.approxKl;
+        // SB3 stops before the step once the policy has moved too far from the rollout's.
         if (this.targetKl !== undefined && loss.approxKl > 1.5 * this.targetKl) {
           stop = true;
           break;
         }
-        const ent = pol.entropy.view;
-        let entMean = 0;
-        for (let r = 0; r < rows; r++) entMean += ent[r];
-        entMean /= rows;
-        categoricalBackward({
-          logp: pol.logp, rows, actionCount: A, dLogits: pol.dLogits, actions: act, gLogp: pol.gLogp,
-          ...(entCoef !== 0 ? { entropy: pol.entropy, gEntropy: -entCoef / rows } : {}),
-        });
-        pol.actor.backward(pol.dLogits);
-
-        // Value: (clipped) squared error to the GAE returns.
-        const values = pol.critic.forward(obs, rows).view;
-        const vLoss = valueLossInto(values, retMb, oldVMb, rows, clipVf, vfCoef, pol.dValues.view);
-        pol.critic.backward(pol.dValues);
-
         const { scale } = clipGradNormScale(pol.store, maxGradNorm);
         this.optimizer.step({ gradScale: scale });
 
-        pgSum += loss.policyLoss; vSum += vLoss; entSum += entMean; clipSum += loss.clipFraction; klSum += loss.approxKl;
+        pgSum += loss.policyLoss; vSum += loss.valueLoss; entSum += loss.entropy; clipSum += loss.clipFraction; klSum += loss.approxKl;
         updates++;
       }
     }

@@ -1,0 +1,170 @@
+/**
+ * Advantage Actor-Critic (Mnih et al. 2016, "Asynchronous Methods for Deep
+ * Reinforcement Learning", synchronous variant) with Stable-Baselines3's API,
+ * defaults and update, for discrete actions. One iteration: rollout of nSteps
+ * (default 5) x numEnvs steps -> GAE(lambda) advantages (lambda 1 by default:
+ * n-step returns) -> ONE gradient step on the whole rollout:
+ *
+ *   loss = -mean(A log pi(a|s)) - entCoef mean(H) + vfCoef mean((R - V(s))^2)
+ *
+ * with global-norm clipping and RMSprop (alpha 0.99, eps 1e-5, as SB3's
+ * use_rms_prop = True) or Adam (useRmsProp: false; SB3 then uses Adam with eps 1e-5).
+ *
+ *   const agent = new A2C({ env: "CartPole-v1", numEnvs: 8, seed: 1 });
+ *   await agent.learn(500_000);
+ */
+import { ValidationError } from "../errors.js";
+import { categoricalBackward, categoricalForward } from "../nn/categorical.js";
+import { Adam } from "../optim/adam.js";
+import { clipGradNormScale } from "../optim/clip.js";
+import { normalizeAdvantages } from "../returns/advantage.js";
+import { disown, f32Block, own, type Block } from "../wasm/arena.js";
+import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type OnPolicyConfig } from "./base.js";
+import { Rmsprop } from "./rmsprop.js";
+import { decodeAgentFile, decodeF32, encodeF32 } from "./save.js";
+import { explainedVariance, valueLossInto } from "./value-loss.js";
+import type { Metrics } from "./logger.js";
+
+/** A2C's config: SB3's hyperparameters in camelCase (defaults are SB3's). */
+export interface A2CConfig extends OnPolicyConfig {
+  /** Default 5. */
+  nSteps?: number;
+  /** Default 0.99. */
+  gamma?: number;
+  /** Default 1 (n-step returns). */
+  gaeLambda?: number;
+  /** Default 7e-4. */
+  learningRate?: OnPolicyConfig["learningRate"];
+  /** Default 0. */
+  entCoef?: number;
+  /** Default 0.5. */
+  vfCoef?: number;
+  /** Default 0.5. */
+  maxGradNorm?: number;
+  /** RMSprop (default, SB3) or Adam. */
+  useRmsProp?: boolean;
+  /** RMSprop's eps; default 1e-5. */
+  rmsPropEps?: number;
+  /** Default false. */
+  normalizeAdvantage?: boolean;
+}
+
+export const A2C_DEFAULTS = {
+  nSteps: 5, gamma: 0.99, gaeLambda: 1, learningRate: 7e-4, entCoef: 0, vfCoef: 0.5, maxGradNorm: 0.5, normalizeAdvantage: false,
+} as const;
+
+export class A2C extends OnPolicyAgent<A2CConfig> {
+  readonly algorithm = "A2C" as const;
+  readonly optimizer: Rmsprop | Adam;
+  private readonly advBlock: Block<"f32">[];
+
+  constructor(config: A2CConfig) {
+    super(config, A2C_DEFAULTS);
+    const useRms = config.useRmsProp ?? true;
+    const eps = config.rmsPropEps ?? 1e-5;
+    if (!(eps >= 0 && eps < Infinity)) throw new ValidationError("rmsPropEps", "must be finite and >= 0", eps);
+    const lr = this.learningRateFn(1);
+    this.optimizer = useRms
+      ? new Rmsprop(this.policy.store, { learningRate: lr, alpha: 0.99, eps })
+      : new Adam(this.policy.store, { learningRate: lr, eps: 1e-5 });
+    const n = this.buffer.size;
+    this.policy.ensure(n);
+    this.advBlock = [f32Block(n)];
+    own(this, this.advBlock);
+  }
+
+  /** One A2C update from the full rollout buffer (SB3's A2C.train). */
+  protected train(): Metrics {
+    const { entCoef, vfCoef, maxGradNorm, normalizeAdvantage } = this.common;
+    const lr = this.learningRateFn(this.progressRemaining);
+    this.optimizer.learningRate = lr;
+    const buf = this.buffer;
+    const pol = this.policy;
+    const n = buf.size;
+    const A = this.nActions;
+    const adv = buf.gae.advantages.view;
+    const g = pol.gLogp.view;
+    const a = this.advBlock[0].view;
+    if (normalizeAdvantage) normalizeAdvantages(adv, a, n);
+    else for (let i = 0; i < n; i++) a[i] = adv[i];
+
+    // Policy gradient: d(-mean(A log pi))/d log pi = -A / n.
+    const logits = pol.actor.forward(buf.obs, n);
+    categoricalForward({ logits, logp: pol.logp, rows: n, actionCount: A, actions: buf.actions, logpAct: pol.logpAct, entropy: pol.entropy });
+    const lp = pol.logpAct.view;
+    const ent = pol.entropy.view;
+    let pg = 0, entMean = 0;
+    for (let i = 0; i < n; i++) {
+      pg -= a[i] * lp[i];
+      entMean += ent[i];
+      g[i] = -a[i] / n;
+    }
+    pg /= n;
+    entMean /= n;
+    categoricalBackward({
+      logp: pol.logp, rows: n, actionCount: A, dLogits: pol.dLogits, actions: buf.actions, gLogp: pol.gLogp,
+      ...(entCoef !== 0 ? { entropy: pol.entropy, gEntropy: -entCoef / n } : {}),
+    });
+    pol.actor.backward(pol.dLogits);
+
+    const values = pol.critic.forward(buf.obs, n).view;
+    const vLoss = valueLossInto(values, buf.gae.returns.view, buf.gae.values.view, n, undefined, vfCoef, pol.dValues.view);
+    pol.critic.backward(pol.dValues);
+
+    const { scale } = clipGradNormScale(pol.store, maxGradNorm);
+    this.optimizer.step({ gradScale: scale });
+    return {
+      "losses/policy_loss": pg,
+      "losses/value_loss": vLoss,
+      "losses/entropy": entMean,
+      "losses/explained_variance": explainedVariance(buf.gae.values.view, buf.gae.returns.view, n),
+      "charts/learning_rate": lr,
+    };
+  }
+
+  protected optimizerState(): Record<string, unknown> {
+    if (this.optimizer instanceof Rmsprop) {
+      const s = this.optimizer.getState();
+      return { kind: "rmsprop", step: s.step, v: encodeF32(s.v) };
+    }
+    const s = this.optimizer.getState();
+    return { kind: "adam", step: s.step, m: encodeF32(s.m), v: encodeF32(s.v) };
+  }
+
+  protected setOptimizerState(s: Record<string, unknown>): void {
+    const n = this.policy.store.size;
+    const want = this.optimizer instanceof Rmsprop ? "rmsprop" : "adam";
+    if (!s || s.kind !== want) throw new ValidationError("optimizer", `must be a saved ${want} state`, s?.kind);
+    if (this.optimizer instanceof Rmsprop) this.optimizer.setState({ step: s.step as number, v: decodeF32("optimizer.v", s.v as string, n) });
+    else this.optimizer.setState({ step: s.step as number, m: decodeF32("optimizer.m", s.m as string, n), v: decodeF32("optimizer.v", s.v as string, n) });
+  }
+
+  protected configJson(): Record<string, unknown> {
+    const cm = this.common;
+    return {
+      nSteps: cm.nSteps, gamma: cm.gamma, gaeLambda: cm.gaeLambda, entCoef: cm.entCoef, vfCoef: cm.vfCoef, maxGradNorm: cm.maxGradNorm,
+      netArch: cm.netArch, activation: cm.activation, normalize: { obs: cm.normalizeObs, reward: cm.normalizeReward },
+      normalizeAdvantage: cm.normalizeAdvantage, orthoInit: cm.orthoInit, seed: cm.seed, statsWindow: cm.statsWindow,
+      useRmsProp: this.optimizer instanceof Rmsprop, rmsPropEps: this.optimizer instanceof Rmsprop ? this.optimizer.eps : 1e-5,
+    };
+  }
+
+  /** An agent from `save()`'s bytes (see PPO.load). */
+  static load(bytes: Uint8Array, options: { env?: EnvSpec; overrides?: Partial<A2CConfig> } = {}): A2C {
+    const payload = decodeAgentFile(bytes);
+    const config = { ...loadedConfig(payload, "A2C", options.env), ...options.overrides } as unknown as A2CConfig;
+    const agent = new A2C(config);
+    agent.restore(payload);
+    return agent;
+  }
+
+  static loadFile(path: string, options: { env?: EnvSpec; overrides?: Partial<A2CConfig> } = {}): A2C {
+    return A2C.load(readAgentFile(path), options);
+  }
+
+  override dispose(): void {
+    disown(this, this.advBlock);
+    this.optimizer.dispose();
+    super.dispose();
+  }
+}

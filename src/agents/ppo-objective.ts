@@ -1,0 +1,74 @@
+/**
+ * PPO's whole minibatch loss and its gradient with respect to every parameter
+ * of the actor-critic (SB3's PPO.train, one minibatch):
+ *
+ *   loss = -mean(r A - D_clip) - entCoef mean(H) + vfCoef mean((R - v')^2)
+ *
+ * (clip-drift policy loss: src/agents/ppo-loss.ts; value loss:
+ * src/agents/value-loss.ts). Gradients are written into the policy's
+ * ParameterStore (overwritten), ready for clipping and the optimiser step.
+ */
+import { categoricalBackward, categoricalForward } from "../nn/categorical.js";
+import type { F32Ref, I32Ref } from "../nn/tensor.js";
+import type { Block } from "../wasm/arena.js";
+import type { ActorCritic } from "./policies.js";
+import { ppoClipLossInto } from "./ppo-loss.js";
+import { valueLossInto } from "./value-loss.js";
+
+export interface PpoMinibatch {
+  rows: number;
+  /** rows x obsSize observations (f32, WebAssembly memory). */
+  obs: F32Ref;
+  actions: I32Ref;
+  /** log pi_old(a|s) from the rollout. */
+  logpOld: F32Ref;
+  /** Advantages (already normalised if wanted). */
+  advantages: F32Ref;
+  /** Value targets and the rollout's values (for value clipping). */
+  returns: ArrayLike<number>;
+  oldValues: ArrayLike<number>;
+}
+
+export interface PpoLossOptions {
+  epsilon: number;
+  clipRangeVf?: number;
+  entCoef: number;
+  vfCoef: number;
+}
+
+export interface PpoLossResult {
+  loss: number;
+  policyLoss: number;
+  valueLoss: number;
+  entropy: number;
+  clipFraction: number;
+  approxKl: number;
+}
+
+/** Forward and backward of PPO's loss on one minibatch; `stats` is a 4-value f64 scratch block. */
+export function ppoLossAndGradients(pol: ActorCritic, mb: PpoMinibatch, o: PpoLossOptions, stats: Block<"f64">): PpoLossResult {
+  const { rows } = mb;
+  const A = pol.nActions;
+  pol.ensure(rows);
+  // Policy: log pi_new(a|s) and entropies, then the clip-drift loss and its gradient in log pi.
+  const logits = pol.actor.forward(mb.obs, rows);
+  categoricalForward({ logits, logp: pol.logp, rows, actionCount: A, actions: mb.actions, logpAct: pol.logpAct, entropy: pol.entropy });
+  const clip = ppoClipLossInto(o.epsilon, mb.logpOld, pol.logpAct, mb.advantages, pol.gLogp, rows, stats);
+  const ent = pol.entropy.view;
+  let entropy = 0;
+  for (let r = 0; r < rows; r++) entropy += ent[r];
+  entropy /= rows;
+  categoricalBackward({
+    logp: pol.logp, rows, actionCount: A, dLogits: pol.dLogits, actions: mb.actions, gLogp: pol.gLogp,
+    ...(o.entCoef !== 0 ? { entropy: pol.entropy, gEntropy: -o.entCoef / rows } : {}),
+  });
+  pol.actor.backward(pol.dLogits);
+  // Value: (clipped) squared error to the GAE returns.
+  const values = pol.critic.forward(mb.obs, rows).view;
+  const valueLoss = valueLossInto(values, mb.returns, mb.oldValues, rows, o.clipRangeVf, o.vfCoef, pol.dValues.view);
+  pol.critic.backward(pol.dValues);
+  return {
+    loss: clip.policyLoss - o.entCoef * entropy + o.vfCoef * valueLoss,
+    policyLoss: clip.policyLoss, valueLoss, entropy, clipFraction: clip.clipFraction, approxKl: clip.approxKl,
+  };
+}
