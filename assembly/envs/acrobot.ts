@@ -192,7 +192,8 @@ let dd2Out2: v128 = f64x2.splat(0);
 
 /** Draws copy i's state uniformly in [low, high)^4, each rounded to float32 as Gymnasium does. */
 // @ts-ignore: decorator
-@inline function resetCopy(i: i32, n: i32, state: usize, rng: usize, obs: usize, low: f64, high: f64): void {
+@inline function resetCopy(i: i32, n: i32, state: usize, steps: usize, rng: usize, obs: usize, low: f64, high: f64): void {
+  store<i32>(steps + (<usize>i << 2), 0);
   const g = rng + (<usize>i << 4);
   const t1 = <f64><f32>rngUniform(g, low, high);
   const t2 = <f64><f32>rngUniform(g, low, high);
@@ -225,7 +226,7 @@ let dd2Out2: v128 = f64x2.splat(0);
   const term = -c1 - cosOut > 1.0;
   if (endStep(i, term ? 0.0 : -1.0, term, steps, maxSteps, rewards, terminated, truncated)) {
     writeObs(finalObs, i, t1, t2, w1, w2);
-    resetCopy(i, n, state, rng, obs, param(params, AC_RESET_LOW), param(params, AC_RESET_HIGH));
+    resetCopy(i, n, state, steps, rng, obs, param(params, AC_RESET_LOW), param(params, AC_RESET_HIGH));
     return 1;
   }
   writeObs(obs, i, t1, t2, w1, w2);
@@ -354,8 +355,7 @@ export function acrobotReset(n: i32, state: usize, steps: usize, rng: usize, par
   const low = param(params, AC_RESET_LOW);
   const high = param(params, AC_RESET_HIGH);
   for (let i = 0; i < n; i++) {
-    store<i32>(steps + (<usize>i << 2), 0);
-    resetCopy(i, n, state, rng, obs, low, high);
+    resetCopy(i, n, state, steps, rng, obs, low, high);
   }
 }
 

@@ -61,9 +61,10 @@ import { rngUniform } from "./xoshiro";
   store<f32>(o, <f32>thetaDot, 12);
 }
 
-/** Draws copy i's state uniformly in [low, high)^4 (x, xDot, theta, thetaDot in that order). */
+/** Draws copy i's state uniformly in [low, high)^4 (x, xDot, theta, thetaDot in that order); its elapsed count restarts at 0. */
 // @ts-ignore: decorator
-@inline function resetCopy(i: i32, n: i32, state: usize, rng: usize, obs: usize, low: f64, high: f64): void {
+@inline function resetCopy(i: i32, n: i32, state: usize, steps: usize, rng: usize, obs: usize, low: f64, high: f64): void {
+  store<i32>(steps + (<usize>i << 2), 0);
   const g = rng + (<usize>i << 4);
   const x = rngUniform(g, low, high);
   const xDot = rngUniform(g, low, high);
@@ -95,7 +96,7 @@ import { rngUniform } from "./xoshiro";
   const reward = sutton ? (term ? -1.0 : 0.0) : 1.0;
   if (endStep(i, reward, term, steps, maxSteps, rewards, terminated, truncated)) {
     writeObs(finalObs, i, x, xDot, theta, thetaDot);
-    resetCopy(i, n, state, rng, obs, param(params, CP_RESET_LOW), param(params, CP_RESET_HIGH));
+    resetCopy(i, n, state, steps, rng, obs, param(params, CP_RESET_LOW), param(params, CP_RESET_HIGH));
     return 1;
   }
   writeObs(obs, i, x, xDot, theta, thetaDot);
@@ -219,8 +220,7 @@ export function cartpoleReset(n: i32, state: usize, steps: usize, rng: usize, pa
   const low = param(params, CP_RESET_LOW);
   const high = param(params, CP_RESET_HIGH);
   for (let i = 0; i < n; i++) {
-    store<i32>(steps + (<usize>i << 2), 0);
-    resetCopy(i, n, state, rng, obs, low, high);
+    resetCopy(i, n, state, steps, rng, obs, low, high);
   }
 }
 

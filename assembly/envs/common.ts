@@ -12,9 +12,9 @@
 /**
  * The bookkeeping that ends one step of copy i, i in [0, n): stores its
  * reward and its terminated / truncated flags (truncated when the elapsed
- * count, after this step, reaches maxSteps), and advances the elapsed count,
- * or sets it to 0 when the copy ended. Returns whether it ended (terminated
- * or truncated): the caller then writes finalObs and resets the copy,
+ * count, after this step, reaches maxSteps) and advances the elapsed count.
+ * Returns whether the copy ended (terminated or truncated): the caller then
+ * writes finalObs and resets the copy (which sets the count back to 0),
  * otherwise writes obs.
  */
 // @ts-ignore: decorator
@@ -28,7 +28,6 @@
   store<f64>(rewards + (<usize>i << 3), reward);
   store<u8>(terminated + <usize>i, <u8>term);
   store<u8>(truncated + <usize>i, <u8>trunc);
-  const ended = term || trunc;
-  store<i32>(sp, ended ? 0 : elapsed);
-  return ended;
+  store<i32>(sp, elapsed);
+  return term || trunc;
 }

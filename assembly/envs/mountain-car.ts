@@ -43,7 +43,8 @@ import { rngUniform } from "./xoshiro";
 }
 
 // @ts-ignore: decorator
-@inline function resetCopy(i: i32, n: i32, state: usize, rng: usize, obs: usize, low: f64, high: f64): void {
+@inline function resetCopy(i: i32, n: i32, state: usize, steps: usize, rng: usize, obs: usize, low: f64, high: f64): void {
+  store<i32>(steps + (<usize>i << 2), 0);
   const p = rngUniform(rng + (<usize>i << 4), low, high);
   const o = state + (<usize>i << 3);
   store<f64>(o, p);
@@ -69,7 +70,7 @@ import { rngUniform } from "./xoshiro";
   const term = p >= param(params, MC_GOAL_POSITION) && v >= param(params, MC_GOAL_VELOCITY);
   if (endStep(i, -1.0, term, steps, maxSteps, rewards, terminated, truncated)) {
     writeObs(finalObs, i, p, v);
-    resetCopy(i, n, state, rng, obs, param(params, MC_RESET_LOW), param(params, MC_RESET_HIGH));
+    resetCopy(i, n, state, steps, rng, obs, param(params, MC_RESET_LOW), param(params, MC_RESET_HIGH));
     return 1;
   }
   writeObs(obs, i, p, v);
@@ -140,8 +141,7 @@ export function mountainCarReset(n: i32, state: usize, steps: usize, rng: usize,
   const low = param(params, MC_RESET_LOW);
   const high = param(params, MC_RESET_HIGH);
   for (let i = 0; i < n; i++) {
-    store<i32>(steps + (<usize>i << 2), 0);
-    resetCopy(i, n, state, rng, obs, low, high);
+    resetCopy(i, n, state, steps, rng, obs, low, high);
   }
 }
 

@@ -56,7 +56,8 @@ import { rngUniform } from "./xoshiro";
 }
 
 // @ts-ignore: decorator
-@inline function resetCopy(i: i32, n: i32, state: usize, rng: usize, obs: usize, hx: f64, hy: f64): void {
+@inline function resetCopy(i: i32, n: i32, state: usize, steps: usize, rng: usize, obs: usize, hx: f64, hy: f64): void {
+  store<i32>(steps + (<usize>i << 2), 0);
   const g = rng + (<usize>i << 4);
   const theta = rngUniform(g, -hx, hx);
   const thetaDot = rngUniform(g, -hy, hy);
@@ -83,7 +84,7 @@ import { rngUniform } from "./xoshiro";
   store<f64>(o + (<usize>n << 3), newThetaDot);
   if (endStep(i, -cost, false, steps, maxSteps, rewards, terminated, truncated)) {
     writeObs(finalObs, i, newTheta, newThetaDot);
-    resetCopy(i, n, state, rng, obs, param(params, PD_RESET_X), param(params, PD_RESET_Y));
+    resetCopy(i, n, state, steps, rng, obs, param(params, PD_RESET_X), param(params, PD_RESET_Y));
     return 1;
   }
   writeObs(obs, i, newTheta, newThetaDot);
@@ -179,8 +180,7 @@ export function pendulumReset(n: i32, state: usize, steps: usize, rng: usize, pa
   const hx = param(params, PD_RESET_X);
   const hy = param(params, PD_RESET_Y);
   for (let i = 0; i < n; i++) {
-    store<i32>(steps + (<usize>i << 2), 0);
-    resetCopy(i, n, state, rng, obs, hx, hy);
+    resetCopy(i, n, state, steps, rng, obs, hx, hy);
   }
 }
 

@@ -11,6 +11,7 @@
 // scalar results agree to the last bit.
 
 import { expF32, expF32x4, K_NEG_INF, K_NEG_MAX, K_ONE, logF32, logF32x4, vk } from "./mathf32";
+import { gather4, scatter4, upstream } from "./lanes";
 
 const NEG_INF: f32 = -Infinity;
 /**
@@ -18,22 +19,6 @@ const NEG_INF: f32 = -Infinity;
  * overflow to -inf, and exp(z) z would then be 0 * -inf = NaN.
  */
 const Z_MIN: f32 = -3.4028234663852886e38;
-
-// @ts-ignore: decorator
-@inline function gather4(p: usize, stride: usize): v128 {
-  let v = f32x4.splat(load<f32>(p));
-  v = f32x4.replace_lane(v, 1, load<f32>(p + stride));
-  v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * stride));
-  return f32x4.replace_lane(v, 3, load<f32>(p + 3 * stride));
-}
-
-// @ts-ignore: decorator
-@inline function scatter4(p: usize, stride: usize, v: v128): void {
-  store<f32>(p, f32x4.extract_lane(v, 0));
-  store<f32>(p + stride, f32x4.extract_lane(v, 1));
-  store<f32>(p + 2 * stride, f32x4.extract_lane(v, 2));
-  store<f32>(p + 3 * stride, f32x4.extract_lane(v, 3));
-}
 
 /** All-ones lanes where the mask byte is non-zero (or everywhere without a mask). */
 // @ts-ignore: decorator
@@ -179,12 +164,6 @@ export function nnCategoricalForwardScalar(
     if (!forwardRow(logits + <usize>r * stride, m, actions, logp + <usize>r * stride, logpAct, entropy, r, A)) return r;
   }
   return -1;
-}
-
-/** A per-row upstream gradient: from an array when given, else one scalar for all rows. */
-// @ts-ignore: decorator
-@inline function upstream(p: usize, scale: f32, row: i32): f32 {
-  return p != 0 ? load<f32>(p + (<usize>row << 2)) : scale;
 }
 
 // @ts-ignore: decorator

@@ -15,6 +15,8 @@
 //
 // Pointers are byte addresses of f32 arrays; sizes are element counts >= 0.
 
+import { hsum } from "./lanes";
+
 /** Rows of A per register block. */
 const MR = 4;
 /** k-panel depth (rows of B kept in cache). */
@@ -253,11 +255,6 @@ const NC = 128;
       store<f32>(cn, s);
     }
   }
-}
-
-// @ts-ignore: decorator
-@inline function hsum(x: v128): f32 {
-  return (f32x4.extract_lane(x, 0) + f32x4.extract_lane(x, 1)) + (f32x4.extract_lane(x, 2) + f32x4.extract_lane(x, 3));
 }
 
 /**

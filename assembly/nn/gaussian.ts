@@ -11,34 +11,9 @@
 // added in a different order (four lanes, then the lanes) and agree to rounding.
 
 import { expF32, K_HALF, K_ONE, vk } from "./mathf32";
+import { gather4, hsum, scatter4, upstream } from "./lanes";
 
 const HALF_LOG_2PI: f32 = 0.9189385332046727;
-
-// @ts-ignore: decorator
-@inline function gather4(p: usize, stride: usize): v128 {
-  let v = f32x4.splat(load<f32>(p));
-  v = f32x4.replace_lane(v, 1, load<f32>(p + stride));
-  v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * stride));
-  return f32x4.replace_lane(v, 3, load<f32>(p + 3 * stride));
-}
-
-// @ts-ignore: decorator
-@inline function scatter4(p: usize, stride: usize, v: v128): void {
-  store<f32>(p, f32x4.extract_lane(v, 0));
-  store<f32>(p + stride, f32x4.extract_lane(v, 1));
-  store<f32>(p + 2 * stride, f32x4.extract_lane(v, 2));
-  store<f32>(p + 3 * stride, f32x4.extract_lane(v, 3));
-}
-
-// @ts-ignore: decorator
-@inline function hsum(x: v128): f32 {
-  return (f32x4.extract_lane(x, 0) + f32x4.extract_lane(x, 1)) + (f32x4.extract_lane(x, 2) + f32x4.extract_lane(x, 3));
-}
-
-// @ts-ignore: decorator
-@inline function upstream(p: usize, scale: f32, row: i32): f32 {
-  return p != 0 ? load<f32>(p + (<usize>row << 2)) : scale;
-}
 
 // @ts-ignore: decorator
 @inline function logProbRow(mean: usize, logStd: usize, actions: usize, D: i32): f32 {

@@ -9,21 +9,39 @@
 // twin, simdWithCopy?, check?, free } }`; `check()` returns the largest
 // difference between SIMD and twin (a warning above 1e-8). It may export
 // `cleanup()`, called after its specs.
-import { readdirSync } from "node:fs";
-import { fmt, fmtRatio, library, measure, writeResults } from "../lib/harness.js";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fmt, fmtRatio, library, measure, RESULTS, writeResults } from "../lib/harness.js";
 
 // Every .js file in bench/kernels/ except the shared fixtures is a spec file:
 // the known ones in this order, any new one after them.
-const ORDER = ["vector", "blas1", "dense", "lu", "bellman", "optimality"];
+const ORDER = ["vector", "blas1", "dense", "lu", "bellman", "optimality", "mirror", "mirror-extra"];
 const SPECS = readdirSync(new URL("../kernels/", import.meta.url))
   .filter((f) => f.endsWith(".js") && f !== "fixtures.js")
   .map((f) => f.slice(0, -3))
   .sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b));
-// `npm run bench -- kernels --only bellman`: only kernels whose file or name contains the text.
+// `npm run bench -- kernels --only bellman`: only kernels whose file or name contains the
+// text, merged into the previous full table (see below).
 const ONLY = process.env.BENCH_ONLY;
 
+/** One table row from a measurement entry (also for entries kept from a previous run). */
+function rowOf(d) {
+  const us = (r) => (r ? fmt(r.ms * 1e3) : "–");
+  return [
+    d.kernel,
+    d.size,
+    fmt(d.simd.opsPerSec),
+    us(d.simd),
+    us(d.scalar),
+    us(d.twin),
+    us(d.simdWithCopy),
+    d.scalar ? fmtRatio(d.scalar.ms / d.simd.ms) : "–",
+    `**${fmtRatio(d.twin.ms / d.simd.ms)}**`,
+    d.simdWithCopy ? fmtRatio(d.twin.ms / d.simdWithCopy.ms) : "–",
+  ];
+}
+
 const lib = await library();
-const rows = [];
 const data = [];
 const skipped = [];
 const failures = [];
@@ -58,6 +76,7 @@ for (const file of SPECS) {
         const pick = (suffix) => results.find((r) => r.name.endsWith(` ${suffix}`));
         const [simd, scalar, twin, withCopy] = ["SIMD", "scalar", "TS twin", "SIMD+copy"].map(pick);
         data.push({
+          file,
           kernel: spec.kernel,
           size: spec.size(n),
           n,
@@ -70,19 +89,6 @@ for (const file of SPECS) {
           speedupWithCopyVsTwin: withCopy ? twin.ms / withCopy.ms : undefined,
           maxDifference: error,
         });
-        const us = (r) => (r ? fmt(r.ms * 1e3) : "–");
-        rows.push([
-          spec.kernel,
-          spec.size(n),
-          fmt(simd.opsPerSec),
-          us(simd),
-          us(scalar),
-          us(twin),
-          us(withCopy),
-          scalar ? fmtRatio(scalar.ms / simd.ms) : "–",
-          `**${fmtRatio(twin.ms / simd.ms)}**`,
-          withCopy ? fmtRatio(twin.ms / withCopy.ms) : "–",
-        ]);
       } catch (error) {
         console.error(`  ${label}: FAILED: ${error?.message ?? error}`);
         failures.push(`${label} (${error?.message ?? error})`);
@@ -94,6 +100,21 @@ for (const file of SPECS) {
   mod.cleanup?.();
 }
 
+// A partial run (--only) replaces the matching entries of the previous run's
+// kernels.json and keeps the others, so the table stays complete.
+let kept = [];
+let previousDate;
+if (ONLY && existsSync(join(RESULTS, "kernels.json"))) {
+  try {
+    const previous = JSON.parse(readFileSync(join(RESULTS, "kernels.json"), "utf8"));
+    previousDate = previous.machine?.date?.slice(0, 10);
+    kept = (previous.rows ?? []).filter((d) => !(d.file ?? "").includes(ONLY) && !d.kernel.includes(ONLY) && d.simd && d.twin);
+  } catch (error) {
+    console.warn(`  bench/results/kernels.json unreadable, not merged: ${error?.message ?? error}`);
+  }
+}
+const all = [...kept, ...data];
+
 writeResults("kernels", {
   title: "Kernels: WebAssembly SIMD vs scalar WebAssembly vs plain TypeScript",
   notes: [
@@ -101,7 +122,13 @@ writeResults("kernels", {
     "\"SIMD+copy\" also copies the inputs from JavaScript arrays into WebAssembly memory (and outputs back) inside the timed call: what a one-off call from plain arrays costs.",
     "Speed-ups are time ratios: TS twin ÷ SIMD (higher is better for WebAssembly).",
     "Kernels without a SIMD/scalar pair (CSR gathers) show the one WebAssembly kernel in the SIMD column.",
-    ...(ONLY ? [`Partial run: only kernels matching "${ONLY}".`] : []),
+    ...(ONLY
+      ? [
+          kept.length
+            ? `Partial run: kernels matching "${ONLY}" re-measured; the other rows are kept from the run of ${previousDate ?? "an earlier date"}.`
+            : `Partial run: only kernels matching "${ONLY}".`,
+        ]
+      : []),
     ...(skipped.length ? [`Not benchmarked yet (no built twin): ${skipped.join(", ")}.`] : []),
     ...(failures.length ? [`FAILED: ${failures.join("; ")}.`] : []),
   ],
@@ -118,7 +145,7 @@ writeResults("kernels", {
     "SIMD+copy vs TS",
   ],
   align: "llrrrrrrrr",
-  rows,
-  data,
+  rows: all.map(rowOf),
+  data: all,
 });
 if (failures.length) process.exitCode = 1;

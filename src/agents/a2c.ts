@@ -1,7 +1,7 @@
 /**
  * Advantage Actor-Critic (Mnih et al. 2016, "Asynchronous Methods for Deep
  * Reinforcement Learning", synchronous variant) with Stable-Baselines3's API,
- * defaults and update, for discrete actions. One iteration: rollout of nSteps
+ * defaults and update, for discrete and continuous (diagonal Gaussian) actions. One iteration: rollout of nSteps
  * (default 5) x numEnvs steps -> GAE(lambda) advantages (lambda 1 by default:
  * n-step returns) -> ONE gradient step on the whole rollout:
  *
@@ -14,7 +14,6 @@
  *   await agent.learn(500_000);
  */
 import { ValidationError } from "../errors.js";
-import { categoricalBackward, categoricalForward } from "../nn/categorical.js";
 import { Adam } from "../optim/adam.js";
 import { clipGradNormScale } from "../optim/clip.js";
 import { normalizeAdvantages } from "../returns/advantage.js";
@@ -81,16 +80,15 @@ export class A2C extends OnPolicyAgent<A2CConfig> {
     const buf = this.buffer;
     const pol = this.policy;
     const n = buf.size;
-    const A = this.nActions;
+
+    // Policy gradient: d(-mean(A log pi))/d log pi = -A / n. Views are taken after
+    // the forward pass, which may grow memory (and detach views taken before).
+    pol.logProbForward(buf.obs, n, buf.actions);
     const adv = buf.gae.advantages.view;
     const g = pol.gLogp.view;
     const a = this.advBlock[0].view;
     if (normalizeAdvantage) normalizeAdvantages(adv, a, n);
     else for (let i = 0; i < n; i++) a[i] = adv[i];
-
-    // Policy gradient: d(-mean(A log pi))/d log pi = -A / n.
-    const logits = pol.actor.forward(buf.obs, n);
-    categoricalForward({ logits, logp: pol.logp, rows: n, actionCount: A, actions: buf.actions, logpAct: pol.logpAct, entropy: pol.entropy });
     const lp = pol.logpAct.view;
     const ent = pol.entropy.view;
     let pg = 0, entMean = 0;
@@ -101,11 +99,7 @@ export class A2C extends OnPolicyAgent<A2CConfig> {
     }
     pg /= n;
     entMean /= n;
-    categoricalBackward({
-      logp: pol.logp, rows: n, actionCount: A, dLogits: pol.dLogits, actions: buf.actions, gLogp: pol.gLogp,
-      ...(entCoef !== 0 ? { entropy: pol.entropy, gEntropy: -entCoef / n } : {}),
-    });
-    pol.actor.backward(pol.dLogits);
+    pol.logProbBackward(n, buf.actions, entCoef);
 
     const values = pol.critic.forward(buf.obs, n).view;
     const vLoss = valueLossInto(values, buf.gae.returns.view, buf.gae.values.view, n, undefined, vfCoef, pol.dValues.view);

@@ -381,11 +381,12 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     }
   }
 
-  /** Frees WebAssembly memory now (environments created here are closed). */
+  /** Frees WebAssembly memory now (environments created from an id or a factory are closed). */
   dispose(): void {
     this.policy.dispose();
     this.buffer.dispose();
-    if (typeof this.config.env !== "object" || !isVecEnv(this.config.env)) this.env.close();
+    // Environments made here from an id or a factory are ours to close; the user's are not.
+    if (typeof this.config.env === "string" || typeof this.config.env === "function") this.env.close();
   }
 }
 

@@ -11,6 +11,7 @@ export { stopOnReward, callbackList, type Callback, type ProgressInfo } from "./
 export { JsonlLogger, type Metrics } from "./logger.js";
 export { ActorCritic, type NetArch, type ActorCriticOptions } from "./policies.js";
 export { ppoClipLoss, ppoClipLossInto, clipEpsilon, type ClipLossStats } from "./ppo-loss.js";
+export { ppoLossAndGradients, type PpoMinibatch, type PpoLossOptions, type PpoLossResult } from "./ppo-objective.js";
 export { valueLossInto, explainedVariance } from "./value-loss.js";
 export { Rmsprop, type RmspropOptions } from "./rmsprop.js";
 export { scheduleFn, type Schedule } from "./schedules.js";

@@ -8,7 +8,6 @@
  * src/agents/value-loss.ts). Gradients are written into the policy's
  * ParameterStore (overwritten), ready for clipping and the optimiser step.
  */
-import { categoricalBackward, categoricalForward } from "../nn/categorical.js";
 import type { F32Ref, I32Ref } from "../nn/tensor.js";
 import type { Block } from "../wasm/arena.js";
 import type { ActorCritic } from "./policies.js";
@@ -19,7 +18,8 @@ export interface PpoMinibatch {
   rows: number;
   /** rows x obsSize observations (f32, WebAssembly memory). */
   obs: F32Ref;
-  actions: I32Ref;
+  /** Discrete: rows action indices; continuous: rows x actionDim values. */
+  actions: I32Ref | F32Ref;
   /** log pi_old(a|s) from the rollout. */
   logpOld: F32Ref;
   /** Advantages (already normalised if wanted). */
@@ -48,21 +48,14 @@ export interface PpoLossResult {
 /** Forward and backward of PPO's loss on one minibatch; `stats` is a 4-value f64 scratch block. */
 export function ppoLossAndGradients(pol: ActorCritic, mb: PpoMinibatch, o: PpoLossOptions, stats: Block<"f64">): PpoLossResult {
   const { rows } = mb;
-  const A = pol.nActions;
-  pol.ensure(rows);
   // Policy: log pi_new(a|s) and entropies, then the clip-drift loss and its gradient in log pi.
-  const logits = pol.actor.forward(mb.obs, rows);
-  categoricalForward({ logits, logp: pol.logp, rows, actionCount: A, actions: mb.actions, logpAct: pol.logpAct, entropy: pol.entropy });
+  pol.logProbForward(mb.obs, rows, mb.actions);
   const clip = ppoClipLossInto(o.epsilon, mb.logpOld, pol.logpAct, mb.advantages, pol.gLogp, rows, stats);
   const ent = pol.entropy.view;
   let entropy = 0;
   for (let r = 0; r < rows; r++) entropy += ent[r];
   entropy /= rows;
-  categoricalBackward({
-    logp: pol.logp, rows, actionCount: A, dLogits: pol.dLogits, actions: mb.actions, gLogp: pol.gLogp,
-    ...(o.entCoef !== 0 ? { entropy: pol.entropy, gEntropy: -o.entCoef / rows } : {}),
-  });
-  pol.actor.backward(pol.dLogits);
+  pol.logProbBackward(rows, mb.actions, o.entCoef);
   // Value: (clipped) squared error to the GAE returns.
   const values = pol.critic.forward(mb.obs, rows).view;
   const valueLoss = valueLossInto(values, mb.returns, mb.oldValues, rows, o.clipRangeVf, o.vfCoef, pol.dValues.view);

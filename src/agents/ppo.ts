@@ -1,6 +1,7 @@
 /**
  * Proximal Policy Optimization (Schulman, Wolski, Dhariwal, Radford & Klimov
- * 2017) with Stable-Baselines3's API, defaults and update, for discrete actions.
+ * 2017) with Stable-Baselines3's API, defaults and update, for discrete and
+ * continuous (diagonal Gaussian) actions.
  * Its policy loss is Mirror Learning's surrogate minus the clip drift
  * (src/agents/ppo-loss.ts with `clipDrift(clipRange)` from src/mirror).
  *
@@ -93,7 +94,8 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
     this.indices = new Int32Array(n);
     const B = Math.min(this.batchSize, n);
     this.policy.ensure(B);
-    this.mb = [i32Block(B), f32Block(B * this.obsSize), i32Block(B), f32Block(B), f32Block(B), f64Block(4)];
+    const actions = this.policy.continuous ? f32Block(B * this.nActions) : i32Block(B);
+    this.mb = [i32Block(B), f32Block(B * this.obsSize), actions, f32Block(B), f32Block(B), f64Block(4)];
     own(this, this.mb);
   }
 
@@ -114,10 +116,7 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
     const pol = this.policy;
     const d = this.obsSize;
     const n = buf.size;
-    const [idx, obs, act, logpOld, adv, stats] = this.mb as [Block<"i32">, Block<"f32">, Block<"i32">, Block<"f32">, Block<"f32">, Block<"f64">];
-    const advAll = buf.gae.advantages.view;
-    const retAll = buf.gae.returns.view;
-    const valAll = buf.gae.values.view;
+    const [idx, obs, act, logpOld, adv, stats] = this.mb as [Block<"i32">, Block<"f32">, Block<"i32"> | Block<"f32">, Block<"f32">, Block<"f32">, Block<"f64">];
     const advMb = new Float64Array(this.batchSize);
     const retMb = new Float64Array(this.batchSize);
     const oldVMb = new Float64Array(this.batchSize);
@@ -133,9 +132,13 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
         // Minibatch: gather rows of the rollout into contiguous blocks.
         idx.view.set(perm.subarray(start, start + rows));
         k.agentsGatherRowsF32(buf.obs.ptr, idx.ptr, obs.ptr, rows, d);
-        k.agentsGatherRowsF32(buf.actions.ptr, idx.ptr, act.ptr, rows, 1);
+        k.agentsGatherRowsF32(buf.actions.ptr, idx.ptr, act.ptr, rows, buf.actionSize); // 4-byte rows: i32 or f32
         k.agentsGatherRowsF32(buf.logp.ptr, idx.ptr, logpOld.ptr, rows, 1);
+        // Views are taken afresh: a forward pass on a larger batch may grow memory and detach old ones.
         const iv = idx.view;
+        const advAll = buf.gae.advantages.view;
+        const retAll = buf.gae.returns.view;
+        const valAll = buf.gae.values.view;
         for (let r = 0; r < rows; r++) {
           const j = iv[r];
           advMb[r] = advAll[j];
@@ -168,7 +171,7 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
       "losses/entropy": entSum / u,
       "losses/approx_kl": updates ? klSum / u : lastKl,
       "losses/clipfrac": clipSum / u,
-      "losses/explained_variance": explainedVariance(valAll, retAll, n),
+      "losses/explained_variance": explainedVariance(buf.gae.values.view, buf.gae.returns.view, n),
       "charts/learning_rate": lr,
       "charts/clip_range": epsilon,
       "charts/updates": updates,

@@ -35,6 +35,7 @@
 import { ValidationError } from "../errors.js";
 import { policyReward, qFromValues } from "../mdp/bellman.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
+import { checkTabularMdp } from "../mdp/validate.js";
 import { validatePolicy } from "../policy/policy.js";
 import { type Block, f64Block, scratch } from "../wasm/arena.js";
 import { PolicySystem, type SolveReport, type SolverChoice, type SolverName } from "./policy-system.js";
@@ -97,22 +98,6 @@ export interface Visitation {
 
 const SOLVERS: readonly SolverChoice[] = ["auto", "lu", "gmres", "bicgstab", "iterative"];
 const OPTION_NAMES = ["solver", "tolerance", "maxIterations", "initialValues"];
-
-function checkMdp(mdp: unknown, where: string): TabularMdp {
-  const m = mdp as TabularMdp | null;
-  if (
-    m === null ||
-    typeof m !== "object" ||
-    !Number.isInteger(m.S) ||
-    !Number.isInteger(m.A) ||
-    typeof m.gamma !== "number" ||
-    (m.format !== "dense" && m.format !== "sparse")
-  ) {
-    throw new ValidationError("mdp", `must be a TabularMdp (${where})`, mdp === null ? null : typeof mdp);
-  }
-  void m.blocks; // throws a clear error after dispose()
-  return m;
-}
 
 interface CheckedOptions {
   solver: SolverChoice;
@@ -187,6 +172,28 @@ function solveVisitation(
   return { d, report };
 }
 
+/**
+ * Runs `body` with pi copied into WebAssembly memory and the linear system
+ * (I - gamma P_pi) built for it, freeing the system afterwards; `take` owns
+ * the body's blocks until it returns.
+ */
+function withPolicySystem<T>(
+  mdp: TabularMdp,
+  pi: ArrayLike<number>,
+  opts: CheckedOptions,
+  body: (system: PolicySystem, piB: Block<"f64">, take: <B extends Block<"f64">>(b: B) => B) => T,
+): T {
+  return scratch((take) => {
+    const piB = take(f64Block(mdp.S * mdp.A, pi));
+    const system = new PolicySystem(mdp, piB, opts);
+    try {
+      return body(system, piB, take);
+    } finally {
+      system.free();
+    }
+  });
+}
+
 function clampNegatives(d: Float64Array): Float64Array {
   for (let i = 0; i < d.length; i++) if (d[i] < 0) d[i] = 0;
   return d;
@@ -199,37 +206,31 @@ function clampNegatives(d: Float64Array): Float64Array {
  * option, ConvergenceError if the accuracy cannot be reached.
  */
 export function evaluate(mdp: TabularMdp, policy: ArrayLike<number>, options?: EvaluateOptions): Evaluation {
-  checkMdp(mdp, "evaluate");
+  checkTabularMdp(mdp, "evaluate");
   const opts = checkOptions(options, "evaluate", false);
   const { S, A } = mdp;
   const pi = validatePolicy(policy, S, A, "policy");
-  return scratch((take) => {
-    const piB = take(f64Block(S * A, pi));
-    const system = new PolicySystem(mdp, piB, opts);
-    try {
-      const { V, report: vReport } = solveValues(mdp, system, piB, take);
-      const { d, report: dReport } = solveVisitation(mdp, system, take);
-      const Qb = qFromValues(mdp, V, take(f64Block(S * A)));
-      const Vout = V.toArray();
-      const Q = Qb.toArray();
-      const dOut = clampNegatives(d.toArray());
-      const mu = mdp.blocks.mu.view;
-      let eta = 0;
-      for (let s = 0; s < S; s++) eta += mu[s] * Vout[s];
-      return {
-        V: Vout,
-        Q,
-        advantage: advantageFromQ(Q, Vout, S, A),
-        d: dOut,
-        eta,
-        solver: vReport.solver,
-        iterations: vReport.iterations + dReport.iterations,
-        residual: vReport.residual,
-        visitationResidual: dReport.residual,
-      };
-    } finally {
-      system.free();
-    }
+  return withPolicySystem(mdp, pi, opts, (system, piB, take) => {
+    const { V, report: vReport } = solveValues(mdp, system, piB, take);
+    const { d, report: dReport } = solveVisitation(mdp, system, take);
+    const Qb = qFromValues(mdp, V, take(f64Block(S * A)));
+    const Vout = V.toArray();
+    const Q = Qb.toArray();
+    const dOut = clampNegatives(d.toArray());
+    const mu = mdp.blocks.mu.view;
+    let eta = 0;
+    for (let s = 0; s < S; s++) eta += mu[s] * Vout[s];
+    return {
+      V: Vout,
+      Q,
+      advantage: advantageFromQ(Q, Vout, S, A),
+      d: dOut,
+      eta,
+      solver: vReport.solver,
+      iterations: vReport.iterations + dReport.iterations,
+      residual: vReport.residual,
+      visitationResidual: dReport.residual,
+    };
   });
 }
 
@@ -238,22 +239,16 @@ export function evaluate(mdp: TabularMdp, policy: ArrayLike<number>, options?: E
  * iteration), with `initialValues` as a warm start for the iterative solvers.
  */
 export function policyValue(mdp: TabularMdp, policy: ArrayLike<number>, options?: PolicyValueOptions): PolicyValue {
-  checkMdp(mdp, "policyValue");
+  checkTabularMdp(mdp, "policyValue");
   const opts = checkOptions(options, "policyValue", true);
   const { S, A } = mdp;
   const pi = validatePolicy(policy, S, A, "policy");
   const initial = options?.initialValues === undefined
     ? undefined
     : checkVector("initialValues", options.initialValues, S, "policyValue");
-  return scratch((take) => {
-    const piB = take(f64Block(S * A, pi));
-    const system = new PolicySystem(mdp, piB, opts);
-    try {
-      const { V, report } = solveValues(mdp, system, piB, take, initial);
-      return { V: V.toArray(), solver: report.solver, iterations: report.iterations, residual: report.residual };
-    } finally {
-      system.free();
-    }
+  return withPolicySystem(mdp, pi, opts, (system, piB, take) => {
+    const { V, report } = solveValues(mdp, system, piB, take, initial);
+    return { V: V.toArray(), solver: report.solver, iterations: report.iterations, residual: report.residual };
   });
 }
 
@@ -262,25 +257,19 @@ export function policyValue(mdp: TabularMdp, policy: ArrayLike<number>, options?
  * (a distribution over S states) alone.
  */
 export function discountedVisitation(mdp: TabularMdp, policy: ArrayLike<number>, options?: EvaluateOptions): Visitation {
-  checkMdp(mdp, "discountedVisitation");
+  checkTabularMdp(mdp, "discountedVisitation");
   const opts = checkOptions(options, "discountedVisitation", false);
   const { S, A } = mdp;
   const pi = validatePolicy(policy, S, A, "policy");
-  return scratch((take) => {
-    const piB = take(f64Block(S * A, pi));
-    const system = new PolicySystem(mdp, piB, opts);
-    try {
-      const { d, report } = solveVisitation(mdp, system, take);
-      return { d: clampNegatives(d.toArray()), solver: report.solver, iterations: report.iterations, residual: report.residual };
-    } finally {
-      system.free();
-    }
+  return withPolicySystem(mdp, pi, opts, (system, _piB, take) => {
+    const { d, report } = solveVisitation(mdp, system, take);
+    return { d: clampNegatives(d.toArray()), solver: report.solver, iterations: report.iterations, residual: report.residual };
   });
 }
 
 /** Q[s*A + a] = R[s,a] + gamma sum_s' P[s,a,s'] V[s'] for any V (length S, finite); a fresh array. */
 export function qFromV(mdp: TabularMdp, V: ArrayLike<number>): Float64Array {
-  checkMdp(mdp, "qFromV");
+  checkTabularMdp(mdp, "qFromV");
   const v = checkVector("V", V, mdp.S, "qFromV");
   return scratch((take) => {
     const Vb = take(f64Block(mdp.S, v));

@@ -9,6 +9,7 @@
  * after it has passed.
  */
 import { ValidationError } from "../errors.js";
+import type { TabularMdp } from "./tabular-mdp.js";
 
 /**
  * Rows of `P`, `mu` and policies must sum to 1 within this absolute tolerance;
@@ -353,4 +354,25 @@ export function validateSparseSpec(spec: unknown): { S: number; A: number; gamma
   const info = validateCsr(rowPtr, cols, probs, head.S, head.A);
   validateCommonTail(spec as SpecCommon, head.S, head.A);
   return { ...head, ...info };
+}
+
+/**
+ * Checks that `mdp` looks like a live TabularMdp (integer S and A, a numeric
+ * gamma, a dense or sparse format); reading `blocks` throws a clear error
+ * after dispose(). `where` names the caller in the message. Returns it.
+ */
+export function checkTabularMdp(mdp: unknown, where: string): TabularMdp {
+  const m = mdp as TabularMdp | null;
+  if (
+    m === null ||
+    typeof m !== "object" ||
+    !Number.isInteger(m.S) ||
+    !Number.isInteger(m.A) ||
+    typeof m.gamma !== "number" ||
+    (m.format !== "dense" && m.format !== "sparse")
+  ) {
+    throw new ValidationError("mdp", `must be a TabularMdp (${where})`, mdp === null ? null : typeof mdp);
+  }
+  void m.blocks;
+  return m;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";
-import { maxRelDiff, randomAdvantage, randomPolicy } from "../../test/helpers/mirror.js";
+import { testRng } from "../../test/helpers/lengths.js";
+import { maxRelDiff, PER_STATE_SHAPES, randomAdvantage, randomCoefficients, randomPolicy } from "../../test/helpers/mirror.js";
 import { clipSolveTwin } from "./clip.twin.js";
 import { clipSolve } from "./clip.js";
 import { ValidationError } from "../errors.js";
@@ -54,18 +54,10 @@ function bruteForce(pi: Float64Array, adv: Float64Array, w: number, eps: number)
 
 describe("clip step kernel = TypeScript twin", () => {
   const rng = testRng(51);
-  const shapes = PARITY_LENGTHS.filter((n) => n > 0).flatMap((n) => [
-    [2, n],
-    [n, 1 + (n % 5)],
-  ]);
-  it.each(shapes)("S = %i, A = %i", (S, A) => {
+  it.each(PER_STATE_SHAPES)("S = %i, A = %i", (S, A) => {
     const pi = randomPolicy(rng, S, A, 0.2);
     const adv = randomAdvantage(rng, pi, S, A, 2);
-    const coef = randomArray(rng, S, 0, 3);
-    if (S > 2) {
-      coef[0] = 0;
-      coef[1] = Infinity;
-    }
+    const coef = randomCoefficients(rng, S);
     expect(maxRelDiff(clipSolve(pi, adv, coef, S, A, 0.2), clipSolveTwin(pi, adv, coef, S, A, 0.2))).toBe(0);
   });
 });

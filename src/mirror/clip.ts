@@ -1,7 +1,7 @@
 /** The PPO clip drift's exact per-state step (kernel: assembly/mirror/clip.ts). */
 import { kernels } from "../wasm/module.js";
-import { f64Block, scratch } from "../wasm/arena.js";
-import { checkArray, checkCoefficients, checkNumber, checkPolicy, checkTable, validateShape } from "./checks.js";
+import { checkArray, checkNumber } from "./checks.js";
+import { checkPerState, runPerState } from "./per-state.js";
 
 /**
  * Per state s, with w = coef[s] (>= 0, +inf allowed) and eps > 0:
@@ -21,20 +21,10 @@ export function clipSolve(
   eps: number,
   out = new Float64Array(S * A),
 ): Float64Array {
-  ({ S, A } = validateShape(S, A));
-  checkPolicy("policy", pi, S, A);
-  checkTable("advantage", adv, S, A);
-  checkCoefficients("coef", coef, S);
+  ({ S, A } = checkPerState(pi, adv, coef, S, A));
   checkNumber("epsilon", eps, { lo: 0, openLo: true, hi: Infinity, openHi: true });
   checkArray("out", out, S * A, "S*A");
-  scratch((take) => {
-    const p = take(f64Block(S * A, pi));
-    const q = take(f64Block(S * A, adv));
-    const c = take(f64Block(S, coef));
-    const o = take(f64Block(S * A));
-    const work = take(f64Block(5 * A));
-    kernels().mirrorClipSolve(p.ptr, q.ptr, c.ptr, S, A, eps, o.ptr, work.ptr);
-    out.set(o.view);
-  });
-  return out;
+  return runPerState(pi, adv, coef, S, A, out, 5 * A, (p, q, c, o, work) =>
+    kernels().mirrorClipSolve(p, q, c, S, A, eps, o, work),
+  );
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { kernels } from "../wasm/module.js";
 import { f64Block, scratch } from "../wasm/arena.js";
 import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";
-import { maxRelDiff, randomAdvantage, randomPolicy, rowSums } from "../../test/helpers/mirror.js";
+import { maxRelDiff, PER_STATE_SHAPES, randomAdvantage, randomPolicy, rowSums } from "../../test/helpers/mirror.js";
 import { expUpdateTwin, logTwin } from "./exp-update.twin.js";
 import { expUpdate, logOf } from "./exp-update.js";
 import { ValidationError } from "../errors.js";
@@ -14,11 +14,7 @@ function logOfPolicy(pi: Float64Array): Float64Array {
 describe("exponential update kernels: SIMD = scalar = TypeScript twin", () => {
   const k = kernels();
   const rng = testRng(11);
-  const shapes = PARITY_LENGTHS.filter((n) => n > 0).flatMap((n) => [
-    [2, n],
-    [n, 1 + (n % 5)],
-  ]);
-  it.each(shapes)("S = %i, A = %i", (S, A) => {
+  it.each(PER_STATE_SHAPES)("S = %i, A = %i", (S, A) => {
     const pi = randomPolicy(rng, S, A, 0.2);
     const logPi = logOfPolicy(pi);
     const adv = randomAdvantage(rng, pi, S, A, 3);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { kernels } from "../wasm/module.js";
 import { f64Block, scratch } from "../wasm/arena.js";
-import { PARITY_LENGTHS, testRng } from "../../test/helpers/lengths.js";
-import { maxRelDiff, randomPolicy } from "../../test/helpers/mirror.js";
+import { testRng } from "../../test/helpers/lengths.js";
+import { maxRelDiff, PER_STATE_SHAPES, randomPolicy } from "../../test/helpers/mirror.js";
 import { perStateKlTwin, perStateTvTwin, phi } from "./kl.twin.js";
 import { perStateKl, perStateTv } from "./kl.js";
 import { ValidationError } from "../errors.js";
@@ -10,11 +10,7 @@ import { ValidationError } from "../errors.js";
 describe("per-state KL and TV kernels: SIMD = scalar = TypeScript twin", () => {
   const k = kernels();
   const rng = testRng(21);
-  const shapes = PARITY_LENGTHS.filter((n) => n > 0).flatMap((n) => [
-    [2, n],
-    [n, 1 + (n % 5)],
-  ]);
-  it.each(shapes)("S = %i, A = %i", (S, A) => {
+  it.each(PER_STATE_SHAPES)("S = %i, A = %i", (S, A) => {
     const p = randomPolicy(rng, S, A, 0.2);
     const q = randomPolicy(rng, S, A, 0.2);
     const kl = perStateKlTwin(p, q, S, A);

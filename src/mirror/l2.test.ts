@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { kernels } from "../wasm/module.js";
 import { f64Block, scratch } from "../wasm/arena.js";
-import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";
-import { maxRelDiff, randomAdvantage, randomPolicy } from "../../test/helpers/mirror.js";
+import { testRng } from "../../test/helpers/lengths.js";
+import { maxRelDiff, PER_STATE_SHAPES, randomAdvantage, randomCoefficients, randomPolicy } from "../../test/helpers/mirror.js";
 import { l2SolveTwin } from "./l2.twin.js";
 import { l2Solve } from "./l2.js";
 
@@ -22,18 +22,10 @@ function projectBySorting(y: number[]): number[] {
 describe("squared-L2 step kernels: SIMD = scalar = TypeScript twin", () => {
   const k = kernels();
   const rng = testRng(31);
-  const shapes = PARITY_LENGTHS.filter((n) => n > 0).flatMap((n) => [
-    [2, n],
-    [n, 1 + (n % 5)],
-  ]);
-  it.each(shapes)("S = %i, A = %i", (S, A) => {
+  it.each(PER_STATE_SHAPES)("S = %i, A = %i", (S, A) => {
     const pi = randomPolicy(rng, S, A, 0.2);
     const adv = randomAdvantage(rng, pi, S, A, 2);
-    const coef = randomArray(rng, S, 0, 3);
-    if (S > 2) {
-      coef[0] = 0;
-      coef[1] = Infinity;
-    }
+    const coef = randomCoefficients(rng, S);
     const ref = l2SolveTwin(pi, adv, coef, S, A);
     scratch((take) => {
       const p = take(f64Block(S * A, pi));

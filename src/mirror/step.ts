@@ -51,7 +51,7 @@ import { type GenericOptions, solveStateGeneric } from "./generic.js";
 import { searchMultiplier } from "./search.js";
 import { expUpdateUnchecked, logOf } from "./exp-update.js";
 import { greedyStep } from "./greedy.js";
-import { trlSolve } from "./trl.js";
+import { klBallRun, trlSolve } from "./trl.js";
 import { tvSolve } from "./tv.js";
 import { l2Solve } from "./l2.js";
 import { clipSolve } from "./clip.js";
@@ -464,18 +464,7 @@ function solveMaxKl(ctx: Context, delta: number, useGeneric: boolean): Solution 
   if (exact) {
     const base = new Float64Array(S);
     for (let s = 0; s < S; s++) base[s] = drift.kind === "forwardKl" ? penalty(ctx, s, drift.coefficient) : ctx.keep[s] ? Infinity : 0;
-    const policy = new Float64Array(S * A);
-    const multipliers = new Float64Array(S);
-    scratch((take) => {
-      const piB = take(f64Block(S * A, pi));
-      const advB = take(f64Block(S * A, adv));
-      const baseB = take(f64Block(S, base));
-      const outB = take(f64Block(S * A));
-      const multB = take(f64Block(S));
-      kernels().mirrorKlBallSolveSimd(piB.ptr, advB.ptr, baseB.ptr, S, A, delta, outB.ptr, multB.ptr);
-      policy.set(outB.view);
-      multipliers.set(multB.view);
-    });
+    const { policy, multipliers } = klBallRun(pi, adv, base, S, A, delta);
     return { policy, multipliers, multiplier: maxOf(multipliers) };
   }
   const policy = new Float64Array(S * A);

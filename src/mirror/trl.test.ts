@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { kernels } from "../wasm/module.js";
 import { f64Block, scratch } from "../wasm/arena.js";
-import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";
-import { maxRelDiff, randomAdvantage, randomPolicy } from "../../test/helpers/mirror.js";
+import { testRng } from "../../test/helpers/lengths.js";
+import { maxRelDiff, PER_STATE_SHAPES, randomAdvantage, randomCoefficients, randomPolicy } from "../../test/helpers/mirror.js";
 import { klBallSolveTwin, trlSolveTwin } from "./trl.twin.js";
 import { klBallSolve, trlSolve } from "./trl.js";
 import { klRow } from "./kl.twin.js";
@@ -21,20 +21,12 @@ function* simplexGrid(n: number): Generator<Float64Array> {
 describe("TRL dual and KL-ball kernels: SIMD = scalar = TypeScript twin", () => {
   const k = kernels();
   const rng = testRng(41);
-  const shapes = PARITY_LENGTHS.filter((n) => n > 0).flatMap((n) => [
-    [2, n],
-    [n, 1 + (n % 5)],
-  ]);
-  it.each(shapes)("S = %i, A = %i", (S, A) => {
+  it.each(PER_STATE_SHAPES)("S = %i, A = %i", (S, A) => {
     const pi = randomPolicy(rng, S, A, 0.25);
     const adv = randomAdvantage(rng, pi, S, A, 2);
     // Outside-support actions sometimes much better than the support.
     for (let i = 0; i < S * A; i++) if (pi[i] === 0 && rng() < 0.5) adv[i] += 3 * rng();
-    const coef = randomArray(rng, S, 0, 3);
-    if (S > 2) {
-      coef[0] = 0;
-      coef[1] = Infinity;
-    }
+    const coef = randomCoefficients(rng, S);
     const delta = 0.05;
     const ref = trlSolveTwin(pi, adv, coef, S, A);
     const ball = klBallSolveTwin(pi, adv, coef.map((c) => (c === Infinity ? c : c / 10)), S, A, delta);

@@ -3,8 +3,8 @@
  * forward-KL-regularised argmax through its dual, and the per-state KL ball.
  */
 import { kernels } from "../wasm/module.js";
-import { f64Block, scratch } from "../wasm/arena.js";
-import { checkArray, checkCoefficients, checkNumber, checkPolicy, checkTable, validateShape } from "./checks.js";
+import { checkArray, checkNumber } from "./checks.js";
+import { checkPerState, runPerState } from "./per-state.js";
 
 /**
  * Per state s: argmax_{p in simplex} <p, adv_s> - coef[s] KL(pi_s || p)
@@ -17,20 +17,9 @@ import { checkArray, checkCoefficients, checkNumber, checkPolicy, checkTable, va
  * pi: a policy (S*A); adv: S*A finite; coef: S, >= 0.
  */
 export function trlSolve(pi: Float64Array, adv: Float64Array, coef: Float64Array, S: number, A: number, out = new Float64Array(S * A)): Float64Array {
-  ({ S, A } = validateShape(S, A));
-  checkPolicy("policy", pi, S, A);
-  checkTable("advantage", adv, S, A);
-  checkCoefficients("coef", coef, S);
+  ({ S, A } = checkPerState(pi, adv, coef, S, A));
   checkArray("out", out, S * A, "S*A");
-  scratch((take) => {
-    const p = take(f64Block(S * A, pi));
-    const q = take(f64Block(S * A, adv));
-    const c = take(f64Block(S, coef));
-    const o = take(f64Block(S * A));
-    kernels().mirrorTrlSolveSimd(p.ptr, q.ptr, c.ptr, S, A, o.ptr);
-    out.set(o.view);
-  });
-  return out;
+  return runPerState(pi, adv, coef, S, A, out, 0, (p, q, c, o) => kernels().mirrorTrlSolveSimd(p, q, c, S, A, o));
 }
 
 /**
@@ -49,22 +38,25 @@ export function klBallSolve(
   A: number,
   delta: number,
 ): { policy: Float64Array; multipliers: Float64Array } {
-  ({ S, A } = validateShape(S, A));
-  checkPolicy("policy", pi, S, A);
-  checkTable("advantage", adv, S, A);
-  checkCoefficients("base", base, S);
+  ({ S, A } = checkPerState(pi, adv, base, S, A, "base"));
   checkNumber("delta", delta, { lo: 0, openLo: true, hi: Infinity, openHi: true });
-  const policy = new Float64Array(S * A);
+  return klBallRun(pi, adv, base, S, A, delta);
+}
+
+/** `klBallSolve` on trusted arguments (mirrorStep's max-KL ball calls it directly). */
+export function klBallRun(
+  pi: Float64Array,
+  adv: Float64Array,
+  base: Float64Array,
+  S: number,
+  A: number,
+  delta: number,
+): { policy: Float64Array; multipliers: Float64Array } {
   const multipliers = new Float64Array(S);
-  scratch((take) => {
-    const p = take(f64Block(S * A, pi));
-    const q = take(f64Block(S * A, adv));
-    const b = take(f64Block(S, base));
-    const o = take(f64Block(S * A));
-    const m = take(f64Block(S));
-    kernels().mirrorKlBallSolveSimd(p.ptr, q.ptr, b.ptr, S, A, delta, o.ptr, m.ptr);
-    policy.set(o.view);
-    multipliers.set(m.view);
-  });
+  const policy = runPerState(
+    pi, adv, base, S, A, new Float64Array(S * A), S,
+    (p, q, b, o, m) => kernels().mirrorKlBallSolveSimd(p, q, b, S, A, delta, o, m),
+    multipliers,
+  );
   return { policy, multipliers };
 }

@@ -1,7 +1,7 @@
 /** Total-variation steps per state (kernel: assembly/mirror/tv.ts). */
 import { kernels } from "../wasm/module.js";
-import { f64Block, scratch } from "../wasm/arena.js";
-import { checkArray, checkCoefficients, checkNumber, checkPolicy, checkTable, validateShape } from "./checks.js";
+import { checkArray, checkNumber } from "./checks.js";
+import { checkPerState, runPerState } from "./per-state.js";
 
 /**
  * Per state s: argmax_{p: TV(p, pi_s) <= cap} <p, adv_s> - coef[s] TV(p, pi_s)^2,
@@ -19,20 +19,10 @@ export function tvSolve(
   A: number,
   out = new Float64Array(S * A),
 ): Float64Array {
-  ({ S, A } = validateShape(S, A));
-  checkPolicy("policy", pi, S, A);
-  checkTable("advantage", adv, S, A);
-  checkCoefficients("coef", coef, S);
+  ({ S, A } = checkPerState(pi, adv, coef, S, A));
   checkNumber("cap", cap, { lo: 0 });
   checkArray("out", out, S * A, "S*A");
-  scratch((take) => {
-    const p = take(f64Block(S * A, pi));
-    const q = take(f64Block(S * A, adv));
-    const c = take(f64Block(S, coef));
-    const o = take(f64Block(S * A));
-    const work = take(f64Block(2 * A));
-    kernels().mirrorTvSolve(p.ptr, q.ptr, c.ptr, cap, S, A, o.ptr, work.ptr);
-    out.set(o.view);
-  });
-  return out;
+  return runPerState(pi, adv, coef, S, A, out, 2 * A, (p, q, c, o, work) =>
+    kernels().mirrorTvSolve(p, q, c, cap, S, A, o, work),
+  );
 }

@@ -1,8 +1,8 @@
 /**
  * The on-policy rollout buffer (SB3's RolloutBuffer): struct-of-arrays blocks
  * in WebAssembly memory, preallocated for nSteps x numEnvs transitions, rows
- * laid out [t * numEnvs + e]. Holds the (normalised) observations, discrete
- * actions, their log-probabilities under the behaviour policy, values, rewards
+ * laid out [t * numEnvs + e]. Holds the (normalised) observations, actions
+ * (i32 indices, or actionSize f32 values per row for continuous actions), their log-probabilities under the behaviour policy, values, rewards
  * (truncations already marked for bootstrap), and after `computeAdvantages`
  * the GAE advantages and value targets (src/returns/gae.ts).
  */
@@ -15,7 +15,7 @@ export class RolloutBuffer {
   /** Rows added so far (in transitions: a multiple of numEnvs). */
   private pos = 0;
   readonly obs: Block<"f32">;
-  readonly actions: Block<"i32">;
+  readonly actions: Block<"i32"> | Block<"f32">;
   readonly logp: Block<"f32">;
   readonly gae: GaeBlocks;
   private readonly blocks: Block<BlockKind>[];
@@ -24,14 +24,17 @@ export class RolloutBuffer {
     readonly nSteps: number,
     readonly numEnvs: number,
     readonly obsSize: number,
+    /** Values per action: 1 for a discrete index (i32), the dimension for a continuous action (f32). */
+    readonly actionSize = 1,
+    readonly continuous = false,
   ) {
-    for (const [field, v] of [["nSteps", nSteps], ["numEnvs", numEnvs], ["obsSize", obsSize]] as const) {
+    for (const [field, v] of [["nSteps", nSteps], ["numEnvs", numEnvs], ["obsSize", obsSize], ["actionSize", actionSize]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ValidationError(field, "must be an integer >= 1", v);
     }
     const n = nSteps * numEnvs;
     this.size = n;
     this.obs = f32Block(n * obsSize);
-    this.actions = i32Block(n);
+    this.actions = continuous ? f32Block(n * actionSize) : i32Block(n);
     this.logp = f32Block(n);
     this.gae = {
       rewards: f64Block(n), values: f64Block(n), lastValues: f64Block(numEnvs), ended: f64Block(n),
@@ -69,11 +72,12 @@ export class RolloutBuffer {
     const at = this.pos;
     this.obs.view.set(obs.length === E * this.obsSize ? obs : Array.prototype.slice.call(obs, 0, E * this.obsSize), at * this.obsSize);
     const a = this.actions.view;
+    const m = this.actionSize;
+    for (let i = 0; i < E * m; i++) a[at * m + i] = actions[i];
     const lp = this.logp.view;
     const { values: v, rewards: r, ended: d, boot: b } = this.gae;
     const vv = v.view, rv = r.view, dv = d.view, bv = b.view;
     for (let e = 0; e < E; e++) {
-      a[at + e] = actions[e];
       lp[at + e] = logp[e];
       vv[at + e] = values[e];
       rv[at + e] = rewards[e];

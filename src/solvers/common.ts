@@ -1,30 +1,16 @@
 /**
- * Shared pieces of the classic solvers: option checks, the model check, the
- * one-hot policy and the MacQueen bounds. Internal to src/solvers/.
+ * Shared pieces of the classic solvers: option checks, the one-hot policy,
+ * the MacQueen bounds and the span stopping rule's options and answer.
+ * Internal to src/solvers/.
  */
 import { ValidationError } from "../errors.js";
-import type { OptimalityModel } from "../mdp/optimality.js";
+import { type OptimalityModel, checkTieTolerance } from "../mdp/optimality.js";
+import { checkTabularMdp } from "../mdp/validate.js";
+import type { Block } from "../wasm/arena.js";
 import { deterministicPolicy } from "../policy/policy.js";
 
 /** Wall-clock milliseconds (performance.now exists in Node >= 16 and every browser). */
 export const now = (): number => performance.now();
-
-/** Checks that `mdp` looks like a live TabularMdp (reading `blocks` throws after dispose()). */
-export function checkModel(mdp: unknown, where: string): OptimalityModel {
-  const m = mdp as OptimalityModel | null;
-  if (
-    m === null ||
-    typeof m !== "object" ||
-    !Number.isInteger(m.S) ||
-    !Number.isInteger(m.A) ||
-    typeof m.gamma !== "number" ||
-    (m.format !== "dense" && m.format !== "sparse")
-  ) {
-    throw new ValidationError("mdp", `must be a TabularMdp (${where})`, mdp === null ? null : typeof mdp);
-  }
-  void m.blocks;
-  return m;
-}
 
 /** Rejects option names the solver does not know (a typo would otherwise be ignored silently). */
 export function checkOptionNames(options: object, known: readonly string[], where: string): void {
@@ -111,4 +97,40 @@ export function macQueenBounds(
 /** pymdptoolbox's variation threshold epsilon (1 - gamma) / gamma (Infinity at gamma = 0: one step is exact). */
 export function epsilonThreshold(epsilon: number, gamma: number): number {
   return gamma === 0 ? Infinity : (epsilon * (1 - gamma)) / gamma;
+}
+
+/**
+ * The checks that value iteration and modified policy iteration open with:
+ * the model, the option names (`known`), epsilon (a finite number > 0,
+ * default 0.01) and tieTolerance; returns those two and the stop threshold
+ * epsilon (1 - gamma) / gamma. The solver checks its other options after.
+ */
+export function checkSpanStopOptions(
+  mdp: OptimalityModel,
+  options: { epsilon?: number; tieTolerance?: number },
+  known: readonly string[],
+  where: string,
+): { epsilon: number; tieTolerance: number; threshold: number } {
+  checkTabularMdp(mdp, where);
+  checkOptionNames(options, known, where);
+  const epsilon = checkPositive("epsilon", options.epsilon, 0.01, where);
+  const tieTolerance = checkTieTolerance(options.tieTolerance, where);
+  return { epsilon, tieTolerance, threshold: epsilonThreshold(epsilon, mdp.gamma) };
+}
+
+/**
+ * The answer of a solve stopped by the span rule, after a last backup
+ * V = T Vprev whose greedy actions are `greedy`: V (a copy), the actions, their
+ * one-hot policy and MacQueen's bounds from (V, Vprev). S = V's length.
+ */
+export function spanStopAnswer(
+  V: Block<"f64">,
+  Vprev: Block<"f64">,
+  greedy: Block<"i32">,
+  A: number,
+  gamma: number,
+): { V: Float64Array; actions: Int32Array; policy: Float64Array; bounds: { lower: Float64Array; upper: Float64Array } } {
+  const values = V.toArray();
+  const actions = greedy.toArray();
+  return { V: values, actions, policy: oneHot(actions, A), bounds: macQueenBounds(values, Vprev.view, gamma) };
 }

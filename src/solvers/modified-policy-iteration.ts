@@ -4,23 +4,9 @@
  */
 import { f64Block, i32Block, scratch } from "../wasm/arena.js";
 import { bellmanSweep } from "../mdp/bellman.js";
-import {
-  absoluteTieTolerance,
-  checkTieTolerance,
-  optimalityBackupInto,
-  spanDiff,
-} from "../mdp/optimality.js";
+import { absoluteTieTolerance, optimalityBackupInto, spanDiff } from "../mdp/optimality.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
-import {
-  checkCount,
-  checkModel,
-  checkOptionNames,
-  checkPositive,
-  epsilonThreshold,
-  macQueenBounds,
-  now,
-  oneHot,
-} from "./common.js";
+import { checkCount, checkSpanStopOptions, now, spanStopAnswer } from "./common.js";
 
 export interface ModifiedPolicyIterationOptions {
   /** epsilon of the stopping rule and of the partial evaluations; default 0.01. */
@@ -79,14 +65,10 @@ export function modifiedPolicyIteration(
   options: ModifiedPolicyIterationOptions = {},
 ): ModifiedPolicyIterationResult {
   const where = "modifiedPolicyIteration";
-  checkModel(mdp, where);
-  checkOptionNames(options, OPTIONS, where);
+  const { tieTolerance, threshold } = checkSpanStopOptions(mdp, options, OPTIONS, where);
   const { S, A, gamma } = mdp;
-  const epsilon = checkPositive("epsilon", options.epsilon, 0.01, where);
   const maxSweeps = checkCount("maxIterations", options.maxIterations, 10, where);
   const maxImprovements = checkCount("maxImprovements", options.maxImprovements, 100_000, where);
-  const tieTolerance = checkTieTolerance(options.tieTolerance, where);
-  const threshold = epsilonThreshold(epsilon, gamma);
 
   const start = now();
   return scratch((take) => {
@@ -127,17 +109,12 @@ export function modifiedPolicyIteration(
         if (change < threshold) break;
       }
     }
-    const V = cur.toArray();
-    const actions = greedy.toArray();
     return {
-      V,
-      actions,
-      policy: oneHot(actions, A),
+      ...spanStopAnswer(cur, next, greedy, A, gamma),
       iterations,
       sweeps,
       variation,
       converged,
-      bounds: macQueenBounds(V, next.view, gamma),
       time: now() - start,
     };
   });

@@ -10,7 +10,8 @@ import {
 } from "../mdp/optimality.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { ValidationError } from "../errors.js";
-import { checkActions, checkCount, checkModel, checkOptionNames, now, oneHot } from "./common.js";
+import { checkTabularMdp } from "../mdp/validate.js";
+import { checkActions, checkCount, checkOptionNames, now, oneHot } from "./common.js";
 import { solvePolicyValue } from "./policy-value.js";
 
 export interface PolicyIterationOptions {
@@ -111,7 +112,7 @@ function iterativeEvaluation(mdp: TabularMdp, pi: Block<"f64">, V: Block<"f64">,
  */
 export function policyIteration(mdp: TabularMdp, options: PolicyIterationOptions = {}): PolicyIterationResult {
   const where = "policyIteration";
-  checkModel(mdp, where);
+  checkTabularMdp(mdp, where);
   checkOptionNames(options, OPTIONS, where);
   const { S, A } = mdp;
   const maxIterations = checkCount("maxIterations", options.maxIterations, 1000, where);

@@ -4,23 +4,13 @@
 import { f64Block, i32Block, scratch } from "../wasm/arena.js";
 import {
   absoluteTieTolerance,
-  checkTieTolerance,
   checkValues,
   optimalityBackupInto,
   spanDiff,
   transitionColumnMin,
 } from "../mdp/optimality.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
-import {
-  checkCount,
-  checkModel,
-  checkOptionNames,
-  checkPositive,
-  epsilonThreshold,
-  macQueenBounds,
-  now,
-  oneHot,
-} from "./common.js";
+import { checkCount, checkSpanStopOptions, epsilonThreshold, now, spanStopAnswer } from "./common.js";
 
 export interface ValueIterationOptions {
   /** epsilon of the epsilon-optimal policy; default 0.01 (pymdptoolbox's). */
@@ -105,18 +95,14 @@ export function valueIterationBound(gamma: number, epsilon: number, span0: numbe
  */
 export function valueIteration(mdp: TabularMdp, options: ValueIterationOptions = {}): ValueIterationResult {
   const where = "valueIteration";
-  checkModel(mdp, where);
-  checkOptionNames(options, OPTIONS, where);
+  const { epsilon, tieTolerance, threshold } = checkSpanStopOptions(mdp, options, OPTIONS, where);
   const { S, A, gamma } = mdp;
-  const epsilon = checkPositive("epsilon", options.epsilon, 0.01, where);
   const userCap = checkCount("maxIterations", options.maxIterations, Infinity, where);
-  const tieTolerance = checkTieTolerance(options.tieTolerance, where);
   const init = options.initialValue ?? 0;
   const V0 =
     typeof init === "number"
       ? checkValues("initialValue", new Float64Array(S).fill(init), S, where)
       : checkValues("initialValue", init, S, where);
-  const threshold = epsilonThreshold(epsilon, gamma);
 
   const start = now();
   return scratch((take) => {
@@ -144,17 +130,12 @@ export function valueIteration(mdp: TabularMdp, options: ValueIterationOptions =
       }
       if (iterations >= cap) break;
     }
-    const V = cur.toArray();
-    const actions = greedy.toArray();
     return {
-      V,
-      actions,
-      policy: oneHot(actions, A),
+      ...spanStopAnswer(cur, next, greedy, A, gamma),
       iterations,
       maxIterations: cap,
       variation,
       converged,
-      bounds: macQueenBounds(V, next.view, gamma),
       time: now() - start,
     };
   });

@@ -1,6 +1,17 @@
 /** Test data for the mirror module: random policies (with zeros), advantages, coefficients, a user drift. */
 
 import { type Drift, customDrift } from "../../src/mirror/drifts.js";
+import { PARITY_LENGTHS, randomArray } from "./lengths.js";
+
+/**
+ * The (S, A) shapes of the per-state kernels' parity tests: for every
+ * parity length n > 0, (2, n) (one long row per state) and (n, 1 + n mod 5)
+ * (many short rows).
+ */
+export const PER_STATE_SHAPES: [number, number][] = PARITY_LENGTHS.filter((n) => n > 0).flatMap((n) => [
+  [2, n] as [number, number],
+  [n, 1 + (n % 5)] as [number, number],
+]);
 
 /** A random policy over S states and A actions; each entry is zeroed with probability `zeros` (rows keep one positive entry). */
 export function randomPolicy(rng: () => number, S: number, A: number, zeros = 0): Float64Array {
@@ -30,6 +41,19 @@ export function randomAdvantage(rng: () => number, pi: Float64Array, S: number, 
     for (let a = 0; a < A; a++) adv[s * A + a] -= mean;
   }
   return adv;
+}
+
+/**
+ * S per-state coefficients uniform in [0, hi), except coef[0] = 0 and
+ * coef[1] = +inf when S > 2 (the greedy and keep-pi limits in one table).
+ */
+export function randomCoefficients(rng: () => number, S: number, hi = 3): Float64Array {
+  const coef = randomArray(rng, S, 0, hi);
+  if (S > 2) {
+    coef[0] = 0;
+    coef[1] = Infinity;
+  }
+  return coef;
 }
 
 /** max_i |x_i - y_i| / max(1, |y_i|), treating equal infinities as equal. */

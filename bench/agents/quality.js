@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// Quality and speed of PPO and A2C with rl-baselines3-zoo's tuned
+// hyperparameters, over seeds: wall time of learn(), SPS, and the mean
+// deterministic evaluation return over 10 episodes (SB3's evaluate_policy).
+//
+//   node bench/agents/quality.js [--case ppo-cartpole|ppo-acrobot|a2c-cartpole|all] [--seeds 0-9] [--dist <dir>] [--out <file.json>]
+//
+// Runs from the compiled package (dist/, `npm run build`). One thread; every
+// run is deterministic for its seed. Targets (issue 4): PPO CartPole 1e5 -> 500
+// in <= 3.4 s; PPO Acrobot 1e6 -> >= -75 in <= 40 s; A2C CartPole 5e5 -> 500.
+import { parseArgs } from "node:util";
+import { pathToFileURL } from "node:url";
+import { resolve } from "node:path";
+import { writeFileSync } from "node:fs";
+import os from "node:os";
+
+const { values } = parseArgs({
+  options: {
+    case: { type: "string", default: "all" },
+    seeds: { type: "string", default: "0-9" },
+    dist: { type: "string", default: new URL("../../dist/", import.meta.url).pathname },
+    out: { type: "string" },
+  },
+});
+const dist = pathToFileURL(resolve(values.dist) + "/").href;
+const { PPO, A2C, evaluatePolicy } = await import(new URL("agents/index.js", dist).href);
+
+/** The zoo's hyperparameters (rl-baselines3-zoo hyperparams/ppo.yml and a2c.yml) in our names. */
+export const CASES = {
+  "ppo-cartpole": {
+    algo: PPO, env: "CartPole-v1", steps: 1e5, target: 500,
+    config: { numEnvs: 8, nSteps: 32, batchSize: 256, nEpochs: 20, gamma: 0.98, gaeLambda: 0.8, learningRate: "lin_1e-3", clipRange: "lin_0.2", entCoef: 0 },
+  },
+  "ppo-acrobot": {
+    algo: PPO, env: "Acrobot-v1", steps: 1e6, target: -75,
+    config: { numEnvs: 16, nSteps: 256, gaeLambda: 0.94, gamma: 0.99, nEpochs: 4, entCoef: 0, normalize: true },
+  },
+  "a2c-cartpole": {
+    algo: A2C, env: "CartPole-v1", steps: 5e5, target: 500,
+    config: { numEnvs: 8, entCoef: 0 },
+  },
+};
+
+function parseSeeds(s) {
+  const m = /^(\d+)-(\d+)$/.exec(s);
+  if (m) return Array.from({ length: Number(m[2]) - Number(m[1]) + 1 }, (_, i) => Number(m[1]) + i);
+  return s.split(",").map(Number);
+}
+
+const names = values.case === "all" ? Object.keys(CASES) : values.case.split(",");
+const seeds = parseSeeds(values.seeds);
+const results = [];
+for (const name of names) {
+  const c = CASES[name];
+  if (!c) throw new Error(`unknown case ${name}: ${Object.keys(CASES).join(", ")}`);
+  for (const seed of seeds) {
+    const t0 = performance.now();
+    const agent = new c.algo({ env: c.env, ...c.config, seed });
+    await agent.learn(c.steps);
+    const wall = (performance.now() - t0) / 1000;
+    const ev = evaluatePolicy(agent, c.env, { episodes: 10, deterministic: true, seed: 10_000 + seed });
+    const row = { case: name, seed, steps: agent.numTimesteps, wall, sps: agent.numTimesteps / wall, evalMean: ev.mean, evalStd: ev.std, target: c.target };
+    results.push(row);
+    agent.dispose();
+    console.log(`${name} seed ${seed}: ${wall.toFixed(2)} s, ${Math.round(row.sps)} steps/s, eval ${ev.mean.toFixed(1)} ± ${ev.std.toFixed(1)}`);
+  }
+  const rows = results.filter((r) => r.case === name);
+  const mean = (k) => rows.reduce((s, r) => s + r[k], 0) / rows.length;
+  console.log(`${name}: ${rows.length} seeds, mean wall ${mean("wall").toFixed(2)} s, mean eval ${mean("evalMean").toFixed(1)}, ` +
+    `${rows.filter((r) => r.evalMean >= c.target).length}/${rows.length} reach the target ${c.target}`);
+}
+const machine = `${os.cpus()[0]?.model ?? "?"}, ${os.cpus().length} cores, Node ${process.version}, ${os.platform()} ${os.release()}`;
+if (values.out) writeFileSync(values.out, JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2));
+console.log(machine);
