@@ -19,3 +19,5 @@ export * from "./algorithms/index.js";
 export * from "./theory/index.js";
 export * from "./envs/index.js";
 export * from "./multiagent/index.js";
+export * from "./returns/index.js";
+export * from "./agents/index.js";

@@ -29,7 +29,7 @@ const SLACK = 1e-12;
 const CASES = {
   "npg-1e6": { kind: "npg-iteration", S: 1_000_000, A: 4, branching: 4 },
   frozenlake: { kind: "instances", label: "FrozenLake 8x8 (slippery)", cap: QUICK ? 100 : 1000 },
-  "garnet-2000": { kind: "instances", label: "garnet S = 2000, A = 10, b = 4 (CSR)", S: 2000, A: 10, branching: 4, cap: QUICK ? 30 : 300 },
+  "garnet-2000": { kind: "instances", label: "garnet S = 2000, A = 10, b = 4 (CSR)", S: 2000, A: 10, branching: 4, cap: QUICK ? 30 : 1000 },
 };
 
 /** The built library with the Mirror Learning instances and optimise (not yet all re-exported from the root). */
@@ -57,7 +57,7 @@ function instances(lib, gamma) {
     { name: "ppo", hyper: "epsilon = 0.2", make: () => lib.ppo({ epsilon: 0.2 }) },
     { name: "cpi", hyper: "alpha* = Abar (1-gamma)^2 / (4 gamma)", make: () => lib.cpi({ alpha: "optimal" }) },
     { name: "cpi", hyper: "alpha = 0.5", make: () => lib.cpi({ alpha: 0.5 }) },
-    { name: "analytical", hyper: "C = gamma^2 max|A| / (1-gamma)^3", make: () => lib.analytical() },
+    { name: "analytical", hyper: "C = gamma^2 ‖A‖∞ / (1-gamma)^3", make: () => lib.analytical() },
     {
       name: "qNpg",
       hyper: "tabular features, uniform fit, eta_k = 2^k",
@@ -177,6 +177,8 @@ function stalled(mdps, instance) {
 const only = caseArgument();
 if (only) {
   const lib = await mirrorLibrary();
+  // dist/ half-written by a concurrent build fails to import: say so instead of a TypeError.
+  if (!lib) throw new Error("dist/algorithms or dist/mirror/optimise.js does not load (rebuild with `npm run build`)");
   const spec = CASES[only];
   if (spec.kind === "npg-iteration") runNpgIteration(lib, only, spec);
   else runInstances(lib, only, spec);
@@ -217,6 +219,7 @@ if (only) {
       (m) =>
         `${m.label}, gamma ${m.gamma}: eta* = ${m.optimum.toPrecision(12)} (policy iteration ${fmt(m.optimumMs)} ms, not counted), target gap ${m.tolerance.toExponential(2)}, iteration cap ${m.rows[0]?.cap}.`,
     ),
+    "final gap (relative): (eta* − eta) / max(1, |eta*|) after the last iteration.",
     "ms: sum over iterations of step + exact evaluation of the new policy (optimise's history.time); ms/it: per iteration.",
     "monotone: every eta(pi_{k+1}) − eta(pi_k) ≥ −1e-12 · max(1, |eta*|) (rounding slack of two exact evaluations); min = the smallest improvement.",
     ...(notReached(mdps, "cpi", "alpha*") || notReached(mdps, "analytical")
@@ -235,7 +238,7 @@ if (only) {
   writeResults("mirror", {
     title: "Mirror Learning: every instance to within 1e-8 of optimal, and one NPG iteration at S = 10^6",
     notes,
-    header: ["MDP", "instance", "hyperparameters", "iterations to 1e-8", "ms", "ms/it", "final gap / max(1,|eta*|)", "monotone"],
+    header: ["MDP", "instance", "hyperparameters", "iterations to 1e-8", "ms", "ms/it", "final gap (relative)", "monotone"],
     align: "lllrrrrl",
     rows,
     data: results,

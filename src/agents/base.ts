@@ -120,7 +120,11 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
   readonly env: VecEnv;
   readonly policy: ActorCritic;
   readonly obsSize: number;
+  /** Discrete: the number of actions; continuous (Box): the action dimension. */
   readonly nActions: number;
+  readonly continuous: boolean = false;
+  private readonly actionLow?: Float64Array;
+  private readonly actionHigh?: Float64Array;
   readonly obsNormalizer?: ObsNormalizer;
   readonly rewardNormalizer?: RewardNormalizer;
   protected readonly learningRateFn: (p: number) => number;
@@ -138,7 +142,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
   private readonly stepOut: VecStepResult;
   private readonly epReturns: number[] = [];
   private readonly epLengths: number[] = [];
-  private readonly scratch: { actions: Int32Array; logp: Float32Array; values: Float64Array; rewards: Float64Array; ended: Uint8Array; boot: Float64Array; obs: Float32Array };
+  private readonly scratch: { actions: Int32Array | Float32Array; envActions: Float64Array; logp: Float32Array; values: Float64Array; rewards: Float64Array; ended: Uint8Array; boot: Float64Array; obs: Float32Array };
 
   protected constructor(config: C, defaults: AlgorithmDefaults) {
     this.config = config;
@@ -147,10 +151,13 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     this.learningRateFn = scheduleFn("learningRate", config.learningRate ?? defaults.learningRate);
     this.env = this.makeEnv(config.env, c.numEnvs, c.seed);
     const space = this.env.actionSpace;
-    if (space.kind !== "discrete") {
-      throw new ValidationError("env", "PPO and A2C support discrete action spaces here (continuous: not yet)", space.kind);
-    }
-    this.nActions = space.n;
+    if (space.kind === "discrete") this.nActions = space.n;
+    else if (space.kind === "box" && space.size >= 1) {
+      this.nActions = space.size;
+      this.continuous = true;
+      this.actionLow = Float64Array.from(space.low);
+      this.actionHigh = Float64Array.from(space.high);
+    } else throw new ValidationError("env", "needs a Discrete or a non-empty Box action space", (space as { kind?: string }).kind);
     this.obsSize = this.env.obsSize;
     const master = new Rng(c.seed);
     const initRng = master.fork();
@@ -158,15 +165,16 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     this.shuffleRng = master.fork();
     this.predictRng = master.fork();
     this.policy = new ActorCritic({
-      obsSize: this.obsSize, nActions: this.nActions, netArch: c.netArch, activation: c.activation, orthoInit: c.orthoInit, rng: initRng,
+      obsSize: this.obsSize, nActions: this.nActions, continuous: this.continuous, netArch: c.netArch, activation: c.activation, orthoInit: c.orthoInit, rng: initRng,
     });
     if (c.normalizeObs) this.obsNormalizer = new ObsNormalizer(this.obsSize);
     if (c.normalizeReward) this.rewardNormalizer = new RewardNormalizer(c.numEnvs, c.gamma);
-    this.buffer = new RolloutBuffer(c.nSteps, c.numEnvs, this.obsSize);
+    this.buffer = new RolloutBuffer(c.nSteps, c.numEnvs, this.obsSize, this.continuous ? this.nActions : 1, this.continuous);
     this.stepOut = this.env.createStepResult();
     const E = c.numEnvs;
     this.scratch = {
-      actions: new Int32Array(E), logp: new Float32Array(E), values: new Float64Array(E), rewards: new Float64Array(E),
+      actions: this.continuous ? new Float32Array(E * this.nActions) : new Int32Array(E),
+      envActions: new Float64Array(this.continuous ? E * this.nActions : 0), logp: new Float32Array(E), values: new Float64Array(E), rewards: new Float64Array(E),
       ended: new Uint8Array(E), boot: new Float64Array(E), obs: new Float32Array(E * this.obsSize),
     };
   }
@@ -208,10 +216,18 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     for (let t = 0; t < nSteps; t++) {
       const obs = this.lastObs!;
       this.policy.act(obs, E, this.actionRng, s.actions, s.logp, s.values);
-      this.env.step(s.actions, out);
+      // Continuous actions are clipped to the Box for the environment only; the
+      // buffer keeps the sampled ones, whose log-probabilities PPO needs (as SB3).
+      this.env.step(this.continuous ? this.clipActions(s.actions, s.envActions) : s.actions, out);
       this.obsNormalizer?.stats.update(out.obs, E);
       let rewards: ArrayLike<number> = out.rewards;
-      for (let e = 0; e < E; e++) s.ended[e] = out.terminated[e] | out.truncated[e];
+      for (let e = 0; e < E; e++) {
+        s.ended[e] = out.terminated[e] | out.truncated[e];
+        // A NaN reward would flow through GAE into every parameter: stop it here, where it is clear.
+        if (!Number.isFinite(out.rewards[e])) {
+          throw new ValidationError("reward", "the environment returned a non-finite reward", out.rewards[e], { copy: e, timestep: this.numTimesteps });
+        }
+      }
       if (this.rewardNormalizer) rewards = this.rewardNormalizer.step(out.rewards, s.ended, s.rewards);
       // Truncated copies bootstrap from V(final observation); terminated ones from 0.
       s.boot.fill(0);
@@ -236,6 +252,19 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     }
     const last = this.policy.values(this.lastObs!, E, new Float64Array(E));
     this.buffer.computeAdvantages(last, gamma, gaeLambda);
+  }
+
+  /** Clips rows of continuous actions to the Box [low, high] into `out`. */
+  private clipActions(actions: ArrayLike<number>, out: Float64Array | Float32Array): Float64Array | Float32Array {
+    const D = this.nActions;
+    const lo = this.actionLow!;
+    const hi = this.actionHigh!;
+    for (let i = 0; i < out.length; i++) {
+      const a = actions[i];
+      const d = i % D;
+      out[i] = a < lo[d] ? lo[d] : a > hi[d] ? hi[d] : a;
+    }
+    return out;
   }
 
   /** One update from the full rollout buffer; returns CleanRL-named metrics. */
@@ -297,11 +326,12 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
 
   /**
    * Actions for one observation (returns a number) or for rows of them
-   * (obsSize values each, returns an Int32Array). Observations are normalised
+   * (obsSize values each, returns an Int32Array); for a Box action space,
+   * a Float32Array of rows x actionDim values clipped to the Box. Observations are normalised
    * with the saved statistics (not updated). deterministic: the most probable
    * action; otherwise sampled from the policy's own predict stream.
    */
-  predict(obs: ArrayLike<number> | number, options: PredictOptions = {}): number | Int32Array {
+  predict(obs: ArrayLike<number> | number, options: PredictOptions = {}): number | Int32Array | Float32Array {
     const d = this.obsSize;
     const arr: ArrayLike<number> = typeof obs === "number" ? [obs] : obs;
     if (!arr || typeof arr.length !== "number" || arr.length === 0 || arr.length % d !== 0) {
@@ -309,8 +339,15 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     }
     const rows = arr.length / d;
     const x = this.normalizeObs(arr, new Float32Array(arr.length));
+    const rng = options.deterministic ? undefined : this.predictRng;
+    if (this.continuous) {
+      // Box actions: rows x actionDim, clipped to the space (SB3's predict); one row for one observation.
+      const a = new Float32Array(rows * this.nActions);
+      this.policy.act(x, rows, rng, a);
+      return this.clipActions(a, a) as Float32Array;
+    }
     const actions = new Int32Array(rows);
-    this.policy.act(x, rows, options.deterministic ? undefined : this.predictRng, actions);
+    this.policy.act(x, rows, rng, actions);
     return isSingle(obs, d) ? actions[0] : actions;
   }
 
@@ -334,7 +371,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
       algorithm: this.algorithm,
       config: { ...this.configJson(), env: typeof c.env === "string" ? c.env : null, envId: envId ?? null, numEnvs: this.common.numEnvs,
         learningRate: scheduleToJson(c.learningRate ?? this.learningRateFn(1), this.progressRemaining) },
-      spaces: { obsSize: this.obsSize, nActions: this.nActions },
+      spaces: { obsSize: this.obsSize, nActions: this.nActions, continuous: this.continuous },
       parameters: encodeF32(this.policy.store.parameters()),
       optimizer: this.optimizerState(),
       obsRms: stats(this.obsNormalizer),
@@ -355,8 +392,8 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
 
   /** Restores everything `save()` wrote except the config (the constructor's job). */
   protected restore(p: Record<string, unknown>): void {
-    const spaces = p.spaces as { obsSize: number; nActions: number };
-    if (!spaces || spaces.obsSize !== this.obsSize || spaces.nActions !== this.nActions) {
+    const spaces = p.spaces as { obsSize: number; nActions: number; continuous?: boolean };
+    if (!spaces || spaces.obsSize !== this.obsSize || spaces.nActions !== this.nActions || (spaces.continuous ?? false) !== this.continuous) {
       throw new ValidationError("env", `does not match the saved agent's spaces (obsSize ${spaces?.obsSize}, ${spaces?.nActions} actions)`,
         { obsSize: this.obsSize, nActions: this.nActions });
     }

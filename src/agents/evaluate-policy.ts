@@ -9,10 +9,10 @@ import { makeEnv, type EnvId } from "../envs/registry.js";
 import type { Env, Observation } from "../envs/env.js";
 
 export interface Predictor {
-  predict(obs: ArrayLike<number> | number, options?: { deterministic?: boolean }): number | Int32Array;
+  predict(obs: ArrayLike<number> | number, options?: { deterministic?: boolean }): number | Int32Array | Float32Array;
 }
 
-export interface EvaluateOptions {
+export interface EvaluatePolicyOptions {
   /** Default 10 (SB3's n_eval_episodes). */
   episodes?: number;
   /** Default true. */
@@ -23,14 +23,14 @@ export interface EvaluateOptions {
   maxSteps?: number;
 }
 
-export interface EvaluateResult {
+export interface EvaluatePolicyResult {
   mean: number;
   std: number;
   returns: number[];
   lengths: number[];
 }
 
-export function evaluatePolicy(agent: Predictor, env: Env | string, options: EvaluateOptions = {}): EvaluateResult {
+export function evaluatePolicy(agent: Predictor, env: Env | string, options: EvaluatePolicyOptions = {}): EvaluatePolicyResult {
   if (!agent || typeof agent.predict !== "function") throw new ValidationError("agent", "must have predict(obs, options)", agent);
   const episodes = options.episodes ?? 10;
   if (!Number.isInteger(episodes) || episodes < 1) throw new ValidationError("episodes", "must be an integer >= 1", episodes);
@@ -47,7 +47,7 @@ export function evaluatePolicy(agent: Predictor, env: Env | string, options: Eva
     let steps = 0;
     for (;;) {
       const action = agent.predict(obs as ArrayLike<number> | number, { deterministic });
-      const r = e.step(action as number);
+      const r = e.step(action);
       total += r.reward;
       steps++;
       obs = r.obs;

@@ -6,7 +6,7 @@
 export { PPO, PPO_DEFAULTS, type PPOConfig } from "./ppo.js";
 export { A2C, A2C_DEFAULTS, type A2CConfig } from "./a2c.js";
 export { OnPolicyAgent, type OnPolicyConfig, type EnvSpec, type LearnOptions, type PredictOptions } from "./base.js";
-export { evaluatePolicy, type EvaluateOptions, type EvaluateResult, type Predictor } from "./evaluate-policy.js";
+export { evaluatePolicy, type EvaluatePolicyOptions, type EvaluatePolicyResult, type Predictor } from "./evaluate-policy.js";
 export { stopOnReward, callbackList, type Callback, type ProgressInfo } from "./callbacks.js";
 export { JsonlLogger, type Metrics } from "./logger.js";
 export { ActorCritic, type NetArch, type ActorCriticOptions } from "./policies.js";

@@ -13,49 +13,54 @@ import { makeEnv } from "../envs/registry.js";
 import { ValidationError } from "../errors.js";
 
 describe("PPO's whole loss: gradient with respect to every parameter", () => {
-  it("matches central finite differences on a tiny actor-critic (clip, value clip and entropy all active)", () => {
-    const rng = new Rng(5);
-    const pol = new ActorCritic({ obsSize: 3, nActions: 3, netArch: { pi: [5], vf: [4] }, activation: "tanh", rng });
-    // Larger weights than SB3's 0.01 policy gain, so the logits (and the test) are not trivial.
-    pol.store.setParameters(Float32Array.from({ length: pol.store.size }, () => 0.6 * rng.normal()));
-    const rows = 10;
-    const obs = f32Block(rows * 3, Array.from({ length: rows * 3 }, () => rng.uniform(-2, 2)));
-    const actions = i32Block(rows, Array.from({ length: rows }, (_, i) => i % 3));
-    pol.distribution(obs, rows);
-    const lp = pol.logp.view;
-    // Ratios exp(shift): far outside the clip (both sides) or well inside it, never near a kink.
-    const shifts = [0.5, -0.5, 0.05, -0.4, 0.3, -0.05, 0.6, 0.02, -0.3, 0.1];
-    const logpOld = f32Block(rows, Array.from({ length: rows }, (_, r) => lp[r * 3 + (r % 3)] - shifts[r]));
-    const advantages = f32Block(rows, [1.2, -0.7, 0.4, -1.5, 0.9, 1.1, -0.3, -0.8, 0.6, -1]);
-    const values = new Float64Array(rows);
-    pol.values(obs, rows, values);
-    const vShift = [0.5, -0.5, 0.01, 0.6, -0.02, 0.4, -0.7, 0.03, 0.5, -0.01];
-    const oldValues = Float64Array.from(values, (v, r) => v - vShift[r]);
-    const returns = Float64Array.from({ length: rows }, () => rng.uniform(-1, 1));
-    const mb: PpoMinibatch = { rows, obs, actions, logpOld, advantages, returns, oldValues };
-    const opts = { epsilon: 0.2, clipRangeVf: 0.2, entCoef: 0.05, vfCoef: 0.5 };
-    const stats = f64Block(4);
-    const base = pol.store.parameters();
-    const res = ppoLossAndGradients(pol, mb, opts, stats);
-    expect(res.clipFraction).toBeGreaterThan(0);
-    const grad = pol.store.gradients();
-    const h = 2e-3;
-    let checked = 0;
-    for (let i = 0; i < base.length; i++) {
-      const p = base.slice();
-      p[i] = base[i] + h;
-      pol.store.setParameters(p);
-      const up = ppoLossAndGradients(pol, mb, opts, stats).loss;
-      p[i] = base[i] - h;
-      pol.store.setParameters(p);
-      const down = ppoLossAndGradients(pol, mb, opts, stats).loss;
-      const fd = (up - down) / (Math.fround(base[i] + h) - Math.fround(base[i] - h));
-      expect(Math.abs(grad[i] - fd)).toBeLessThan(3e-4 + 1e-2 * Math.abs(fd));
-      if (Math.abs(fd) > 1e-3) checked++;
-    }
-    expect(checked).toBeGreaterThan(base.length / 2);
-    pol.dispose();
-  });
+  for (const continuous of [false, true]) {
+    it(`matches central finite differences on a tiny actor-critic (${continuous ? "Gaussian" : "categorical"}; clip, value clip and entropy active)`, () => {
+      const rng = new Rng(5);
+      const A = continuous ? 2 : 3;
+      const pol = new ActorCritic({ obsSize: 3, nActions: A, continuous, netArch: { pi: [5], vf: [4] }, activation: "tanh", rng });
+      // Larger weights than SB3's 0.01 policy gain, so the outputs (and the test) are not trivial.
+      pol.store.setParameters(Float32Array.from({ length: pol.store.size }, () => 0.6 * rng.normal()));
+      const rows = 10;
+      const obs = f32Block(rows * 3, Array.from({ length: rows * 3 }, () => rng.uniform(-2, 2)));
+      const actions = continuous
+        ? f32Block(rows * A, Array.from({ length: rows * A }, () => rng.uniform(-1.5, 1.5)))
+        : i32Block(rows, Array.from({ length: rows }, (_, i) => i % 3));
+      pol.logProbForward(obs, rows, actions);
+      const lp = pol.logpAct.toArray();
+      // Ratios exp(shift): far outside the clip (both sides) or well inside it, never near a kink.
+      const shifts = [0.5, -0.5, 0.05, -0.4, 0.3, -0.05, 0.6, 0.02, -0.3, 0.1];
+      const logpOld = f32Block(rows, Array.from({ length: rows }, (_, r) => lp[r] - shifts[r]));
+      const advantages = f32Block(rows, [1.2, -0.7, 0.4, -1.5, 0.9, 1.1, -0.3, -0.8, 0.6, -1]);
+      const values = new Float64Array(rows);
+      pol.values(obs, rows, values);
+      const vShift = [0.5, -0.5, 0.01, 0.6, -0.02, 0.4, -0.7, 0.03, 0.5, -0.01];
+      const oldValues = Float64Array.from(values, (v, r) => v - vShift[r]);
+      const returns = Float64Array.from({ length: rows }, () => rng.uniform(-1, 1));
+      const mb: PpoMinibatch = { rows, obs, actions, logpOld, advantages, returns, oldValues };
+      const opts = { epsilon: 0.2, clipRangeVf: 0.2, entCoef: 0.05, vfCoef: 0.5 };
+      const stats = f64Block(4);
+      const base = pol.store.parameters();
+      const res = ppoLossAndGradients(pol, mb, opts, stats);
+      expect(res.clipFraction).toBeGreaterThan(0);
+      const grad = pol.store.gradients();
+      const h = 2e-3;
+      let checked = 0;
+      for (let i = 0; i < base.length; i++) {
+        const p = base.slice();
+        p[i] = base[i] + h;
+        pol.store.setParameters(p);
+        const up = ppoLossAndGradients(pol, mb, opts, stats).loss;
+        p[i] = base[i] - h;
+        pol.store.setParameters(p);
+        const down = ppoLossAndGradients(pol, mb, opts, stats).loss;
+        const fd = (up - down) / (Math.fround(base[i] + h) - Math.fround(base[i] - h));
+        expect(Math.abs(grad[i] - fd), `parameter ${i}`).toBeLessThan(3e-4 + 1e-2 * Math.abs(fd));
+        if (Math.abs(fd) > 1e-3) checked++;
+      }
+      expect(checked).toBeGreaterThan(base.length / 2);
+      pol.dispose();
+    });
+  }
 });
 
 const tiny = { env: "CartPole-v1", numEnvs: 2, nSteps: 16, batchSize: 8, nEpochs: 2, learningRate: 1e-3 } as const;
@@ -118,7 +123,6 @@ describe("PPO training", () => {
     expect(() => agent.predict([1, 2, 3])).toThrow(ValidationError);
     expect(() => new PPO({ ...tiny, batchSize: 0 })).toThrow(/batchSize/);
     expect(() => new PPO({ ...tiny, learningRate: "cos_1e-3" })).toThrow(/lin_/);
-    expect(() => new PPO({ ...tiny, env: "Pendulum-v1" })).toThrow(/discrete/);
     agent.dispose();
   });
 
@@ -132,6 +136,32 @@ describe("PPO training", () => {
     expect(ev.returns.length).toBe(10);
     expect(ev.mean).toBeGreaterThanOrEqual(150);
     agent.dispose();
+  });
+});
+
+describe("continuous actions (Box, diagonal Gaussian)", () => {
+  it("PPO and A2C run on Pendulum without NaN; predict gives clipped action vectors", async () => {
+    const ppo = new PPO({ env: "Pendulum-v1", numEnvs: 2, nSteps: 64, batchSize: 32, nEpochs: 2, entCoef: 0.01, normalize: true, seed: 3 });
+    await ppo.learn(1024);
+    expect(Array.from(ppo.policy.store.parameters()).every(Number.isFinite)).toBe(true);
+    const a = ppo.predict([1, 0, 0.5]) as Float32Array;
+    expect(a).toBeInstanceOf(Float32Array);
+    expect(a.length).toBe(1);
+    const many = ppo.predict(new Float32Array(3 * 50).fill(0.3)) as Float32Array;
+    expect(many.length).toBe(50);
+    for (const v of many) expect(Math.abs(v)).toBeLessThanOrEqual(2);
+    const back = PPO.load(ppo.save());
+    expect(Array.from(back.predict([0.2, 0.9, -1], { deterministic: true }) as Float32Array)).toEqual(
+      Array.from(ppo.predict([0.2, 0.9, -1], { deterministic: true }) as Float32Array),
+    );
+    const ev = evaluatePolicy(ppo, "Pendulum-v1", { episodes: 1 });
+    expect(ev.lengths[0]).toBe(200);
+    ppo.dispose();
+    back.dispose();
+    const a2c = new A2C({ env: "Pendulum-v1", numEnvs: 2, seed: 3 });
+    await a2c.learn(500);
+    expect(Array.from(a2c.policy.store.parameters()).every(Number.isFinite)).toBe(true);
+    a2c.dispose();
   });
 });
 

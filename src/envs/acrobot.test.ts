@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { expectClose } from "../../test/helpers/envs.js";
 import { Rng } from "../random/rng.js";
 import { AcrobotEnv, wrapPi } from "./acrobot.js";
 import { makeEnv } from "./registry.js";
@@ -57,16 +58,6 @@ function referenceStep(s: number[], action: number): { s: number[]; terminated: 
 
 function observation(s: number[]): Float32Array {
   return Float32Array.of(Math.cos(s[0]), Math.sin(s[0]), Math.cos(s[1]), Math.sin(s[1]), s[2], s[3]);
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel = 1e-6): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const tol = rel * Math.max(1, Math.abs(expected[i]));
-    if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
-      throw new Error(`entry ${i}: ${actual[i]} vs reference ${expected[i]} (tolerance ${tol})`);
-    }
-  }
 }
 
 describe("Acrobot-v1 matches Gymnasium's equations", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../errors.js";
+import { expectClose } from "../../test/helpers/envs.js";
 import { Rng } from "../random/rng.js";
 import { CartPoleEnv } from "./cartpole.js";
 import { makeEnv } from "./registry.js";
@@ -18,16 +19,6 @@ function referenceStep(s: number[], action: number): { s: number[]; terminated: 
   const limit = (12 * 2 * Math.PI) / 360;
   const terminated = next[0] < -2.4 || next[0] > 2.4 || next[2] < -limit || next[2] > limit;
   return { s: next, terminated };
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel = 1e-6): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const tol = rel * Math.max(1, Math.abs(expected[i]));
-    if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
-      throw new Error(`entry ${i}: ${actual[i]} vs reference ${expected[i]} (tolerance ${tol})`);
-    }
-  }
 }
 
 describe("CartPole-v1 matches Gymnasium's equations", () => {
