@@ -48,20 +48,25 @@ let rowMax: f64 = 0;
   return sum;
 }
 
-/** Second half: logOut = z - lz, out = e / sum (as e * (1/sum): one division per state). */
+/**
+ * Second half: logOut = (z - m) - log sum, out = e / sum (as e * (1/sum): one
+ * division per state). Not z - (m + log sum): with |m| large (eta A ~ 1e8)
+ * m + log sum rounds to m's ulp (~1e-8), and the row's exp would miss 1 by that.
+ */
 // @ts-ignore: decorator
-@inline function expRowB(lo: usize, o: usize, lz: f64, inv: f64, A: i32): void {
-  const lzv = f64x2.splat(lz);
+@inline function expRowB(lo: usize, o: usize, m: f64, ls: f64, inv: f64, A: i32): void {
+  const mv = f64x2.splat(m);
+  const lsv = f64x2.splat(ls);
   const iv = f64x2.splat(inv);
   let a = 0;
   for (; a + 2 <= A; a += 2) {
     const off = <usize>a << 3;
-    v128.store(lo + off, f64x2.sub(v128.load(lo + off), lzv));
+    v128.store(lo + off, f64x2.sub(f64x2.sub(v128.load(lo + off), mv), lsv));
     v128.store(o + off, f64x2.mul(v128.load(o + off), iv));
   }
   for (; a < A; a++) {
     const off = <usize>a << 3;
-    store<f64>(lo + off, load<f64>(lo + off) - lz);
+    store<f64>(lo + off, load<f64>(lo + off) - m - ls);
     store<f64>(o + off, load<f64>(o + off) * inv);
   }
 }
@@ -92,13 +97,13 @@ export function mirrorExpUpdateSimd(
     const sum1 = expRowA(logPi + b1, adv + b1, logOut + b1, out + b1, load<f64>(coef + (<usize>s << 3), 8), A);
     const m1 = rowMax;
     const lv = logV(f64x2.replace_lane(f64x2.splat(sum0), 1, sum1));
-    expRowB(logOut + b0, out + b0, m0 + f64x2.extract_lane(lv, 0), 1.0 / sum0, A);
-    expRowB(logOut + b1, out + b1, m1 + f64x2.extract_lane(lv, 1), 1.0 / sum1, A);
+    expRowB(logOut + b0, out + b0, m0, f64x2.extract_lane(lv, 0), 1.0 / sum0, A);
+    expRowB(logOut + b1, out + b1, m1, f64x2.extract_lane(lv, 1), 1.0 / sum1, A);
   }
   if (s < S) {
     const b0 = <usize>s * rowBytes;
     const sum0 = expRowA(logPi + b0, adv + b0, logOut + b0, out + b0, load<f64>(coef + (<usize>s << 3)), A);
-    expRowB(logOut + b0, out + b0, rowMax + logS(sum0), 1.0 / sum0, A);
+    expRowB(logOut + b0, out + b0, rowMax, logS(sum0), 1.0 / sum0, A);
   }
 }
 
@@ -124,11 +129,11 @@ export function mirrorExpUpdateScalar(
       store<f64>(out + off, e);
       sum += e;
     }
-    const lz = m + logS(sum);
+    const ls = logS(sum);
     const inv = 1.0 / sum;
     for (let a = 0; a < A; a++) {
       const off = base + (<usize>a << 3);
-      store<f64>(logOut + off, load<f64>(logOut + off) - lz);
+      store<f64>(logOut + off, load<f64>(logOut + off) - m - ls);
       store<f64>(out + off, load<f64>(out + off) * inv);
     }
   }
@@ -153,4 +158,54 @@ export function mirrorLogScalar(x: usize, n: i32, out: usize): void {
     const off = <usize>i << 3;
     store<f64>(out + off, logS(load<f64>(x + off)));
   }
+}
+
+/**
+ * The check of a log-policy against its policy, in one pass:
+ *   rowSum[s] = sum_a exp logPi[s,a],   returns max_{s,a} |exp logPi[s,a] - pi[s,a]|.
+ * logPi: S*A f64, each <= 0 or -inf (checked by the caller; exp(-inf) = 0);
+ * pi: S*A f64; rowSum: S f64.
+ */
+export function mirrorLogPolicyCheckSimd(logPi: usize, pi: usize, S: i32, A: i32, rowSum: usize): f64 {
+  const rowBytes = <usize>A << 3;
+  let worst = f64x2.splat(0);
+  let worstTail = 0.0;
+  for (let s = 0; s < S; s++) {
+    const base = <usize>s * rowBytes;
+    let sv = f64x2.splat(0);
+    let a = 0;
+    for (; a + 2 <= A; a += 2) {
+      const off = base + (<usize>a << 3);
+      const e = expNegV(v128.load(logPi + off));
+      sv = f64x2.add(sv, e);
+      worst = f64x2.pmax(worst, f64x2.abs(f64x2.sub(e, v128.load(pi + off))));
+    }
+    let sum = hsum(sv);
+    for (; a < A; a++) {
+      const off = base + (<usize>a << 3);
+      const e = expNegS(load<f64>(logPi + off));
+      sum += e;
+      worstTail = max(worstTail, abs(e - load<f64>(pi + off)));
+    }
+    store<f64>(rowSum + (<usize>s << 3), sum);
+  }
+  return max(hmax(worst), worstTail);
+}
+
+/** Scalar twin of mirrorLogPolicyCheckSimd. */
+export function mirrorLogPolicyCheckScalar(logPi: usize, pi: usize, S: i32, A: i32, rowSum: usize): f64 {
+  const rowBytes = <usize>A << 3;
+  let worst = 0.0;
+  for (let s = 0; s < S; s++) {
+    const base = <usize>s * rowBytes;
+    let sum = 0.0;
+    for (let a = 0; a < A; a++) {
+      const off = base + (<usize>a << 3);
+      const e = expNegS(load<f64>(logPi + off));
+      sum += e;
+      worst = max(worst, abs(e - load<f64>(pi + off)));
+    }
+    store<f64>(rowSum + (<usize>s << 3), sum);
+  }
+  return worst;
 }

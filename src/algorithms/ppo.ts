@@ -9,8 +9,12 @@
  * PPO's clipped surrogate, concave and piecewise linear in pi(.|s); mirrorStep
  * maximises it exactly over the simplex by pouring the unit mass into slope
  * segments in decreasing order. The surrogate is flat past the clip edges, so
- * the maximiser need not be unique; the water-filling returns one of them
- * (the optimal value is what is unique, and what the tests compare).
+ * the maximiser need not be unique (with w = 1 every segment past a clip edge
+ * has slope 0). The water-filling returns one of them, chosen so that the
+ * iteration does not stall: a disfavoured action keeps its ratio at 1-eps
+ * instead of dropping to 0, and an unused action with positive advantage can
+ * still receive mass (assembly/mirror/clip.ts). FrozenLake 8x8 (gamma 0.99)
+ * reaches the optimum to 1e-8 in 15 iterations.
  */
 import { ValidationError } from "../errors.js";
 import { mirrorStep, type MirrorStepResult } from "../mirror/step.js";
@@ -45,8 +49,26 @@ export function ppo(options: PpoOptions): Update<PpoResult> {
     logSpace: false,
     step(mdp: TabularMdp, policy: Float64Array, k?: number, opts?: UpdateStepOptions): PpoResult {
       const p = prepareStep(mdp, policy, k, opts, "ppo");
-      const r = mirrorStep(mdp, p.policy, { drift, neighbourhood: allPolicies(), beta: states, nu: states, evaluation: p.evaluation });
+      const evaluation = { ...p.evaluation, advantage: centredAdvantage(p.evaluation.Q, p.policy, mdp.S, mdp.A) };
+      const r = mirrorStep(mdp, p.policy, { drift, neighbourhood: allPolicies(), beta: states, nu: states, evaluation });
       return { ...r, evaluation: p.evaluation };
     },
   };
+}
+
+/**
+ * A(s,a) = Q(s,a) - sum_b pi(b|s) Q(s,b): the advantage with V taken as E_pi[Q]
+ * (equal to the evaluation's V up to its solver residual). The clip step needs
+ * this: at a deterministic policy the chosen action's advantage is then exactly
+ * 0, whereas a residual of +1e-12 there would be a positive slope that beats the
+ * flat (slope 0) segment of a better unused action, and PPO would stall.
+ */
+function centredAdvantage(Q: Float64Array, pi: Float64Array, S: number, A: number): Float64Array {
+  const adv = new Float64Array(S * A);
+  for (let s = 0; s < S; s++) {
+    let v = 0;
+    for (let a = s * A; a < s * A + A; a++) if (pi[a] > 0) v += pi[a] * Q[a];
+    for (let a = s * A; a < s * A + A; a++) adv[a] = Q[a] - v;
+  }
+  return adv;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../errors.js";
 import { evaluate } from "../evaluation/evaluate.js";
+import { frozenLake } from "../mdp/generators/frozen-lake.js";
 import { garnet } from "../mdp/generators/garnet.js";
 import { optimise } from "../mirror/optimise.js";
 import { featureLogits, logLinearPolicy, randomFeatures, tabularFeatures } from "./features.js";
@@ -42,6 +43,14 @@ describe("qNpg", () => {
     const r = optimise(mdp, qNpg({ features: phi, stepSize: 1 }), { iterations: 10, policy: logLinearPolicy(phi, theta0).policy, theta: theta0 });
     expect(r.theta).toBeDefined();
     expect(maxDiff(logLinearPolicy(phi, r.theta!).policy, r.policy)).toBeLessThan(1e-9);
+  });
+
+  it("survives growing steps eta_k = 2^k with the default on-policy fit (the log-policy stays normalised)", () => {
+    const lake = frozenLake({ map: "4x4", slippery: true, gamma: 0.99 });
+    const r = optimise(lake, qNpg({ features: tabularFeatures(lake.S, lake.A), stepSize: (k) => 2 ** k }), { iterations: 45, tolerance: 0, optimum: 1 });
+    expect(r.history.eta.length).toBe(46);
+    for (const d of r.history.improvement) expect(d).toBeGreaterThanOrEqual(-1e-12);
+    lake.dispose();
   });
 
   it("rejects mismatched theta, features of another shape and bad ridge", () => {

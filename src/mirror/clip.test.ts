@@ -95,6 +95,28 @@ describe("clipSolve", () => {
     expect(p[1]).toBeCloseTo(0.3, 15);
   });
 
+  it("with w = 1 keeps negative-advantage ratios at 1-eps and gives the flat remainder to a favoured action", () => {
+    const pi = new Float64Array([0.2, 0.3, 0.2, 0.3]);
+    const adv = new Float64Array([1, -1, 0.5, -0.5]);
+    const p = clipSolve(pi, adv, new Float64Array([1]), 1, 4, 0.2);
+    expect(Math.abs(clipObjective(p, pi, adv, 1, 0.2) - bruteForce(pi, adv, 1, 0.2))).toBeLessThan(1e-15);
+    // Ratios: favoured actions at least 1+eps, disfavoured ones exactly 1-eps (not 0, which is also a maximiser).
+    expect(p[1] / pi[1]).toBeCloseTo(0.8, 14);
+    expect(p[3] / pi[3]).toBeCloseTo(0.8, 14);
+    expect(p[0] / pi[0]).toBeGreaterThanOrEqual(1.2 - 1e-14);
+    expect(p[2] / pi[2]).toBeGreaterThanOrEqual(1.2 - 1e-14);
+  });
+
+  it("with w = 1 moves mass from a deterministic choice to an unused action with positive advantage", () => {
+    // The objective is flat along e_0 -> e_1 (action 1 has pi = 0); the tie must not keep e_0, or PPO stalls.
+    const pi = new Float64Array([1, 0, 0]);
+    const adv = new Float64Array([0, 0.3, -0.2]);
+    const p = clipSolve(pi, adv, new Float64Array([1]), 1, 3, 0.2);
+    expect(Math.abs(clipObjective(p, pi, adv, 1, 0.2) - bruteForce(pi, adv, 1, 0.2))).toBeLessThan(1e-15);
+    expect(p[1]).toBeGreaterThan(0);
+    expect(p[2]).toBe(0);
+  });
+
   it("rejects epsilon <= 0", () => {
     const pi = new Float64Array([0.5, 0.5]);
     expect(() => clipSolve(pi, new Float64Array(2), new Float64Array(1), 1, 2, 0)).toThrow(ValidationError);

@@ -3,7 +3,7 @@ import { kernels } from "../wasm/module.js";
 import { f64Block, scratch } from "../wasm/arena.js";
 import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";
 import { maxRelDiff, PER_STATE_SHAPES, randomAdvantage, randomPolicy, rowSums } from "../../test/helpers/mirror.js";
-import { expUpdateTwin, logTwin } from "./exp-update.twin.js";
+import { expUpdateTwin, logPolicyCheckTwin, logTwin } from "./exp-update.twin.js";
 import { expUpdate, logOf } from "./exp-update.js";
 import { ValidationError } from "../errors.js";
 
@@ -36,6 +36,24 @@ describe("exponential update kernels: SIMD = scalar = TypeScript twin", () => {
     });
   });
 
+  it.each(PER_STATE_SHAPES)("log-policy check kernels, S = %i, A = %i: row sums of exp and max |exp log pi - pi|", (S, A) => {
+    const pi = randomPolicy(rng, S, A, 0.2);
+    // Perturbed logs (some -inf) so that the row sums and the largest gap are not trivial.
+    const logPi = logOfPolicy(pi).map((v, i) => (i % 9 === 4 ? -Infinity : Math.min(0, v + (rng() - 0.5) * 1e-6)));
+    const sums = new Float64Array(S);
+    const worst = logPolicyCheckTwin(logPi, pi, S, A, sums);
+    scratch((take) => {
+      const l = take(f64Block(S * A, logPi));
+      const p = take(f64Block(S * A, pi));
+      const o = take(f64Block(S));
+      for (const name of ["mirrorLogPolicyCheckSimd", "mirrorLogPolicyCheckScalar"] as const) {
+        const got = k[name](l.ptr, p.ptr, S, A, o.ptr);
+        expect(Math.abs(got - worst)).toBeLessThan(1e-15);
+        expect(maxRelDiff(o.view, sums)).toBeLessThan(1e-14);
+      }
+    });
+  });
+
   it("log kernels agree with Math.log at every parity length, including 0, subnormals and +inf", () => {
     for (const n of PARITY_LENGTHS) {
       const x = randomArray(rng, n, 0, 3).map((v, i) => (i % 7 === 3 ? v * 1e-310 : i % 11 === 5 ? 0 : v * 10 ** (i % 9 - 4)));
@@ -55,7 +73,41 @@ describe("exponential update kernels: SIMD = scalar = TypeScript twin", () => {
 });
 
 describe("expUpdate", () => {
+  const k = kernels();
   const rng = testRng(5);
+
+  it("the log-policy stays normalised when the logits are huge (coef A ~ 1e8), in every kernel and the twin", () => {
+    const S = 7;
+    const A = 5;
+    const pi = randomPolicy(rng, S, A, 0.2);
+    const logPi = logOfPolicy(pi);
+    // Near-ties at the top of each row so that several probabilities stay far from 0 and 1.
+    const adv = randomAdvantage(rng, pi, S, A, 1).map((v, i) => (i % A < 2 ? 1 + v * 1e-8 : v));
+    const coef = new Float64Array(S).fill(2 ** 27);
+    const check = (logOut: ArrayLike<number>): void => {
+      for (let s = 0; s < S; s++) {
+        let sum = 0;
+        for (let a = 0; a < A; a++) sum += Math.exp(logOut[s * A + a]);
+        expect(Math.abs(sum - 1)).toBeLessThan(1e-14);
+      }
+    };
+    const out = new Float64Array(S * A);
+    const logOut = new Float64Array(S * A);
+    expUpdateTwin(logPi, adv, coef, S, A, out, logOut);
+    check(logOut);
+    scratch((take) => {
+      const l = take(f64Block(S * A, logPi));
+      const q = take(f64Block(S * A, adv));
+      const c = take(f64Block(S, coef));
+      const o = take(f64Block(S * A));
+      const lo = take(f64Block(S * A));
+      for (const name of ["mirrorExpUpdateSimd", "mirrorExpUpdateScalar"] as const) {
+        k[name](l.ptr, q.ptr, c.ptr, S, A, o.ptr, lo.ptr);
+        check(lo.view);
+      }
+    });
+    check(expUpdate(logPi, adv, coef, S, A).logPolicy);
+  });
 
   it("equals pi exp(coef A) / Z computed directly, rows sum to 1, logs consistent", () => {
     const S = 7;

@@ -62,6 +62,52 @@ export function expUpdateUnchecked(
   });
 }
 
+/**
+ * @internal expUpdateUnchecked from pi itself (logPi = log pi, -inf where pi = 0):
+ * the logs are taken in WebAssembly memory, in place, so pi crosses the
+ * boundary once and no S*A log table is built in JavaScript. pi: a checked policy.
+ */
+export function expUpdateFromPolicyUnchecked(
+  pi: Float64Array,
+  adv: Float64Array,
+  coef: Float64Array,
+  S: number,
+  A: number,
+  out: Float64Array,
+  logOut: Float64Array,
+): void {
+  const n = S * A;
+  scratch((take) => {
+    const l = take(f64Block(n, pi));
+    const q = take(f64Block(n, adv));
+    const c = take(f64Block(S, coef));
+    const o = take(f64Block(n));
+    const lo = take(f64Block(n));
+    const k = kernels();
+    // Elementwise, so in place is safe.
+    k.mirrorLogSimd(l.ptr, n, l.ptr);
+    k.mirrorExpUpdateSimd(l.ptr, q.ptr, c.ptr, S, A, o.ptr, lo.ptr);
+    out.set(o.view);
+    logOut.set(lo.view);
+  });
+}
+
+/**
+ * @internal rowSum[s] = sum_a exp logPi[s,a]; returns max |exp logPi - pi| over
+ * all entries (kernel mirrorLogPolicyCheckSimd). logPi: S*A entries <= 0 or
+ * -inf, checked by the caller; pi: S*A.
+ */
+export function logPolicyCheckUnchecked(logPi: Float64Array, pi: Float64Array, S: number, A: number, rowSum: Float64Array): number {
+  return scratch((take) => {
+    const l = take(f64Block(S * A, logPi));
+    const p = take(f64Block(S * A, pi));
+    const o = take(f64Block(S));
+    const worst = kernels().mirrorLogPolicyCheckSimd(l.ptr, p.ptr, S, A, o.ptr);
+    rowSum.set(o.view);
+    return worst;
+  });
+}
+
 /** log of every entry of x (x >= 0; log 0 = -inf), through the SIMD kernel. */
 export function logOf(x: Float64Array, out = new Float64Array(x.length)): Float64Array {
   for (let i = 0; i < x.length; i++) {

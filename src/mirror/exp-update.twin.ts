@@ -25,9 +25,10 @@ export function expUpdateTwin(
       out[base + a] = e;
       sum += e;
     }
-    const lz = m + Math.log(sum);
+    // (z - m) - log sum, not z - (m + log sum): see expRowB in the kernel.
+    const ls = Math.log(sum);
     for (let a = 0; a < A; a++) {
-      logOut[base + a] -= lz;
+      logOut[base + a] = logOut[base + a] - m - ls;
       out[base + a] /= sum;
     }
   }
@@ -37,4 +38,19 @@ export function expUpdateTwin(
 export function logTwin(x: Float64Array, out = new Float64Array(x.length)): Float64Array {
   for (let i = 0; i < x.length; i++) out[i] = Math.log(x[i]);
   return out;
+}
+
+/** Twin of mirrorLogPolicyCheck{Simd,Scalar}: row sums of exp logPi, and max |exp logPi - pi|. */
+export function logPolicyCheckTwin(logPi: Float64Array, pi: Float64Array, S: number, A: number, rowSum: Float64Array): number {
+  let worst = 0;
+  for (let s = 0; s < S; s++) {
+    let sum = 0;
+    for (let i = s * A; i < s * A + A; i++) {
+      const e = Math.exp(logPi[i]);
+      sum += e;
+      worst = Math.max(worst, Math.abs(e - pi[i]));
+    }
+    rowSum[s] = sum;
+  }
+  return worst;
 }

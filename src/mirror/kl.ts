@@ -35,3 +35,15 @@ export function perStateKl(first: Float64Array, second: Float64Array, S: number,
 export function perStateTv(p: Float64Array, q: Float64Array, S: number, A: number, out = new Float64Array(S)): Float64Array {
   return perState("mirrorTvSimd", p, q, S, A, out);
 }
+
+/** @internal perStateKl without the checks (first, second: policies the caller checked). */
+export function perStateKlUnchecked(first: Float64Array, second: Float64Array, S: number, A: number, out = new Float64Array(S)): Float64Array {
+  scratch((take) => {
+    const a = take(f64Block(S * A, first));
+    const b = take(f64Block(S * A, second));
+    const o = take(f64Block(S));
+    kernels().mirrorKlSimd(a.ptr, b.ptr, S, A, o.ptr);
+    out.set(o.view);
+  });
+  return out;
+}

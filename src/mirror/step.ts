@@ -42,20 +42,21 @@ import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { evaluate } from "../evaluation/evaluate.js";
 import { kernels } from "../wasm/module.js";
 import { f64Block, scratch } from "../wasm/arena.js";
-import { checkLogPolicy, checkNumber, checkPolicy, checkTable, validateShape } from "./checks.js";
+import { checkArray, checkNumber, checkPolicy, checkTable, validateShape } from "./checks.js";
 import { validateDistribution } from "../mdp/validate.js";
 import { type Drift, zeroDrift } from "./drifts.js";
 import { type Neighbourhood, allPolicies, neighbourhoodMeasure } from "./neighbourhoods.js";
 import { type StateDistribution, resolveDistribution } from "./distributions.js";
 import { type GenericOptions, solveStateGeneric } from "./generic.js";
 import { searchMultiplier } from "./search.js";
-import { expUpdateUnchecked, logOf } from "./exp-update.js";
+import { expUpdateFromPolicyUnchecked, expUpdateUnchecked, logPolicyCheckUnchecked } from "./exp-update.js";
 import { greedyStep } from "./greedy.js";
 import { klBallRun, trlSolve } from "./trl.js";
 import { tvSolve } from "./tv.js";
 import { l2Solve } from "./l2.js";
 import { clipSolve } from "./clip.js";
 import { klRow } from "./kl.twin.js";
+import { perStateKlUnchecked } from "./kl.js";
 
 /** What the step needs from an evaluation of the old policy (`evaluate`'s result qualifies). */
 export interface MirrorEvaluation {
@@ -187,18 +188,7 @@ export function mirrorUpdate(problem: MirrorProblem, options: MirrorStepOptions 
   if (solver !== "exact" && solver !== "generic") throw new ValidationError("solver", 'must be "exact" or "generic"', solver);
   if (options.tolerance !== undefined) checkNumber("tolerance", options.tolerance, { lo: 0, openLo: true });
   if (options.maxIterations !== undefined) checkNumber("maxIterations", options.maxIterations, { lo: 1 });
-  let logPi: Float64Array | undefined;
-  if (options.logPolicy !== undefined) {
-    logPi = checkLogPolicy("logPolicy", options.logPolicy, S, A);
-    for (let i = 0; i < S * A; i++) {
-      if (!(Math.abs(Math.exp(logPi[i]) - pi[i]) <= 1e-9)) {
-        throw new ValidationError("logPolicy", "does not match policy (|exp(log pi) - pi| > 1e-9)", logPi[i], {
-          state: Math.floor(i / A),
-          action: i % A,
-        });
-      }
-    }
-  }
+  const logPi = options.logPolicy === undefined ? undefined : checkLogPolicyOf(options.logPolicy, pi, S, A);
   const visitation = problem.visitation;
   const beta = resolveDistribution("beta", options.beta, S, visitation, problem.mu);
   const nu = resolveDistribution("nu", options.nu, S, visitation, problem.mu);
@@ -272,6 +262,34 @@ export function mirrorUpdate(problem: MirrorProblem, options: MirrorStepOptions 
 }
 
 /**
+ * checkLogPolicy plus |exp(log pi) - pi| <= 1e-9 entrywise: the exps in one
+ * SIMD pass (the step's boundary cost at S*A ~ 10^6..10^7), the same checks
+ * and messages as checkLogPolicy followed by the entrywise comparison.
+ */
+function checkLogPolicyOf(x: Float64Array, pi: Float64Array, S: number, A: number): Float64Array {
+  const t = checkArray("logPolicy", x, S * A, "S*A");
+  for (let i = 0; i < S * A; i++) {
+    const v = t[i];
+    if (!(v <= 0 && (Number.isFinite(v) || v === -Infinity))) {
+      throw new ValidationError("logPolicy", "log-probability must be finite and <= 0, or -Infinity", v, { state: Math.floor(i / A), action: i % A });
+    }
+  }
+  const rowSum = new Float64Array(S);
+  const worst = logPolicyCheckUnchecked(t, pi, S, A, rowSum);
+  for (let s = 0; s < S; s++) {
+    if (!(Math.abs(rowSum[s] - 1) <= 1e-9)) throw new ValidationError("logPolicy", "exp of the row does not sum to 1", rowSum[s], { state: s });
+  }
+  if (!(worst <= 1e-9)) {
+    for (let i = 0; i < S * A; i++) {
+      if (!(Math.abs(Math.exp(t[i]) - pi[i]) <= 1e-9)) {
+        throw new ValidationError("logPolicy", "does not match policy (|exp(log pi) - pi| > 1e-9)", t[i], { state: Math.floor(i / A), action: i % A });
+      }
+    }
+  }
+  return t;
+}
+
+/**
  * States with beta(s) = 0 keep pi_old (and its log), and so do states with
  * nu(s) = 0 under a drift that vanishes only at pi_old (everything but the
  * zero and clip drifts): exactly, not up to the rounding of a solver.
@@ -299,13 +317,15 @@ export function objectiveParts(ctx: Pick<Context, "S" | "A" | "pi" | "adv" | "be
   const { S, A, pi, adv, beta, w, drift } = ctx;
   let surrogate = 0;
   let total = 0;
+  // The KL drifts' per-state values in one SIMD pass (no S*A JavaScript logs).
+  const kl = drift.kind === "reverseKl" ? perStateKlUnchecked(p, pi, S, A) : drift.kind === "forwardKl" && drift.coefficient !== 0 ? perStateKlUnchecked(pi, p, S, A) : undefined;
   for (let s = 0; s < S; s++) {
     if (beta[s] === 0) continue;
     let g = 0;
     for (let a = s * A; a < s * A + A; a++) g += p[a] * adv[a];
     surrogate += beta[s] * g;
     if (drift.kind === "zero") continue;
-    const D = drift.value(pi, p, s, A, adv);
+    const D = kl ? drift.coefficient * kl[s] : drift.value(pi, p, s, A, adv);
     if (D !== 0) total += beta[s] * w[s] * D;
   }
   return { surrogate, drift: total };
@@ -335,10 +355,10 @@ function solveAllExact(ctx: Context): Solution {
         const c = ctx.w[s] * drift.coefficient;
         coef[s] = ctx.keep[s] || c === Infinity ? 0 : 1 / c;
       }
-      const logPi = ctx.logPi ?? logOf(pi);
       const policy = new Float64Array(S * A);
       const logPolicy = new Float64Array(S * A);
-      expUpdateUnchecked(logPi, adv, coef, S, A, policy, logPolicy);
+      if (ctx.logPi) expUpdateUnchecked(ctx.logPi, adv, coef, S, A, policy, logPolicy);
+      else expUpdateFromPolicyUnchecked(pi, adv, coef, S, A, policy, logPolicy);
       return { policy, logPolicy };
     }
     default:
