@@ -16,6 +16,7 @@
 // Pointers are byte addresses of f32 arrays; sizes are element counts >= 0.
 
 import { hsum } from "./lanes";
+import { tanhF32, tanhF32x4 } from "./mathf32";
 
 /** Rows of A per register block. */
 const MR = 4;
@@ -38,6 +39,17 @@ const NC = 128;
   return mode == 2 ? v128.load(c) : mode == 1 ? v128.load(bias) : f32x4.splat(0);
 }
 
+/** The stored value of a finished C vector: as is (act 0) or tanh of it (act 1). */
+// @ts-ignore: decorator
+@inline function fin(act: i32, v: v128): v128 {
+  return act ? tanhF32x4(v) : v;
+}
+
+// @ts-ignore: decorator
+@inline function finScalar(act: i32, v: f32): f32 {
+  return act ? tanhF32(v) : v;
+}
+
 // @ts-ignore: decorator
 @inline function startScalar(mode: i32, c: usize, bias: usize): f32 {
   return mode == 2 ? load<f32>(c) : mode == 1 ? load<f32>(bias) : <f32>0;
@@ -54,7 +66,7 @@ const NC = 128;
   b: usize, ldb: i32,
   c: usize, ldc: i32,
   bias: usize, mode: i32,
-  M: i32, n0: i32, n1: i32, k0: i32, k1: i32,
+  M: i32, n0: i32, n1: i32, k0: i32, k1: i32, act: i32,
 ): void {
   const stepA = <usize>sak << 2;
   const stepB = <usize>ldb << 2;
@@ -101,14 +113,14 @@ const NC = 128;
         pa += stepA;
         pb += stepB;
       }
-      v128.store(c0 + o, x00);
-      v128.store(c0 + o, x01, 16);
-      v128.store(c1 + o, x10);
-      v128.store(c1 + o, x11, 16);
-      v128.store(c2 + o, x20);
-      v128.store(c2 + o, x21, 16);
-      v128.store(c3 + o, x30);
-      v128.store(c3 + o, x31, 16);
+      v128.store(c0 + o, fin(act, x00));
+      v128.store(c0 + o, fin(act, x01), 16);
+      v128.store(c1 + o, fin(act, x10));
+      v128.store(c1 + o, fin(act, x11), 16);
+      v128.store(c2 + o, fin(act, x20));
+      v128.store(c2 + o, fin(act, x21), 16);
+      v128.store(c3 + o, fin(act, x30));
+      v128.store(c3 + o, fin(act, x31), 16);
     }
     if (n < n1) {
       // One vector of 4 columns left in this panel.
@@ -128,10 +140,10 @@ const NC = 128;
         pa += stepA;
         pb += stepB;
       }
-      v128.store(c0 + o, x0);
-      v128.store(c1 + o, x1);
-      v128.store(c2 + o, x2);
-      v128.store(c3 + o, x3);
+      v128.store(c0 + o, fin(act, x0));
+      v128.store(c1 + o, fin(act, x1));
+      v128.store(c2 + o, fin(act, x2));
+      v128.store(c3 + o, fin(act, x3));
     }
   }
   for (; m < M; m++) {
@@ -147,7 +159,7 @@ const NC = 128;
         pa += stepA;
         pb += stepB;
       }
-      v128.store(c0 + o, x0);
+      v128.store(c0 + o, fin(act, x0));
     }
   }
 }
@@ -159,7 +171,7 @@ const NC = 128;
   b: usize, ldb: i32,
   c: usize, ldc: i32,
   bias: usize, mode: i32,
-  M: i32, NV: i32, K: i32,
+  M: i32, NV: i32, K: i32, act: i32,
 ): void {
   if (K == 0) {
     // An empty sum: C is its initial value.
@@ -167,7 +179,7 @@ const NC = 128;
       const c0 = c + ((<usize>m * <usize>ldc) << 2);
       for (let n = 0; n < NV; n += 4) {
         const o = <usize>n << 2;
-        v128.store(c0 + o, start(mode, c0 + o, bias + o));
+        v128.store(c0 + o, fin(act, start(mode, c0 + o, bias + o)));
       }
     }
     return;
@@ -176,7 +188,7 @@ const NC = 128;
     const n1 = min(n0 + NC, NV);
     for (let k0 = 0; k0 < K; k0 += KC) {
       const k1 = min(k0 + KC, K);
-      gemmPanel(a, sam, sak, b, ldb, c, ldc, bias, k0 == 0 ? mode : 2, M, n0, n1, k0, k1);
+      gemmPanel(a, sam, sak, b, ldb, c, ldc, bias, k0 == 0 ? mode : 2, M, n0, n1, k0, k1, k1 == K ? act : 0);
     }
   }
 }
@@ -192,7 +204,7 @@ const NC = 128;
   b: usize, sbk: i32, sbn: i32,
   c: usize, ldc: i32,
   bias: usize, mode: i32,
-  M: i32, n0: i32, N: i32, K: i32,
+  M: i32, n0: i32, N: i32, K: i32, act: i32,
 ): void {
   const K4 = K & ~3;
   for (let n = n0; n < N; n++) {
@@ -240,10 +252,10 @@ const NC = 128;
         s2 += load<f32>(a2 + o) * bk;
         s3 += load<f32>(a3 + o) * bk;
       }
-      store<f32>(cn, s0);
-      store<f32>(cn + (<usize>ldc << 2), s1);
-      store<f32>(cn + (<usize>ldc << 3), s2);
-      store<f32>(cn + <usize>ldc * 12, s3);
+      store<f32>(cn, finScalar(act, s0));
+      store<f32>(cn + (<usize>ldc << 2), finScalar(act, s1));
+      store<f32>(cn + (<usize>ldc << 3), finScalar(act, s2));
+      store<f32>(cn + <usize>ldc * 12, finScalar(act, s3));
     }
     for (; m < M; m++) {
       const a0 = a + ((<usize>m * <usize>lda) << 2);
@@ -252,7 +264,7 @@ const NC = 128;
       for (let k = 0; k < K; k++) {
         s += load<f32>(a0 + (<usize>k << 2)) * load<f32>(bn + <usize>k * sk);
       }
-      store<f32>(cn, s);
+      store<f32>(cn, finScalar(act, s));
     }
   }
 }
@@ -263,8 +275,8 @@ const NC = 128;
  */
 export function nnDenseForwardSimd(x: usize, w: usize, b: usize, y: usize, batch: i32, nIn: i32, nOut: i32): void {
   const NV = nOut & ~3;
-  gemmVectorColumns(x, nIn, 1, w, nOut, y, nOut, b, 1, batch, NV, nIn);
-  if (NV < nOut) gemmNarrowDot(x, nIn, w, nOut, 1, y, nOut, b, 1, batch, NV, nOut, nIn);
+  gemmVectorColumns(x, nIn, 1, w, nOut, y, nOut, b, 1, batch, NV, nIn, 0);
+  if (NV < nOut) gemmNarrowDot(x, nIn, w, nOut, 1, y, nOut, b, 1, batch, NV, nOut, nIn, 0);
 }
 
 /** Dense layer forward, scalar twin: Y[r, o] = b[o] + sum_i X[r, i] W[i, o], i increasing. */
@@ -283,6 +295,34 @@ export function nnDenseForwardScalar(x: usize, w: usize, b: usize, y: usize, bat
 }
 
 /**
+ * Dense layer forward fused with tanh, Y = tanh(X W + b):
+ * Y[r, o] = tanh(b[o] + sum_{i < nIn} X[r, i] W[i, o]), the same sums and the
+ * same tanh as nnDenseForwardSimd followed by nnTanhForwardSimd (bit for bit),
+ * with tanh applied to each register tile before it is stored, which saves a
+ * pass over the activations. Shapes as nnDenseForwardSimd.
+ */
+export function nnDenseTanhForwardSimd(x: usize, w: usize, b: usize, y: usize, batch: i32, nIn: i32, nOut: i32): void {
+  const NV = nOut & ~3;
+  gemmVectorColumns(x, nIn, 1, w, nOut, y, nOut, b, 1, batch, NV, nIn, 1);
+  if (NV < nOut) gemmNarrowDot(x, nIn, w, nOut, 1, y, nOut, b, 1, batch, NV, nOut, nIn, 1);
+}
+
+/** Y = tanh(X W + b), scalar twin: the sum over i increasing, then tanhF32. */
+export function nnDenseTanhForwardScalar(x: usize, w: usize, b: usize, y: usize, batch: i32, nIn: i32, nOut: i32): void {
+  for (let r = 0; r < batch; r++) {
+    const xr = x + ((<usize>r * <usize>nIn) << 2);
+    const yr = y + ((<usize>r * <usize>nOut) << 2);
+    for (let o = 0; o < nOut; o++) {
+      let s = load<f32>(b + (<usize>o << 2));
+      for (let i = 0; i < nIn; i++) {
+        s += load<f32>(xr + (<usize>i << 2)) * load<f32>(w + ((<usize>i * <usize>nOut + <usize>o) << 2));
+      }
+      store<f32>(yr + (<usize>o << 2), tanhF32(s));
+    }
+  }
+}
+
+/**
  * Gradient of the layer input, dX = dY W^T: dX[r, i] = sum_{o < nOut} dY[r, o] W[i, o].
  * dy: batch x nOut, w: nIn x nOut, wt: scratch of nIn * nOut f32 (receives W^T),
  * dx: batch x nIn (must not overlap dy).
@@ -293,10 +333,10 @@ export function nnDenseBackwardInputSimd(
   const NV = nIn & ~3;
   if (NV > 0) {
     transpose(w, wt, nIn, nOut);
-    gemmVectorColumns(dy, nOut, 1, wt, nIn, dx, nIn, 0, 0, batch, NV, nOut);
+    gemmVectorColumns(dy, nOut, 1, wt, nIn, dx, nIn, 0, 0, batch, NV, nOut, 0);
   }
   // Columns i >= NV: W's row i is contiguous along the sum, no gather needed.
-  if (NV < nIn) gemmNarrowDot(dy, nOut, w, 1, nOut, dx, nIn, 0, 0, batch, NV, nIn, nOut);
+  if (NV < nIn) gemmNarrowDot(dy, nOut, w, 1, nOut, dx, nIn, 0, 0, batch, NV, nIn, nOut, 0);
 }
 
 /** dX = dY W^T, scalar twin (wt unused): dX[r, i] = sum_o dY[r, o] W[i, o], o increasing. */
@@ -336,7 +376,7 @@ export function nnDenseBackwardParamsSimd(
 ): void {
   const mode = accumulate ? 2 : 0;
   const NV = nOut & ~3;
-  gemmVectorColumns(x, 1, nIn, dy, nOut, dw, nOut, 0, mode, nIn, NV, batch);
+  gemmVectorColumns(x, 1, nIn, dy, nOut, dw, nOut, 0, mode, nIn, NV, batch, 0);
   if (NV < nOut) {
     // Narrow columns: vectors run down the rows of dW (along i), where X is contiguous.
     const I4 = nIn & ~3;
