@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { kernels } from "../wasm/module.js";
 import { f32Block, scratch } from "../wasm/arena.js";
 import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";
-import { denseBackwardInput, denseBackwardParams, denseForward } from "./dense.js";
-import { denseBackwardInputTwin, denseBackwardParamsTwin, denseForwardTwin } from "./dense.twin.js";
+import { denseBackwardInput, denseBackwardParams, denseForward, denseTanhForward } from "./dense.js";
+import { denseBackwardInputTwin, denseBackwardParamsTwin, denseForwardTwin, denseTanhForwardTwin } from "./dense.twin.js";
 import { ValidationError } from "../errors.js";
 
 const k = kernels();
@@ -143,6 +143,66 @@ describe("dense wrappers", () => {
       expect(() => denseForward(x, w, b, y, 2, 3.5, 2)).toThrow(/nIn/);
       expect(() => denseForward(x, w, b, x, 2, 3, 2)).toThrow(/overlap/);
       expect(() => denseBackwardParams(x, y, dw, db, 2, 3, 3)).toThrow(/dy/);
+    });
+  });
+});
+
+/**
+ * The fused dense + tanh forward: SIMD equals the unfused SIMD pair and the
+ * scalar twin equals the unfused scalar pair bit for bit, and both are within
+ * f32 rounding (tanh' <= 1 keeps the dense error bound) of the TypeScript twin.
+ */
+function checkTanhShape(batch: number, nIn: number, nOut: number): void {
+  scratch((take) => {
+    const xs = f32(batch * nIn);
+    const ws = f32(nIn * nOut);
+    const bs = f32(nOut);
+    const x = take(f32Block(batch * nIn, xs));
+    const w = take(f32Block(nIn * nOut, ws));
+    const b = take(f32Block(nOut, bs));
+    const fused = take(f32Block(batch * nOut));
+    const fusedScalar = take(f32Block(batch * nOut));
+    const split = take(f32Block(batch * nOut));
+    const splitScalar = take(f32Block(batch * nOut));
+    const where = `batch ${batch}, nIn ${nIn}, nOut ${nOut}`;
+    k.nnDenseTanhForwardSimd(x.ptr, w.ptr, b.ptr, fused.ptr, batch, nIn, nOut);
+    k.nnDenseTanhForwardScalar(x.ptr, w.ptr, b.ptr, fusedScalar.ptr, batch, nIn, nOut);
+    k.nnDenseForwardSimd(x.ptr, w.ptr, b.ptr, split.ptr, batch, nIn, nOut);
+    k.nnTanhForwardSimd(split.ptr, split.ptr, batch * nOut);
+    k.nnDenseForwardScalar(x.ptr, w.ptr, b.ptr, splitScalar.ptr, batch, nIn, nOut);
+    k.nnTanhForwardScalar(splitScalar.ptr, splitScalar.ptr, batch * nOut);
+    expect(Array.from(fused.view), `SIMD ${where}`).toEqual(Array.from(split.view));
+    expect(Array.from(fusedScalar.view), `scalar ${where}`).toEqual(Array.from(splitScalar.view));
+    const ref = new Float64Array(batch * nOut);
+    const scale = new Float64Array(batch * nOut);
+    denseTanhForwardTwin(xs, ws, bs, ref, batch, nIn, nOut);
+    denseForwardTwin(abs(xs), abs(ws), abs(bs), scale, batch, nIn, nOut);
+    // Sum error (nIn + 1 roundings of the scale) plus tanh's 3.3e-7 relative error.
+    for (let i = 0; i < scale.length; i++) scale[i] = (nIn + 1) * 1.2e-7 * scale[i] + 4e-7 * Math.abs(ref[i]);
+    closeTo(fused.view, ref, scale, 1, `twin ${where}`);
+    closeTo(fusedScalar.view, ref, scale, 1, `twin scalar ${where}`);
+  });
+}
+
+describe("fused dense + tanh forward", () => {
+  it("matches the unfused kernels bit for bit and the twin to rounding", () => {
+    const odd = [0, 1, 3, 4, 5, 8, 9, 13, 17];
+    for (const batch of odd) for (const nIn of odd) for (const nOut of odd) checkTanhShape(batch, nIn, nOut);
+    for (const [batch, nIn, nOut] of [[131, 130, 137], [256, 4, 64], [257, 64, 64], [5, 260, 129], [33, 64, 1]]) {
+      checkTanhShape(batch, nIn, nOut);
+    }
+  });
+  it("wrapper checks shapes and overlap", () => {
+    scratch((take) => {
+      const x = take(f32Block(6, [1, 2, 3, 4, 5, 6]));
+      const w = take(f32Block(6, [1, 0, 0, 1, 1, 1]));
+      const b = take(f32Block(2, [0.5, -0.5]));
+      const y = take(f32Block(4));
+      denseTanhForward(x, w, b, y, 2, 3, 2);
+      // By hand: X W + b = [4.5, 4.5, 10.5, 10.5]; our tanh is within 3.3e-7 of Math.tanh.
+      [4.5, 4.5, 10.5, 10.5].forEach((v, i) => expect(Math.abs(y.view[i] - Math.tanh(v))).toBeLessThan(4e-7));
+      expect(() => denseTanhForward(x, w, b, y, 3, 3, 2)).toThrow(ValidationError);
+      expect(() => denseTanhForward(x, w, b, x, 2, 3, 2)).toThrow(/overlap/);
     });
   });
 });

@@ -35,6 +35,20 @@ export function denseForward(x: F32Ref, w: F32Ref, b: F32Ref, y: F32Ref, batch: 
 }
 
 /**
+ * Y = tanh(X W + b) in one pass (tanh applied to each register tile before it
+ * is stored): bit for bit denseForward followed by tanhForward. `y` must not overlap `x`.
+ */
+export function denseTanhForward(x: F32Ref, w: F32Ref, b: F32Ref, y: F32Ref, batch: number, nIn: number, nOut: number): void {
+  checkShape(batch, nIn, nOut);
+  checkRef("x", x, "f32", batch * nIn);
+  checkRef("w", w, "f32", nIn * nOut);
+  checkRef("b", b, "f32", nOut);
+  checkRef("y", y, "f32", batch * nOut);
+  checkDisjoint("y", y, batch * nOut, "x", x, batch * nIn);
+  kernels().nnDenseTanhForwardSimd(x.ptr, w.ptr, b.ptr, y.ptr, batch, nIn, nOut);
+}
+
+/**
  * dX = dY W^T: dx[r, i] = sum_{o < nOut} dy[r, o] w[i, o]. `wt` is scratch for
  * W^T (nIn * nOut f32; taken from the arena for this call when omitted).
  */

@@ -52,3 +52,12 @@ export function denseBackwardParamsTwin(
     for (let o = 0; o < nOut; o++) db[o] += dy[r * nOut + o];
   }
 }
+
+/** y[r, o] = tanh(b[o] + sum_i x[r, i] w[i, o]). */
+export function denseTanhForwardTwin(
+  x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number>, y: Float32Array | Float64Array,
+  batch: number, nIn: number, nOut: number,
+): void {
+  denseForwardTwin(x, w, b, y, batch, nIn, nOut);
+  for (let i = 0; i < batch * nOut; i++) y[i] = Math.tanh(y[i]);
+}

@@ -230,10 +230,14 @@ export class Mlp {
       const { nIn, nOut, weightOffset, biasOffset } = this.layers[l];
       const out = this.outputs[l];
       out.rows = rows;
-      k.nnDenseForwardSimd(prev, params + 4 * weightOffset, params + 4 * biasOffset, out.ptr, rows, nIn, nOut);
-      if (l < last) {
-        if (this.activation === "tanh") k.nnTanhForwardSimd(out.ptr, out.ptr, rows * nOut);
-        else k.nnReluForwardSimd(out.ptr, out.ptr, rows * nOut);
+      const w = params + 4 * weightOffset;
+      const b = params + 4 * biasOffset;
+      if (l < last && this.activation === "tanh") {
+        // tanh applied to each output tile in registers: no second pass over the activations.
+        k.nnDenseTanhForwardSimd(prev, w, b, out.ptr, rows, nIn, nOut);
+      } else {
+        k.nnDenseForwardSimd(prev, w, b, out.ptr, rows, nIn, nOut);
+        if (l < last) k.nnReluForwardSimd(out.ptr, out.ptr, rows * nOut);
       }
       prev = out.ptr;
     }
