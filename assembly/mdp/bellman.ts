@@ -7,36 +7,11 @@
 // to 0 are skipped, so a deterministic policy costs one row of P per state;
 // P_pi = sum_a pi(a|s) P[s,a,.] is never formed unless a kernel's name says so.
 // Output arrays must not overlap inputs.
+import { dotF64x8 } from "../linalg/dot";
 
 // ---- local helpers (inlined; not exported) ----
 
-/** sum_i x[i] y[i], four f64x2 accumulators. */
-// @ts-ignore: decorator
-@inline function dot4(x: usize, y: usize, n: i32): f64 {
-  let a0 = f64x2.splat(0);
-  let a1 = f64x2.splat(0);
-  let a2 = f64x2.splat(0);
-  let a3 = f64x2.splat(0);
-  let i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const o = <usize>i << 3;
-    a0 = f64x2.add(a0, f64x2.mul(v128.load(x + o), v128.load(y + o)));
-    a1 = f64x2.add(a1, f64x2.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
-    a2 = f64x2.add(a2, f64x2.mul(v128.load(x + o, 32), v128.load(y + o, 32)));
-    a3 = f64x2.add(a3, f64x2.mul(v128.load(x + o, 48), v128.load(y + o, 48)));
-  }
-  for (; i + 2 <= n; i += 2) {
-    const o = <usize>i << 3;
-    a0 = f64x2.add(a0, f64x2.mul(v128.load(x + o), v128.load(y + o)));
-  }
-  const acc = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
-  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  if (i < n) {
-    const o = <usize>i << 3;
-    s += load<f64>(x + o) * load<f64>(y + o);
-  }
-  return s;
-}
+// sum_i x[i] y[i] with four f64x2 accumulators: dotF64x8 (assembly/linalg/dot.ts).
 
 // @ts-ignore: decorator
 @inline function dot1(x: usize, y: usize, n: i32): f64 {
@@ -299,7 +274,7 @@ const DOTS: usize = memory.data(32, 16);
   for (let a = 0; a < A; a++) {
     const r = <usize>s * <usize>A + <usize>a;
     const w = load<f64>(pi + (r << 3));
-    if (w != 0) acc += w * dot4(P + r * rowBytes, x, S);
+    if (w != 0) acc += w * dotF64x8(P + r * rowBytes, x, S);
   }
   return acc;
 }
@@ -312,7 +287,7 @@ const DOTS: usize = memory.data(32, 16);
   for (let a = 0; a < A; a++) {
     const r = <usize>s * <usize>A + <usize>a;
     const w = load<f64>(pi + (r << 3));
-    if (w != 0) acc += w * (load<f64>(R + (r << 3)) + gamma * dot4(P + r * rowBytes, V, S));
+    if (w != 0) acc += w * (load<f64>(R + (r << 3)) + gamma * dotF64x8(P + r * rowBytes, V, S));
   }
   return acc;
 }
@@ -378,7 +353,7 @@ export function bellmanQDenseSimd(P: usize, R: usize, V: usize, gamma: f64, Q: u
     }
   }
   for (; r < rows; r++) {
-    store<f64>(Q + (r << 3), load<f64>(R + (r << 3)) + gamma * dot4(P + r * rowBytes, V, S));
+    store<f64>(Q + (r << 3), load<f64>(R + (r << 3)) + gamma * dotF64x8(P + r * rowBytes, V, S));
   }
 }
 

@@ -6,38 +6,12 @@
 // r = s*A + a: rowPtr[0..S*A], cols[rowPtr[r]..rowPtr[r+1]-1], probs[same].
 // Pointers are byte addresses (f64 arrays 8 bytes a value, i32 arrays 4).
 // Outputs never alias inputs: every kernel reads all of V before it is done.
+import { dotF64x8 } from "../linalg/dot";
 
 // ---------------------------------------------------------------------------
 // Row dot products: sum_k P[row, k] V[k].
 
-// @ts-ignore: decorator
-@inline
-function denseDotSimd(row: usize, V: usize, S: i32): f64 {
-  // Four independent accumulators hide the latency of f64x2.add.
-  let acc0 = f64x2.splat(0);
-  let acc1 = f64x2.splat(0);
-  let acc2 = f64x2.splat(0);
-  let acc3 = f64x2.splat(0);
-  let j = 0;
-  for (; j + 8 <= S; j += 8) {
-    const o = <usize>j << 3;
-    acc0 = f64x2.add(acc0, f64x2.mul(v128.load(row + o), v128.load(V + o)));
-    acc1 = f64x2.add(acc1, f64x2.mul(v128.load(row + o, 16), v128.load(V + o, 16)));
-    acc2 = f64x2.add(acc2, f64x2.mul(v128.load(row + o, 32), v128.load(V + o, 32)));
-    acc3 = f64x2.add(acc3, f64x2.mul(v128.load(row + o, 48), v128.load(V + o, 48)));
-  }
-  for (; j + 2 <= S; j += 2) {
-    const o = <usize>j << 3;
-    acc0 = f64x2.add(acc0, f64x2.mul(v128.load(row + o), v128.load(V + o)));
-  }
-  const acc = f64x2.add(f64x2.add(acc0, acc1), f64x2.add(acc2, acc3));
-  let d = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  if (j < S) {
-    const o = <usize>j << 3;
-    d += load<f64>(row + o) * load<f64>(V + o);
-  }
-  return d;
-}
+// Dense SIMD row dot: dotF64x8 (assembly/linalg/dot.ts).
 
 // @ts-ignore: decorator
 @inline
@@ -126,7 +100,7 @@ export function optimalityBackupDenseSimd(
     const r0 = <usize>s * <usize>A;
     for (let a = 0; a < A; a++) {
       const r = r0 + <usize>a;
-      const d = denseDotSimd(P + r * rowBytes, V, S);
+      const d = dotF64x8(P + r * rowBytes, V, S);
       store<f64>(q + (<usize>a << 3), load<f64>(R + (r << 3)) + gamma * d);
     }
     pickGreedy(q, A, tieTol, Vout, greedy, s);
