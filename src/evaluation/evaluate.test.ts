@@ -7,7 +7,7 @@ import { uniformPolicy } from "../policy/policy.js";
 import { arena } from "../wasm/arena.js";
 import { type SolverChoice, discountedVisitation, evaluate, policyValue, qFromV } from "./index.js";
 
-const SOLVERS: SolverChoice[] = ["auto", "lu", "gmres", "bicgstab", "iterative"];
+const SOLVERS: SolverChoice[] = ["auto", "lu", "gmres", "bicgstab", "iterative", "richardson"];
 
 /**
  * Two states, actions 0 = stay and 1 = switch (deterministic moves). Under
@@ -180,6 +180,7 @@ describe("evaluate: accuracy and the solvers", () => {
     const pi = uniformPolicy(50, 2);
     expect(() => evaluate(mdp, pi, { solver: "iterative", maxIterations: 20 })).toThrow(ConvergenceError);
     expect(() => evaluate(mdp, pi, { solver: "gmres", maxIterations: 1 })).toThrow(ConvergenceError);
+    expect(() => evaluate(mdp, pi, { solver: "richardson", maxIterations: 3 })).toThrow(ConvergenceError);
     mdp.dispose();
   });
 });

@@ -16,11 +16,14 @@
  * "auto": models with S <= 128 (dense, or CSR densified) use LU. Up to S = 4096,
  * GMRES (dense random MDPs mix fast: 8-12 products per system at gamma = 0.99),
  * falling back to LU once it has cost about as much as an LU would (slowly
- * mixing chains). Larger models: BiCGSTAB (five vectors; GMRES could keep only
- * a short restart at S = 10^6), falling back to GMRES. Both Krylov methods use
- * the deflation preconditioner (I - gamma 1 u^T)^{-1}, u uniform, which removes
- * the eigenvalue 1 - gamma; CSR models with a (near-)deterministic policy get a
- * compact copy of P_pi's rows first (policy-system.ts).
+ * mixing chains). Larger models: deflated Richardson (a Bellman sweep plus a
+ * uniform shift) while each product at least halves the residual, which fast
+ * mixing models such as garnets do, then BiCGSTAB from its iterate (five
+ * vectors; GMRES could keep only a short restart at S = 10^6), falling back to
+ * GMRES. All three use the deflation preconditioner (I - gamma 1 u^T)^{-1},
+ * u uniform, which removes the eigenvalue 1 - gamma; CSR models with a
+ * (near-)deterministic policy get a compact copy of P_pi's rows first
+ * (policy-system.ts).
  *
  * Measured on this machine (2 shared cores, other jobs running): dense random
  * MDPs, A = 10, gamma = 0.99, greedy policy: S = 500 evaluate 2.0-2.6 ms,
@@ -44,7 +47,10 @@ export type { SolverChoice, SolverName } from "./policy-system.js";
 
 /** Options of `evaluate`, `policyValue` and `discountedVisitation`. */
 export interface EvaluateOptions {
-  /** "auto" (default), "lu", "gmres", "bicgstab" or "iterative" (Bellman sweeps, rate gamma). */
+  /**
+   * "auto" (default), "lu", "gmres", "bicgstab", "iterative" (Bellman sweeps, rate gamma) or
+   * "richardson" (Bellman sweeps with the Perron deflation, rate gamma |lambda_2(P_pi)|).
+   */
   solver?: SolverChoice;
   /** Relative accuracy of the residual test (default 1e-10); a finite number in [1e-15, 1). */
   tolerance?: number;
@@ -96,7 +102,7 @@ export interface Visitation {
   residual: number;
 }
 
-const SOLVERS: readonly SolverChoice[] = ["auto", "lu", "gmres", "bicgstab", "iterative"];
+const SOLVERS: readonly SolverChoice[] = ["auto", "lu", "gmres", "bicgstab", "iterative", "richardson"];
 const OPTION_NAMES = ["solver", "tolerance", "maxIterations", "initialValues"];
 
 interface CheckedOptions {

@@ -1,16 +1,19 @@
 /**
  * Every solver gives the same evaluation, and a dense and a CSR copy of one
- * MDP give the same evaluation: LU, GMRES, BiCGSTAB and Bellman sweeps agree
- * to their accuracy, on dense and sparse garnets and a dense random MDP.
+ * MDP give the same evaluation: LU, GMRES, BiCGSTAB, Bellman sweeps and
+ * deflated Richardson agree to their accuracy, on dense and sparse garnets and
+ * a dense random MDP; "auto" on large models (Richardson, then BiCGSTAB when
+ * it contracts slowly) agrees with them.
  */
 import { describe, expect, it } from "vitest";
 import { type Evaluation, type SolverChoice, evaluate } from "../../src/evaluation/index.js";
 import { garnet } from "../../src/mdp/generators/garnet.js";
 import { randomMdp } from "../../src/mdp/generators/random-mdp.js";
+import { TabularMdp } from "../../src/mdp/tabular-mdp.js";
 import { Rng } from "../../src/random/rng.js";
 import { maxAbs, maxAbsDiff, randomPolicy } from "./policies.js";
 
-const SOLVERS: SolverChoice[] = ["lu", "gmres", "bicgstab", "iterative"];
+const SOLVERS: SolverChoice[] = ["lu", "gmres", "bicgstab", "iterative", "richardson"];
 
 function expectSame(a: Evaluation, b: Evaluation, gamma: number): void {
   // Residual r gives a value error at most r / (1 - gamma).
@@ -70,4 +73,60 @@ describe("solvers and storage formats agree", () => {
     expectSame(lu, evaluate(mdp, pi, { solver: "bicgstab" }), 0.95);
     mdp.dispose();
   });
+
+  it("a uniform policy on a large sparse garnet: auto runs deflated Richardson alone, fewer products than BiCGSTAB", () => {
+    const S = 6000;
+    const mdp = garnet({ S, A: 4, branching: 4, seed: 9, gamma: 0.99, format: "sparse" });
+    const pi = new Float64Array(S * 4).fill(0.25);
+    const auto = evaluate(mdp, pi);
+    expect(auto.solver).toBe("richardson");
+    const bicgstab = evaluate(mdp, pi, { solver: "bicgstab" });
+    expect(auto.iterations).toBeLessThan(bicgstab.iterations);
+    expectSame(bicgstab, auto, 0.99);
+    expectSame(evaluate(mdp, pi, { solver: "gmres" }), auto, 0.99);
+    expect(auto.residual).toBeLessThanOrEqual(1e-10 * (1 + maxAbs(auto.V)));
+    expect(auto.visitationResidual).toBeLessThanOrEqual(1e-10 * maxAbs(auto.d));
+    mdp.dispose();
+  });
+
+  it("a slowly mixing chain (S = 5000, gamma 0.99): auto hands Richardson's iterate to BiCGSTAB, and agrees with GMRES", () => {
+    const mdp = chain(5000, 0.99);
+    const pi = new Float64Array(5000 * 2).fill(0.5);
+    const auto = evaluate(mdp, pi);
+    expect(auto.solver).toBe("bicgstab");
+    expectSame(evaluate(mdp, pi, { solver: "gmres" }), auto, 0.99);
+    // Explicit deflated Richardson gets there too (rate about gamma here), or says it did not.
+    expectSame(evaluate(mdp, pi, { solver: "richardson" }), auto, 0.99);
+    expect(() => evaluate(mdp, pi, { solver: "richardson", maxIterations: 50 })).toThrow(/deflated Richardson did not converge/);
+    mdp.dispose();
+  });
 });
+
+/**
+ * A RiverSwim-like chain in CSR (Strehl & Littman 2008): action 0 moves left, action 1 moves right
+ * w.p. 0.3, stays w.p. 0.6 and slips left w.p. 0.1; rewards at both ends. Mixes in ~n steps.
+ */
+function chain(n: number, gamma: number): TabularMdp {
+  const rowPtr = [0];
+  const cols: number[] = [];
+  const probs: number[] = [];
+  const R = new Float64Array(2 * n);
+  for (let s = 0; s < n; s++) {
+    cols.push(Math.max(0, s - 1));
+    probs.push(1);
+    rowPtr.push(cols.length);
+    const row = new Map<number, number>();
+    const add = (j: number, p: number): void => void row.set(j, (row.get(j) ?? 0) + p);
+    add(Math.max(0, s - 1), 0.1);
+    add(s, 0.6);
+    add(Math.min(n - 1, s + 1), 0.3);
+    for (const j of [...row.keys()].sort((a, b) => a - b)) {
+      cols.push(j);
+      probs.push(row.get(j)!);
+    }
+    rowPtr.push(cols.length);
+    R[2 * s] = s === 0 ? 0.005 : 0;
+    R[2 * s + 1] = s === n - 1 ? 1 : 0;
+  }
+  return TabularMdp.fromSparse({ S: n, A: 2, rowPtr, cols, probs, R, gamma });
+}
