@@ -93,18 +93,73 @@ export function expUpdateFromPolicyUnchecked(
 }
 
 /**
- * @internal rowSum[s] = sum_a exp logPi[s,a]; returns max |exp logPi - pi| over
- * all entries (kernel mirrorLogPolicyCheckSimd). logPi: S*A entries <= 0 or
- * -inf, checked by the caller; pi: S*A.
+ * @internal The check of a log-policy against its policy (kernel mirrorLogPolicyCheckSimd):
+ * the first state s whose sum_a exp logPi[s,a] is not 1 within 1e-9 (-1 if none) with that
+ * sum, and max |exp logPi - pi| over all entries. logPi: S*A entries <= 0 or -inf, checked by
+ * the caller; pi: S*A. The row sums are read in WebAssembly memory (no S-array copy).
  */
-export function logPolicyCheckUnchecked(logPi: Float64Array, pi: Float64Array, S: number, A: number, rowSum: Float64Array): number {
+export function logPolicyCheckUnchecked(
+  logPi: Float64Array, pi: Float64Array, S: number, A: number,
+): { worst: number; badRow: number; badSum: number } {
   return scratch((take) => {
     const l = take(f64Block(S * A, logPi));
     const p = take(f64Block(S * A, pi));
     const o = take(f64Block(S));
     const worst = kernels().mirrorLogPolicyCheckSimd(l.ptr, p.ptr, S, A, o.ptr);
-    rowSum.set(o.view);
-    return worst;
+    const rowSum = o.view;
+    for (let s = 0; s < S; s++) {
+      if (!(Math.abs(rowSum[s] - 1) <= 1e-9)) return { worst, badRow: s, badSum: rowSum[s] };
+    }
+    return { worst, badRow: -1, badSum: 1 };
+  });
+}
+
+/** What `expStepUnchecked` returns: the new policy, its log, and KL(pi_new(.|s) || pi(.|s)) per state. */
+export interface ExpStep {
+  policy: Float64Array;
+  logPolicy: Float64Array;
+  kl: Float64Array;
+}
+
+/**
+ * @internal The whole reverse-KL (NPG) step over all states in one WebAssembly scope, so each
+ * S*A table crosses the boundary once and no S*A temporary is built in JavaScript (the step's
+ * cost at S*A ~ 10^6..10^7 is in those copies and allocations, not in the kernels):
+ *   logOut = expUpdate(logPi, adv, coef)   (logPi = log pi when not given),
+ *   then `restore` may overwrite rows of (out, logOut) in place (states that keep pi_old),
+ *   then kl[s] = KL(out_s || pi_s) (kernel mirrorKlSimd, as perStateKl).
+ * Same kernels, same inputs as expUpdateUnchecked / expUpdateFromPolicyUnchecked followed by
+ * perStateKlUnchecked(out, pi), so the same numbers. `fillCoef` writes coef (S finite numbers)
+ * into WebAssembly memory; neither callback may allocate WebAssembly memory. pi: a checked policy.
+ */
+export function expStepUnchecked(
+  pi: Float64Array,
+  logPi: Float64Array | undefined,
+  adv: Float64Array,
+  S: number,
+  A: number,
+  fillCoef: (coef: Float64Array) => void,
+  restore: (out: Float64Array, logOut: Float64Array) => void,
+): ExpStep {
+  const n = S * A;
+  const k = kernels();
+  return scratch((take) => {
+    const l = take(f64Block(n, logPi ?? pi));
+    // Elementwise, so in place is safe.
+    if (!logPi) k.mirrorLogSimd(l.ptr, n, l.ptr);
+    const q = take(f64Block(n, adv));
+    const c = take(f64Block(S));
+    fillCoef(c.view);
+    const o = take(f64Block(n));
+    const lo = take(f64Block(n));
+    k.mirrorExpUpdateSimd(l.ptr, q.ptr, c.ptr, S, A, o.ptr, lo.ptr);
+    restore(o.view, lo.view);
+    // The advantage is done with: its memory takes pi, so the step never holds five S*A blocks.
+    q.free();
+    const p = take(f64Block(n, pi));
+    const kl = take(f64Block(S));
+    k.mirrorKlSimd(o.ptr, p.ptr, S, A, kl.ptr);
+    return { policy: o.toArray(), logPolicy: lo.toArray(), kl: kl.toArray() };
   });
 }
 

@@ -49,7 +49,7 @@ import { type Neighbourhood, allPolicies, neighbourhoodMeasure } from "./neighbo
 import { type StateDistribution, resolveDistribution } from "./distributions.js";
 import { type GenericOptions, solveStateGeneric } from "./generic.js";
 import { searchMultiplier } from "./search.js";
-import { expUpdateFromPolicyUnchecked, expUpdateUnchecked, logPolicyCheckUnchecked } from "./exp-update.js";
+import { expStepUnchecked, logPolicyCheckUnchecked } from "./exp-update.js";
 import { greedyStep } from "./greedy.js";
 import { klBallRun, trlSolve } from "./trl.js";
 import { tvSolve } from "./tv.js";
@@ -148,6 +148,10 @@ interface Context {
 interface Solution {
   policy: Float64Array;
   logPolicy?: Float64Array;
+  /** Per-state KL(policy || pi_old), when the solver computed it (after restoring kept states). */
+  klFromOld?: Float64Array;
+  /** The solver restored kept states itself. */
+  restored?: boolean;
   constraint?: number;
   multiplier?: number;
   multipliers?: Float64Array;
@@ -191,7 +195,8 @@ export function mirrorUpdate(problem: MirrorProblem, options: MirrorStepOptions 
   const logPi = options.logPolicy === undefined ? undefined : checkLogPolicyOf(options.logPolicy, pi, S, A);
   const visitation = problem.visitation;
   const beta = resolveDistribution("beta", options.beta, S, visitation, problem.mu);
-  const nu = resolveDistribution("nu", options.nu, S, visitation, problem.mu);
+  // The same spec twice (npg's "uniform" states) resolves to one array, as "visitation" always did.
+  const nu = options.nu !== undefined && options.nu === options.beta ? beta : resolveDistribution("nu", options.nu, S, visitation, problem.mu);
   const w = new Float64Array(S);
   const keep = new Uint8Array(S);
   for (let s = 0; s < S; s++) {
@@ -236,8 +241,8 @@ export function mirrorUpdate(problem: MirrorProblem, options: MirrorStepOptions 
     default:
       throw new ValidationError("neighbourhood", "must be allPolicies(), meanKlBall(), maxKlBall(), tvBall() or mixtureSegment()", neighbourhood);
   }
-  if (neighbourhood.kind !== "mixture") restoreKept(ctx, sol, useGeneric);
-  const { surrogate, drift: driftTotal } = objectiveParts(ctx, sol.policy);
+  if (neighbourhood.kind !== "mixture" && !sol.restored) restoreKept(ctx, sol, useGeneric);
+  const { surrogate, drift: driftTotal } = objectiveParts(ctx, sol.policy, sol.klFromOld);
   let constraint = sol.constraint;
   if (neighbourhood.kind !== "all" && constraint === undefined) {
     constraint = neighbourhoodMeasure(neighbourhood, pi, sol.policy, S, A, { weights });
@@ -274,11 +279,8 @@ function checkLogPolicyOf(x: Float64Array, pi: Float64Array, S: number, A: numbe
       throw new ValidationError("logPolicy", "log-probability must be finite and <= 0, or -Infinity", v, { state: Math.floor(i / A), action: i % A });
     }
   }
-  const rowSum = new Float64Array(S);
-  const worst = logPolicyCheckUnchecked(t, pi, S, A, rowSum);
-  for (let s = 0; s < S; s++) {
-    if (!(Math.abs(rowSum[s] - 1) <= 1e-9)) throw new ValidationError("logPolicy", "exp of the row does not sum to 1", rowSum[s], { state: s });
-  }
+  const { worst, badRow, badSum } = logPolicyCheckUnchecked(t, pi, S, A);
+  if (badRow >= 0) throw new ValidationError("logPolicy", "exp of the row does not sum to 1", badSum, { state: badRow });
   if (!(worst <= 1e-9)) {
     for (let i = 0; i < S * A; i++) {
       if (!(Math.abs(Math.exp(t[i]) - pi[i]) <= 1e-9)) {
@@ -295,13 +297,18 @@ function checkLogPolicyOf(x: Float64Array, pi: Float64Array, S: number, A: numbe
  * zero and clip drifts): exactly, not up to the rounding of a solver.
  */
 function restoreKept(ctx: Context, sol: Solution, useGeneric: boolean): void {
+  restoreKeptRows(ctx, sol.policy, sol.logPolicy, useGeneric);
+}
+
+/** restoreKept on any pair of S*A tables (e.g. views of WebAssembly memory). */
+function restoreKeptRows(ctx: Context, policy: Float64Array, logPolicy: Float64Array | undefined, useGeneric: boolean): void {
   const { S, A, pi, keep, drift } = ctx;
   // The generic solver keeps pi_old wherever the weight is infinite, the clip drift included.
   const onlyAtOld = drift.kind !== "zero" && drift.coefficient > 0 && (useGeneric || drift.kind !== "clip");
   for (let s = 0; s < S; s++) {
     if (!keep[s] && !(onlyAtOld && ctx.w[s] === Infinity)) continue;
-    for (let a = s * A; a < s * A + A; a++) sol.policy[a] = pi[a];
-    if (sol.logPolicy) for (let a = s * A; a < s * A + A; a++) sol.logPolicy[a] = ctx.logPi ? ctx.logPi[a] : Math.log(pi[a]);
+    for (let a = s * A; a < s * A + A; a++) policy[a] = pi[a];
+    if (logPolicy) for (let a = s * A; a < s * A + A; a++) logPolicy[a] = ctx.logPi ? ctx.logPi[a] : Math.log(pi[a]);
   }
 }
 
@@ -312,13 +319,23 @@ function penalty(ctx: Context, s: number, scale: number): number {
   return ctx.w[s] * scale;
 }
 
-/** surrogate = sum_s beta <p_s, A_s>; drift = sum_s beta w D_s (0 where D_s = 0, whatever w). */
-export function objectiveParts(ctx: Pick<Context, "S" | "A" | "pi" | "adv" | "beta" | "w" | "drift">, p: Float64Array): { surrogate: number; drift: number } {
+/**
+ * surrogate = sum_s beta <p_s, A_s>; drift = sum_s beta w D_s (0 where D_s = 0, whatever w).
+ * `klFromOld`: KL(p_s || pi_s) per state if the solver has it already (the reverse-KL step).
+ */
+export function objectiveParts(
+  ctx: Pick<Context, "S" | "A" | "pi" | "adv" | "beta" | "w" | "drift">, p: Float64Array, klFromOld?: Float64Array,
+): { surrogate: number; drift: number } {
   const { S, A, pi, adv, beta, w, drift } = ctx;
   let surrogate = 0;
   let total = 0;
   // The KL drifts' per-state values in one SIMD pass (no S*A JavaScript logs).
-  const kl = drift.kind === "reverseKl" ? perStateKlUnchecked(p, pi, S, A) : drift.kind === "forwardKl" && drift.coefficient !== 0 ? perStateKlUnchecked(pi, p, S, A) : undefined;
+  const kl =
+    drift.kind === "reverseKl"
+      ? (klFromOld ?? perStateKlUnchecked(p, pi, S, A))
+      : drift.kind === "forwardKl" && drift.coefficient !== 0
+        ? perStateKlUnchecked(pi, p, S, A)
+        : undefined;
   for (let s = 0; s < S; s++) {
     if (beta[s] === 0) continue;
     let g = 0;
@@ -350,16 +367,16 @@ function solveAllExact(ctx: Context): Solution {
       for (let s = 0; s < S; s++) coef[s] = ctx.keep[s] || drift.coefficient === 0 ? 0 : ctx.w[s] * drift.coefficient;
       return { policy: clipSolve(pi, adv, coef, S, A, drift.epsilon!) };
     case "reverseKl": {
-      // p ∝ pi_old exp(A / (w C)), C = 1/eta: coefficient eta / w(s) (0 keeps pi_old).
-      for (let s = 0; s < S; s++) {
-        const c = ctx.w[s] * drift.coefficient;
-        coef[s] = ctx.keep[s] || c === Infinity ? 0 : 1 / c;
-      }
-      const policy = new Float64Array(S * A);
-      const logPolicy = new Float64Array(S * A);
-      if (ctx.logPi) expUpdateUnchecked(ctx.logPi, adv, coef, S, A, policy, logPolicy);
-      else expUpdateFromPolicyUnchecked(pi, adv, coef, S, A, policy, logPolicy);
-      return { policy, logPolicy };
+      // p ∝ pi_old exp(A / (w C)), C = 1/eta: coefficient eta / w(s) (0 keeps pi_old). Kept states
+      // are restored and KL(p || pi_old) taken while the tables are still in WebAssembly memory.
+      const fillCoef = (out: Float64Array): void => {
+        for (let s = 0; s < S; s++) {
+          const c = ctx.w[s] * drift.coefficient;
+          out[s] = ctx.keep[s] || c === Infinity ? 0 : 1 / c;
+        }
+      };
+      const r = expStepUnchecked(pi, ctx.logPi, adv, S, A, fillCoef, (o, lo) => restoreKeptRows(ctx, o, lo, false));
+      return { policy: r.policy, logPolicy: r.logPolicy, klFromOld: r.kl, restored: true };
     }
     default:
       return solveAllGeneric(ctx);
