@@ -10,6 +10,7 @@ export function heapBase(): usize {
 export * from "./linalg/vector";
 export * from "./mdp/bellman";
 export * from "./mdp/bellman-csr";
+export * from "./mdp/gauss-seidel";
 export * from "./mdp/optimality";
 export * from "./mirror/kernels";
 export * from "./linalg/dense";

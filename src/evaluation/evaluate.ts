@@ -20,10 +20,12 @@
  * uniform shift) while each product at least halves the residual, which fast
  * mixing models such as garnets do, then BiCGSTAB from its iterate (five
  * vectors; GMRES could keep only a short restart at S = 10^6), falling back to
- * GMRES. All three use the deflation preconditioner (I - gamma 1 u^T)^{-1},
- * u uniform, which removes the eigenvalue 1 - gamma; CSR models with a
- * (near-)deterministic policy get a compact copy of P_pi's rows first
- * (policy-system.ts).
+ * GMRES. The visitation system of a CSR model takes Gauss-Seidel sweeps
+ * instead of Richardson (each sweep passes over the model once, like a product,
+ * and cuts the residual about twice as much). All of them use the deflation
+ * preconditioner (I - gamma 1 u^T)^{-1}, u uniform, which removes the
+ * eigenvalue 1 - gamma; CSR models with a (near-)deterministic policy get a
+ * compact copy of P_pi's rows first (policy-system.ts).
  *
  * Measured on this machine (2 shared cores, other jobs running): dense random
  * MDPs, A = 10, gamma = 0.99, greedy policy: S = 500 evaluate 2.0-2.6 ms,
@@ -76,8 +78,10 @@ export interface Evaluation {
   d: Float64Array;
   /** eta(pi) = mu . V_pi. */
   eta: number;
-  /** The solver that produced V and d. */
+  /** The solver that produced V (and d, unless `visitationSolver` says otherwise). */
   solver: SolverName;
+  /** The solver that produced d: "auto" sweeps the visitation system of large CSR models by Gauss-Seidel. */
+  visitationSolver: SolverName;
   /** Iterations of both solves together (Krylov iterations, sweeps, or LU refinement steps). */
   iterations: number;
   /** True Bellman residual ||r_pi + gamma P_pi V - V||_inf. */
@@ -233,6 +237,7 @@ export function evaluate(mdp: TabularMdp, policy: ArrayLike<number>, options?: E
       d: dOut,
       eta,
       solver: vReport.solver,
+      visitationSolver: dReport.solver,
       iterations: vReport.iterations + dReport.iterations,
       residual: vReport.residual,
       visitationResidual: dReport.residual,

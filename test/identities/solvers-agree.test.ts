@@ -2,8 +2,8 @@
  * Every solver gives the same evaluation, and a dense and a CSR copy of one
  * MDP give the same evaluation: LU, GMRES, BiCGSTAB, Bellman sweeps and
  * deflated Richardson agree to their accuracy, on dense and sparse garnets and
- * a dense random MDP; "auto" on large models (Richardson, then BiCGSTAB when
- * it contracts slowly) agrees with them.
+ * a dense random MDP; "auto" on large models (Richardson for V, Gauss-Seidel
+ * for d on CSR models, then BiCGSTAB when they contract slowly) agrees with them.
  */
 import { describe, expect, it } from "vitest";
 import { type Evaluation, type SolverChoice, evaluate } from "../../src/evaluation/index.js";
@@ -74,12 +74,13 @@ describe("solvers and storage formats agree", () => {
     mdp.dispose();
   });
 
-  it("a uniform policy on a large sparse garnet: auto runs deflated Richardson alone, fewer products than BiCGSTAB", () => {
+  it("a uniform policy on a large sparse garnet: auto runs Richardson (V) and Gauss-Seidel (d) alone, fewer passes than BiCGSTAB", () => {
     const S = 6000;
     const mdp = garnet({ S, A: 4, branching: 4, seed: 9, gamma: 0.99, format: "sparse" });
     const pi = new Float64Array(S * 4).fill(0.25);
     const auto = evaluate(mdp, pi);
     expect(auto.solver).toBe("richardson");
+    expect(auto.visitationSolver).toBe("gauss-seidel");
     const bicgstab = evaluate(mdp, pi, { solver: "bicgstab" });
     expect(auto.iterations).toBeLessThan(bicgstab.iterations);
     expectSame(bicgstab, auto, 0.99);
@@ -89,11 +90,23 @@ describe("solvers and storage formats agree", () => {
     mdp.dispose();
   });
 
+  it("a deterministic policy on a fast-mixing sparse garnet: the visitation sweeps run over the compact P_pi", () => {
+    const S = 5000;
+    const mdp = garnet({ S, A: 4, branching: 12, seed: 3, gamma: 0.95, format: "sparse" });
+    const pi = randomPolicy(new Rng(3), S, 4, 1);
+    const auto = evaluate(mdp, pi);
+    expect(auto.visitationSolver).toBe("gauss-seidel");
+    expectSame(evaluate(mdp, pi, { solver: "gmres" }), auto, 0.95);
+    expect(auto.visitationResidual).toBeLessThanOrEqual(1e-10 * maxAbs(auto.d));
+    mdp.dispose();
+  });
+
   it("a slowly mixing chain (S = 5000, gamma 0.99): auto hands Richardson's iterate to BiCGSTAB, and agrees with GMRES", () => {
     const mdp = chain(5000, 0.99);
     const pi = new Float64Array(5000 * 2).fill(0.5);
     const auto = evaluate(mdp, pi);
     expect(auto.solver).toBe("bicgstab");
+    expect(auto.visitationSolver).toBe("bicgstab");
     expectSame(evaluate(mdp, pi, { solver: "gmres" }), auto, 0.99);
     // Explicit deflated Richardson gets there too (rate about gamma here), or says it did not.
     expectSame(evaluate(mdp, pi, { solver: "richardson" }), auto, 0.99);

@@ -1,0 +1,45 @@
+/**
+ * Plain-TypeScript twin of assembly/mdp/gauss-seidel.ts, for tests: the same
+ * arguments and meaning as the kernel, on typed arrays instead of pointers,
+ * and the same order of operations. `out` receives [residual, max |d|, sum(d)].
+ */
+import type { CsrTwin } from "./bellman.twin.js";
+
+/** One column-oriented Gauss-Seidel sweep of the deflated visitation system (bellmanGaussSeidelTransposedCsr). */
+export function gaussSeidelTransposedCsrTwin(
+  m: CsrTwin, pi: Float64Array, b2: Float64Array, d: Float64Array, acc: Float64Array, snap: Float64Array,
+  S: number, A: number, gamma: number, sumIn: number, out: Float64Array,
+): void {
+  const gn = gamma / S;
+  snap.set(acc.subarray(0, S));
+  let sum = sumIn;
+  for (let j = 0; j < S; j++) {
+    const dNew = b2[j] + gamma * acc[j] - gn * sum;
+    snap[j] = gn * sum - gamma * snap[j];
+    acc[j] = 0;
+    sum += dNew - d[j];
+    d[j] = dNew;
+    for (let a = 0; a < A; a++) {
+      const r = j * A + a;
+      const w = pi[r];
+      if (w === 0) continue;
+      const f = w * dNew;
+      for (let k = m.rowPtr[r]; k < m.rowPtr[r + 1]; k++) acc[m.cols[k]] += f * m.probs[k];
+    }
+  }
+  const tail = gn * sum;
+  let total = 0;
+  let maxD = 0;
+  for (let j = 0; j < S; j++) {
+    const rj = snap[j] + gamma * acc[j] - tail;
+    snap[j] = rj;
+    total += rj;
+    maxD = Math.max(maxD, Math.abs(d[j]));
+  }
+  const shift = gn * total;
+  let maxRes = 0;
+  for (let j = 0; j < S; j++) maxRes = Math.max(maxRes, Math.abs(snap[j] - shift));
+  out[0] = maxRes;
+  out[1] = maxD;
+  out[2] = sum;
+}
