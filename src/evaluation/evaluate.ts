@@ -223,7 +223,9 @@ export function evaluate(mdp: TabularMdp, policy: ArrayLike<number>, options?: E
   return withPolicySystem(mdp, pi, opts, (system, piB, take) => {
     const { V, report: vReport } = solveValues(mdp, system, piB, take);
     const { d, report: dReport } = solveVisitation(mdp, system, take);
-    const Qb = qFromValues(mdp, V, take(f64Block(S * A)));
+    // pi is done with once both systems are solved: Q takes its block (WebAssembly memory never
+    // shrinks, and at S*A = 4e6 a fresh block is 32 MB more of it).
+    const Qb = qFromValues(mdp, V, piB);
     const Vout = V.toArray();
     const Q = Qb.toArray();
     const dOut = clampNegatives(d.toArray());

@@ -186,7 +186,8 @@ export class PolicySystem {
       this.representation = "dense";
       return;
     }
-    if (policyRowEntries(this.mdp, pi) <= COMPACT_FRACTION * this.mdp.blocks.cols!.length) {
+    const limit = COMPACT_FRACTION * this.mdp.blocks.cols!.length;
+    if (policyRowEntries(this.mdp, pi, limit) <= limit) {
       this.representation = "compact";
     }
   }

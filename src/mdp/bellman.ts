@@ -199,13 +199,14 @@ function csrMatrix(n: number, nnz: number): CsrMatrix {
 /**
  * Entries of P_pi's compact CSR form (see compactPolicyMatrix) for a CSR model: the summed
  * lengths of the rows (s, a) with pi(a|s) != 0. pi: S*A probabilities (a block's view or a copy).
+ * Counting stops once the count exceeds `limit` (a count above it is returned).
  */
-export function policyRowEntries(mdp: BellmanModel, pi: ArrayLike<number>): number {
+export function policyRowEntries(mdp: BellmanModel, pi: ArrayLike<number>, limit = Infinity): number {
   const rowPtr = mdp.blocks.rowPtr;
   if (!rowPtr) throw new ValidationError("mdp", "policyRowEntries needs a sparse (CSR) model", mdp.format);
   const rp = rowPtr.view;
   let n = 0;
-  for (let r = 0; r < mdp.S * mdp.A; r++) if (pi[r] !== 0) n += rp[r + 1] - rp[r];
+  for (let r = 0; r < mdp.S * mdp.A && n <= limit; r++) if (pi[r] !== 0) n += rp[r + 1] - rp[r];
   return n;
 }
 
