@@ -24,7 +24,7 @@ import { uniformPolicy, validatePolicy } from "../policy/policy.js";
 import { policyIteration } from "../solvers/policy-iteration.js";
 import type { Update, UpdateResult } from "../algorithms/update.js";
 import { checkLogPolicy } from "./checks.js";
-import { klRow } from "./kl.twin.js";
+import { perStateKlUnchecked } from "./kl.js";
 
 export interface OptimiseOptions {
   /** Maximum number of steps (default 100; 0 evaluates the start policy only). */
@@ -124,8 +124,10 @@ export function optimise(mdp: TabularMdp, update: Update, options: OptimiseOptio
     const result = update.step(mdp, policy, k, { evaluation, logPolicy, theta, evaluate: options.evaluate });
     const next = evaluate(mdp, result.policy, options.evaluate);
     history.time.push(now() - t0);
+    // Per-state KL(pi_k || pi_{k+1}) in one SIMD pass (the policies are checked: evaluate just took pi_{k+1}).
+    const klStates = perStateKlUnchecked(policy, result.policy, S, A);
     let kl = 0;
-    for (let s = 0; s < S; s++) if (evaluation.d[s] > 0) kl += evaluation.d[s] * klRow(policy, result.policy, s, A);
+    for (let s = 0; s < S; s++) if (evaluation.d[s] > 0) kl += evaluation.d[s] * klStates[s];
     const improvement = next.eta - evaluation.eta;
     const gap = optimum - next.eta;
     history.eta.push(next.eta);
