@@ -22,6 +22,10 @@
 // a deflated Richardson step cuts it 3x: 14 sweeps to the default accuracy
 // against 21 products.
 //
+// A sweep is: snap <- acc (a copy), bellmanGaussSeidelRange over [0, S) (in one
+// call or several consecutive ranges, passing the running sum on: the same
+// numbers), then bellmanGaussSeidelResidual.
+//
 // CSR layout as bellman-csr.ts: rows r = s*A + a, entries [rowPtr[r], rowPtr[r+1]),
 // next states cols (i32), probabilities probs; pi: S*A. A compact P_pi is the
 // case A = 1, pi = ones. Policy entries equal to 0 are skipped. No SIMD variant:
@@ -29,23 +33,22 @@
 // src/mdp/gauss-seidel.twin.ts; wrapper: src/mdp/gauss-seidel.ts.
 
 /**
- * One sweep, in place on d and acc:
- *   d[j] <- b2[j] + gamma (sum_s P_pi[s,j] d[s] - sum(d) / S)   for j = 0, 1, ..., S - 1.
- * On entry acc[j] = sum_{s >= j} P_pi[s,j] d[s] (zeros when d = 0: the previous sweep leaves
- * it so) and sumIn = sum(d) (the previous sweep's out[2]). On exit acc is ready for the next
- * sweep, snap[j] holds the deflated residual r2 = b2 - (I - gamma (P_pi^T - u 1^T)) d of the new
- * d, out[0] = max_j |r[j]| with r = r2 - (gamma / S) sum(r2) 1 = b - (I - gamma P_pi^T) d the
- * residual of the original system, out[1] = max_j |d[j]|, out[2] = sum(d) (a running sum).
- * b2, d, acc, snap: [0, S), distinct; out: [0, 3).
+ * The states [start, end) of one sweep, in place on d and acc:
+ *   d[j] <- b2[j] + gamma (sum_s P_pi[s,j] d[s] - sum(d) / S),   j = start, ..., end - 1.
+ * At the sweep's start acc[j] = sum_{s >= j} P_pi[s,j] d[s] (zeros when d = 0: the previous
+ * sweep leaves it so) and snap = a copy of acc; sumIn = sum(d) (the previous sweep's sum, or
+ * the previous range's return). Returns the running sum(d) after the range. At the sweep's end
+ * acc is ready for the next sweep and snap[j] = (gamma / S) (sum at j) - gamma snap[j] (the part
+ * of the residual known at j; bellmanGaussSeidelResidual finishes it).
+ * b2, d, acc, snap: [0, S), distinct; 0 <= start <= end <= S.
  */
-export function bellmanGaussSeidelTransposedCsr(
+export function bellmanGaussSeidelRange(
   rowPtr: usize, cols: usize, probs: usize, pi: usize, b2: usize, d: usize, acc: usize, snap: usize,
-  S: i32, A: i32, gamma: f64, sumIn: f64, out: usize,
-): void {
+  start: i32, end: i32, S: i32, A: i32, gamma: f64, sumIn: f64,
+): f64 {
   const gn = gamma / <f64>S;
-  memory.copy(snap, acc, <usize>S << 3);
   let sum = sumIn;
-  for (let j = 0; j < S; j++) {
+  for (let j = start; j < end; j++) {
     const o = <usize>j << 3;
     const dNew = load<f64>(b2 + o) + gamma * load<f64>(acc + o) - gn * sum;
     // r2[j] = gamma (acc[j] at the end - snap[j]) + (gamma / S) (sum now - sum at the end): keep the known part.
@@ -66,6 +69,17 @@ export function bellmanGaussSeidelTransposedCsr(
       }
     }
   }
+  return sum;
+}
+
+/**
+ * The end of a sweep: snap becomes the deflated residual r2 = b2 - (I - gamma (P_pi^T - u 1^T)) d
+ * of the new d, out[0] = max_j |r[j]| with r = r2 - (gamma / S) sum(r2) 1 = b - (I - gamma P_pi^T) d
+ * the residual of the original system (b2 = b + c sum(b) 1), out[1] = max_j |d[j]|, out[2] = sum
+ * (the sweep's running sum(d), passed through). acc, snap, d: [0, S); out: [0, 3).
+ */
+export function bellmanGaussSeidelResidual(acc: usize, snap: usize, d: usize, S: i32, gamma: f64, sum: f64, out: usize): void {
+  const gn = gamma / <f64>S;
   const tail = gn * sum;
   let total = 0.0;
   let maxD = 0.0;

@@ -36,6 +36,7 @@ import {
 } from "../mdp/bellman.js";
 import { gaussSeidelSweepTransposed, type SweepRows } from "../mdp/gauss-seidel.js";
 import { type Block, f64Block, i32Block, scratch } from "../wasm/arena.js";
+import { CHUNK_STATES } from "../wasm/chunks.js";
 import { kernels } from "../wasm/module.js";
 
 /** A linear solver for the evaluation system. */
@@ -217,9 +218,15 @@ export class PolicySystem {
   /** r = b - M x (M = I - gamma P_pi, or its transpose); returns ||r||_inf. */
   residualInto(b: Block<"f64">, x: Block<"f64">, r: Block<"f64">, transposed: boolean): number {
     const k = kernels();
-    // r = -x + gamma P x, then r += b.
-    this.product(transposed, x, r, -1, this.mdp.gamma);
-    k.axpySimd(1, b.ptr, r.ptr, this.S);
+    if (this.S > CHUNK_STATES) {
+      // r = gamma P x (products of large CSR models go in chunks and add c x apart: let c = 0), then r += b - x.
+      this.product(transposed, x, r, 0, this.mdp.gamma);
+      k.blas1Axpy2Simd(1, b.ptr, -1, x.ptr, r.ptr, this.S);
+    } else {
+      // r = -x + gamma P x, then r += b.
+      this.product(transposed, x, r, -1, this.mdp.gamma);
+      k.axpySimd(1, b.ptr, r.ptr, this.S);
+    }
     return k.normInfSimd(r.ptr, this.S);
   }
 

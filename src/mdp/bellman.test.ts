@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ValidationError } from "../errors.js";
 import { Rng } from "../random/rng.js";
 import { f64Block, scratch } from "../wasm/arena.js";
+import { CHUNK_STATES } from "../wasm/chunks.js";
+import { kernels } from "../wasm/module.js";
 import {
   applyPolicy,
   applyPolicyTransposed,
@@ -176,6 +178,45 @@ describe("Bellman wrappers on TabularMdp blocks", () => {
       }
     });
     sparse.dispose();
+  });
+
+  it("large models: the CSR wrappers call their kernels in chunks of states and give the numbers of one call", () => {
+    const S = CHUNK_STATES + 4321;
+    const A = 2;
+    const mdp = garnet({ S, A, branching: 3, seed: 12, gamma: 0.9, format: "sparse" });
+    const rng = new Rng(12);
+    const pi = randomPolicy(rng, S, A);
+    const k = kernels();
+    const b = mdp.blocks;
+    const same = (x: Float64Array, y: Float64Array): boolean => x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
+    scratch((take) => {
+      const piB = take(f64Block(S * A, pi));
+      const x = take(f64Block(S, Float64Array.from({ length: S }, () => rng.random() - 0.5)));
+      const y = take(f64Block(S));
+      const one = take(f64Block(S));
+      for (const [c, alpha] of [[1, -0.9], [0, 1], [-1, 0.9]]) {
+        applyPolicy(mdp, piB, x, y, c, alpha);
+        k.bellmanApplyCsrSimd(b.rowPtr!.ptr, b.cols!.ptr, b.probs!.ptr, piB.ptr, x.ptr, one.ptr, S, A, c, alpha);
+        expect(same(y.view, one.view)).toBe(true);
+      }
+      const compact = compactPolicyMatrix(mdp, piB);
+      try {
+        csrProduct(compact, x, y, 1, -0.9);
+        k.bellmanCsrMatvecSimd(compact.ptr.ptr, compact.cols.ptr, compact.vals.ptr, x.ptr, one.ptr, S, 1, -0.9);
+        expect(same(y.view, one.view)).toBe(true);
+      } finally {
+        compact.free();
+      }
+      const Q = take(f64Block(S * A));
+      const Qone = take(f64Block(S * A));
+      qFromValues(mdp, x, Q);
+      k.bellmanQCsrSimd(b.rowPtr!.ptr, b.cols!.ptr, b.probs!.ptr, b.R.ptr, x.ptr, mdp.gamma, Qone.ptr, S, A);
+      expect(same(Q.view, Qone.view)).toBe(true);
+      policyReward(mdp, piB, y);
+      k.bellmanPolicyAverageSimd(b.R.ptr, piB.ptr, one.ptr, S, A);
+      expect(same(y.view, one.view)).toBe(true);
+    });
+    mdp.dispose();
   });
 
   it("rejects short blocks and aliased outputs", () => {

@@ -17,9 +17,12 @@
  * CSR model a contiguous P_pi (csrProduct, csrProductTransposed). The policy
  * block is trusted to be a valid policy (check user input once with
  * `validatePolicy`); lengths are checked here. Only compactPolicyMatrix allocates.
+ * On large models the per-state CSR kernels are called in chunks of states
+ * (src/wasm/chunks.ts), with the same results.
  */
 import { ValidationError } from "../errors.js";
 import { type Block, type BlockKind, f64Block, i32Block } from "../wasm/arena.js";
+import { CHUNK_STATES, forChunks } from "../wasm/chunks.js";
 import { kernels } from "../wasm/module.js";
 import type { TabularMdp } from "./tabular-mdp.js";
 
@@ -37,6 +40,21 @@ function checkDistinct(x: Block<BlockKind>, y: Block<BlockKind>, where: string):
 }
 
 /**
+ * y = c x + alpha M x by a row-product kernel `call(s0, n, c)` over states [s0, s0 + n), whose
+ * pointers the caller offsets by s0 (x stays whole: the rows gather from all of it). One call
+ * when S fits a chunk; else chunks with c = 0 (x finite), then y += c x: the same numbers,
+ * fl(c x) + fl(alpha M x) added in the other order.
+ */
+function csrChunks(S: number, x: Block<"f64">, y: Block<"f64">, c: number, call: (s0: number, n: number, c: number) => void): void {
+  if (S <= CHUNK_STATES) {
+    call(0, S, c);
+    return;
+  }
+  forChunks(S, (s0, n) => call(s0, n, 0));
+  if (c !== 0) kernels().axpySimd(c, x.ptr, y.ptr, S);
+}
+
+/**
  * r_pi[s] = sum_a pi(a|s) R[s,a] into out (s in [0, S)). Returns out.
  * pi: block of S*A probabilities; out: block of >= S values.
  */
@@ -44,7 +62,9 @@ export function policyReward(mdp: BellmanModel, pi: Block<"f64">, out: Block<"f6
   const { S, A } = mdp;
   checkLength("policy", pi, S * A, "policyReward");
   checkLength("out", out, S, "policyReward");
-  kernels().bellmanPolicyAverageSimd(mdp.blocks.R.ptr, pi.ptr, out.ptr, S, A);
+  const k = kernels();
+  const R = mdp.blocks.R.ptr;
+  forChunks(S, (s0, n) => k.bellmanPolicyAverageSimd(R + 8 * s0 * A, pi.ptr + 8 * s0 * A, out.ptr + 8 * s0, n, A));
   return out;
 }
 
@@ -95,8 +115,13 @@ export function applyPolicy(
   checkLength("y", y, S, "applyPolicy");
   checkDistinct(x, y, "applyPolicy");
   const b = mdp.blocks;
-  if (mdp.format === "dense") kernels().bellmanApplyDenseSimd(b.P!.ptr, pi.ptr, x.ptr, y.ptr, S, A, c, alpha);
-  else kernels().bellmanApplyCsrSimd(b.rowPtr!.ptr, b.cols!.ptr, b.probs!.ptr, pi.ptr, x.ptr, y.ptr, S, A, c, alpha);
+  const k = kernels();
+  if (mdp.format === "dense") k.bellmanApplyDenseSimd(b.P!.ptr, pi.ptr, x.ptr, y.ptr, S, A, c, alpha);
+  else {
+    csrChunks(S, x, y, c, (s0, n, cc) =>
+      k.bellmanApplyCsrSimd(b.rowPtr!.ptr + 4 * s0 * A, b.cols!.ptr, b.probs!.ptr, pi.ptr + 8 * s0 * A, x.ptr, y.ptr + 8 * s0, n, A, cc, alpha),
+    );
+  }
   return y;
 }
 
@@ -132,8 +157,14 @@ export function qFromValues(mdp: BellmanModel, V: Block<"f64">, Q: Block<"f64">,
   checkLength("Q", Q, S * A, "qFromValues");
   checkDistinct(V, Q, "qFromValues");
   const b = mdp.blocks;
-  if (mdp.format === "dense") kernels().bellmanQDenseSimd(b.P!.ptr, b.R.ptr, V.ptr, gamma, Q.ptr, S, A);
-  else kernels().bellmanQCsrSimd(b.rowPtr!.ptr, b.cols!.ptr, b.probs!.ptr, b.R.ptr, V.ptr, gamma, Q.ptr, S, A);
+  const k = kernels();
+  if (mdp.format === "dense") k.bellmanQDenseSimd(b.P!.ptr, b.R.ptr, V.ptr, gamma, Q.ptr, S, A);
+  else {
+    forChunks(S, (s0, n) => {
+      const r0 = s0 * A;
+      k.bellmanQCsrSimd(b.rowPtr!.ptr + 4 * r0, b.cols!.ptr, b.probs!.ptr, b.R.ptr + 8 * r0, V.ptr, gamma, Q.ptr + 8 * r0, n, A);
+    });
+  }
   return Q;
 }
 
@@ -230,7 +261,10 @@ export function csrProduct(m: CsrMatrix, x: Block<"f64">, y: Block<"f64">, c = 0
   checkLength("x", x, m.n, "csrProduct");
   checkLength("y", y, m.n, "csrProduct");
   checkDistinct(x, y, "csrProduct");
-  kernels().bellmanCsrMatvecSimd(m.ptr.ptr, m.cols.ptr, m.vals.ptr, x.ptr, y.ptr, m.n, c, alpha);
+  const k = kernels();
+  csrChunks(m.n, x, y, c, (s0, n, cc) =>
+    k.bellmanCsrMatvecSimd(m.ptr.ptr + 4 * s0, m.cols.ptr, m.vals.ptr, x.ptr, y.ptr + 8 * s0, n, cc, alpha),
+  );
   return y;
 }
 

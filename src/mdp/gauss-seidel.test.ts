@@ -60,8 +60,8 @@ function residualOf(m: CsrTwin, pi: Float64Array, b: Float64Array, d: Float64Arr
   return worst;
 }
 
-/** Runs `sweeps` sweeps through the kernel (WebAssembly) and the twin; returns both reports per sweep. */
-function run(m: CsrTwin, pi: Float64Array, b: Float64Array, S: number, A: number, gamma: number, sweeps: number) {
+/** Runs `sweeps` sweeps through the kernels (WebAssembly, `chunk` states per call) and the twin; returns both reports per sweep. */
+function run(m: CsrTwin, pi: Float64Array, b: Float64Array, S: number, A: number, gamma: number, sweeps: number, chunk?: number) {
   const b2 = deflated(b, gamma);
   const twin = { d: new Float64Array(S), acc: new Float64Array(S), snap: new Float64Array(S), out: new Float64Array(3), sum: 0 };
   const reports: { kernel: number[]; twin: number[]; independent: number }[] = [];
@@ -84,7 +84,7 @@ function run(m: CsrTwin, pi: Float64Array, b: Float64Array, S: number, A: number
     acc.view.fill(0);
     let sum = 0;
     for (let i = 0; i < sweeps; i++) {
-      const r = gaussSeidelSweepTransposed(rows, gamma, b2B, d, acc, snap, sum, out);
+      const r = gaussSeidelSweepTransposed(rows, gamma, b2B, d, acc, snap, sum, out, chunk);
       sum = r.sum;
       gaussSeidelTransposedCsrTwin(m, pi, b2, twin.d, twin.acc, twin.snap, S, A, gamma, twin.sum, twin.out);
       twin.sum = twin.out[2];
@@ -102,7 +102,8 @@ describe("Gauss-Seidel sweep of the visitation system: kernel = TypeScript twin"
     const A = 1 + (S % 3);
     const { csr, pi } = randomModel(rng, S, A);
     const b = randomArray(rng, S, 0, 1);
-    const { reports } = run(csr, pi, b, S, A, 0.9, 3);
+    // Chunks of 7 states (several kernel calls per sweep) must give the numbers of one call.
+    const { reports } = run(csr, pi, b, S, A, 0.9, 3, 7);
     for (const r of reports) {
       // Same operations in the same order: the same numbers.
       expect(r.kernel).toEqual(r.twin);

@@ -12,6 +12,7 @@
  */
 import { ValidationError } from "../errors.js";
 import type { Block, BlockKind } from "../wasm/arena.js";
+import { CHUNK_STATES, forChunks } from "../wasm/chunks.js";
 import { kernels } from "../wasm/module.js";
 
 /** The rows a sweep reads: a CSR model with its policy, or a compact P_pi (A = 1, `pi` all ones). */
@@ -43,18 +44,26 @@ function checkLength(field: string, block: Block<BlockKind>, n: number): void {
 /**
  * One sweep in place on d and acc. Start with d = 0, acc = 0, sumIn = 0 and pass each
  * report's sum to the next sweep; `snap` is scratch (it ends holding the deflated residual).
+ * `chunk`: states per kernel call (see src/wasm/chunks.ts; the result does not depend on it).
  */
 export function gaussSeidelSweepTransposed(
   rows: SweepRows, gamma: number, b2: Block<"f64">, d: Block<"f64">, acc: Block<"f64">, snap: Block<"f64">,
-  sumIn: number, out: Block<"f64">,
+  sumIn: number, out: Block<"f64">, chunk = CHUNK_STATES,
 ): SweepReport {
   const { S, A } = rows;
   checkLength("pi", rows.pi, S * A);
   for (const [field, block] of [["b2", b2], ["d", d], ["acc", acc], ["snap", snap]] as const) checkLength(field, block, S);
   checkLength("out", out, 3);
-  kernels().bellmanGaussSeidelTransposedCsr(
-    rows.rowPtr.ptr, rows.cols.ptr, rows.probs.ptr, rows.pi.ptr, b2.ptr, d.ptr, acc.ptr, snap.ptr, S, A, gamma, sumIn, out.ptr,
-  );
+  const k = kernels();
+  k.blas1CopySimd(acc.ptr, snap.ptr, S);
+  // In chunks of states (src/wasm/chunks.ts): the running sum carries over, the numbers are those of one call.
+  let sum = sumIn;
+  forChunks(S, (start, count) => {
+    sum = k.bellmanGaussSeidelRange(
+      rows.rowPtr.ptr, rows.cols.ptr, rows.probs.ptr, rows.pi.ptr, b2.ptr, d.ptr, acc.ptr, snap.ptr, start, start + count, S, A, gamma, sum,
+    );
+  }, chunk);
+  k.bellmanGaussSeidelResidual(acc.ptr, snap.ptr, d.ptr, S, gamma, sum, out.ptr);
   const v = out.view;
   return { residual: v[0], norm: v[1], sum: v[2] };
 }

@@ -1,11 +1,12 @@
 /**
- * Plain-TypeScript twin of assembly/mdp/gauss-seidel.ts, for tests: the same
- * arguments and meaning as the kernel, on typed arrays instead of pointers,
- * and the same order of operations. `out` receives [residual, max |d|, sum(d)].
+ * Plain-TypeScript twin of assembly/mdp/gauss-seidel.ts, for tests: one whole
+ * sweep (copy, bellmanGaussSeidelRange over [0, S), bellmanGaussSeidelResidual)
+ * on typed arrays, with the kernels' order of operations. `out` receives
+ * [residual, max |d|, sum(d)].
  */
 import type { CsrTwin } from "./bellman.twin.js";
 
-/** One column-oriented Gauss-Seidel sweep of the deflated visitation system (bellmanGaussSeidelTransposedCsr). */
+/** One column-oriented Gauss-Seidel sweep of the deflated visitation system. */
 export function gaussSeidelTransposedCsrTwin(
   m: CsrTwin, pi: Float64Array, b2: Float64Array, d: Float64Array, acc: Float64Array, snap: Float64Array,
   S: number, A: number, gamma: number, sumIn: number, out: Float64Array,

@@ -4,6 +4,7 @@
  */
 import { kernels } from "../wasm/module.js";
 import { f64Block, scratch } from "../wasm/arena.js";
+import { forChunks } from "../wasm/chunks.js";
 import { checkArray, checkLogPolicy, checkTable, validateShape } from "./checks.js";
 import { ValidationError } from "../errors.js";
 
@@ -105,7 +106,13 @@ export function logPolicyCheckUnchecked(
     const l = take(f64Block(S * A, logPi));
     const p = take(f64Block(S * A, pi));
     const o = take(f64Block(S));
-    const worst = kernels().mirrorLogPolicyCheckSimd(l.ptr, p.ptr, S, A, o.ptr);
+    const k = kernels();
+    // In chunks of states (src/wasm/chunks.ts): the same row sums, the largest of the chunks' worst.
+    let worst = 0;
+    forChunks(S, (s0, m) => {
+      const at = 8 * s0 * A;
+      worst = Math.max(worst, k.mirrorLogPolicyCheckSimd(l.ptr + at, p.ptr + at, m, A, o.ptr + 8 * s0));
+    });
     const rowSum = o.view;
     for (let s = 0; s < S; s++) {
       if (!(Math.abs(rowSum[s] - 1) <= 1e-9)) return { worst, badRow: s, badSum: rowSum[s] };
@@ -129,8 +136,9 @@ export interface ExpStep {
  *   then `restore` may overwrite rows of (out, logOut) in place (states that keep pi_old),
  *   then kl[s] = KL(out_s || pi_s) (kernel mirrorKlSimd, as perStateKl).
  * Same kernels, same inputs as expUpdateUnchecked / expUpdateFromPolicyUnchecked followed by
- * perStateKlUnchecked(out, pi), so the same numbers. `fillCoef` writes coef (S finite numbers)
- * into WebAssembly memory; neither callback may allocate WebAssembly memory. pi: a checked policy.
+ * perStateKlUnchecked(out, pi), so the same numbers (the kernels go state by state, here in
+ * chunks of states: src/wasm/chunks.ts). `fillCoef` writes coef (S finite numbers) into
+ * WebAssembly memory; neither callback may allocate WebAssembly memory. pi: a checked policy.
  */
 export function expStepUnchecked(
   pi: Float64Array,
@@ -146,19 +154,22 @@ export function expStepUnchecked(
   return scratch((take) => {
     const l = take(f64Block(n, logPi ?? pi));
     // Elementwise, so in place is safe.
-    if (!logPi) k.mirrorLogSimd(l.ptr, n, l.ptr);
+    if (!logPi) forChunks(S, (s0, m) => k.mirrorLogSimd(l.ptr + 8 * s0 * A, m * A, l.ptr + 8 * s0 * A));
     const q = take(f64Block(n, adv));
     const c = take(f64Block(S));
     fillCoef(c.view);
     const o = take(f64Block(n));
     const lo = take(f64Block(n));
-    k.mirrorExpUpdateSimd(l.ptr, q.ptr, c.ptr, S, A, o.ptr, lo.ptr);
+    forChunks(S, (s0, m) => {
+      const at = 8 * s0 * A;
+      k.mirrorExpUpdateSimd(l.ptr + at, q.ptr + at, c.ptr + 8 * s0, m, A, o.ptr + at, lo.ptr + at);
+    });
     restore(o.view, lo.view);
     // The advantage is done with: its memory takes pi, so the step never holds five S*A blocks.
     q.free();
     const p = take(f64Block(n, pi));
     const kl = take(f64Block(S));
-    k.mirrorKlSimd(o.ptr, p.ptr, S, A, kl.ptr);
+    forChunks(S, (s0, m) => k.mirrorKlSimd(o.ptr + 8 * s0 * A, p.ptr + 8 * s0 * A, m, A, kl.ptr + 8 * s0));
     return { policy: o.toArray(), logPolicy: lo.toArray(), kl: kl.toArray() };
   });
 }
