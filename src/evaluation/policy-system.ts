@@ -266,7 +266,8 @@ export class PolicySystem {
     // whose cheaper iterations measured faster there; GMRES is its fallback.
     const first = canLu ? "gmres" : "bicgstab";
     if (this.krylovFailed) return this.solveKrylov("gmres", b, x, r, transposed, scale);
-    // Large models: deflated Richardson while it contracts fast, then BiCGSTAB from its iterate.
+    // Large models: Gauss-Seidel sweeps (visitation, CSR, from d = 0) or deflated Richardson while
+    // they contract fast (STATIONARY_RATE), then BiCGSTAB from their iterate.
     let spent = 0;
     if (!canLu) {
       const probe =

@@ -64,36 +64,6 @@ export function expUpdateUnchecked(
 }
 
 /**
- * @internal expUpdateUnchecked from pi itself (logPi = log pi, -inf where pi = 0):
- * the logs are taken in WebAssembly memory, in place, so pi crosses the
- * boundary once and no S*A log table is built in JavaScript. pi: a checked policy.
- */
-export function expUpdateFromPolicyUnchecked(
-  pi: Float64Array,
-  adv: Float64Array,
-  coef: Float64Array,
-  S: number,
-  A: number,
-  out: Float64Array,
-  logOut: Float64Array,
-): void {
-  const n = S * A;
-  scratch((take) => {
-    const l = take(f64Block(n, pi));
-    const q = take(f64Block(n, adv));
-    const c = take(f64Block(S, coef));
-    const o = take(f64Block(n));
-    const lo = take(f64Block(n));
-    const k = kernels();
-    // Elementwise, so in place is safe.
-    k.mirrorLogSimd(l.ptr, n, l.ptr);
-    k.mirrorExpUpdateSimd(l.ptr, q.ptr, c.ptr, S, A, o.ptr, lo.ptr);
-    out.set(o.view);
-    logOut.set(lo.view);
-  });
-}
-
-/**
  * @internal The check of a log-policy against its policy (kernel mirrorLogPolicyCheckSimd):
  * the first state s whose sum_a exp logPi[s,a] is not 1 within 1e-9 (-1 if none) with that
  * sum, and max |exp logPi - pi| over all entries. logPi: S*A entries <= 0 or -inf, checked by
@@ -135,8 +105,8 @@ export interface ExpStep {
  *   logOut = expUpdate(logPi, adv, coef)   (logPi = log pi when not given),
  *   then `restore` may overwrite rows of (out, logOut) in place (states that keep pi_old),
  *   then kl[s] = KL(out_s || pi_s) (kernel mirrorKlSimd, as perStateKl).
- * Same kernels, same inputs as expUpdateUnchecked / expUpdateFromPolicyUnchecked followed by
- * perStateKlUnchecked(out, pi), so the same numbers (the kernels go state by state, here in
+ * Same kernels, same inputs as expUpdateUnchecked (after mirrorLogSimd when logPi is not given)
+ * followed by perStateKlUnchecked(out, pi), so the same numbers (the kernels go state by state, here in
  * chunks of states: src/wasm/chunks.ts). `fillCoef` writes coef (S finite numbers) into
  * WebAssembly memory; neither callback may allocate WebAssembly memory. pi: a checked policy.
  */
