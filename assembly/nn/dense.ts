@@ -16,19 +16,19 @@
 //
 // Pointers are byte addresses of f32 arrays; sizes are element counts >= 0.
 
-import { FIN_NONE, FIN_RELU_GRAD, FIN_TANH, FIN_TANH_GRAD, INIT_BIAS, INIT_C, INIT_ZERO, finScalar, gemm, gemmNarrowDot, pack4Rows, transpose } from "./gemm";
-import { tanhF32 } from "./mathf32";
+import { FIN_NONE, FIN_RELU_GRAD, FIN_TANH_GRAD, INIT_BIAS, INIT_C, INIT_ZERO, finScalar, gemm, gemmNarrowDot, pack4Rows, transpose } from "./gemm";
+import { tanhArrayF32, tanhF32 } from "./mathf32";
 
-/** Y = fin(X W + b) over all columns: packed GEMM on the vector columns, dot products on the rest. */
+/** Y = X W + b over all columns: packed GEMM on the vector columns, dot products on the rest. */
 // @ts-ignore: decorator
-@inline function denseForward(x: usize, w: usize, b: usize, y: usize, pack: usize, batch: i32, nIn: i32, nOut: i32, act: i32): void {
+@inline function denseForward(x: usize, w: usize, b: usize, y: usize, pack: usize, batch: i32, nIn: i32, nOut: i32): void {
   const NV = nOut & ~3;
   if (NV > 0) {
     pack4Rows(x, pack, batch, nIn);
     const rowX = <usize>nIn << 2;
-    gemm(pack, rowX << 2, 16, x, rowX, 4, w, <usize>nOut << 2, y, <usize>nOut << 2, b, INIT_BIAS, 0, act, batch, NV, nIn);
+    gemm(pack, rowX << 2, 16, x, rowX, 4, w, <usize>nOut << 2, y, <usize>nOut << 2, b, INIT_BIAS, 0, FIN_NONE, batch, NV, nIn);
   }
-  if (NV < nOut) gemmNarrowDot(x, nIn, w, nOut, 1, y, nOut, b, INIT_BIAS, 0, act, batch, NV, nOut, nIn);
+  if (NV < nOut) gemmNarrowDot(x, nIn, w, nOut, 1, y, nOut, b, INIT_BIAS, 0, FIN_NONE, batch, NV, nOut, nIn);
 }
 
 /**
@@ -37,7 +37,7 @@ import { tanhF32 } from "./mathf32";
  * pack: scratch of batch * nIn f32 (receives X packed).
  */
 export function nnDenseForwardSimd(x: usize, w: usize, b: usize, y: usize, pack: usize, batch: i32, nIn: i32, nOut: i32): void {
-  denseForward(x, w, b, y, pack, batch, nIn, nOut, FIN_NONE);
+  denseForward(x, w, b, y, pack, batch, nIn, nOut);
 }
 
 /** Dense layer forward, scalar twin (pack unused): Y[r, o] = b[o] + sum_i X[r, i] W[i, o], i increasing. */
@@ -56,14 +56,16 @@ export function nnDenseForwardScalar(x: usize, w: usize, b: usize, y: usize, pac
 }
 
 /**
- * Dense layer forward fused with tanh, Y = tanh(X W + b):
- * Y[r, o] = tanh(b[o] + sum_{i < nIn} X[r, i] W[i, o]), the same sums and the
- * same tanh as nnDenseForwardSimd followed by nnTanhForwardSimd (bit for bit),
- * with tanh applied to each register tile before it is stored, which saves a
- * pass over the activations. Shapes and pack as nnDenseForwardSimd.
+ * Dense layer and tanh in one call, Y = tanh(X W + b):
+ * Y[r, o] = tanh(b[o] + sum_{i < nIn} X[r, i] W[i, o]), bit for bit
+ * nnDenseForwardSimd followed by nnTanhForwardSimd. (tanh in the GEMM's tile
+ * epilogue was slower: eight tanh at once exhaust the registers and reload
+ * every constant; the separate in-place pass keeps them loaded.)
+ * Shapes and pack as nnDenseForwardSimd.
  */
 export function nnDenseTanhForwardSimd(x: usize, w: usize, b: usize, y: usize, pack: usize, batch: i32, nIn: i32, nOut: i32): void {
-  denseForward(x, w, b, y, pack, batch, nIn, nOut, FIN_TANH);
+  denseForward(x, w, b, y, pack, batch, nIn, nOut);
+  tanhArrayF32(y, y, batch * nOut);
 }
 
 /** Y = tanh(X W + b), scalar twin (pack unused): the sum over i increasing, then tanhF32. */
