@@ -17,6 +17,7 @@
 // Pointers are byte addresses of f32 arrays; sizes are element counts >= 0.
 
 import { FIN_NONE, FIN_RELU_GRAD, FIN_TANH_GRAD, INIT_BIAS, INIT_C, INIT_ZERO, finScalar, gemm, gemmNarrowDot, pack4Rows, transpose } from "./gemm";
+import { gather4, scatter4 } from "./lanes";
 import { tanhArrayF32, tanhF32 } from "./mathf32";
 
 /** Y = X W + b over all columns: packed GEMM on the vector columns, dot products on the rest. */
@@ -153,29 +154,51 @@ export function nnDenseBackwardParamsSimd(
   if (accumulate) gemm(x, 16, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_C, 0, FIN_NONE, nIn, NV, batch);
   else gemm(x, 16, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_ZERO, 0, FIN_NONE, nIn, NV, batch);
   if (NV < nOut) {
-    // Narrow columns: vectors run down the rows of dW (along i), where X is contiguous.
+    // Narrow columns: vectors run down the rows of dW (along i), where X is
+    // contiguous; four vectors (16 i) per pass over the rows.
     const I4 = nIn & ~3;
+    const I16 = nIn & ~15;
     for (let o = NV; o < nOut; o++) {
       let i = 0;
+      for (; i < I16; i += 16) {
+        let acc0 = f32x4.splat(0);
+        let acc1 = f32x4.splat(0);
+        let acc2 = f32x4.splat(0);
+        let acc3 = f32x4.splat(0);
+        if (accumulate) {
+          acc0 = gather4(dw + ((<usize>i * <usize>nOut + <usize>o) << 2), ldy);
+          acc1 = gather4(dw + (((<usize>i + 4) * <usize>nOut + <usize>o) << 2), ldy);
+          acc2 = gather4(dw + (((<usize>i + 8) * <usize>nOut + <usize>o) << 2), ldy);
+          acc3 = gather4(dw + (((<usize>i + 12) * <usize>nOut + <usize>o) << 2), ldy);
+        }
+        let px = x + (<usize>i << 2);
+        let pd = dy + (<usize>o << 2);
+        const end = pd + <usize>batch * ldy;
+        while (pd < end) {
+          const d = v128.load32_splat(pd);
+          acc0 = f32x4.add(acc0, f32x4.mul(v128.load(px), d));
+          acc1 = f32x4.add(acc1, f32x4.mul(v128.load(px, 16), d));
+          acc2 = f32x4.add(acc2, f32x4.mul(v128.load(px, 32), d));
+          acc3 = f32x4.add(acc3, f32x4.mul(v128.load(px, 48), d));
+          px += rowX;
+          pd += ldy;
+        }
+        scatter4(dw + ((<usize>i * <usize>nOut + <usize>o) << 2), ldy, acc0);
+        scatter4(dw + (((<usize>i + 4) * <usize>nOut + <usize>o) << 2), ldy, acc1);
+        scatter4(dw + (((<usize>i + 8) * <usize>nOut + <usize>o) << 2), ldy, acc2);
+        scatter4(dw + (((<usize>i + 12) * <usize>nOut + <usize>o) << 2), ldy, acc3);
+      }
       for (; i < I4; i += 4) {
         let acc = f32x4.splat(0);
-        if (accumulate) {
-          acc = f32x4.splat(load<f32>(dw + ((<usize>i * <usize>nOut + <usize>o) << 2)));
-          acc = f32x4.replace_lane(acc, 1, load<f32>(dw + (((<usize>i + 1) * <usize>nOut + <usize>o) << 2)));
-          acc = f32x4.replace_lane(acc, 2, load<f32>(dw + (((<usize>i + 2) * <usize>nOut + <usize>o) << 2)));
-          acc = f32x4.replace_lane(acc, 3, load<f32>(dw + (((<usize>i + 3) * <usize>nOut + <usize>o) << 2)));
-        }
+        if (accumulate) acc = gather4(dw + ((<usize>i * <usize>nOut + <usize>o) << 2), ldy);
         let px = x + (<usize>i << 2);
         let pd = dy + (<usize>o << 2);
         for (let r = 0; r < batch; r++) {
           acc = f32x4.add(acc, f32x4.mul(v128.load(px), v128.load32_splat(pd)));
-          px += <usize>nIn << 2;
-          pd += <usize>nOut << 2;
+          px += rowX;
+          pd += ldy;
         }
-        store<f32>(dw + ((<usize>i * <usize>nOut + <usize>o) << 2), f32x4.extract_lane(acc, 0));
-        store<f32>(dw + (((<usize>i + 1) * <usize>nOut + <usize>o) << 2), f32x4.extract_lane(acc, 1));
-        store<f32>(dw + (((<usize>i + 2) * <usize>nOut + <usize>o) << 2), f32x4.extract_lane(acc, 2));
-        store<f32>(dw + (((<usize>i + 3) * <usize>nOut + <usize>o) << 2), f32x4.extract_lane(acc, 3));
+        scatter4(dw + ((<usize>i * <usize>nOut + <usize>o) << 2), ldy, acc);
       }
       for (; i < nIn; i++) {
         const p = dw + ((<usize>i * <usize>nOut + <usize>o) << 2);
@@ -187,15 +210,37 @@ export function nnDenseBackwardParamsSimd(
       }
     }
   }
-  // db: column sums of dY, rows in increasing order.
+  // db: column sums of dY, rows in increasing order; four vectors (16
+  // columns) per pass, so that four independent addition chains hide the
+  // latency of each.
   let o = 0;
+  for (; o + 16 <= nOut; o += 16) {
+    const off = <usize>o << 2;
+    let acc0 = accumulate ? v128.load(db + off) : f32x4.splat(0);
+    let acc1 = accumulate ? v128.load(db + off, 16) : f32x4.splat(0);
+    let acc2 = accumulate ? v128.load(db + off, 32) : f32x4.splat(0);
+    let acc3 = accumulate ? v128.load(db + off, 48) : f32x4.splat(0);
+    let pd = dy + off;
+    const end = pd + <usize>batch * ldy;
+    while (pd < end) {
+      acc0 = f32x4.add(acc0, v128.load(pd));
+      acc1 = f32x4.add(acc1, v128.load(pd, 16));
+      acc2 = f32x4.add(acc2, v128.load(pd, 32));
+      acc3 = f32x4.add(acc3, v128.load(pd, 48));
+      pd += ldy;
+    }
+    v128.store(db + off, acc0);
+    v128.store(db + off, acc1, 16);
+    v128.store(db + off, acc2, 32);
+    v128.store(db + off, acc3, 48);
+  }
   for (; o + 4 <= nOut; o += 4) {
     const off = <usize>o << 2;
     let acc = accumulate ? v128.load(db + off) : f32x4.splat(0);
     let pd = dy + off;
     for (let r = 0; r < batch; r++) {
       acc = f32x4.add(acc, v128.load(pd));
-      pd += <usize>nOut << 2;
+      pd += ldy;
     }
     v128.store(db + off, acc);
   }
