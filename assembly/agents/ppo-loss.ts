@@ -44,11 +44,27 @@ export function agentsPpoClipLoss(
   store<f64>(stats + 24, kl);
 }
 
-/** Copies rows idx[0..rows) of src (cols f32 per row) to consecutive rows of dst. */
+/**
+ * Copies rows idx[0..rows) of src (cols 4-byte values per row) to consecutive
+ * rows of dst. Rows are copied with loads and stores (16 bytes at a time):
+ * memory.copy is a call into the engine, which costs more than a short row.
+ */
 export function agentsGatherRowsF32(src: usize, idx: usize, dst: usize, rows: i32, cols: i32): void {
   const bytes = <usize>cols << 2;
+  if (cols == 1) {
+    for (let i = 0; i < rows; i++) {
+      const j = <usize>load<i32>(idx + (<usize>i << 2));
+      store<i32>(dst + (<usize>i << 2), load<i32>(src + (j << 2)));
+    }
+    return;
+  }
+  const vecBytes = bytes & ~15;
+  let d = dst;
   for (let i = 0; i < rows; i++) {
-    const j = <usize>load<i32>(idx + (<usize>i << 2));
-    memory.copy(dst + <usize>i * bytes, src + j * bytes, bytes);
+    const s = src + <usize>load<i32>(idx + (<usize>i << 2)) * bytes;
+    let o: usize = 0;
+    for (; o < vecBytes; o += 16) v128.store(d + o, v128.load(s + o));
+    for (; o < bytes; o += 4) store<i32>(d + o, load<i32>(s + o));
+    d += bytes;
   }
 }

@@ -54,4 +54,20 @@ describe("agentsGatherRowsF32", () => {
       expect(Array.from(dst.view)).toEqual([9, 10, 11, 0, 1, 2, 9, 10, 11]);
     });
   });
+  it("copies rows of every width (4-byte values, vector and scalar parts) without touching the rest", () => {
+    for (const cols of [1, 2, 4, 5, 8, 9, 17]) {
+      scratch((take) => {
+        const rows = 7;
+        const src = take(f32Block(10 * cols, Array.from({ length: 10 * cols }, (_, i) => i + 0.5)));
+        const order = [9, 0, 4, 4, 1, 7, 2];
+        const idx = take(i32Block(rows, order));
+        const dst = take(f32Block(rows * cols + 1));
+        dst.view.fill(-1);
+        kernels().agentsGatherRowsF32(src.ptr, idx.ptr, dst.ptr, rows, cols);
+        const want = order.flatMap((j) => Array.from({ length: cols }, (_, c) => j * cols + c + 0.5));
+        expect(Array.from(dst.view.subarray(0, rows * cols)), `cols ${cols}`).toEqual(want);
+        expect(dst.view[rows * cols]).toBe(-1);
+      });
+    }
+  });
 });
