@@ -29,7 +29,22 @@ import { tanhArrayF32, tanhF32 } from "./mathf32";
     const rowX = <usize>nIn << 2;
     gemm(pack, rowX << 2, 16, x, rowX, 4, w, <usize>nOut << 2, y, <usize>nOut << 2, b, INIT_BIAS, 0, FIN_NONE, batch, NV, nIn);
   }
-  if (NV < nOut) gemmNarrowDot(x, nIn, w, nOut, 1, y, nOut, b, INIT_BIAS, 0, FIN_NONE, batch, NV, nOut, nIn);
+  if (NV < nOut) {
+    const narrow = nOut - NV;
+    if (batch >= narrow) {
+      // The (at most 3) narrow columns of W, transposed into the pack scratch
+      // (free again, and large enough), are read as contiguous vectors along k.
+      const wn = pack;
+      for (let i = 0; i < nIn; i++) {
+        for (let n = 0; n < narrow; n++) {
+          store<f32>(wn + ((<usize>n * <usize>nIn + <usize>i) << 2), load<f32>(w + ((<usize>i * <usize>nOut + <usize>(NV + n)) << 2)));
+        }
+      }
+      gemmNarrowDot(x, nIn, wn - ((<usize>NV * <usize>nIn) << 2), 1, nIn, y, nOut, b, INIT_BIAS, 0, FIN_NONE, batch, NV, nOut, nIn);
+    } else {
+      gemmNarrowDot(x, nIn, w, nOut, 1, y, nOut, b, INIT_BIAS, 0, FIN_NONE, batch, NV, nOut, nIn);
+    }
+  }
 }
 
 /**
