@@ -1,10 +1,11 @@
 // The GEMM core of the dense kernels (assembly/nn/dense.ts): C = init + A B
 // over f32, then an elementwise finish, with
 //   init   0, a bias row, or C itself (accumulate),
-//   finish none, tanh (forward), or times an activation's derivative read
-//          from the layer output H at the same position as C (backward:
-//          tanh' = 1 - H^2, relu' = [H > 0]),
-// so a dense layer's pass is one sweep with no second pass over its output.
+//   finish none, or times an activation's derivative read from the layer
+//          output H at the same position as C (the input gradient:
+//          tanh' = 1 - H^2, relu' = [H > 0]), which saves a pass over dX.
+// (tanh itself is not a finish: eight tanh per tile exhaust the registers and
+// reload every constant, slower than nnTanhForwardSimd's separate pass.)
 //
 // Register blocking: a 4-row x 8-column tile of C lives in 8 f32x4
 // accumulators while k runs; each k step loads two B vectors and broadcasts
@@ -24,7 +25,7 @@
 // the last bit on every column the vectors cover.
 
 import { hsum } from "./lanes";
-import { K_ONE, tanhF32, tanhF32x4, vk } from "./mathf32";
+import { K_ONE, vk } from "./mathf32";
 
 /** k-panel depth (rows of B kept in cache). */
 const KC = 256;
@@ -36,7 +37,6 @@ export const INIT_BIAS = 1;
 export const INIT_C = 2;
 
 export const FIN_NONE = 0;
-export const FIN_TANH = 1;
 /** Times tanh'(z) = 1 - H^2 (H = tanh(z), the layer output). */
 export const FIN_TANH_GRAD = 2;
 /** Times relu'(z) = [H > 0] (H = relu(z)): 0 where H <= 0. */
@@ -61,7 +61,6 @@ export const FIN_RELU_GRAD = 3;
 /** The stored value of a finished C vector; h: the H vector at the same position. */
 // @ts-ignore: decorator
 @inline function fin(act: i32, v: v128, h: usize): v128 {
-  if (act == FIN_TANH) return tanhF32x4(v);
   if (act == FIN_TANH_GRAD) {
     const t = v128.load(h);
     return f32x4.mul(v, f32x4.sub(vk(K_ONE), f32x4.mul(t, t)));
@@ -73,7 +72,6 @@ export const FIN_RELU_GRAD = 3;
 /** The scalar finish, the same IEEE operations as `fin` on one lane. */
 // @ts-ignore: decorator
 @inline export function finScalar(act: i32, v: f32, h: usize): f32 {
-  if (act == FIN_TANH) return tanhF32(v);
   if (act == FIN_TANH_GRAD) {
     const t = load<f32>(h);
     return v * (<f32>1 - t * t);
