@@ -61,7 +61,7 @@ for (const batch of [256, 2048]) {
   for (const [nIn, nOut] of [[64, 64], [4, 64], [64, 2]]) {
     const x = filled(batch * nIn), w = filled(nIn * nOut), b = filled(nOut), dy = filled(batch * nOut);
     const y = f32Block(batch * nOut), dx = f32Block(batch * nIn), wt = f32Block(nIn * nOut);
-    const dw = f32Block(nIn * nOut), db = f32Block(nOut);
+    const dw = f32Block(nIn * nOut), db = f32Block(nOut), pack = f32Block(batch * Math.max(nIn, nOut));
     const xs = x.toArray(), ws = w.toArray(), bs = b.toArray(), dys = dy.toArray();
     const ys = new Float32Array(batch * nOut), dxs = new Float32Array(batch * nIn);
     const dws = new Float32Array(nIn * nOut), dbs = new Float32Array(nOut);
@@ -69,13 +69,13 @@ for (const batch of [256, 2048]) {
     const row = { shape: `${batch} x ${nIn} -> ${nOut}`, batch, nIn, nOut };
     const impls = {
       forward: {
-        simd: () => k.nnDenseForwardSimd(x.ptr, w.ptr, b.ptr, y.ptr, batch, nIn, nOut),
-        scalar: () => k.nnDenseForwardScalar(x.ptr, w.ptr, b.ptr, y.ptr, batch, nIn, nOut),
+        simd: () => k.nnDenseForwardSimd(x.ptr, w.ptr, b.ptr, y.ptr, pack.ptr, batch, nIn, nOut),
+        scalar: () => k.nnDenseForwardScalar(x.ptr, w.ptr, b.ptr, y.ptr, pack.ptr, batch, nIn, nOut),
         twin: () => twin.denseForwardTwin(xs, ws, bs, ys, batch, nIn, nOut),
       },
       dX: {
-        simd: () => k.nnDenseBackwardInputSimd(dy.ptr, w.ptr, wt.ptr, dx.ptr, batch, nIn, nOut),
-        scalar: () => k.nnDenseBackwardInputScalar(dy.ptr, w.ptr, wt.ptr, dx.ptr, batch, nIn, nOut),
+        simd: () => k.nnDenseBackwardInputSimd(dy.ptr, w.ptr, 0, 0, wt.ptr, pack.ptr, dx.ptr, batch, nIn, nOut),
+        scalar: () => k.nnDenseBackwardInputScalar(dy.ptr, w.ptr, 0, 0, wt.ptr, pack.ptr, dx.ptr, batch, nIn, nOut),
         twin: () => twin.denseBackwardInputTwin(dys, ws, dxs, batch, nIn, nOut),
       },
       dW: {
@@ -98,7 +98,7 @@ for (const batch of [256, 2048]) {
           .map((op) => `${op} ${["simd", "scalar", "twin"].map((i) => row[`${op}.${i}.gflops`].toFixed(2)).join(" / ")}`)
           .join("   ") + "  GFLOP/s (SIMD / scalar / TS)",
     );
-    for (const blk of [x, w, b, dy, y, dx, wt, dw, db]) blk.free();
+    for (const blk of [x, w, b, dy, y, dx, wt, dw, db, pack]) blk.free();
   }
 }
 

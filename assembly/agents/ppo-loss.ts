@@ -44,11 +44,67 @@ export function agentsPpoClipLoss(
   store<f64>(stats + 24, kl);
 }
 
-/** Copies rows idx[0..rows) of src (cols f32 per row) to consecutive rows of dst. */
+/**
+ * Copies rows idx[0..rows) of src (cols 4-byte values per row) to consecutive
+ * rows of dst. Rows are copied with loads and stores (16 bytes at a time):
+ * memory.copy is a call into the engine, which costs more than a short row.
+ */
 export function agentsGatherRowsF32(src: usize, idx: usize, dst: usize, rows: i32, cols: i32): void {
   const bytes = <usize>cols << 2;
+  if (cols == 1) {
+    for (let i = 0; i < rows; i++) {
+      const j = <usize>load<i32>(idx + (<usize>i << 2));
+      store<i32>(dst + (<usize>i << 2), load<i32>(src + (j << 2)));
+    }
+    return;
+  }
+  const vecBytes = bytes & ~15;
+  let d = dst;
   for (let i = 0; i < rows; i++) {
-    const j = <usize>load<i32>(idx + (<usize>i << 2));
-    memory.copy(dst + <usize>i * bytes, src + j * bytes, bytes);
+    const s = src + <usize>load<i32>(idx + (<usize>i << 2)) * bytes;
+    let o: usize = 0;
+    for (; o < vecBytes; o += 16) v128.store(d + o, v128.load(s + o));
+    for (; o < bytes; o += 4) store<i32>(d + o, load<i32>(s + o));
+    d += bytes;
+  }
+}
+
+/**
+ * A minibatch's advantages, value targets and rollout values (f64) for rows
+ * idx[0..rows): retOut[i] = ret[idx[i]], valOut[i] = val[idx[i]] and
+ * advOut[i] = adv[idx[i]] as f32, normalised when normalize != 0 as SB3 does
+ * per minibatch (src/returns/advantage.ts, the same f64 operations in the same
+ * order, so the same bits):
+ *   A' = (A - mean) / (sqrt(sum (A - mean)^2 / (rows - 1)) + 1e-8),  rows >= 2.
+ */
+export function agentsGatherAdvantages(
+  adv: usize, ret: usize, val: usize, idx: usize, advOut: usize, retOut: usize, valOut: usize, rows: i32, normalize: i32,
+): void {
+  let mean = 0.0;
+  for (let i = 0; i < rows; i++) {
+    const j = <usize>load<i32>(idx + (<usize>i << 2)) << 3;
+    const o = <usize>i << 3;
+    const a = load<f64>(adv + j);
+    store<f64>(retOut + o, load<f64>(ret + j));
+    store<f64>(valOut + o, load<f64>(val + j));
+    mean += a;
+  }
+  if (!normalize || rows <= 1) {
+    for (let i = 0; i < rows; i++) {
+      const j = <usize>load<i32>(idx + (<usize>i << 2)) << 3;
+      store<f32>(advOut + (<usize>i << 2), <f32>load<f64>(adv + j));
+    }
+    return;
+  }
+  mean /= <f64>rows;
+  let ss = 0.0;
+  for (let i = 0; i < rows; i++) {
+    const c = load<f64>(adv + (<usize>load<i32>(idx + (<usize>i << 2)) << 3)) - mean;
+    ss += c * c;
+  }
+  const denom = Math.sqrt(ss / <f64>(rows - 1)) + 1e-8;
+  for (let i = 0; i < rows; i++) {
+    const a = load<f64>(adv + (<usize>load<i32>(idx + (<usize>i << 2)) << 3));
+    store<f32>(advOut + (<usize>i << 2), <f32>((a - mean) / denom));
   }
 }

@@ -3,19 +3,11 @@
 // and relu' = [y > 0], so a layer keeps only its activations. Every kernel may
 // run in place (output pointer equal to an input pointer).
 
-import { K_ONE, tanhF32, tanhF32x4, vk } from "./mathf32";
+import { K_ONE, tanhArrayF32, tanhF32, vk } from "./mathf32";
 
 /** y = tanh(x) (within 3.3e-7 relative; see mathf32.ts). */
 export function nnTanhForwardSimd(x: usize, y: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(y + o, tanhF32x4(v128.load(x + o)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(y + o, tanhF32(load<f32>(x + o)));
-  }
+  tanhArrayF32(x, y, n);
 }
 
 /** y = tanh(x), scalar twin. */

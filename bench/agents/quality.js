@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Quality and speed of PPO and A2C with rl-baselines3-zoo's tuned
-// hyperparameters, over seeds: wall time of learn(), SPS, and the mean
+// hyperparameters, over seeds: wall and process CPU time (process.cpuUsage) of
+// new Agent() + learn(), SPS, and the mean
 // deterministic evaluation return over 10 episodes (SB3's evaluate_policy).
 //
 //   node bench/agents/quality.js [--case ppo-cartpole|ppo-acrobot|a2c-cartpole|all] [--seeds 0-9] [--dist <dir>] [--out <file.json>]
@@ -54,19 +55,24 @@ for (const name of names) {
   const c = CASES[name];
   if (!c) throw new Error(`unknown case ${name}: ${Object.keys(CASES).join(", ")}`);
   for (const seed of seeds) {
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const agent = new c.algo({ env: c.env, ...c.config, seed });
     await agent.learn(c.steps);
     const wall = (performance.now() - t0) / 1000;
+    const cu = process.cpuUsage(cpu0);
+    const cpu = (cu.user + cu.system) / 1e6;
     const ev = evaluatePolicy(agent, c.env, { episodes: 10, deterministic: true, seed: 10_000 + seed });
-    const row = { case: name, seed, steps: agent.numTimesteps, wall, sps: agent.numTimesteps / wall, evalMean: ev.mean, evalStd: ev.std, target: c.target };
+    const row = { case: name, seed, steps: agent.numTimesteps, wall, cpu, sps: agent.numTimesteps / wall, evalMean: ev.mean, evalStd: ev.std, target: c.target };
     results.push(row);
     agent.dispose();
-    console.log(`${name} seed ${seed}: ${wall.toFixed(2)} s, ${Math.round(row.sps)} steps/s, eval ${ev.mean.toFixed(1)} ± ${ev.std.toFixed(1)}`);
+    console.log(`${name} seed ${seed}: ${wall.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU, ${Math.round(row.sps)} steps/s, eval ${ev.mean.toFixed(1)} ± ${ev.std.toFixed(1)}`);
   }
   const rows = results.filter((r) => r.case === name);
   const mean = (k) => rows.reduce((s, r) => s + r[k], 0) / rows.length;
-  console.log(`${name}: ${rows.length} seeds, mean wall ${mean("wall").toFixed(2)} s, mean eval ${mean("evalMean").toFixed(1)}, ` +
+  const min = (k) => Math.min(...rows.map((r) => r[k]));
+  console.log(`${name}: ${rows.length} seeds, wall min ${min("wall").toFixed(2)} mean ${mean("wall").toFixed(2)} s, ` +
+    `CPU min ${min("cpu").toFixed(2)} mean ${mean("cpu").toFixed(2)} s, mean eval ${mean("evalMean").toFixed(1)}, ` +
     `${rows.filter((r) => r.evalMean >= c.target).length}/${rows.length} reach the target ${c.target}`);
 }
 const machine = `${os.cpus()[0]?.model ?? "?"}, ${os.cpus().length} cores, Node ${process.version}, ${os.platform()} ${os.release()}`;

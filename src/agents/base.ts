@@ -317,7 +317,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
       if (callback && (await callback(info)) === false) break;
       if (now - lastYield > 50) {
         // Let timers, I/O and a browser's rendering run between updates.
-        await new Promise((r) => setTimeout(r, 0));
+        await yieldToEventLoop();
         lastYield = performance.now();
       }
     }
@@ -425,6 +425,28 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     // Environments made here from an id or a factory are ours to close; the user's are not.
     if (typeof this.config.env === "string" || typeof this.config.env === "function") this.env.close();
   }
+}
+
+/**
+ * Resolves after pending I/O, timers and (in a browser) rendering had a
+ * chance to run. setTimeout(0) waits at least 1 ms in Node and 4 ms in a
+ * nested browser timer, 2-8% of learn()'s time at one yield per 50 ms:
+ * Node's setImmediate and a MessageChannel message do not wait.
+ */
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (fn: () => void) => unknown; MessageChannel?: typeof MessageChannel };
+  if (typeof g.setImmediate === "function") return new Promise((r) => g.setImmediate!(() => r()));
+  if (typeof g.MessageChannel === "function") {
+    return new Promise((r) => {
+      const ch = new g.MessageChannel!();
+      ch.port1.onmessage = () => {
+        ch.port1.close();
+        r();
+      };
+      ch.port2.postMessage(null);
+    });
+  }
+  return new Promise((r) => setTimeout(r, 0));
 }
 
 /** The bytes of an agent file (Node). */

@@ -9,7 +9,7 @@
  * ParameterStore (overwritten), ready for clipping and the optimiser step.
  */
 import type { F32Ref, I32Ref } from "../nn/tensor.js";
-import type { Block } from "../wasm/arena.js";
+import { Block } from "../wasm/arena.js";
 import type { ActorCritic } from "./policies.js";
 import { ppoClipLossInto } from "./ppo-loss.js";
 import { valueLossInto } from "./value-loss.js";
@@ -24,9 +24,9 @@ export interface PpoMinibatch {
   logpOld: F32Ref;
   /** Advantages (already normalised if wanted). */
   advantages: F32Ref;
-  /** Value targets and the rollout's values (for value clipping). */
-  returns: ArrayLike<number>;
-  oldValues: ArrayLike<number>;
+  /** Value targets and the rollout's values (for value clipping): arrays or f64 blocks of rows values. */
+  returns: ArrayLike<number> | Block<"f64">;
+  oldValues: ArrayLike<number> | Block<"f64">;
 }
 
 export interface PpoLossOptions {
@@ -58,10 +58,15 @@ export function ppoLossAndGradients(pol: ActorCritic, mb: PpoMinibatch, o: PpoLo
   pol.logProbBackward(rows, mb.actions, o.entCoef);
   // Value: (clipped) squared error to the GAE returns.
   const values = pol.critic.forward(mb.obs, rows).view;
-  const valueLoss = valueLossInto(values, mb.returns, mb.oldValues, rows, o.clipRangeVf, o.vfCoef, pol.dValues.view);
+  // Views taken after the forward pass (which may grow memory).
+  const valueLoss = valueLossInto(values, values64(mb.returns), values64(mb.oldValues), rows, o.clipRangeVf, o.vfCoef, pol.dValues.view);
   pol.critic.backward(pol.dValues);
   return {
     loss: clip.policyLoss - o.entCoef * entropy + o.vfCoef * valueLoss,
     policyLoss: clip.policyLoss, valueLoss, entropy, clipFraction: clip.clipFraction, approxKl: clip.approxKl,
   };
+}
+
+function values64(x: ArrayLike<number> | Block<"f64">): ArrayLike<number> {
+  return x instanceof Block ? x.view : x;
 }

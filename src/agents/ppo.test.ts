@@ -131,7 +131,12 @@ describe("PPO training", () => {
       env: "CartPole-v1", numEnvs: 8, nSteps: 32, batchSize: 256, nEpochs: 20, gamma: 0.98, gaeLambda: 0.8,
       learningRate: "lin_1e-3", clipRange: "lin_0.2", entCoef: 0, seed: 0,
     });
-    await agent.learn(30_000);
+    // learn() yields to the event loop between updates (~every 50 ms): a timer set now fires before it ends.
+    let timerRan = false;
+    let timerRanDuringLearn = false;
+    setTimeout(() => (timerRan = true), 0);
+    await agent.learn(30_000, { callback: () => void (timerRanDuringLearn ||= timerRan) });
+    expect(timerRanDuringLearn).toBe(true);
     const ev = evaluatePolicy(agent, makeEnv("CartPole-v1"), { episodes: 10, deterministic: true, seed: 100 });
     expect(ev.returns.length).toBe(10);
     expect(ev.mean).toBeGreaterThanOrEqual(150);

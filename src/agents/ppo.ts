@@ -22,7 +22,6 @@ import { Adam } from "../optim/adam.js";
 import { clipGradNormScale } from "../optim/clip.js";
 import { disown, f32Block, f64Block, i32Block, own, type Block, type BlockKind } from "../wasm/arena.js";
 import { kernels } from "../wasm/module.js";
-import { normalizeAdvantages } from "../returns/advantage.js";
 import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type OnPolicyConfig } from "./base.js";
 import { clipEpsilon } from "./ppo-loss.js";
 import { ppoLossAndGradients } from "./ppo-objective.js";
@@ -74,8 +73,7 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
   readonly optimizer: Adam;
   private readonly clipRangeFn: (p: number) => number;
   private readonly clipRangeVfFn: ((p: number) => number) | undefined;
-  private readonly indices: Int32Array;
-  /** Minibatch blocks: [idx, obs, actions, logpOld, adv, stats]. */
+  /** Minibatch blocks: [permutation of the rollout's rows, obs, actions, logpOld, adv, returns, old values, stats]. */
   private readonly mb: Block<BlockKind>[];
 
   constructor(config: PPOConfig) {
@@ -91,11 +89,10 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
     this.clipRangeFn = scheduleFn("clipRange", c.clipRange ?? PPO_DEFAULTS.clipRange);
     this.clipRangeVfFn = c.clipRangeVf == null ? undefined : scheduleFn("clipRangeVf", c.clipRangeVf);
     this.optimizer = new Adam(this.policy.store, { learningRate: this.learningRateFn(1), eps: 1e-5 });
-    this.indices = new Int32Array(n);
     const B = Math.min(this.batchSize, n);
     this.policy.ensure(B);
     const actions = this.policy.continuous ? f32Block(B * this.nActions) : i32Block(B);
-    this.mb = [i32Block(B), f32Block(B * this.obsSize), actions, f32Block(B), f32Block(B), f64Block(4)];
+    this.mb = [i32Block(n), f32Block(B * this.obsSize), actions, f32Block(B), f32Block(B), f64Block(B), f64Block(B), f64Block(4)];
     own(this, this.mb);
   }
 
@@ -116,40 +113,30 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
     const pol = this.policy;
     const d = this.obsSize;
     const n = buf.size;
-    const [idx, obs, act, logpOld, adv, stats] = this.mb as [Block<"i32">, Block<"f32">, Block<"i32"> | Block<"f32">, Block<"f32">, Block<"f32">, Block<"f64">];
-    const advMb = new Float64Array(this.batchSize);
-    const retMb = new Float64Array(this.batchSize);
-    const oldVMb = new Float64Array(this.batchSize);
+    const [perm, obs, act, logpOld, adv, ret, oldV, stats] = this.mb as [
+      Block<"i32">, Block<"f32">, Block<"i32"> | Block<"f32">, Block<"f32">, Block<"f32">, Block<"f64">, Block<"f64">, Block<"f64">,
+    ];
 
     let pgSum = 0, vSum = 0, entSum = 0, clipSum = 0, klSum = 0, updates = 0, lastKl = 0;
     let stop = false;
     for (let epoch = 0; epoch < this.nEpochs && !stop; epoch++) {
-      const perm = this.indices;
-      for (let i = 0; i < n; i++) perm[i] = i;
-      this.shuffleRng.shuffle(perm);
+      // The permutation lives in WebAssembly memory: minibatches gather straight from it.
+      const pv = perm.view;
+      for (let i = 0; i < n; i++) pv[i] = i;
+      this.shuffleRng.shuffle(pv);
       for (let start = 0; start < n; start += this.batchSize) {
         const rows = Math.min(this.batchSize, n - start);
-        // Minibatch: gather rows of the rollout into contiguous blocks.
-        idx.view.set(perm.subarray(start, start + rows));
-        k.agentsGatherRowsF32(buf.obs.ptr, idx.ptr, obs.ptr, rows, d);
-        k.agentsGatherRowsF32(buf.actions.ptr, idx.ptr, act.ptr, rows, buf.actionSize); // 4-byte rows: i32 or f32
-        k.agentsGatherRowsF32(buf.logp.ptr, idx.ptr, logpOld.ptr, rows, 1);
-        // Views are taken afresh: a forward pass on a larger batch may grow memory and detach old ones.
-        const iv = idx.view;
-        const advAll = buf.gae.advantages.view;
-        const retAll = buf.gae.returns.view;
-        const valAll = buf.gae.values.view;
-        for (let r = 0; r < rows; r++) {
-          const j = iv[r];
-          advMb[r] = advAll[j];
-          retMb[r] = retAll[j];
-          oldVMb[r] = valAll[j];
-        }
-        if (normalizeAdvantage) normalizeAdvantages(advMb, adv.view, rows);
-        else for (let r = 0; r < rows; r++) adv.view[r] = advMb[r];
+        // Minibatch: gather rows of the rollout into contiguous blocks (advantages normalised per minibatch, as SB3).
+        const idx = perm.ptr + 4 * start;
+        k.agentsGatherRowsF32(buf.obs.ptr, idx, obs.ptr, rows, d);
+        k.agentsGatherRowsF32(buf.actions.ptr, idx, act.ptr, rows, buf.actionSize); // 4-byte rows: i32 or f32
+        k.agentsGatherRowsF32(buf.logp.ptr, idx, logpOld.ptr, rows, 1);
+        k.agentsGatherAdvantages(buf.gae.advantages.ptr, buf.gae.returns.ptr, buf.gae.values.ptr, idx, adv.ptr, ret.ptr, oldV.ptr, rows,
+          normalizeAdvantage ? 1 : 0);
 
+        // Views are taken afresh: a forward pass on a larger batch may grow memory and detach old ones.
         const loss = ppoLossAndGradients(pol, {
-          rows, obs, actions: act, logpOld, advantages: adv, returns: retMb, oldValues: oldVMb,
+          rows, obs, actions: act, logpOld, advantages: adv, returns: ret, oldValues: oldV,
         }, { epsilon, clipRangeVf: clipVf, entCoef, vfCoef }, stats);
         lastKl = loss.approxKl;
         // SB3 stops before the step once the policy has moved too far from the rollout's.

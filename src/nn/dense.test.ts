@@ -34,6 +34,7 @@ function checkShape(batch: number, nIn: number, nOut: number): void {
     const dx1 = take(f32Block(batch * nIn));
     const dx2 = take(f32Block(batch * nIn));
     const wt = take(f32Block(nIn * nOut));
+    const pack = take(f32Block(batch * Math.max(nIn, nOut)));
     const dw1 = take(f32Block(nIn * nOut, dws));
     const db1 = take(f32Block(nOut, dbs));
     const dw2 = take(f32Block(nIn * nOut, dws));
@@ -42,8 +43,8 @@ function checkShape(batch: number, nIn: number, nOut: number): void {
     const eps = 1.2e-7;
 
     // forward
-    k.nnDenseForwardSimd(x.ptr, w.ptr, b.ptr, y1.ptr, batch, nIn, nOut);
-    k.nnDenseForwardScalar(x.ptr, w.ptr, b.ptr, y2.ptr, batch, nIn, nOut);
+    k.nnDenseForwardSimd(x.ptr, w.ptr, b.ptr, y1.ptr, pack.ptr, batch, nIn, nOut);
+    k.nnDenseForwardScalar(x.ptr, w.ptr, b.ptr, y2.ptr, pack.ptr, batch, nIn, nOut);
     const yRef = new Float64Array(batch * nOut);
     const yScale = new Float64Array(batch * nOut);
     denseForwardTwin(xs, ws, bs, yRef, batch, nIn, nOut);
@@ -51,8 +52,8 @@ function checkShape(batch: number, nIn: number, nOut: number): void {
     compare(y1.view, y2.view, yRef, yScale, nOut, nOut & ~3, nIn + 1, `forward ${where}`);
 
     // dX = dY W^T
-    k.nnDenseBackwardInputSimd(dy.ptr, w.ptr, wt.ptr, dx1.ptr, batch, nIn, nOut);
-    k.nnDenseBackwardInputScalar(dy.ptr, w.ptr, wt.ptr, dx2.ptr, batch, nIn, nOut);
+    k.nnDenseBackwardInputSimd(dy.ptr, w.ptr, 0, 0, wt.ptr, pack.ptr, dx1.ptr, batch, nIn, nOut);
+    k.nnDenseBackwardInputScalar(dy.ptr, w.ptr, 0, 0, wt.ptr, pack.ptr, dx2.ptr, batch, nIn, nOut);
     const dxRef = new Float64Array(batch * nIn);
     const dxScale = new Float64Array(batch * nIn);
     denseBackwardInputTwin(dys, ws, dxRef, batch, nIn, nOut);
@@ -114,9 +115,10 @@ describe("dense kernels: SIMD = scalar = TypeScript twin", () => {
       checkShape(6, 5, n);
     }
   });
-  it("shapes crossing the cache panels (KC = NC = 128) and RL sizes", () => {
+  it("shapes crossing the cache panels (KC = 256, NC = 128) and RL sizes", () => {
     for (const [batch, nIn, nOut] of [
       [131, 130, 137], [300, 9, 3], [257, 64, 64], [64, 4, 64], [256, 64, 2], [33, 64, 1], [5, 260, 129],
+      [7, 600, 9], [6, 9, 600], [601, 6, 10], [514, 13, 8],
     ]) checkShape(batch, nIn, nOut);
   });
 });
@@ -134,6 +136,15 @@ describe("dense wrappers", () => {
       const dx = take(f32Block(6));
       denseBackwardInput(y, w, dx, 2, 3, 2);
       expect(Array.from(dx.view)).toEqual([4.5, 4.5, 9, 10.5, 10.5, 21]);
+      // Times relu'(H) = [H > 0] and tanh'(H) = 1 - H^2 for a given H (the layer input's activation output).
+      const h = take(f32Block(6, [1, -1, 0.5, 0, 2, -0.5]));
+      denseBackwardInput(y, w, dx, 2, 3, 2, { activation: { kind: "relu", output: h } });
+      expect(Array.from(dx.view)).toEqual([4.5, 0, 9, 0, 10.5, 0]);
+      denseBackwardInput(y, w, dx, 2, 3, 2, { activation: { kind: "tanh", output: h } });
+      expect(Array.from(dx.view)).toEqual([0, 0, 9 * 0.75, 10.5, 10.5 * -3, 21 * 0.75]);
+      expect(() => denseBackwardInput(y, w, dx, 2, 3, 2, { activation: { kind: "elu" as "tanh", output: h } })).toThrow(/activation.kind/);
+      expect(() => denseBackwardInput(y, w, dx, 2, 3, 2, { activation: { kind: "tanh", output: b } })).toThrow(/activation.output/);
+      expect(() => denseBackwardInput(y, w, dx, 2, 3, 2, { pack: b })).toThrow(/pack/);
       const dw = take(f32Block(6));
       const db = take(f32Block(2));
       denseBackwardParams(x, y, dw, db, 2, 3, 2);
@@ -165,11 +176,12 @@ function checkTanhShape(batch: number, nIn: number, nOut: number): void {
     const split = take(f32Block(batch * nOut));
     const splitScalar = take(f32Block(batch * nOut));
     const where = `batch ${batch}, nIn ${nIn}, nOut ${nOut}`;
-    k.nnDenseTanhForwardSimd(x.ptr, w.ptr, b.ptr, fused.ptr, batch, nIn, nOut);
-    k.nnDenseTanhForwardScalar(x.ptr, w.ptr, b.ptr, fusedScalar.ptr, batch, nIn, nOut);
-    k.nnDenseForwardSimd(x.ptr, w.ptr, b.ptr, split.ptr, batch, nIn, nOut);
+    const pack = take(f32Block(batch * nIn));
+    k.nnDenseTanhForwardSimd(x.ptr, w.ptr, b.ptr, fused.ptr, pack.ptr, batch, nIn, nOut);
+    k.nnDenseTanhForwardScalar(x.ptr, w.ptr, b.ptr, fusedScalar.ptr, pack.ptr, batch, nIn, nOut);
+    k.nnDenseForwardSimd(x.ptr, w.ptr, b.ptr, split.ptr, pack.ptr, batch, nIn, nOut);
     k.nnTanhForwardSimd(split.ptr, split.ptr, batch * nOut);
-    k.nnDenseForwardScalar(x.ptr, w.ptr, b.ptr, splitScalar.ptr, batch, nIn, nOut);
+    k.nnDenseForwardScalar(x.ptr, w.ptr, b.ptr, splitScalar.ptr, pack.ptr, batch, nIn, nOut);
     k.nnTanhForwardScalar(splitScalar.ptr, splitScalar.ptr, batch * nOut);
     expect(Array.from(fused.view), `SIMD ${where}`).toEqual(Array.from(split.view));
     expect(Array.from(fusedScalar.view), `scalar ${where}`).toEqual(Array.from(splitScalar.view));
@@ -204,5 +216,48 @@ describe("fused dense + tanh forward", () => {
       expect(() => denseTanhForward(x, w, b, y, 3, 3, 2)).toThrow(ValidationError);
       expect(() => denseTanhForward(x, w, b, x, 2, 3, 2)).toThrow(/overlap/);
     });
+  });
+});
+
+/**
+ * The input gradient fused with the previous activation's derivative: SIMD
+ * equals the unfused SIMD pair (dX then tanh / relu backward) and the scalar
+ * twin the unfused scalar pair, bit for bit.
+ */
+function checkBackwardActShape(batch: number, nIn: number, nOut: number): void {
+  scratch((take) => {
+    const dy = take(f32Block(batch * nOut, f32(batch * nOut)));
+    const w = take(f32Block(nIn * nOut, f32(nIn * nOut)));
+    // H as a tanh output (|H| < 1) with zeros and negatives for relu's mask.
+    const hs = f32(batch * nIn).map((v, i) => (i % 7 === 3 ? 0 : Math.tanh(3 * v)));
+    const h = take(f32Block(batch * nIn, hs));
+    const wt = take(f32Block(nIn * nOut));
+    const pack = take(f32Block(batch * nOut));
+    const fused = take(f32Block(batch * nIn));
+    const split = take(f32Block(batch * nIn));
+    const where = `batch ${batch}, nIn ${nIn}, nOut ${nOut}`;
+    for (const [act, simdBack, scalarBack] of [
+      [1, k.nnTanhBackwardSimd, k.nnTanhBackwardScalar],
+      [2, k.nnReluBackwardSimd, k.nnReluBackwardScalar],
+    ] as const) {
+      k.nnDenseBackwardInputSimd(dy.ptr, w.ptr, h.ptr, act, wt.ptr, pack.ptr, fused.ptr, batch, nIn, nOut);
+      k.nnDenseBackwardInputSimd(dy.ptr, w.ptr, 0, 0, wt.ptr, pack.ptr, split.ptr, batch, nIn, nOut);
+      simdBack(h.ptr, split.ptr, split.ptr, batch * nIn);
+      expect(Array.from(fused.view), `SIMD act ${act} ${where}`).toEqual(Array.from(split.view));
+      k.nnDenseBackwardInputScalar(dy.ptr, w.ptr, h.ptr, act, wt.ptr, pack.ptr, fused.ptr, batch, nIn, nOut);
+      k.nnDenseBackwardInputScalar(dy.ptr, w.ptr, 0, 0, wt.ptr, pack.ptr, split.ptr, batch, nIn, nOut);
+      scalarBack(h.ptr, split.ptr, split.ptr, batch * nIn);
+      expect(Array.from(fused.view), `scalar act ${act} ${where}`).toEqual(Array.from(split.view));
+    }
+  });
+}
+
+describe("input gradient fused with the activation derivative", () => {
+  it("matches dX followed by tanh / relu backward bit for bit", () => {
+    const odd = [0, 1, 3, 4, 5, 8, 9, 13, 17];
+    for (const batch of odd) for (const nIn of odd) for (const nOut of odd) checkBackwardActShape(batch, nIn, nOut);
+    for (const [batch, nIn, nOut] of [[131, 130, 137], [256, 64, 2], [257, 64, 64], [5, 129, 260], [33, 64, 1]]) {
+      checkBackwardActShape(batch, nIn, nOut);
+    }
   });
 });

@@ -78,12 +78,14 @@ export class Mlp {
 
   private capacity = 0;
   private batch = -1;
-  /** Buffers: [input, ...layer outputs, grad ping, grad pong, dOut copy, W^T scratch]; shared with the finaliser. */
+  /** Buffers: [input, ...layer outputs, grad ping, grad pong, dOut copy, pack scratch, W^T scratch]; shared with the finaliser. */
   private readonly buffers: Block<"f32">[] = [];
   private readonly outputs: F32Matrix[];
   private readonly output: F32Matrix;
   private readonly inputGrad: F32Matrix;
   private readonly maxGradWidth: number;
+  /** The widest layer input or output: the kernels' pack scratch holds batch x this. */
+  private readonly maxWidth: number;
   private readonly ownsStore: boolean;
 
   constructor(options: MlpOptions) {
@@ -134,6 +136,7 @@ export class Mlp {
 
     // The widest gradient flowing backward: hidden widths, and the input for inputGradient.
     this.maxGradWidth = Math.max(inputSize, ...netArch);
+    this.maxWidth = Math.max(...this.sizes);
     let wt = 0;
     for (const layer of layers) wt = Math.max(wt, layer.nIn * layer.nOut);
     const placeholder = f32Block(0);
@@ -166,7 +169,8 @@ export class Mlp {
     const ping = f32Block(capacity * this.maxGradWidth);
     const pong = f32Block(capacity * this.maxGradWidth);
     const dOut = f32Block(capacity * this.outputSize);
-    this.buffers.push(input, ...outs, ping, pong, dOut, wt);
+    const pack = f32Block(capacity * this.maxWidth);
+    this.buffers.push(input, ...outs, ping, pong, dOut, pack, wt);
     outs.forEach((b, l) => (this.outputs[l].block = b));
     this.capacity = capacity;
     this.batch = -1;
@@ -184,8 +188,12 @@ export class Mlp {
     return this.buffers[this.layers.length + 3];
   }
 
-  private get wtBlock(): Block<"f32"> {
+  private get packBlock(): Block<"f32"> {
     return this.buffers[this.layers.length + 4];
+  }
+
+  private get wtBlock(): Block<"f32"> {
+    return this.buffers[this.layers.length + 5];
   }
 
   private checkAlive(): void {
@@ -224,6 +232,7 @@ export class Mlp {
 
     const k = kernels();
     const params = this.slice.ptr;
+    const pack = this.packBlock.ptr;
     const last = this.layers.length - 1;
     let prev = input.ptr;
     for (let l = 0; l <= last; l++) {
@@ -234,9 +243,9 @@ export class Mlp {
       const b = params + 4 * biasOffset;
       if (l < last && this.activation === "tanh") {
         // tanh applied to each output tile in registers: no second pass over the activations.
-        k.nnDenseTanhForwardSimd(prev, w, b, out.ptr, rows, nIn, nOut);
+        k.nnDenseTanhForwardSimd(prev, w, b, out.ptr, pack, rows, nIn, nOut);
       } else {
-        k.nnDenseForwardSimd(prev, w, b, out.ptr, rows, nIn, nOut);
+        k.nnDenseForwardSimd(prev, w, b, out.ptr, pack, rows, nIn, nOut);
         if (l < last) k.nnReluForwardSimd(out.ptr, out.ptr, rows * nOut);
       }
       prev = out.ptr;
@@ -284,21 +293,19 @@ export class Mlp {
     const grads = this.slice.gradPtr;
     const last = this.layers.length - 1;
     const wt = this.wtBlock.ptr;
+    const pack = this.packBlock.ptr;
+    // The input gradient of layer l > 0 comes out times the derivative of the
+    // activation before it: g is always dLoss/d(pre-activation) of layer l.
+    const act = this.activation === "tanh" ? 1 : 2;
     let flip = 0;
     for (let l = last; l >= 0; l--) {
       const { nIn, nOut, weightOffset, biasOffset } = this.layers[l];
-      if (l < last) {
-        // g holds dLoss/dh_{l+1}; turn it into dLoss/d(pre-activation) in place.
-        const h = this.outputs[l].ptr;
-        if (this.activation === "tanh") k.nnTanhBackwardSimd(h, g, g, rows * nOut);
-        else k.nnReluBackwardSimd(h, g, g, rows * nOut);
-      }
       const input = l === 0 ? this.inputBlock.ptr : this.outputs[l - 1].ptr;
       k.nnDenseBackwardParamsSimd(input, g, grads + 4 * weightOffset, grads + 4 * biasOffset, rows, nIn, nOut, acc);
       if (l > 0 || options.inputGradient) {
         const next = this.gradBlock(flip);
         flip ^= 1;
-        k.nnDenseBackwardInputSimd(g, params + 4 * weightOffset, wt, next.ptr, rows, nIn, nOut);
+        k.nnDenseBackwardInputSimd(g, params + 4 * weightOffset, input, l > 0 ? act : 0, wt, pack, next.ptr, rows, nIn, nOut);
         g = next.ptr;
         if (l === 0) {
           this.inputGrad.block = next;

@@ -61,4 +61,23 @@ describe("Rng", () => {
     expect(counts[1]).toBe(0);
     expect(Math.abs(counts[2] / 100_000 - 0.6)).toBeLessThan(0.01);
   });
+  it("int draws what the rejection rule with % gives, and shuffles typed and plain arrays alike", () => {
+    // The reference: limit = 2^32 - 2^32 mod n, reject x >= limit, return x mod n (double %).
+    const a = new Rng(9);
+    const b = new Rng(9);
+    for (const n of [1, 2, 3, 7, 100, 256, 1000, 65_537, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 3_000_000_000, 2 ** 32 - 1, 2 ** 32]) {
+      for (let t = 0; t < 200; t++) {
+        const limit = 4294967296 - (4294967296 % n);
+        let x = b.nextUint32();
+        while (x >= limit) x = b.nextUint32();
+        expect(a.int(n)).toBe(x % n);
+      }
+    }
+    const typed = Int32Array.from({ length: 300 }, (_, i) => i);
+    const plain = Array.from({ length: 300 }, (_, i) => i);
+    new Rng(5).shuffle(typed);
+    new Rng(5).shuffle(plain);
+    expect(Array.from(typed)).toEqual(plain);
+    expect(plain).not.toEqual(Array.from({ length: 300 }, (_, i) => i));
+  });
 });

@@ -1,0 +1,403 @@
+// The GEMM core of the dense kernels (assembly/nn/dense.ts): C = init + A B
+// over f32, then an elementwise finish, with
+//   init   0, a bias row, or C itself (accumulate),
+//   finish none, or times an activation's derivative read from the layer
+//          output H at the same position as C (the input gradient:
+//          tanh' = 1 - H^2, relu' = [H > 0]), which saves a pass over dX.
+// (tanh itself is not a finish: eight tanh per tile exhaust the registers and
+// reload every constant, slower than nnTanhForwardSimd's separate pass.)
+//
+// Register blocking: a 4-row x 8-column tile of C lives in 8 f32x4
+// accumulators while k runs; each k step loads two B vectors and broadcasts
+// four A values (v128.load32_splat). The four A values come from ONE pointer
+// at constant offsets 0, 4, 8, 12: A is read "4-interleaved", A(m, k) at
+//   a + (m >> 2) sblk + k sk + 4 (m & 3)   (bytes),
+// which is a packed copy (pack4Rows: sblk = 16 K, sk = 16) for Y = X W and
+// dX = dY W^T, and X itself for dW = X^T dY (X[r, i..i+3] are adjacent:
+// sblk = 16, sk = 4 nIn). V8 then emits one address register and immediate
+// offsets for the four broadcasts, where four row pointers cost four address
+// additions per k and left the loop issue-bound (35 -> 45 GFLOP/s at
+// 256 x 64 x 64 on Zen 4; without FMA the ceiling is 4 FP ops per cycle).
+// Cache blocking: B is consumed in KC x NC panels.
+//
+// Every C element is summed over k in increasing order, starting from its
+// initial value, exactly as the scalar twins do, so SIMD and scalar agree to
+// the last bit on every column the vectors cover.
+
+import { hsum } from "./lanes";
+import { K_ONE, vk } from "./mathf32";
+
+/** k-panel depth (rows of B kept in cache). */
+const KC = 256;
+/** n-panel width (columns of B kept in cache), a multiple of 8. */
+const NC = 128;
+
+export const INIT_ZERO = 0;
+export const INIT_BIAS = 1;
+export const INIT_C = 2;
+
+export const FIN_NONE = 0;
+/** Times tanh'(z) = 1 - H^2 (H = tanh(z), the layer output). */
+export const FIN_TANH_GRAD = 2;
+/** Times relu'(z) = [H > 0] (H = relu(z)): 0 where H <= 0. */
+export const FIN_RELU_GRAD = 3;
+
+// @ts-ignore: decorator
+@inline function mac(c: v128, a: v128, b: v128): v128 {
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/** Initial value of a C vector: 0, the bias vector, or C. */
+// @ts-ignore: decorator
+@inline function start(mode: i32, c: usize, bias: usize): v128 {
+  return mode == INIT_C ? v128.load(c) : mode == INIT_BIAS ? v128.load(bias) : f32x4.splat(0);
+}
+
+// @ts-ignore: decorator
+@inline export function startScalar(mode: i32, c: usize, bias: usize): f32 {
+  return mode == INIT_C ? load<f32>(c) : mode == INIT_BIAS ? load<f32>(bias) : <f32>0;
+}
+
+/** The stored value of a finished C vector; h: the H vector at the same position. */
+// @ts-ignore: decorator
+@inline function fin(act: i32, v: v128, h: usize): v128 {
+  if (act == FIN_TANH_GRAD) {
+    const t = v128.load(h);
+    return f32x4.mul(v, f32x4.sub(vk(K_ONE), f32x4.mul(t, t)));
+  }
+  if (act == FIN_RELU_GRAD) return v128.and(v, f32x4.gt(v128.load(h), f32x4.splat(0)));
+  return v;
+}
+
+/** The scalar finish, the same IEEE operations as `fin` on one lane. */
+// @ts-ignore: decorator
+@inline export function finScalar(act: i32, v: f32, h: usize): f32 {
+  if (act == FIN_TANH_GRAD) {
+    const t = load<f32>(h);
+    return v * (<f32>1 - t * t);
+  }
+  if (act == FIN_RELU_GRAD) return load<f32>(h) > 0 ? v : <f32>0;
+  return v;
+}
+
+/**
+ * Tiles of C for rows m < M4 (a multiple of 4) and columns n0 <= n < n1
+ * (n1 - n0 a multiple of 4), k in [k0, k1). A 4-interleaved (see the file
+ * header; sblk, sk in bytes), B[k, n] at b + k ldb + 4 n, C[m, n] at
+ * c + m ldc + 4 n, H likewise at h (ldb, ldc in bytes).
+ */
+// @ts-ignore: decorator
+@inline function gemmPanel4(
+  a: usize, sblk: usize, sk: usize,
+  b: usize, ldb: usize,
+  c: usize, ldc: usize,
+  bias: usize, mode: i32, h: usize, act: i32,
+  M4: i32, n0: i32, n1: i32, k0: i32, k1: i32,
+): void {
+  const kBytes = <usize>(k1 - k0) * sk;
+  for (let m = 0; m < M4; m += 4) {
+    const aBlock = a + <usize>(m >> 2) * sblk + <usize>k0 * sk;
+    const aEnd = aBlock + kBytes;
+    const row = <usize>m * ldc;
+    const c0 = c + row;
+    const c1 = c0 + ldc;
+    const c2 = c1 + ldc;
+    const c3 = c2 + ldc;
+    const h0 = h + row;
+    const h1 = h0 + ldc;
+    const h2 = h1 + ldc;
+    const h3 = h2 + ldc;
+    const bPanel = b + <usize>k0 * ldb;
+    let n = n0;
+    for (; n + 8 <= n1; n += 8) {
+      const o = <usize>n << 2;
+      const bo = bias + o;
+      let x00 = start(mode, c0 + o, bo);
+      let x01 = start(mode, c0 + o + 16, bo + 16);
+      let x10 = start(mode, c1 + o, bo);
+      let x11 = start(mode, c1 + o + 16, bo + 16);
+      let x20 = start(mode, c2 + o, bo);
+      let x21 = start(mode, c2 + o + 16, bo + 16);
+      let x30 = start(mode, c3 + o, bo);
+      let x31 = start(mode, c3 + o + 16, bo + 16);
+      let pa = aBlock;
+      let pb = bPanel + o;
+      while (pa < aEnd) {
+        const b0 = v128.load(pb);
+        const b1 = v128.load(pb, 16);
+        let s = v128.load32_splat(pa);
+        x00 = mac(x00, s, b0);
+        x01 = mac(x01, s, b1);
+        s = v128.load32_splat(pa, 4);
+        x10 = mac(x10, s, b0);
+        x11 = mac(x11, s, b1);
+        s = v128.load32_splat(pa, 8);
+        x20 = mac(x20, s, b0);
+        x21 = mac(x21, s, b1);
+        s = v128.load32_splat(pa, 12);
+        x30 = mac(x30, s, b0);
+        x31 = mac(x31, s, b1);
+        pa += sk;
+        pb += ldb;
+      }
+      v128.store(c0 + o, fin(act, x00, h0 + o));
+      v128.store(c0 + o, fin(act, x01, h0 + o + 16), 16);
+      v128.store(c1 + o, fin(act, x10, h1 + o));
+      v128.store(c1 + o, fin(act, x11, h1 + o + 16), 16);
+      v128.store(c2 + o, fin(act, x20, h2 + o));
+      v128.store(c2 + o, fin(act, x21, h2 + o + 16), 16);
+      v128.store(c3 + o, fin(act, x30, h3 + o));
+      v128.store(c3 + o, fin(act, x31, h3 + o + 16), 16);
+    }
+    if (n < n1) {
+      // One vector of 4 columns left in this panel.
+      const o = <usize>n << 2;
+      let x0 = start(mode, c0 + o, bias + o);
+      let x1 = start(mode, c1 + o, bias + o);
+      let x2 = start(mode, c2 + o, bias + o);
+      let x3 = start(mode, c3 + o, bias + o);
+      let pa = aBlock;
+      let pb = bPanel + o;
+      while (pa < aEnd) {
+        const b0 = v128.load(pb);
+        x0 = mac(x0, v128.load32_splat(pa), b0);
+        x1 = mac(x1, v128.load32_splat(pa, 4), b0);
+        x2 = mac(x2, v128.load32_splat(pa, 8), b0);
+        x3 = mac(x3, v128.load32_splat(pa, 12), b0);
+        pa += sk;
+        pb += ldb;
+      }
+      v128.store(c0 + o, fin(act, x0, h0 + o));
+      v128.store(c1 + o, fin(act, x1, h1 + o));
+      v128.store(c2 + o, fin(act, x2, h2 + o));
+      v128.store(c3 + o, fin(act, x3, h3 + o));
+    }
+  }
+}
+
+/**
+ * Single rows m0 <= m < M of C, columns n0 <= n < n1 (a multiple of 4 wide),
+ * k in [k0, k1), with A(m, k) at a + m sam + k sak (bytes): the rows a
+ * 4-interleaved block does not cover.
+ */
+// @ts-ignore: decorator
+@inline function gemmPanelRows(
+  a: usize, sam: usize, sak: usize,
+  b: usize, ldb: usize,
+  c: usize, ldc: usize,
+  bias: usize, mode: i32, h: usize, act: i32,
+  m0: i32, M: i32, n0: i32, n1: i32, k0: i32, k1: i32,
+): void {
+  for (let m = m0; m < M; m++) {
+    const aRow = a + <usize>m * sam + <usize>k0 * sak;
+    const aEnd = aRow + <usize>(k1 - k0) * sak;
+    const c0 = c + <usize>m * ldc;
+    const h0 = h + <usize>m * ldc;
+    for (let n = n0; n < n1; n += 4) {
+      const o = <usize>n << 2;
+      let x0 = start(mode, c0 + o, bias + o);
+      let pa = aRow;
+      let pb = b + <usize>k0 * ldb + o;
+      while (pa < aEnd) {
+        x0 = mac(x0, v128.load32_splat(pa), v128.load(pb));
+        pa += sak;
+        pb += ldb;
+      }
+      v128.store(c0 + o, fin(act, x0, h0 + o));
+    }
+  }
+}
+
+/**
+ * C = fin(init + A B) over all rows m < M and the vector columns n < NV (a
+ * multiple of 4), in KC x NC panels of B (the finish after the last k panel).
+ * A is read 4-interleaved (ai, sblk, sk) for m < M & ~3 and through
+ * (ar, sam, sak) for the rows after; both describe the same matrix.
+ */
+// @ts-ignore: decorator
+@inline export function gemm(
+  ai: usize, sblk: usize, sk: usize,
+  ar: usize, sam: usize, sak: usize,
+  b: usize, ldb: usize,
+  c: usize, ldc: usize,
+  bias: usize, mode: i32, h: usize, act: i32,
+  M: i32, NV: i32, K: i32,
+): void {
+  const M4 = M & ~3;
+  for (let n0 = 0; n0 < NV; n0 += NC) {
+    const n1 = min(n0 + NC, NV);
+    // The first k panel starts from `mode`, later ones add to what the earlier
+    // ones stored; only the last one finishes. Each call has constant modes,
+    // so the tile prologues and epilogues compile without branches.
+    if (K <= KC) {
+      gemmPanel4(ai, sblk, sk, b, ldb, c, ldc, bias, mode, h, act, M4, n0, n1, 0, K);
+      gemmPanelRows(ar, sam, sak, b, ldb, c, ldc, bias, mode, h, act, M4, M, n0, n1, 0, K);
+      continue;
+    }
+    gemmPanel4(ai, sblk, sk, b, ldb, c, ldc, bias, mode, h, FIN_NONE, M4, n0, n1, 0, KC);
+    gemmPanelRows(ar, sam, sak, b, ldb, c, ldc, bias, mode, h, FIN_NONE, M4, M, n0, n1, 0, KC);
+    let k0 = KC;
+    for (; k0 + KC < K; k0 += KC) {
+      gemmPanel4(ai, sblk, sk, b, ldb, c, ldc, bias, INIT_C, h, FIN_NONE, M4, n0, n1, k0, k0 + KC);
+      gemmPanelRows(ar, sam, sak, b, ldb, c, ldc, bias, INIT_C, h, FIN_NONE, M4, M, n0, n1, k0, k0 + KC);
+    }
+    gemmPanel4(ai, sblk, sk, b, ldb, c, ldc, bias, INIT_C, h, act, M4, n0, n1, k0, K);
+    gemmPanelRows(ar, sam, sak, b, ldb, c, ldc, bias, INIT_C, h, act, M4, M, n0, n1, k0, K);
+  }
+}
+
+/**
+ * Columns n in [n0, N) (fewer than 4) of C = fin(init + A B) with A row-major
+ * (A[m, k] at a + (m lda + k) * 4) and B[k, n] at b + (k sbk + n sbn) * 4:
+ * dot products along k, four rows at a time, four k per vector (partial sums
+ * k = j mod 4, added as hsum does, then the k after the last full vector).
+ */
+// @ts-ignore: decorator
+@inline export function gemmNarrowDot(
+  a: usize, lda: i32,
+  b: usize, sbk: i32, sbn: i32,
+  c: usize, ldc: i32,
+  bias: usize, mode: i32, h: usize, act: i32,
+  M: i32, n0: i32, N: i32, K: i32,
+): void {
+  const K4 = K & ~3;
+  const rowC = <usize>ldc << 2;
+  for (let n = n0; n < N; n++) {
+    const bn = b + ((<usize>n * <usize>sbn) << 2);
+    const sk = <usize>sbk << 2;
+    let m = 0;
+    for (; m + 4 <= M; m += 4) {
+      const a0 = a + ((<usize>m * <usize>lda) << 2);
+      const a1 = a0 + (<usize>lda << 2);
+      const a2 = a1 + (<usize>lda << 2);
+      const a3 = a2 + (<usize>lda << 2);
+      let x0 = f32x4.splat(0);
+      let x1 = f32x4.splat(0);
+      let x2 = f32x4.splat(0);
+      let x3 = f32x4.splat(0);
+      let k = 0;
+      for (; k < K4; k += 4) {
+        const pk = bn + <usize>k * sk;
+        let bv: v128;
+        if (sbk == 1) {
+          bv = v128.load(pk);
+        } else {
+          bv = f32x4.splat(load<f32>(pk));
+          bv = f32x4.replace_lane(bv, 1, load<f32>(pk + sk));
+          bv = f32x4.replace_lane(bv, 2, load<f32>(pk + 2 * sk));
+          bv = f32x4.replace_lane(bv, 3, load<f32>(pk + 3 * sk));
+        }
+        const o = <usize>k << 2;
+        x0 = mac(x0, v128.load(a0 + o), bv);
+        x1 = mac(x1, v128.load(a1 + o), bv);
+        x2 = mac(x2, v128.load(a2 + o), bv);
+        x3 = mac(x3, v128.load(a3 + o), bv);
+      }
+      const off = (<usize>m * <usize>ldc + <usize>n) << 2;
+      const cn = c + off;
+      const hn = h + off;
+      const init = startScalar(mode, cn, bias + (<usize>n << 2));
+      let s0 = init + hsum(x0);
+      let s1 = (mode == INIT_C ? load<f32>(cn + rowC) : init) + hsum(x1);
+      let s2 = (mode == INIT_C ? load<f32>(cn + 2 * rowC) : init) + hsum(x2);
+      let s3 = (mode == INIT_C ? load<f32>(cn + 3 * rowC) : init) + hsum(x3);
+      for (; k < K; k++) {
+        const bk = load<f32>(bn + <usize>k * sk);
+        const o = <usize>k << 2;
+        s0 += load<f32>(a0 + o) * bk;
+        s1 += load<f32>(a1 + o) * bk;
+        s2 += load<f32>(a2 + o) * bk;
+        s3 += load<f32>(a3 + o) * bk;
+      }
+      store<f32>(cn, finScalar(act, s0, hn));
+      store<f32>(cn + rowC, finScalar(act, s1, hn + rowC));
+      store<f32>(cn + 2 * rowC, finScalar(act, s2, hn + 2 * rowC));
+      store<f32>(cn + 3 * rowC, finScalar(act, s3, hn + 3 * rowC));
+    }
+    for (; m < M; m++) {
+      const a0 = a + ((<usize>m * <usize>lda) << 2);
+      const off = (<usize>m * <usize>ldc + <usize>n) << 2;
+      let s = startScalar(mode, c + off, bias + (<usize>n << 2));
+      for (let k = 0; k < K; k++) {
+        s += load<f32>(a0 + (<usize>k << 2)) * load<f32>(bn + <usize>k * sk);
+      }
+      store<f32>(c + off, finScalar(act, s, h + off));
+    }
+  }
+}
+
+/**
+ * Packs rows m < M & ~3 of a row-major M x K matrix into 4-interleaved
+ * panels: xp[(m >> 2) 4K + 4k + (m & 3)] = x[m, k] (4x4 blocks transposed in
+ * registers). The rows after M & ~3 are not copied.
+ */
+// @ts-ignore: decorator
+@inline export function pack4Rows(x: usize, xp: usize, M: i32, K: i32): void {
+  const rowBytes = <usize>K << 2;
+  const K4 = K & ~3;
+  let d = xp;
+  for (let m = 0; m + 4 <= M; m += 4) {
+    const r0 = x + <usize>m * rowBytes;
+    const r1 = r0 + rowBytes;
+    const r2 = r1 + rowBytes;
+    const r3 = r2 + rowBytes;
+    let k = 0;
+    for (; k < K4; k += 4) {
+      const o = <usize>k << 2;
+      const v0 = v128.load(r0 + o);
+      const v1 = v128.load(r1 + o);
+      const v2 = v128.load(r2 + o);
+      const v3 = v128.load(r3 + o);
+      const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
+      const t1 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+      const t2 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+      const t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+      v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+      v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
+      v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
+      v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
+      d += 64;
+    }
+    for (; k < K; k++) {
+      const o = <usize>k << 2;
+      store<f32>(d, load<f32>(r0 + o));
+      store<f32>(d, load<f32>(r1 + o), 4);
+      store<f32>(d, load<f32>(r2 + o), 8);
+      store<f32>(d, load<f32>(r3 + o), 12);
+      d += 16;
+    }
+  }
+}
+
+/** wt[o, i] = w[i, o] for a rows x cols matrix w (4x4 blocks in registers, then the edges). */
+// @ts-ignore: decorator
+@inline export function transpose(w: usize, wt: usize, rows: i32, cols: i32): void {
+  const R4 = rows & ~3;
+  const C4 = cols & ~3;
+  const sw = <usize>cols << 2;
+  const st = <usize>rows << 2;
+  for (let i = 0; i < R4; i += 4) {
+    for (let o = 0; o < C4; o += 4) {
+      const p = w + <usize>i * sw + (<usize>o << 2);
+      const v0 = v128.load(p);
+      const v1 = v128.load(p + sw);
+      const v2 = v128.load(p + 2 * sw);
+      const v3 = v128.load(p + 3 * sw);
+      const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
+      const t1 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+      const t2 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+      const t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+      const q = wt + <usize>o * st + (<usize>i << 2);
+      v128.store(q, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+      v128.store(q + st, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+      v128.store(q + 2 * st, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+      v128.store(q + 3 * st, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+    }
+  }
+  for (let i = 0; i < rows; i++) {
+    // Edges: the columns after C4 of every row, and every column of the rows after R4.
+    for (let o = i < R4 ? C4 : 0; o < cols; o++) {
+      store<f32>(wt + <usize>o * st + (<usize>i << 2), load<f32>(w + <usize>i * sw + (<usize>o << 2)));
+    }
+  }
+}
