@@ -122,7 +122,8 @@ function variants(name, f) {
         res[`${tag} twin`] = () => tw.l2.l2SolveTwin(f.pi, f.adv, f.coef, S, A, outJs);
         break;
       case "greedy":
-        res[`${tag} simd`] = () => k.mirrorGreedy(adv, S, A, o);
+        res[`${tag} simd`] = k.mirrorGreedySimd ? () => k.mirrorGreedySimd(adv, S, A, o) : () => k.mirrorGreedy(adv, S, A, o);
+        if (k.mirrorGreedyScalar) res[`${tag} scalar`] = () => k.mirrorGreedyScalar(adv, S, A, o);
         res[`${tag} twin`] = () => tw.greedy.greedyTwin(f.adv, S, A, outJs);
         break;
     }
