@@ -99,7 +99,7 @@ function variants(name, f) {
     const adv = put(f.adv);
     const coef = put(f.coef);
     const o = alloc(n * 8);
-    const work = alloc(40 * A + 64);
+    const work = alloc(64 * A + 64);
     const outJs = new Float64Array(n);
     const res = {};
     switch (name) {
