@@ -1,13 +1,18 @@
 // Branch-free scalar choices for the per-state solvers. V8 compiles a
 // WebAssembly f64 select, f64.min and f64.max into compare-and-branch code
 // (NaN and signed-zero cases included); when the data decide, the branch is
-// mispredicted about half the time. An i64 select is a conditional move, and
+// mispredicted about half the time. Masks on the bits have no branch, and
 // the two-lane pmin is one instruction. Not exported from the module.
 
-/** cond ? a : b, through the bits (a conditional move, no branch). */
+/**
+ * cond ? a : b, by masking the bits (no branch). Written as arithmetic, not as
+ * an i64 select: Binaryen folds a select of reinterpreted values back into an
+ * f64 select, which V8 compiles into a branch.
+ */
 // @ts-ignore: decorator
 @inline export function selectF64(a: f64, b: f64, cond: bool): f64 {
-  return reinterpret<f64>(select<i64>(reinterpret<i64>(a), reinterpret<i64>(b), cond));
+  const m = -(<i64>cond);
+  return reinterpret<f64>((reinterpret<i64>(a) & m) | (reinterpret<i64>(b) & ~m));
 }
 
 /**

@@ -4,6 +4,9 @@
 import { hsum } from "./math";
 
 const EPS: f64 = 2.220446049250313e-16;
+// Below this c pmax (2^-960) trlState scales the problem by HUGE (2^900).
+const TINY: f64 = 1.0261342003245941e-289;
+const HUGE: f64 = 8.452712498170644e270;
 
 // Vector constants, each splatted into 16 bytes of static data: V8 rebuilds a
 // v128.const on every use inside a loop, a load from here is one instruction.
@@ -14,6 +17,7 @@ const KC = memory.data<f64>([
   -Infinity, -Infinity, // 3
   2.0, 2.0, // 4
   3.0, 3.0, // 5
+  TINY, TINY, // 6
 ]);
 const K_ONE = 0;
 const K_HALF = 1;
@@ -21,6 +25,7 @@ const K_TWO_EPS = 2;
 const K_NEG_INF = 3;
 const K_TWO = 4;
 const K_THREE = 5;
+const K_TINY = 6;
 
 // @ts-ignore: decorator
 @inline function kc(i: i32): v128 {
@@ -35,12 +40,14 @@ let evalD2: f64 = 0;
 
 /**
  * One evaluation of the dual at t = lambda - amax: writes term_a = (c pi_a) / x_a,
- * x_a = t + (amax - A_a), to or (0 where pi_a = 0: such an x may vanish), and
+ * x_a = t + (amax - A_a) scale, to or (0 where pi_a = 0: such an x may vanish), and
  * returns g(t) = sum_a term_a, with D1 = sum term_a / x_a = -g'(t) and
  * D2 = sum term_a / x_a^2 = g''(t) / 2 in evalD1, evalD2.
  */
 // @ts-ignore: decorator
-@inline function evalRow(pr: usize, qr: usize, A: i32, c: f64, amax: f64, t: f64, or: usize, simd: bool): f64 {
+@inline function evalRow(
+  pr: usize, qr: usize, A: i32, c: f64, amax: f64, scale: f64, t: f64, or: usize, simd: bool,
+): f64 {
   let g = 0.0;
   let d1 = 0.0;
   let d2 = 0.0;
@@ -51,6 +58,7 @@ let evalD2: f64 = 0;
     const cv = f64x2.splat(c);
     const tv = f64x2.splat(t);
     const am = f64x2.splat(amax);
+    const sv = f64x2.splat(scale);
     let gv = zero;
     let d1v = zero;
     let d2v = zero;
@@ -58,7 +66,7 @@ let evalD2: f64 = 0;
       const off = <usize>a << 3;
       const p = v128.load(pr + off);
       // t + (amax - A): t may be far below amax, so never form t + amax first.
-      const x = f64x2.add(tv, f64x2.sub(am, v128.load(qr + off)));
+      const x = f64x2.add(tv, f64x2.mul(f64x2.sub(am, v128.load(qr + off)), sv));
       const inv = v128.andnot(f64x2.div(one, x), f64x2.eq(p, zero));
       const term = f64x2.mul(f64x2.mul(cv, p), inv);
       v128.store(or + off, term);
@@ -74,7 +82,7 @@ let evalD2: f64 = 0;
   for (; a < A; a++) {
     const off = <usize>a << 3;
     const p = load<f64>(pr + off);
-    const inv = p == 0.0 ? 0.0 : 1.0 / (t + (amax - load<f64>(qr + off)));
+    const inv = p == 0.0 ? 0.0 : 1.0 / (t + (amax - load<f64>(qr + off)) * scale);
     const term = c * p * inv;
     store<f64>(or + off, term);
     g += term;
@@ -161,11 +169,16 @@ let evalD2: f64 = 0;
     }
     return;
   }
+  // With c pmax near the bottom of the doubles, 1 / x could overflow. The
+  // problem is the same for (s c, s A) (lambda becomes s lambda), so a power
+  // of two s scales it exactly: t, c and the gaps amax - A are taken times s.
+  const scale = c * pmax < TINY ? HUGE : 1.0;
+  c *= scale;
   let lo = c * pmax;
   let hi = c;
   if (offMax > amax) {
-    const tOff = offMax - amax;
-    const gOff = evalRow(pr, qr, A, c, amax, tOff, or, simd);
+    const tOff = (offMax - amax) * scale;
+    const gOff = evalRow(pr, qr, A, c, amax, scale, tOff, or, simd);
     if (gOff <= 1.0) {
       // Multiplier pinned at the best outside action: it takes what is left.
       store<f64>(or + (<usize>offIdx << 3), 1.0 - gOff);
@@ -180,7 +193,7 @@ let evalD2: f64 = 0;
   for (let a = 0; a < A; a++) {
     const off = <usize>a << 3;
     const p = load<f64>(pr + off);
-    const d = p > 0.0 ? amax - load<f64>(qr + off) : 0.0;
+    const d = p > 0.0 ? (amax - load<f64>(qr + off)) * scale : 0.0;
     const w = p * d;
     const w2 = w * d;
     m1 += w;
@@ -191,7 +204,7 @@ let evalD2: f64 = 0;
   let t = t0 > lo && t0 < hi ? t0 : lo;
   let g = 1.0;
   for (let it = 0; it < 200; it++) {
-    g = evalRow(pr, qr, A, c, amax, t, or, simd);
+    g = evalRow(pr, qr, A, c, amax, scale, t, or, simd);
     const f = g - 1.0;
     if (f == 0.0) break;
     if (f > 0.0) lo = t;
@@ -200,7 +213,8 @@ let evalD2: f64 = 0;
     const d1s = d1 * d1;
     // Halley on 1/g - 1: Newton's step f g / D1, corrected for the curvature.
     let tn = t + (f * g * d1) / (d1s + f * (d1s - g * evalD2));
-    if (!(tn > lo && tn < hi)) tn = 0.5 * (lo + hi);
+    // Bisection; 0.5 lo + 0.5 hi, not 0.5 (lo + hi), which overflows near the largest double.
+    if (!(tn > lo && tn < hi)) tn = 0.5 * lo + 0.5 * hi;
     if (abs(tn - t) <= 2.0 * EPS * t || hi - lo <= 2.0 * EPS * hi) break;
     t = tn;
   }
@@ -260,9 +274,9 @@ const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
  * Loads states s0 and s1 into a slot (lane 0 and lane 1): trlState's first
  * pass, start point and bracket, lane by lane with the same operations.
  * Returns false, leaving the slot unused, when a state needs trlState's
- * special paths (an outside-support action beating the support) or the
- * bracket's lower end c pmax underflows to 0 (the slot's evaluation relies on
- * t > 0 so that x = t + d never vanishes).
+ * special paths (an outside-support action beating the support, or c pmax
+ * below TINY, which trlState scales; the slot's evaluation relies on
+ * t >= c pmax >= TINY, so that x = t + d never vanishes and 1/x is finite).
  */
 // @ts-ignore: decorator
 @inline function slotLoad(
@@ -332,7 +346,7 @@ const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
     m3 = f64x2.add(m3, f64x2.mul(w2, e));
   }
   const lo = f64x2.mul(c, pmax);
-  if (!v128.all_true<i64>(f64x2.gt(lo, zero))) return false;
+  if (!v128.all_true<i64>(f64x2.ge(lo, kc(K_TINY)))) return false;
   const t0 = startPointV(c, m1, m2, m3);
   v128.store(slot, v128.bitselect(t0, lo, v128.and(f64x2.gt(t0, lo), f64x2.lt(t0, c))), S_T);
   v128.store(slot, lo, S_LO);
@@ -381,7 +395,7 @@ const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
     t,
     f64x2.div(f64x2.mul(f64x2.mul(f, g), s1), f64x2.add(s1s, f64x2.mul(f, f64x2.sub(s1s, f64x2.mul(g, s2))))),
   );
-  tn = v128.bitselect(tn, f64x2.mul(kc(K_HALF), f64x2.add(lo, hi)), v128.and(f64x2.gt(tn, lo), f64x2.lt(tn, hi)));
+  tn = v128.bitselect(tn, f64x2.add(f64x2.mul(kc(K_HALF), lo), f64x2.mul(kc(K_HALF), hi)), v128.and(f64x2.gt(tn, lo), f64x2.lt(tn, hi)));
   const twoEps = kc(K_TWO_EPS);
   const done = v128.or(
     f64x2.eq(f, zero),

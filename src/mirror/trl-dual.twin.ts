@@ -6,9 +6,12 @@
  */
 
 const EPS = 2.220446049250313e-16;
+// Below this c pmax (2^-960) the step is solved scaled by HUGE (2^900), as in the kernel.
+const TINY = 2 ** -960;
+const HUGE = 2 ** 900;
 
 /**
- * Writes term_a = (c pi_a) / (t + (amax - adv_a)) to out (0 where pi_a = 0)
+ * Writes term_a = (c pi_a) / (t + (amax - adv_a) scale) to out (0 where pi_a = 0)
  * and returns [g, D1, D2]: g = sum term, D1 = sum term / x, D2 = sum term / x^2.
  */
 function evalRow(
@@ -18,6 +21,7 @@ function evalRow(
   A: number,
   c: number,
   amax: number,
+  scale: number,
   t: number,
   out: Float64Array,
 ): [number, number, number] {
@@ -26,7 +30,7 @@ function evalRow(
   let d2 = 0;
   for (let a = 0; a < A; a++) {
     const p = pi[base + a];
-    const inv = p === 0 ? 0 : 1 / (t + (amax - adv[base + a]));
+    const inv = p === 0 ? 0 : 1 / (t + (amax - adv[base + a]) * scale);
     const term = c * p * inv;
     out[base + a] = term;
     g += term;
@@ -70,11 +74,14 @@ export function trlState(pi: ArrayLike<number>, adv: ArrayLike<number>, s: numbe
     }
     return;
   }
+  // (s c, s adv) has the same step: a tiny c pmax is scaled up by a power of two.
+  const scale = c * pmax < TINY ? HUGE : 1;
+  c *= scale;
   let lo = c * pmax;
   let hi = c;
   if (offMax > amax) {
-    const tOff = offMax - amax;
-    const [gOff] = evalRow(pi, adv, base, A, c, amax, tOff, out);
+    const tOff = (offMax - amax) * scale;
+    const [gOff] = evalRow(pi, adv, base, A, c, amax, scale, tOff, out);
     if (gOff <= 1) {
       out[base + offIdx] = 1 - gOff;
       return;
@@ -87,7 +94,7 @@ export function trlState(pi: ArrayLike<number>, adv: ArrayLike<number>, s: numbe
   let m3 = 0;
   for (let a = 0; a < A; a++) {
     const p = pi[base + a];
-    const d = p > 0 ? amax - adv[base + a] : 0;
+    const d = p > 0 ? (amax - adv[base + a]) * scale : 0;
     const w = p * d;
     const w2 = w * d;
     m1 += w;
@@ -99,7 +106,7 @@ export function trlState(pi: ArrayLike<number>, adv: ArrayLike<number>, s: numbe
   let t = t0 > lo && t0 < hi ? t0 : lo;
   let g = 1;
   for (let it = 0; it < 200; it++) {
-    const [gt, d1, d2] = evalRow(pi, adv, base, A, c, amax, t, out);
+    const [gt, d1, d2] = evalRow(pi, adv, base, A, c, amax, scale, t, out);
     g = gt;
     const f = g - 1;
     if (f === 0) break;
@@ -108,7 +115,7 @@ export function trlState(pi: ArrayLike<number>, adv: ArrayLike<number>, s: numbe
     // Halley on the concave increasing 1/g - 1 (see the kernel).
     const d1s = d1 * d1;
     let tn = t + (f * g * d1) / (d1s + f * (d1s - g * d2));
-    if (!(tn > lo && tn < hi)) tn = 0.5 * (lo + hi);
+    if (!(tn > lo && tn < hi)) tn = 0.5 * lo + 0.5 * hi;
     if (Math.abs(tn - t) <= 2 * EPS * t || hi - lo <= 2 * EPS * hi) break;
     t = tn;
   }
