@@ -46,7 +46,7 @@ export function mirrorTvSolve(
     let b = 0;
     for (a = A - 1; a >= 0; a--) b = select<i32>(a, b, load<f64>(qr + (<usize>a << 3)) == best);
     sortIndices(idx, qr, A);
-    const tau = A <= SHORT_ROW ? drainAll(pr, qr, or, idx, A, c, cap, best) : drain(pr, qr, or, idx, A, c, cap, best);
+    const tau = drain(pr, qr, or, idx, A, c, cap, best);
     const ob = or + (<usize>b << 3);
     store<f64>(ob, load<f64>(ob) + tau);
   }
@@ -74,41 +74,6 @@ export function mirrorTvSolve(
     store<f64>(or + off, selectF64(0.0, mass - (next - tau), next >= end));
     tau = next;
     if (next < end) break;
-  }
-  return tau;
-}
-
-// Up to this many actions the drain walks every action without branching
-// (drainAll): on short rows a stop at a data-dependent place costs more than
-// the steps it saves.
-const SHORT_ROW = 8;
-
-/**
- * drain() as a walk over all A actions with no data branch: `live` goes false
- * where drain() breaks, a zero mass is skipped where it continues, and the
- * updates are conditional moves. Same operations on the same values, so the
- * same results.
- */
-// @ts-ignore: decorator
-@inline function drainAll(pr: usize, qr: usize, or: usize, idx: usize, A: i32, c: f64, cap: f64, best: f64): f64 {
-  let tau = 0.0;
-  let live = true;
-  const twoC = 2.0 * c;
-  for (let k = 0; k < A; k++) {
-    const off = <usize>load<i32>(idx + (<usize>k << 2)) << 3;
-    const g = best - load<f64>(qr + off);
-    live = live && g > 0.0;
-    const mass = load<f64>(pr + off);
-    const skip = mass == 0.0;
-    const target = c > 0.0 ? g / twoC : Infinity;
-    live = live && (skip || target > tau);
-    const act = live && !skip;
-    const end = tau + mass;
-    const next = pminF64(pminF64(target, end), cap);
-    const moved = selectF64(0.0, mass - (next - tau), next >= end);
-    store<f64>(or + off, selectF64(moved, load<f64>(or + off), act));
-    tau = selectF64(next, tau, act);
-    live = live && !(act && next < end);
   }
   return tau;
 }

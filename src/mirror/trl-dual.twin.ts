@@ -113,8 +113,7 @@ export function trlState(pi: ArrayLike<number>, adv: ArrayLike<number>, s: numbe
     if (f > 0) lo = t;
     else hi = t;
     // Halley on the concave increasing 1/g - 1 (see the kernel).
-    const d1s = d1 * d1;
-    let tn = t + (f * g * d1) / (d1s + f * (d1s - g * d2));
+    let tn = t + (f * d1) / (d1 * d1 - f * d2);
     if (!(tn > lo && tn < hi)) tn = 0.5 * lo + 0.5 * hi;
     if (Math.abs(tn - t) <= 2 * EPS * t || hi - lo <= 2 * EPS * hi) break;
     t = tn;
