@@ -93,11 +93,12 @@ const PAIR_BELOW = 8;
 const PAIR_MAX_A = 64;
 const YS = memory.data(PAIR_MAX_A << 4, 16);
 // Vector constants in static data (V8 rebuilds a v128.const on every use in a loop).
-const KL = memory.data<f64>([1.0, 1.0, 0.5, 0.5, Infinity, Infinity, 4.0, 4.0]);
+const KL = memory.data<f64>([1.0, 1.0, 0.5, 0.5, Infinity, Infinity, 4.0, 4.0, 0.25, 0.25]);
 const K_ONE = 0;
 const K_HALF = 1;
 const K_INF = 2;
 const K_FOUR = 3;
+const K_QUARTER = 4;
 
 // @ts-ignore: decorator
 @inline function kl2(i: i32): v128 {
@@ -177,42 +178,11 @@ const K_FOUR = 3;
   return v128.shuffle<f64>(a, b, 1, 3);
 }
 
-/** One Michelot pass over four actions in registers: the sum of y > theta; the count in above4Count. */
+/** sum of y_k over the lanes where m_k is set, k = 0..3 in order (0 + y = y starts the sum). */
 // @ts-ignore: decorator
-@inline function above4(y0: v128, y1: v128, y2: v128, y3: v128, theta: v128, one: v128): v128 {
-  const m0 = f64x2.gt(y0, theta);
-  const m1 = f64x2.gt(y1, theta);
-  const m2 = f64x2.gt(y2, theta);
-  const m3 = f64x2.gt(y3, theta);
-  above4Count = f64x2.add(
-    f64x2.add(f64x2.add(v128.and(one, m0), v128.and(one, m1)), v128.and(one, m2)),
-    v128.and(one, m3),
-  );
+@inline function sum4(y0: v128, y1: v128, y2: v128, y3: v128, m0: v128, m1: v128, m2: v128, m3: v128): v128 {
   return f64x2.add(f64x2.add(f64x2.add(v128.and(y0, m0), v128.and(y1, m1)), v128.and(y2, m2)), v128.and(y3, m3));
 }
-let above4Count: v128 = v128.splat<i64>(0);
-
-/**
- * y = pi + h A for two adjacent rows of four actions (h: lane 0 for the first
- * row, lane 1 for the second), transposed into y4[0..3] (lane = row).
- */
-// @ts-ignore: decorator
-@inline function rows4(pr: usize, qr: usize, h: v128, y4: usize): void {
-  const h0 = v128.shuffle<f64>(h, h, 0, 0);
-  const h1 = v128.shuffle<f64>(h, h, 1, 1);
-  const ya = f64x2.add(v128.load(pr), f64x2.mul(h0, v128.load(qr)));
-  const yb = f64x2.add(v128.load(pr, 16), f64x2.mul(h0, v128.load(qr, 16)));
-  const yc = f64x2.add(v128.load(pr, 32), f64x2.mul(h1, v128.load(qr, 32)));
-  const yd = f64x2.add(v128.load(pr, 48), f64x2.mul(h1, v128.load(qr, 48)));
-  v128.store(y4, lo2(ya, yc));
-  v128.store(y4, hi2(ya, yc), 16);
-  v128.store(y4, lo2(yb, yd), 32);
-  v128.store(y4, hi2(yb, yd), 48);
-}
-
-// Transposed y of the quad kernel's four rows (static scratch: V8 keeps
-// them in registers or the stack alike, and a helper can fill them).
-const Y4 = memory.data(128, 16);
 
 /** max(y - theta, 0) for two rows of four actions held as four lane vectors, transposed back and stored. */
 // @ts-ignore: decorator
@@ -247,16 +217,29 @@ const Y4 = memory.data(128, 16);
 // @ts-ignore: decorator
 @inline function l2Quad4(pr: usize, qr: usize, c: v128, d: v128, or: usize): void {
   const half = kl2(K_HALF);
-  rows4(pr, qr, f64x2.div(half, c), Y4);
-  rows4(pr + 64, qr + 64, f64x2.div(half, d), Y4 + 64);
-  const a0 = v128.load(Y4);
-  const a1 = v128.load(Y4, 16);
-  const a2 = v128.load(Y4, 32);
-  const a3 = v128.load(Y4, 48);
-  const b0 = v128.load(Y4, 64);
-  const b1 = v128.load(Y4, 80);
-  const b2 = v128.load(Y4, 96);
-  const b3 = v128.load(Y4, 112);
+  const hA = f64x2.div(half, c);
+  const hB = f64x2.div(half, d);
+  // y = pi + h A row by row (h of row s in both lanes), then transposed.
+  let h0 = v128.shuffle<f64>(hA, hA, 0, 0);
+  let h1 = v128.shuffle<f64>(hA, hA, 1, 1);
+  let ya = f64x2.add(v128.load(pr), f64x2.mul(h0, v128.load(qr)));
+  let yb = f64x2.add(v128.load(pr, 16), f64x2.mul(h0, v128.load(qr, 16)));
+  let yc = f64x2.add(v128.load(pr, 32), f64x2.mul(h1, v128.load(qr, 32)));
+  let yd = f64x2.add(v128.load(pr, 48), f64x2.mul(h1, v128.load(qr, 48)));
+  const a0 = lo2(ya, yc);
+  const a1 = hi2(ya, yc);
+  const a2 = lo2(yb, yd);
+  const a3 = hi2(yb, yd);
+  h0 = v128.shuffle<f64>(hB, hB, 0, 0);
+  h1 = v128.shuffle<f64>(hB, hB, 1, 1);
+  ya = f64x2.add(v128.load(pr, 64), f64x2.mul(h0, v128.load(qr, 64)));
+  yb = f64x2.add(v128.load(pr, 80), f64x2.mul(h0, v128.load(qr, 80)));
+  yc = f64x2.add(v128.load(pr, 96), f64x2.mul(h1, v128.load(qr, 96)));
+  yd = f64x2.add(v128.load(pr, 112), f64x2.mul(h1, v128.load(qr, 112)));
+  const b0 = lo2(ya, yc);
+  const b1 = hi2(ya, yc);
+  const b2 = lo2(yb, yd);
+  const b3 = hi2(yb, yd);
   const totalA = f64x2.add(f64x2.add(f64x2.add(a0, a1), a2), a3);
   const totalB = f64x2.add(f64x2.add(f64x2.add(b0, b1), b2), b3);
   // A sum with an infinite or NaN term is not finite.
@@ -271,13 +254,22 @@ const Y4 = memory.data(128, 16);
   const one = kl2(K_ONE);
   let countA = kl2(K_FOUR);
   let countB = countA;
-  let thetaA = f64x2.div(f64x2.sub(totalA, one), countA);
-  let thetaB = f64x2.div(f64x2.sub(totalB, one), countB);
+  // (total - 1) / 4 as a product by 1/4: exact, the same double.
+  let thetaA = f64x2.mul(f64x2.sub(totalA, one), kl2(K_QUARTER));
+  let thetaB = f64x2.mul(f64x2.sub(totalB, one), kl2(K_QUARTER));
   for (let it = 0; it <= 4; it++) {
-    const sumA = above4(a0, a1, a2, a3, thetaA, one);
-    const kA = above4Count;
-    const sumB = above4(b0, b1, b2, b3, thetaB, one);
-    const kB = above4Count;
+    const ma0 = f64x2.gt(a0, thetaA);
+    const ma1 = f64x2.gt(a1, thetaA);
+    const ma2 = f64x2.gt(a2, thetaA);
+    const ma3 = f64x2.gt(a3, thetaA);
+    const mb0 = f64x2.gt(b0, thetaB);
+    const mb1 = f64x2.gt(b1, thetaB);
+    const mb2 = f64x2.gt(b2, thetaB);
+    const mb3 = f64x2.gt(b3, thetaB);
+    const sumA = sum4(a0, a1, a2, a3, ma0, ma1, ma2, ma3);
+    const sumB = sum4(b0, b1, b2, b3, mb0, mb1, mb2, mb3);
+    const kA = sum4(one, one, one, one, ma0, ma1, ma2, ma3);
+    const kB = sum4(one, one, one, one, mb0, mb1, mb2, mb3);
     if (v128.all_true<i64>(v128.and(f64x2.eq(kA, countA), f64x2.eq(kB, countB)))) break;
     countA = kA;
     countB = kB;
