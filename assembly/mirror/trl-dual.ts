@@ -32,7 +32,6 @@ const K_TINY = 6;
   return v128.load(KC + (<usize>i << 4));
 }
 
-
 // The sums D1 = sum term/x and D2 = sum term/x^2 of the last evalRow
 // (WebAssembly functions return one value; globals keep the kernels allocation-free).
 let evalD1: f64 = 0;
@@ -130,10 +129,12 @@ let evalD2: f64 = 0;
  * strictly better). Otherwise p_a = c pi_a / (lambda - A_a), lambda > max_{pi_a>0} A_a
  * with sum p = 1: t = lambda - amax is the root of g(t) = 1 in [c pmax, c]
  * (g decreasing and convex), found by Halley's method on 1/g - 1 (cubic
- * convergence; 1/g is exact when one action dominates), safeguarded by
- * bisection, from the large-c expansion of the root (startPoint). The last evaluation's terms, divided by their sum,
- * are the answer. Actions outside pi's support whose advantage exceeds lambda
- * take the remaining mass (KKT: A_a = lambda there).
+ * convergence; 1/g is affine when one action dominates), safeguarded by
+ * bisection, from the large-c expansion of the root (startPoint), until the
+ * step is within 2 ulp of t (or the bracket is): about three evaluations.
+ * The last evaluation's terms, divided by their sum, are the answer.
+ * Actions outside pi's support whose advantage exceeds lambda take the
+ * remaining mass (KKT: A_a = lambda there).
  */
 // @ts-ignore: decorator
 @inline export function trlState(pr: usize, qr: usize, A: i32, c: f64, or: usize, simd: bool): void {
@@ -246,7 +247,7 @@ let evalD2: f64 = 0;
 
 // The SIMD kernel's work area: SLOTS pairs of states in flight, each pair one
 // f64x2 per quantity (lane = state). Static data, not an allocation.
-// Per slot, in 16-byte units: t, lo, hi, the lanes still iterating, g, the
+// Per slot, 16 bytes each: t, lo, hi, the lanes still iterating, g, the
 // iteration count and output rows (i32s); then per action, side by side (one
 // pointer walks them), d = amax - A, c pi and the last evaluation's term.
 const SLOTS = 4;

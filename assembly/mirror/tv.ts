@@ -12,7 +12,9 @@ import { sortIndices } from "./sort";
  * to b = argmax_a A_a (lowest index), so the gain G(tau) is concave piecewise
  * linear with slopes A_b - A_a; maximising G(tau) - c tau^2 over tau <= cap
  * stops where the slope meets 2 c tau (inside a segment) or at a kink.
- * Mass tied with A_b is never moved (no gain).
+ * Mass tied with A_b is never moved (no gain). The level 2 c tau meets the
+ * slope g at tau = g / (2c), computed as g * (1 / (2c)) with one division
+ * per state (kernel and twin alike).
  * pi, adv, out: S*A f64 (s*A + a); coef: S f64; scratch: 4*A bytes (A i32), 4-aligned.
  */
 export function mirrorTvSolve(
@@ -59,6 +61,8 @@ export function mirrorTvSolve(
 // @ts-ignore: decorator
 @inline function drain(pr: usize, qr: usize, or: usize, idx: usize, A: i32, c: f64, cap: f64, best: f64): f64 {
   let tau = 0.0;
+  // 1/(2c) once per state (off the chain of the drain); c = 0: no quadratic cost.
+  const rate = c > 0.0 ? 1.0 / (2.0 * c) : Infinity;
   for (let k = 0; k < A; k++) {
     const a = load<i32>(idx + (<usize>k << 2));
     const off = <usize>a << 3;
@@ -66,7 +70,7 @@ export function mirrorTvSolve(
     if (!(g > 0.0)) break;
     const mass = load<f64>(pr + off);
     if (mass == 0.0) continue;
-    const target = c > 0.0 ? g / (2.0 * c) : Infinity;
+    const target = g * rate;
     if (target <= tau) break;
     const end = tau + mass;
     // All three are > 0 here, so pmin is min; the choices below are data, not branches.
