@@ -2,6 +2,11 @@
 // simplex. Plain-TypeScript twin: src/mirror/l2.twin.ts.
 import { hsum } from "./math";
 
+// Below this many actions the SIMD kernel solves two states per vector
+// (l2Pair, bit-identical to the scalar kernel); from it on a state's actions
+// share the lanes.
+const PAIR_BELOW = 8;
+
 // @ts-ignore: decorator
 @inline function l2State(pr: usize, qr: usize, A: i32, c: f64, or: usize, simd: bool): void {
   if (c == Infinity) {
@@ -34,7 +39,9 @@ import { hsum } from "./math";
     return;
   }
   // Michelot (1986): theta = (sum_{y > theta} y - 1) / |{y > theta}| rises
-  // monotonically to the projection threshold; the active set only shrinks.
+  // monotonically to the projection threshold; the active set only shrinks,
+  // and once it stays the same theta is the answer (at the start count = A:
+  // a pass that keeps every y adds them as total did, so theta stays too).
   let count = A;
   let theta = (total - 1.0) / <f64>A;
   for (let it = 0; it <= A; it++) {
@@ -62,7 +69,7 @@ import { hsum } from "./math";
         k++;
       }
     }
-    if (k == count && it > 0) break;
+    if (k == count) break;
     count = k;
     theta = (sum - 1.0) / <f64>k;
   }
@@ -81,12 +88,241 @@ import { hsum } from "./math";
   }
 }
 
+// The pair kernel's work area: the two states' y = pi + A / (2c), one vector
+// per action (lane = state). Static data, not an allocation.
+const PAIR_MAX_A = 64;
+const YS = memory.data(PAIR_MAX_A << 4, 16);
+// Vector constants in static data (V8 rebuilds a v128.const on every use in a loop).
+const KL = memory.data<f64>([1.0, 1.0, 0.5, 0.5, Infinity, Infinity, 4.0, 4.0, 0.25, 0.25]);
+const K_ONE = 0;
+const K_HALF = 1;
+const K_INF = 2;
+const K_FOUR = 3;
+const K_QUARTER = 4;
+
+// @ts-ignore: decorator
+@inline function kl2(i: i32): v128 {
+  return v128.load(KL + (<usize>i << 4));
+}
+
+/** Lane 0 from a, lane 1 from b. */
+// @ts-ignore: decorator
+@inline function ld2(a: usize, b: usize): v128 {
+  return v128.load64_lane(b, v128.load64_zero(a), 1);
+}
+
+/**
+ * Two adjacent states, one per lane, with l2State's operations in its order
+ * (so bit-identical to it): y in static memory, Michelot's passes in
+ * lockstep until both lanes are done.
+ * Both c must be finite and > 0, and every y finite; otherwise (c = 0,
+ * c = +inf, overflow) both states go through l2State.
+ */
+// @ts-ignore: decorator
+@inline function l2Pair(pr: usize, qr: usize, c0: f64, c1: f64, A: i32, or: usize): void {
+  const rowBytes = <usize>A << 3;
+  const zero = f64x2.splat(0);
+  const h = f64x2.div(kl2(K_HALF), f64x2.replace_lane(f64x2.splat(c0), 1, c1));
+  let total = zero;
+  let finite = f64x2.eq(zero, zero);
+  const inf = kl2(K_INF);
+  for (let a = 0; a < A; a++) {
+    const off = <usize>a << 3;
+    const y = f64x2.add(ld2(pr + off, pr + rowBytes + off), f64x2.mul(h, ld2(qr + off, qr + rowBytes + off)));
+    v128.store(YS + (<usize>a << 4), y);
+    finite = v128.and(finite, f64x2.lt(f64x2.abs(y), inf));
+    total = f64x2.add(total, y);
+  }
+  if (!v128.all_true<i64>(finite)) {
+    l2State(pr, qr, A, c0, or, false);
+    l2State(pr + rowBytes, qr + rowBytes, A, c1, or + rowBytes, false);
+    return;
+  }
+  const one = kl2(K_ONE);
+  const n = f64x2.splat(<f64>A);
+  let count = n;
+  let theta = f64x2.div(f64x2.sub(total, one), n);
+  // No per-lane masks: a lane that is done is at a fixed point (see l2Quad4).
+  for (let it = 0; it <= A; it++) {
+    let sum = zero;
+    let k = zero;
+    for (let a = 0; a < A; a++) {
+      const y = v128.load(YS + (<usize>a << 4));
+      const m = f64x2.gt(y, theta);
+      sum = f64x2.add(sum, v128.and(y, m));
+      k = f64x2.add(k, v128.and(one, m));
+    }
+    if (v128.all_true<i64>(f64x2.eq(k, count))) break;
+    count = k;
+    theta = f64x2.div(f64x2.sub(sum, one), k);
+  }
+  // max(y - theta, 0), written as a mask: y - theta is never NaN here.
+  for (let a = 0; a < A; a++) {
+    const off = <usize>a << 3;
+    const x = f64x2.sub(v128.load(YS + (<usize>a << 4)), theta);
+    const v = v128.and(x, f64x2.gt(x, zero));
+    v128.store64_lane(or + off, v, 0);
+    v128.store64_lane(or + rowBytes + off, v, 1);
+  }
+}
+
+/** Lanes 0 of a and b: one action of two rows loaded two actions at a time. */
+// @ts-ignore: decorator
+@inline function lo2(a: v128, b: v128): v128 {
+  return v128.shuffle<f64>(a, b, 0, 2);
+}
+
+/** Lanes 1 of a and b. */
+// @ts-ignore: decorator
+@inline function hi2(a: v128, b: v128): v128 {
+  return v128.shuffle<f64>(a, b, 1, 3);
+}
+
+/** sum of y_k over the lanes where m_k is set, k = 0..3 in order (0 + y = y starts the sum). */
+// @ts-ignore: decorator
+@inline function sum4(y0: v128, y1: v128, y2: v128, y3: v128, m0: v128, m1: v128, m2: v128, m3: v128): v128 {
+  return f64x2.add(f64x2.add(f64x2.add(v128.and(y0, m0), v128.and(y1, m1)), v128.and(y2, m2)), v128.and(y3, m3));
+}
+
+/** max(y - theta, 0) for two rows of four actions held as four lane vectors, transposed back and stored. */
+// @ts-ignore: decorator
+@inline function store4(y0: v128, y1: v128, y2: v128, y3: v128, theta: v128, or: usize): void {
+  const zero = f64x2.splat(0);
+  let x0 = f64x2.sub(y0, theta);
+  let x1 = f64x2.sub(y1, theta);
+  let x2 = f64x2.sub(y2, theta);
+  let x3 = f64x2.sub(y3, theta);
+  // y - theta is never NaN here: the mask is max(x, 0), -0 included.
+  x0 = v128.and(x0, f64x2.gt(x0, zero));
+  x1 = v128.and(x1, f64x2.gt(x1, zero));
+  x2 = v128.and(x2, f64x2.gt(x2, zero));
+  x3 = v128.and(x3, f64x2.gt(x3, zero));
+  v128.store(or, lo2(x0, x1));
+  v128.store(or, lo2(x2, x3), 16);
+  v128.store(or, hi2(x0, x1), 32);
+  v128.store(or, hi2(x2, x3), 48);
+}
+
+/**
+ * Four adjacent states of four actions as two pairs (s, s+1) and (s+2, s+3),
+ * in registers, with l2State's operations in its order (so bit-identical to
+ * it; 0 + y = y starts each sum). Michelot's passes are a chain of dependent
+ * sums and divisions: two independent pairs let the processor overlap them.
+ * The passes need no per-lane masks: the sets {y > theta} are nested, so a
+ * pass that keeps a lane's count keeps its set, its sum and its theta, and a
+ * lane that is done stays at that fixed point while the others finish. A
+ * total that is not finite (some y is not) sends the four states to l2State.
+ * c, d: the coefficients of the two pairs, finite and > 0.
+ */
+// @ts-ignore: decorator
+@inline function l2Quad4(pr: usize, qr: usize, c: v128, d: v128, or: usize): void {
+  const half = kl2(K_HALF);
+  const hA = f64x2.div(half, c);
+  const hB = f64x2.div(half, d);
+  // y = pi + h A row by row (h of row s in both lanes), then transposed.
+  let h0 = v128.shuffle<f64>(hA, hA, 0, 0);
+  let h1 = v128.shuffle<f64>(hA, hA, 1, 1);
+  let ya = f64x2.add(v128.load(pr), f64x2.mul(h0, v128.load(qr)));
+  let yb = f64x2.add(v128.load(pr, 16), f64x2.mul(h0, v128.load(qr, 16)));
+  let yc = f64x2.add(v128.load(pr, 32), f64x2.mul(h1, v128.load(qr, 32)));
+  let yd = f64x2.add(v128.load(pr, 48), f64x2.mul(h1, v128.load(qr, 48)));
+  const a0 = lo2(ya, yc);
+  const a1 = hi2(ya, yc);
+  const a2 = lo2(yb, yd);
+  const a3 = hi2(yb, yd);
+  h0 = v128.shuffle<f64>(hB, hB, 0, 0);
+  h1 = v128.shuffle<f64>(hB, hB, 1, 1);
+  ya = f64x2.add(v128.load(pr, 64), f64x2.mul(h0, v128.load(qr, 64)));
+  yb = f64x2.add(v128.load(pr, 80), f64x2.mul(h0, v128.load(qr, 80)));
+  yc = f64x2.add(v128.load(pr, 96), f64x2.mul(h1, v128.load(qr, 96)));
+  yd = f64x2.add(v128.load(pr, 112), f64x2.mul(h1, v128.load(qr, 112)));
+  const b0 = lo2(ya, yc);
+  const b1 = hi2(ya, yc);
+  const b2 = lo2(yb, yd);
+  const b3 = hi2(yb, yd);
+  const totalA = f64x2.add(f64x2.add(f64x2.add(a0, a1), a2), a3);
+  const totalB = f64x2.add(f64x2.add(f64x2.add(b0, b1), b2), b3);
+  // A sum with an infinite or NaN term is not finite.
+  const inf = kl2(K_INF);
+  if (!v128.all_true<i64>(v128.and(f64x2.lt(f64x2.abs(totalA), inf), f64x2.lt(f64x2.abs(totalB), inf)))) {
+    l2State(pr, qr, 4, f64x2.extract_lane(c, 0), or, false);
+    l2State(pr + 32, qr + 32, 4, f64x2.extract_lane(c, 1), or + 32, false);
+    l2State(pr + 64, qr + 64, 4, f64x2.extract_lane(d, 0), or + 64, false);
+    l2State(pr + 96, qr + 96, 4, f64x2.extract_lane(d, 1), or + 96, false);
+    return;
+  }
+  const one = kl2(K_ONE);
+  let countA = kl2(K_FOUR);
+  let countB = countA;
+  // (total - 1) / 4 as a product by 1/4: exact, the same double.
+  let thetaA = f64x2.mul(f64x2.sub(totalA, one), kl2(K_QUARTER));
+  let thetaB = f64x2.mul(f64x2.sub(totalB, one), kl2(K_QUARTER));
+  for (let it = 0; it <= 4; it++) {
+    const ma0 = f64x2.gt(a0, thetaA);
+    const ma1 = f64x2.gt(a1, thetaA);
+    const ma2 = f64x2.gt(a2, thetaA);
+    const ma3 = f64x2.gt(a3, thetaA);
+    const mb0 = f64x2.gt(b0, thetaB);
+    const mb1 = f64x2.gt(b1, thetaB);
+    const mb2 = f64x2.gt(b2, thetaB);
+    const mb3 = f64x2.gt(b3, thetaB);
+    const sumA = sum4(a0, a1, a2, a3, ma0, ma1, ma2, ma3);
+    const sumB = sum4(b0, b1, b2, b3, mb0, mb1, mb2, mb3);
+    const kA = sum4(one, one, one, one, ma0, ma1, ma2, ma3);
+    const kB = sum4(one, one, one, one, mb0, mb1, mb2, mb3);
+    if (v128.all_true<i64>(v128.and(f64x2.eq(kA, countA), f64x2.eq(kB, countB)))) break;
+    countA = kA;
+    countB = kB;
+    thetaA = f64x2.div(f64x2.sub(sumA, one), kA);
+    thetaB = f64x2.div(f64x2.sub(sumB, one), kB);
+  }
+  store4(a0, a1, a2, a3, thetaA, or);
+  store4(b0, b1, b2, b3, thetaB, or + 64);
+}
+
 // @ts-ignore: decorator
 @inline function l2All(pi: usize, adv: usize, coef: usize, S: i32, A: i32, out: usize, simd: bool): void {
   const rowBytes = <usize>A << 3;
-  for (let s = 0; s < S; s++) {
+  let s = 0;
+  if (simd && A == 4) {
+    for (; s + 4 <= S; s += 4) {
+      const base = <usize>s * rowBytes;
+      const c = v128.load(coef + (<usize>s << 3));
+      const d = v128.load(coef + (<usize>s << 3), 16);
+      const inf = kl2(K_INF);
+      const zero = f64x2.splat(0);
+      const ok = v128.and(
+        v128.and(f64x2.gt(c, zero), f64x2.lt(c, inf)),
+        v128.and(f64x2.gt(d, zero), f64x2.lt(d, inf)),
+      );
+      if (v128.all_true<i64>(ok)) {
+        l2Quad4(pi + base, adv + base, c, d, out + base);
+        continue;
+      }
+      for (let j = 0; j < 4; j++) {
+        const b = base + <usize>j * rowBytes;
+        l2State(pi + b, adv + b, A, load<f64>(coef + (<usize>(s + j) << 3)), out + b, false);
+      }
+    }
+  }
+  if (simd && A < PAIR_BELOW) {
+    for (; s + 2 <= S; s += 2) {
+      const base = <usize>s * rowBytes;
+      const c0 = load<f64>(coef + (<usize>s << 3));
+      const c1 = load<f64>(coef + (<usize>s << 3), 8);
+      if (c0 > 0.0 && c0 < Infinity && c1 > 0.0 && c1 < Infinity) {
+        l2Pair(pi + base, adv + base, c0, c1, A, out + base);
+      } else {
+        l2State(pi + base, adv + base, A, c0, out + base, false);
+        l2State(pi + base + rowBytes, adv + base + rowBytes, A, c1, out + base + rowBytes, false);
+      }
+    }
+  }
+  // A last odd state below PAIR_BELOW goes the scalar way, as in l2Pair.
+  const wide = simd && A >= PAIR_BELOW;
+  for (; s < S; s++) {
     const base = <usize>s * rowBytes;
-    l2State(pi + base, adv + base, A, load<f64>(coef + (<usize>s << 3)), out + base, simd);
+    l2State(pi + base, adv + base, A, load<f64>(coef + (<usize>s << 3)), out + base, wide);
   }
 }
 
@@ -97,9 +333,7 @@ import { hsum } from "./math";
  * pi, adv, out: S*A f64 (s*A + a); coef: S f64.
  */
 export function mirrorL2SolveSimd(pi: usize, adv: usize, coef: usize, S: i32, A: i32, out: usize): void {
-  // Below 8 actions the masked vector sums cost more than they save (measured at A = 4).
-  if (A >= 8) l2All(pi, adv, coef, S, A, out, true);
-  else l2All(pi, adv, coef, S, A, out, false);
+  l2All(pi, adv, coef, S, A, out, true);
 }
 
 /** Squared-L2 drift step per state, scalar twin of mirrorL2SolveSimd. */

@@ -108,9 +108,14 @@ export default async function mirrorExtraKernels(lib) {
       };
     }),
     spec("mirrorGreedy (GPI step)", (f) => {
-      const simd = () => k.mirrorGreedy(f.b.adv.ptr, f.S, f.A, f.b.out.ptr);
+      const run = (name) => () => k[name](f.b.adv.ptr, f.S, f.A, f.b.out.ptr);
       const twin = () => greedy.greedyTwin(f.adv, f.S, f.A, f.outJs);
-      return { simd, twin, check: () => (simd(), twin(), maxDiff(f.b.out.view, f.outJs)) };
+      return {
+        simd: run("mirrorGreedySimd"),
+        scalar: run("mirrorGreedyScalar"),
+        twin,
+        check: () => (run("mirrorGreedySimd")(), twin(), maxDiff(f.b.out.view, f.outJs)),
+      };
     }),
   ];
 }

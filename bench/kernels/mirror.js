@@ -48,7 +48,7 @@ export default async function mirrorKernels(lib) {
       out: lib.f64Block(n),
       logOut: lib.f64Block(n),
       perState: lib.f64Block(S),
-      work: lib.f64Block(5 * A),
+      work: lib.f64Block(8 * A),
     };
     const outJs = new Float64Array(n);
     const logOutJs = new Float64Array(n);

@@ -24,7 +24,7 @@ export function clipSolve(
   ({ S, A } = checkPerState(pi, adv, coef, S, A));
   checkNumber("epsilon", eps, { lo: 0, openLo: true, hi: Infinity, openHi: true });
   checkArray("out", out, S * A, "S*A");
-  return runPerState(pi, adv, coef, S, A, out, 5 * A, (p, q, c, o, work) =>
+  return runPerState(pi, adv, coef, S, A, out, 8 * A, (p, q, c, o, work) =>
     kernels().mirrorClipSolve(p, q, c, S, A, eps, o, work),
   );
 }

@@ -19,7 +19,7 @@ export function clipSolveTwin(
   const n = 2 * A;
   const slopes = new Float64Array(n);
   const caps = new Float64Array(n);
-  const order = Array.from({ length: n }, (_, j) => j);
+  const order: number[] = [];
   for (let s = 0; s < S; s++) {
     const base = s * A;
     const w = coef[s];
@@ -47,14 +47,21 @@ export function clipSolveTwin(
       }
       out[base + a] = 0;
     }
+    // The fill ends in the run of the largest second-segment slope U at the
+    // latest (second segments are unbounded): sort only the slopes >= U.
+    let top = -Infinity;
+    for (let j = A; j < n; j++) if (slopes[j] > top) top = slopes[j];
+    order.length = 0;
+    for (let j = 0; j < n; j++) if (slopes[j] >= top) order.push(j);
     // Decreasing slope, ties by index (the kernel's sortIndices order).
     order.sort((i, j) => (slopes[j] === slopes[i] ? i - j : slopes[j] - slopes[i]));
+    const m = order.length;
     let left = 1;
     let k = 0;
-    while (k < n && left > 0) {
+    while (k < m && left > 0) {
       // A run of equal slopes: fill it tier by tier, as the kernel does.
       let end = k + 1;
-      while (end < n && slopes[order[end]] === slopes[order[k]]) end++;
+      while (end < m && slopes[order[end]] === slopes[order[k]]) end++;
       for (let tier = 0; tier < 4 && left > 0; tier++) {
         if (tier === 1) {
           // Unbounded segments: the largest advantage (first in index order on ties) takes the rest.

@@ -14,7 +14,7 @@ export function greedyStep(adv: Float64Array, S: number, A: number, out = new Fl
   scratch((take) => {
     const q = take(f64Block(S * A, adv));
     const o = take(f64Block(S * A));
-    kernels().mirrorGreedy(q.ptr, S, A, o.ptr);
+    kernels().mirrorGreedySimd(q.ptr, S, A, o.ptr);
     out.set(o.view);
   });
   return out;

@@ -42,7 +42,7 @@ export function l2SolveTwin(pi: Float64Array, adv: Float64Array, coef: Float64Ar
           k++;
         }
       }
-      if (k === count && it > 0) break;
+      if (k === count) break;
       count = k;
       theta = (sum - 1) / k;
     }

@@ -1,106 +1,14 @@
 /**
- * Plain-TypeScript twins of assembly/mirror/trl.ts: the forward-KL
- * (trust-region learning) step per state through its dual, and the per-state
- * KL ball. Same algorithms as the kernels; see their doc comments.
+ * Plain-TypeScript twin of assembly/mirror/trl.ts: the per-state KL ball.
+ * Same algorithm as the kernel; see its doc comments. The trust-region step
+ * itself is in trl-dual.twin.ts (re-exported here).
  */
 import { klRow } from "./kl.twin.js";
+import { trlState } from "./trl-dual.twin.js";
+
+export { trlSolveTwin, trlState } from "./trl-dual.twin.js";
 
 const EPS = 2.220446049250313e-16;
-
-function dualAt(pi: ArrayLike<number>, adv: ArrayLike<number>, base: number, A: number, c: number, amax: number, t: number): [number, number] {
-  let g = 0;
-  let dg = 0;
-  for (let a = 0; a < A; a++) {
-    const p = pi[base + a];
-    if (p === 0) continue;
-    const inv = 1 / (t + (amax - adv[base + a]));
-    const term = c * p * inv;
-    g += term;
-    dg += term * inv;
-  }
-  return [g, -dg];
-}
-
-/** argmax_p <p, adv_s> - c KL(pi_s || p) for one state, written to out at s*A. */
-export function trlState(pi: ArrayLike<number>, adv: ArrayLike<number>, s: number, A: number, c: number, out: Float64Array): void {
-  const base = s * A;
-  let amax = -Infinity;
-  let pmax = 0;
-  let offMax = -Infinity;
-  let offIdx = -1;
-  for (let a = 0; a < A; a++) {
-    const p = pi[base + a];
-    const q = adv[base + a];
-    if (p > 0) {
-      if (q > amax) {
-        amax = q;
-        pmax = p;
-      } else if (q === amax) pmax += p;
-    } else if (q > offMax) {
-      offMax = q;
-      offIdx = a;
-    }
-  }
-  if (c === Infinity) {
-    for (let a = 0; a < A; a++) out[base + a] = pi[base + a];
-    return;
-  }
-  if (c <= 0) {
-    for (let a = 0; a < A; a++) {
-      let v = 0;
-      if (offMax > amax) v = a === offIdx ? 1 : 0;
-      else if (adv[base + a] === amax) v = pi[base + a] / pmax;
-      out[base + a] = v;
-    }
-    return;
-  }
-  let lo = c * pmax;
-  let hi = c;
-  if (offMax > amax) {
-    const tOff = offMax - amax;
-    const [gOff] = dualAt(pi, adv, base, A, c, amax, tOff);
-    if (gOff <= 1) {
-      for (let a = 0; a < A; a++) {
-        const p = pi[base + a];
-        out[base + a] = p > 0 ? (c * p) / (tOff + (amax - adv[base + a])) : 0;
-      }
-      out[base + offIdx] = 1 - gOff;
-      return;
-    }
-    lo = Math.max(lo, tOff);
-  }
-  let t = lo;
-  for (let it = 0; it < 200; it++) {
-    const [g, slope] = dualAt(pi, adv, base, A, c, amax, t);
-    const f = g - 1;
-    if (f === 0) break;
-    if (f > 0) lo = t;
-    else hi = t;
-    // Newton on the concave increasing 1/g - 1 (see the kernel).
-    let tn = t + (g - g * g) / slope;
-    if (!(tn > lo && tn < hi)) tn = 0.5 * (lo + hi);
-    if (Math.abs(tn - t) <= 2 * EPS * t || hi - lo <= 2 * EPS * hi) {
-      t = tn;
-      break;
-    }
-    t = tn;
-  }
-  let sum = 0;
-  for (let a = 0; a < A; a++) {
-    const p = pi[base + a];
-    const v = p > 0 ? (c * p) / (t + (amax - adv[base + a])) : 0;
-    out[base + a] = v;
-    sum += v;
-  }
-  const inv = 1 / sum;
-  for (let a = 0; a < A; a++) out[base + a] *= inv;
-}
-
-/** Twin of mirrorTrlSolve{Simd,Scalar}. */
-export function trlSolveTwin(pi: Float64Array, adv: Float64Array, coef: Float64Array, S: number, A: number, out = new Float64Array(S * A)): Float64Array {
-  for (let s = 0; s < S; s++) trlState(pi, adv, s, A, coef[s], out);
-  return out;
-}
 
 /** One state of the KL ball; returns the multiplier (see mirrorKlBallSolve). */
 export function klBallState(

@@ -22,7 +22,7 @@ export function tvSolve(
   ({ S, A } = checkPerState(pi, adv, coef, S, A));
   checkNumber("cap", cap, { lo: 0 });
   checkArray("out", out, S * A, "S*A");
-  return runPerState(pi, adv, coef, S, A, out, 2 * A, (p, q, c, o, work) =>
+  return runPerState(pi, adv, coef, S, A, out, Math.ceil(A / 2), (p, q, c, o, work) =>
     kernels().mirrorTvSolve(p, q, c, cap, S, A, o, work),
   );
 }

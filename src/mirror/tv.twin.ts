@@ -26,13 +26,14 @@ export function tvSolveTwin(
     }
     order.sort((i, j) => adv[base + i] - adv[base + j] || i - j);
     let tau = 0;
+    const rate = c > 0 ? 1 / (2 * c) : Infinity;
     for (let k = 0; k < A; k++) {
       const a = order[k];
       const g = best - adv[base + a];
       if (!(g > 0)) break;
       const mass = pi[base + a];
       if (mass === 0) continue;
-      const target = c > 0 ? g / (2 * c) : Infinity;
+      const target = g * rate;
       if (target <= tau) break;
       const end = tau + mass;
       const next = Math.min(target, end, cap);

@@ -1,0 +1,560 @@
+// Trust-region learning per state: the forward-KL-regularised argmax through
+// its one-dimensional dual. Plain-TypeScript twin: src/mirror/trl-dual.twin.ts.
+// The per-state KL ball (trl.ts) solves many of these per state with trlState.
+import { hsum } from "./math";
+
+const EPS: f64 = 2.220446049250313e-16;
+// Below this c pmax (2^-960) trlState scales the problem by HUGE (2^900).
+const TINY: f64 = 1.0261342003245941e-289;
+const HUGE: f64 = 8.452712498170644e270;
+
+// Vector constants, each splatted into 16 bytes of static data: V8 rebuilds a
+// v128.const on every use inside a loop, a load from here is one instruction.
+const KC = memory.data<f64>([
+  1.0, 1.0, // 0
+  0.5, 0.5, // 1
+  2.0 * EPS, 2.0 * EPS, // 2
+  -Infinity, -Infinity, // 3
+  2.0, 2.0, // 4
+  3.0, 3.0, // 5
+  TINY, TINY, // 6
+]);
+const K_ONE = 0;
+const K_HALF = 1;
+const K_TWO_EPS = 2;
+const K_NEG_INF = 3;
+const K_TWO = 4;
+const K_THREE = 5;
+const K_TINY = 6;
+
+// @ts-ignore: decorator
+@inline function kc(i: i32): v128 {
+  return v128.load(KC + (<usize>i << 4));
+}
+
+// The sums D1 = sum term/x and D2 = sum term/x^2 of the last evalRow
+// (WebAssembly functions return one value; globals keep the kernels allocation-free).
+let evalD1: f64 = 0;
+let evalD2: f64 = 0;
+
+/**
+ * One evaluation of the dual at t = lambda - amax: writes term_a = (c pi_a) / x_a,
+ * x_a = t + (amax - A_a) scale, to or (0 where pi_a = 0: such an x may vanish), and
+ * returns g(t) = sum_a term_a, with D1 = sum term_a / x_a = -g'(t) and
+ * D2 = sum term_a / x_a^2 = g''(t) / 2 in evalD1, evalD2.
+ */
+// @ts-ignore: decorator
+@inline function evalRow(
+  pr: usize, qr: usize, A: i32, c: f64, amax: f64, scale: f64, t: f64, or: usize, simd: bool,
+): f64 {
+  let g = 0.0;
+  let d1 = 0.0;
+  let d2 = 0.0;
+  let a = 0;
+  if (simd) {
+    const zero = f64x2.splat(0);
+    const one = kc(K_ONE);
+    const cv = f64x2.splat(c);
+    const tv = f64x2.splat(t);
+    const am = f64x2.splat(amax);
+    const sv = f64x2.splat(scale);
+    let gv = zero;
+    let d1v = zero;
+    let d2v = zero;
+    for (; a + 2 <= A; a += 2) {
+      const off = <usize>a << 3;
+      const p = v128.load(pr + off);
+      // t + (amax - A): t may be far below amax, so never form t + amax first.
+      const x = f64x2.add(tv, f64x2.mul(f64x2.sub(am, v128.load(qr + off)), sv));
+      const inv = v128.andnot(f64x2.div(one, x), f64x2.eq(p, zero));
+      const term = f64x2.mul(f64x2.mul(cv, p), inv);
+      v128.store(or + off, term);
+      gv = f64x2.add(gv, term);
+      const t2 = f64x2.mul(term, inv);
+      d1v = f64x2.add(d1v, t2);
+      d2v = f64x2.add(d2v, f64x2.mul(t2, inv));
+    }
+    g = hsum(gv);
+    d1 = hsum(d1v);
+    d2 = hsum(d2v);
+  }
+  for (; a < A; a++) {
+    const off = <usize>a << 3;
+    const p = load<f64>(pr + off);
+    const inv = p == 0.0 ? 0.0 : 1.0 / (t + (amax - load<f64>(qr + off)) * scale);
+    const term = c * p * inv;
+    store<f64>(or + off, term);
+    g += term;
+    const t2 = term * inv;
+    d1 += t2;
+    d2 += t2 * inv;
+  }
+  evalD1 = d1;
+  evalD2 = d2;
+  return g;
+}
+
+/**
+ * Start of the search: the large-c expansion of the root of g(t) = 1,
+ *   t0 = c - E[d] + Var[d] / c - E[(d - E d)^3] / c^2,
+ * d = amax - A under pi, from the raw moments m_k = sum_a pi_a d_a^k (the
+ * series of E[1 / (u + d - E d)] in 1/u). Exact when one action holds all
+ * of pi; clamped into the bracket by the caller.
+ */
+// @ts-ignore: decorator
+@inline function startPoint(c: f64, m1: f64, m2: f64, m3: f64): f64 {
+  const mu3 = m3 - 3.0 * m1 * m2 + 2.0 * m1 * m1 * m1;
+  return c - m1 + (m2 - m1 * m1) / c - mu3 / (c * c);
+}
+
+/** startPoint lane by lane, the same operations in the same order. */
+// @ts-ignore: decorator
+@inline function startPointV(c: v128, m1: v128, m2: v128, m3: v128): v128 {
+  const three = kc(K_THREE);
+  const two = kc(K_TWO);
+  const mu3 = f64x2.add(
+    f64x2.sub(m3, f64x2.mul(f64x2.mul(three, m1), m2)),
+    f64x2.mul(f64x2.mul(f64x2.mul(two, m1), m1), m1),
+  );
+  return f64x2.sub(
+    f64x2.add(f64x2.sub(c, m1), f64x2.div(f64x2.sub(m2, f64x2.mul(m1, m1)), c)),
+    f64x2.div(mu3, f64x2.mul(c, c)),
+  );
+}
+
+/**
+ * Solves one state: p = argmax_{p in simplex} <p, A> - c KL(pi || p), written to or.
+ * c = +inf keeps pi; c = 0 gives the limit c -> 0+ (a greedy policy splitting
+ * ties in proportion to pi, or the best action outside pi's support if that is
+ * strictly better). Otherwise p_a = c pi_a / (lambda - A_a), lambda > max_{pi_a>0} A_a
+ * with sum p = 1: t = lambda - amax is the root of g(t) = 1 in [c pmax, c]
+ * (g decreasing and convex), found by Halley's method on 1/g - 1 (cubic
+ * convergence; 1/g is affine when one action dominates), safeguarded by
+ * bisection, from the large-c expansion of the root (startPoint), until the
+ * step is within 2 ulp of t (or the bracket is): about three evaluations.
+ * The last evaluation's terms, divided by their sum, are the answer.
+ * Actions outside pi's support whose advantage exceeds lambda take the
+ * remaining mass (KKT: A_a = lambda there).
+ */
+// @ts-ignore: decorator
+@inline export function trlState(pr: usize, qr: usize, A: i32, c: f64, or: usize, simd: bool): void {
+  let amax = -Infinity;
+  let pmax = 0.0;
+  let offMax = -Infinity;
+  let offIdx = -1;
+  for (let a = 0; a < A; a++) {
+    const off = <usize>a << 3;
+    const p = load<f64>(pr + off);
+    const q = load<f64>(qr + off);
+    if (p > 0.0) {
+      if (q > amax) {
+        amax = q;
+        pmax = p;
+      } else if (q == amax) pmax += p;
+    } else if (q > offMax) {
+      offMax = q;
+      offIdx = a;
+    }
+  }
+  if (c == Infinity) {
+    memory.copy(or, pr, <usize>A << 3);
+    return;
+  }
+  if (c <= 0.0) {
+    for (let a = 0; a < A; a++) {
+      const off = <usize>a << 3;
+      let v = 0.0;
+      if (offMax > amax) v = a == offIdx ? 1.0 : 0.0;
+      else if (load<f64>(qr + off) == amax) v = load<f64>(pr + off) / pmax;
+      store<f64>(or + off, v);
+    }
+    return;
+  }
+  // With c pmax near the bottom of the doubles, 1 / x could overflow. The
+  // problem is the same for (s c, s A) (lambda becomes s lambda), so a power
+  // of two s scales it exactly: t, c and the gaps amax - A are taken times s.
+  const scale = c * pmax < TINY ? HUGE : 1.0;
+  c *= scale;
+  let lo = c * pmax;
+  let hi = c;
+  if (offMax > amax) {
+    const tOff = (offMax - amax) * scale;
+    const gOff = evalRow(pr, qr, A, c, amax, scale, tOff, or, simd);
+    if (gOff <= 1.0) {
+      // Multiplier pinned at the best outside action: it takes what is left.
+      store<f64>(or + (<usize>offIdx << 3), 1.0 - gOff);
+      return;
+    }
+    // g(tOff) > 1: the root lies beyond tOff, so the outside actions get nothing.
+    lo = max(lo, tOff);
+  }
+  let m1 = 0.0;
+  let m2 = 0.0;
+  let m3 = 0.0;
+  for (let a = 0; a < A; a++) {
+    const off = <usize>a << 3;
+    const p = load<f64>(pr + off);
+    const d = p > 0.0 ? (amax - load<f64>(qr + off)) * scale : 0.0;
+    const w = p * d;
+    const w2 = w * d;
+    m1 += w;
+    m2 += w2;
+    m3 += w2 * d;
+  }
+  const t0 = startPoint(c, m1, m2, m3);
+  let t = t0 > lo && t0 < hi ? t0 : lo;
+  let g = 1.0;
+  for (let it = 0; it < 200; it++) {
+    g = evalRow(pr, qr, A, c, amax, scale, t, or, simd);
+    const f = g - 1.0;
+    if (f == 0.0) break;
+    if (f > 0.0) lo = t;
+    else hi = t;
+    const d1 = evalD1;
+    // Halley on 1/g - 1 (Newton's step f g / D1, corrected for the curvature):
+    // t - 2FF' / (2F'^2 - FF'') with F = 1/g - 1 reduces to f D1 / (D1^2 - f D2).
+    let tn = t + (f * d1) / (d1 * d1 - f * evalD2);
+    // Bisection; 0.5 lo + 0.5 hi, not 0.5 (lo + hi), which overflows near the largest double.
+    if (!(tn > lo && tn < hi)) tn = 0.5 * lo + 0.5 * hi;
+    if (abs(tn - t) <= 2.0 * EPS * t || hi - lo <= 2.0 * EPS * hi) break;
+    t = tn;
+  }
+  // Removes the last rounding residue so that the row sums to 1.
+  const inv = 1.0 / g;
+  for (let a = 0; a < A; a++) {
+    const off = <usize>a << 3;
+    store<f64>(or + off, load<f64>(or + off) * inv);
+  }
+}
+
+/** Lane 0 from a, lane 1 from b. */
+// @ts-ignore: decorator
+@inline function ld2(a: usize, b: usize): v128 {
+  return v128.load64_lane(b, v128.load64_zero(a), 1);
+}
+
+/** Lanes 0 of a and b: one action of two rows loaded two actions at a time. */
+// @ts-ignore: decorator
+@inline function lo2(a: v128, b: v128): v128 {
+  return v128.shuffle<f64>(a, b, 0, 2);
+}
+
+/** Lanes 1 of a and b. */
+// @ts-ignore: decorator
+@inline function hi2(a: v128, b: v128): v128 {
+  return v128.shuffle<f64>(a, b, 1, 3);
+}
+
+// The SIMD kernel's work area: SLOTS pairs of states in flight, each pair one
+// f64x2 per quantity (lane = state). Static data, not an allocation.
+// Per slot, 16 bytes each: t, lo, hi, the lanes still iterating, g, the
+// iteration count and output rows (i32s); then per action, side by side (one
+// pointer walks them), d = amax - A, c pi and the last evaluation's term.
+const SLOTS = 4;
+const PAIR_MAX_A = 64;
+const S_T = 0;
+const S_LO = 16;
+const S_HI = 32;
+const S_ACTIVE = 48;
+const S_G = 64;
+const S_INFO = 80;
+const S_ROWS = 96;
+const ROW = 48;
+const R_D = 0;
+const R_CP = 16;
+const R_TERM = 32;
+const SLOT_BYTES = S_ROWS + ROW * PAIR_MAX_A;
+const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
+
+// @ts-ignore: decorator
+@inline function slotAt(k: i32): usize {
+  return WORK + <usize>k * SLOT_BYTES;
+}
+
+/**
+ * Loads states s0 and s1 into a slot (lane 0 and lane 1): trlState's first
+ * pass, start point and bracket, lane by lane with the same operations.
+ * Returns false, leaving the slot unused, when a state needs trlState's
+ * special paths (an outside-support action beating the support, or c pmax
+ * below TINY, which trlState scales; the slot's evaluation relies on
+ * t >= c pmax >= TINY, so that x = t + d never vanishes and 1/x is finite).
+ */
+// @ts-ignore: decorator
+@inline function slotLoad(
+  slot: usize, p0: usize, q0: usize, o0: usize, c0: f64, p1: usize, q1: usize, o1: usize, c1: f64, A: i32,
+): bool {
+  const zero = f64x2.splat(0);
+  const negInf = kc(K_NEG_INF);
+  // Pass 1: transposes pi into the c pi places and A into the d places (two
+  // actions per step where it can); amax over the support and the best
+  // outside action. A max is the same in any order, so these need not walk
+  // the actions one by one.
+  let amax = negInf;
+  let offMax = negInf;
+  const rows = slot + S_ROWS;
+  const end = rows + <usize>A * ROW;
+  let r = rows;
+  let off: usize = 0;
+  for (; r + ROW < end; r += 2 * ROW) {
+    const pa = v128.load(p0 + off);
+    const pb = v128.load(p1 + off);
+    const qa = v128.load(q0 + off);
+    const qb = v128.load(q1 + off);
+    const pl = lo2(pa, pb);
+    const ph = hi2(pa, pb);
+    const ql = lo2(qa, qb);
+    const qh = hi2(qa, qb);
+    v128.store(r, ql, R_D);
+    v128.store(r, pl, R_CP);
+    v128.store(r, qh, ROW + R_D);
+    v128.store(r, ph, ROW + R_CP);
+    const posl = f64x2.gt(pl, zero);
+    const posh = f64x2.gt(ph, zero);
+    amax = f64x2.pmax(amax, f64x2.pmax(v128.bitselect(ql, negInf, posl), v128.bitselect(qh, negInf, posh)));
+    offMax = f64x2.pmax(offMax, f64x2.pmax(v128.bitselect(negInf, ql, posl), v128.bitselect(negInf, qh, posh)));
+    off += 16;
+  }
+  if (r < end) {
+    const p = ld2(p0 + off, p1 + off);
+    const q = ld2(q0 + off, q1 + off);
+    v128.store(r, q, R_D);
+    v128.store(r, p, R_CP);
+    const pos = f64x2.gt(p, zero);
+    amax = f64x2.pmax(amax, v128.bitselect(q, negInf, pos));
+    offMax = f64x2.pmax(offMax, v128.bitselect(negInf, q, pos));
+  }
+  if (v128.any_true(f64x2.gt(offMax, amax))) return false;
+  // Pass 2: pmax (pi on the best actions, summed in action order), d, c pi,
+  // and the moments of d under pi.
+  const c = f64x2.replace_lane(f64x2.splat(c0), 1, c1);
+  let pmax = zero;
+  let m1 = zero;
+  let m2 = zero;
+  let m3 = zero;
+  for (r = rows; r < end; r += ROW) {
+    const p = v128.load(r, R_CP);
+    const q = v128.load(r, R_D);
+    const z = f64x2.eq(p, zero);
+    pmax = f64x2.add(pmax, v128.andnot(v128.and(p, f64x2.eq(q, amax)), z));
+    const d = f64x2.sub(amax, q);
+    v128.store(r, d, R_D);
+    v128.store(r, f64x2.mul(c, p), R_CP);
+    const e = v128.andnot(d, z);
+    const w = f64x2.mul(p, e);
+    const w2 = f64x2.mul(w, e);
+    m1 = f64x2.add(m1, w);
+    m2 = f64x2.add(m2, w2);
+    m3 = f64x2.add(m3, f64x2.mul(w2, e));
+  }
+  const lo = f64x2.mul(c, pmax);
+  if (!v128.all_true<i64>(f64x2.ge(lo, kc(K_TINY)))) return false;
+  const t0 = startPointV(c, m1, m2, m3);
+  v128.store(slot, v128.bitselect(t0, lo, v128.and(f64x2.gt(t0, lo), f64x2.lt(t0, c))), S_T);
+  v128.store(slot, lo, S_LO);
+  v128.store(slot, c, S_HI);
+  v128.store(slot, f64x2.eq(zero, zero), S_ACTIVE);
+  store<i32>(slot, 0, S_INFO);
+  store<u32>(slot, <u32>o0, S_INFO + 4);
+  store<u32>(slot, <u32>o1, S_INFO + 8);
+  return true;
+}
+
+/**
+ * One evaluation and Halley step of trlState for both lanes of a slot; a lane
+ * that is done keeps its t (and so recomputes the same terms and g). Returns
+ * true while a lane is still iterating. With t > 0 and d >= 0 on regular
+ * states every x is positive, so a zero c pi gives a zero term exactly as the
+ * scalar skip does.
+ */
+// @ts-ignore: decorator
+@inline function slotStep(slot: usize, A: i32): bool {
+  const zero = f64x2.splat(0);
+  const one = kc(K_ONE);
+  const t = v128.load(slot, S_T);
+  let g = zero;
+  let s1 = zero;
+  let s2 = zero;
+  if (A == 4) {
+    // The common four actions unrolled: fixed offsets, no loop (0 + x = x starts each sum).
+    const r = slot + S_ROWS;
+    const i0 = f64x2.div(one, f64x2.add(t, v128.load(r, R_D)));
+    const i1 = f64x2.div(one, f64x2.add(t, v128.load(r, ROW + R_D)));
+    const i2 = f64x2.div(one, f64x2.add(t, v128.load(r, 2 * ROW + R_D)));
+    const i3 = f64x2.div(one, f64x2.add(t, v128.load(r, 3 * ROW + R_D)));
+    const e0 = f64x2.mul(v128.load(r, R_CP), i0);
+    const e1 = f64x2.mul(v128.load(r, ROW + R_CP), i1);
+    const e2 = f64x2.mul(v128.load(r, 2 * ROW + R_CP), i2);
+    const e3 = f64x2.mul(v128.load(r, 3 * ROW + R_CP), i3);
+    v128.store(r, e0, R_TERM);
+    v128.store(r, e1, ROW + R_TERM);
+    v128.store(r, e2, 2 * ROW + R_TERM);
+    v128.store(r, e3, 3 * ROW + R_TERM);
+    const u0 = f64x2.mul(e0, i0);
+    const u1 = f64x2.mul(e1, i1);
+    const u2 = f64x2.mul(e2, i2);
+    const u3 = f64x2.mul(e3, i3);
+    g = f64x2.add(f64x2.add(f64x2.add(e0, e1), e2), e3);
+    s1 = f64x2.add(f64x2.add(f64x2.add(u0, u1), u2), u3);
+    s2 = f64x2.add(f64x2.add(f64x2.add(f64x2.mul(u0, i0), f64x2.mul(u1, i1)), f64x2.mul(u2, i2)), f64x2.mul(u3, i3));
+  } else {
+    const end = slot + S_ROWS + <usize>A * ROW;
+    for (let r = slot + S_ROWS; r < end; r += ROW) {
+      const inv = f64x2.div(one, f64x2.add(t, v128.load(r, R_D)));
+      const term = f64x2.mul(v128.load(r, R_CP), inv);
+      v128.store(r, term, R_TERM);
+      g = f64x2.add(g, term);
+      const u = f64x2.mul(term, inv);
+      s1 = f64x2.add(s1, u);
+      s2 = f64x2.add(s2, f64x2.mul(u, inv));
+    }
+  }
+  v128.store(slot, g, S_G);
+  const f = f64x2.sub(g, one);
+  const right = f64x2.gt(f, zero);
+  const lo = v128.bitselect(t, v128.load(slot, S_LO), right);
+  const hi = v128.bitselect(v128.load(slot, S_HI), t, right);
+  v128.store(slot, lo, S_LO);
+  v128.store(slot, hi, S_HI);
+  let tn = f64x2.add(t, f64x2.div(f64x2.mul(f, s1), f64x2.sub(f64x2.mul(s1, s1), f64x2.mul(f, s2))));
+  const half = kc(K_HALF);
+  tn = v128.bitselect(tn, f64x2.add(f64x2.mul(half, lo), f64x2.mul(half, hi)), v128.and(f64x2.gt(tn, lo), f64x2.lt(tn, hi)));
+  const twoEps = kc(K_TWO_EPS);
+  const done = v128.or(
+    f64x2.eq(f, zero),
+    v128.or(
+      f64x2.le(f64x2.abs(f64x2.sub(tn, t)), f64x2.mul(twoEps, t)),
+      f64x2.le(f64x2.sub(hi, lo), f64x2.mul(twoEps, hi)),
+    ),
+  );
+  const active = v128.andnot(v128.load(slot, S_ACTIVE), done);
+  v128.store(slot, active, S_ACTIVE);
+  v128.store(slot, v128.bitselect(tn, t, active), S_T);
+  const it = load<i32>(slot, S_INFO) + 1;
+  store<i32>(slot, it, S_INFO);
+  return v128.any_true(active) && it < 200;
+}
+
+/** Writes a finished slot's answer: the last terms divided by their sum g, lane by lane. */
+// @ts-ignore: decorator
+@inline function slotStore(slot: usize, A: i32): void {
+  let o0 = <usize>load<u32>(slot, S_INFO + 4);
+  let o1 = <usize>load<u32>(slot, S_INFO + 8);
+  const inv = f64x2.div(kc(K_ONE), v128.load(slot, S_G));
+  const end = slot + S_ROWS + <usize>A * ROW;
+  let r = slot + S_ROWS;
+  for (; r + ROW < end; r += 2 * ROW) {
+    const va = f64x2.mul(v128.load(r, R_TERM), inv);
+    const vb = f64x2.mul(v128.load(r, ROW + R_TERM), inv);
+    v128.store(o0, lo2(va, vb));
+    v128.store(o1, hi2(va, vb));
+    o0 += 16;
+    o1 += 16;
+  }
+  if (r < end) {
+    const v = f64x2.mul(v128.load(r, R_TERM), inv);
+    v128.store64_lane(o0, v, 0);
+    v128.store64_lane(o1, v, 1);
+  }
+}
+
+/**
+ * The SIMD kernel for A <= PAIR_MAX_A: states two by two in the lanes of a
+ * slot, batches of SLOTS slots. Most states need three evaluations (the start,
+ * one Halley step, the check), so every slot of a batch takes three steps
+ * side by side with no branch on the data, and only then does each slot that
+ * is not done go on alone. The slots' chains of dependent divisions are
+ * independent, so the processor overlaps them (one step is a chain of about
+ * 70 cycles and 30 of arithmetic). A lane that is done keeps its t, so extra
+ * steps change nothing. States that need trlState's special paths go
+ * through it directly. Results equal the scalar kernel bit for bit.
+ */
+// @ts-ignore: decorator
+@inline function trlStream(pi: usize, adv: usize, coef: usize, S: i32, A: i32, out: usize): void {
+  const rowBytes = <usize>A << 3;
+  let next = 0;
+  while (next < S) {
+    let n = 0;
+    for (; n < SLOTS; n++) {
+      next = slotFill(slotAt(n), pi, adv, coef, S, A, out, rowBytes, next);
+      if (next < 0) {
+        next = S;
+        break;
+      }
+    }
+    let busy = 0;
+    for (let r = 0; r < 3; r++) {
+      busy = 0;
+      for (let k = 0; k < n; k++) busy |= i32(slotStep(slotAt(k), A)) << k;
+    }
+    for (let k = 0; k < n; k++) {
+      const slot = slotAt(k);
+      if (busy & (1 << k)) while (slotStep(slot, A));
+      slotStore(slot, A);
+    }
+  }
+}
+
+/**
+ * Puts the next pair of states from `next` on into a slot and returns the
+ * state after it, or -1 (slot left empty) when fewer than two states remain;
+ * states that cannot go into a slot (and a last odd one) are solved on the
+ * way by trlState.
+ */
+function slotFill(
+  slot: usize, pi: usize, adv: usize, coef: usize, S: i32, A: i32, out: usize, rowBytes: usize, next: i32,
+): i32 {
+  let s = next;
+  while (s + 2 <= S) {
+    const b0 = <usize>s * rowBytes;
+    const b1 = b0 + rowBytes;
+    const c0 = load<f64>(coef + (<usize>s << 3));
+    const c1 = load<f64>(coef + (<usize>s << 3), 8);
+    if (
+      c0 > 0.0 && c0 < Infinity && c1 > 0.0 && c1 < Infinity &&
+      slotLoad(slot, pi + b0, adv + b0, out + b0, c0, pi + b1, adv + b1, out + b1, c1, A)
+    ) {
+      return s + 2;
+    }
+    trlState(pi + b0, adv + b0, A, c0, out + b0, false);
+    trlState(pi + b1, adv + b1, A, c1, out + b1, false);
+    s += 2;
+  }
+  if (s < S) {
+    const b = <usize>s * rowBytes;
+    trlState(pi + b, adv + b, A, load<f64>(coef + (<usize>s << 3)), out + b, false);
+  }
+  return -1;
+}
+
+// @ts-ignore: decorator
+@inline function trlAll(pi: usize, adv: usize, coef: usize, S: i32, A: i32, out: usize, simd: bool): void {
+  if (simd && A <= PAIR_MAX_A) {
+    trlStream(pi, adv, coef, S, A, out);
+    return;
+  }
+  const rowBytes = <usize>A << 3;
+  for (let s = 0; s < S; s++) {
+    const base = <usize>s * rowBytes;
+    trlState(pi + base, adv + base, A, load<f64>(coef + (<usize>s << 3)), out + base, simd);
+  }
+}
+
+/**
+ * Trust-region learning step (Kuba et al. 2022; Schulman et al. 2015), per state:
+ *   out_s = argmax_{p in simplex} <p, adv_s> - coef[s] KL(pi_s || p),
+ * solved through the dual p(a) = c pi(a) / (lambda - adv(a)) with lambda found
+ * to machine precision (see trlState for c = 0 and c = +inf). Up to
+ * PAIR_MAX_A actions the SIMD kernel solves two states per vector and several
+ * vectors at once (trlStream) and equals the scalar kernel bit for bit; with
+ * more, the lanes split each state's actions (sums in another order: equal
+ * to about 1e-16).
+ * pi, adv, out: S*A f64 (s*A + a); coef: S f64 >= 0 (may be +inf).
+ */
+export function mirrorTrlSolveSimd(pi: usize, adv: usize, coef: usize, S: i32, A: i32, out: usize): void {
+  trlAll(pi, adv, coef, S, A, out, true);
+}
+
+/** Trust-region learning step per state, scalar twin of mirrorTrlSolveSimd. */
+export function mirrorTrlSolveScalar(pi: usize, adv: usize, coef: usize, S: i32, A: i32, out: usize): void {
+  trlAll(pi, adv, coef, S, A, out, false);
+}

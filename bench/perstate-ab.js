@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+// A/B timing of the per-state mirror kernels (TRL dual, clip, TV, L2, greedy)
+// in ONE process, interleaved: a baseline build of the module and its twins
+// against the current ones, so that the noise of a shared machine hits every
+// variant alike. Prints, per kernel and shape, the median and best time per
+// call of each variant and the ratios against the current TS twin.
+//
+//   node bench/perstate-ab.js [--base <dir>] [--only <text>] [--reps <n>]
+//
+// <dir> holds mirror.wasm and dist-mirror/ (a copy of dist/mirror) of the
+// baseline; without it only the current build is timed.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { ROOT } from "./lib/harness.js";
+
+const { values } = parseArgs({
+  options: {
+    base: { type: "string" },
+    only: { type: "string" },
+    reps: { type: "string", default: "7" },
+    shapes: { type: "string" },
+  },
+});
+const REPS = Number(values.reps);
+
+/** One instance of a module build with a bump allocator above its heap base. */
+function load(file) {
+  const mod = new WebAssembly.Module(readFileSync(file));
+  const inst = new WebAssembly.Instance(mod, { env: { abort: () => { throw new Error("abort"); } } });
+  const k = inst.exports;
+  let top = Math.ceil(k.heapBase() / 16) * 16;
+  const alloc = (bytes) => {
+    const ptr = top;
+    top += Math.ceil(bytes / 16) * 16;
+    const need = top - k.memory.buffer.byteLength;
+    if (need > 0) k.memory.grow(Math.ceil(need / 65536));
+    return ptr;
+  };
+  const put = (arr) => {
+    const ptr = alloc(arr.length * 8);
+    new Float64Array(k.memory.buffer, ptr, arr.length).set(arr);
+    return ptr;
+  };
+  const view = (ptr, n) => new Float64Array(k.memory.buffer, ptr, n);
+  return { k, alloc, put, view };
+}
+
+async function twins(dir) {
+  const get = (f) => import(pathToFileURL(join(dir, `${f}.twin.js`)).href);
+  const [trl, clip, tv, l2, greedy] = await Promise.all(["trl", "clip", "tv", "l2", "greedy"].map(get));
+  return { trl, clip, tv, l2, greedy };
+}
+
+const cur = { wasm: load(join(ROOT, "build", "mirror.wasm")), tw: await twins(join(ROOT, "dist", "mirror")) };
+const base =
+  values.base && existsSync(join(values.base, "mirror.wasm"))
+    ? { wasm: load(join(values.base, "mirror.wasm")), tw: await twins(join(values.base, "dist-mirror")) }
+    : undefined;
+
+/** mulberry32 */
+function rngOf(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The bench/kernels/mirror.js fixture: full-support random policy, centred advantage, coef 1.3. */
+function fixture(S, A, seed = 3) {
+  const rng = rngOf(seed);
+  const n = S * A;
+  const pi = new Float64Array(n);
+  const adv = new Float64Array(n);
+  for (let s = 0; s < S; s++) {
+    let t = 0;
+    for (let a = 0; a < A; a++) t += pi[s * A + a] = 0.05 + 0.95 * rng();
+    for (let a = 0; a < A; a++) pi[s * A + a] /= t;
+    let mean = 0;
+    for (let a = 0; a < A; a++) mean += pi[s * A + a] * (adv[s * A + a] = 2 * rng() - 1);
+    for (let a = 0; a < A; a++) adv[s * A + a] -= mean;
+  }
+  const coef = new Float64Array(S).fill(1.3);
+  return { S, A, n, pi, adv, coef };
+}
+
+/** Per kernel: the variants to time, each `() => void`, built for one fixture. */
+function variants(name, f) {
+  const { S, A, n } = f;
+  const out = {};
+  const side = (w, tw, tag) => {
+    const { k, put, alloc, view } = w;
+    const pi = put(f.pi);
+    const adv = put(f.adv);
+    const coef = put(f.coef);
+    const o = alloc(n * 8);
+    const work = alloc(64 * A + 64);
+    const outJs = new Float64Array(n);
+    const res = {};
+    switch (name) {
+      case "trl":
+        res[`${tag} simd`] = () => k.mirrorTrlSolveSimd(pi, adv, coef, S, A, o);
+        res[`${tag} scalar`] = () => k.mirrorTrlSolveScalar(pi, adv, coef, S, A, o);
+        res[`${tag} twin`] = () => tw.trl.trlSolveTwin(f.pi, f.adv, f.coef, S, A, outJs);
+        break;
+      case "clip":
+        res[`${tag} simd`] = () => k.mirrorClipSolve(pi, adv, coef, S, A, 0.2, o, work);
+        res[`${tag} twin`] = () => tw.clip.clipSolveTwin(f.pi, f.adv, f.coef, S, A, 0.2, outJs);
+        break;
+      case "tv":
+        res[`${tag} simd`] = () => k.mirrorTvSolve(pi, adv, coef, Infinity, S, A, o, work);
+        res[`${tag} twin`] = () => tw.tv.tvSolveTwin(f.pi, f.adv, f.coef, Infinity, S, A, outJs);
+        break;
+      case "l2":
+        res[`${tag} simd`] = () => k.mirrorL2SolveSimd(pi, adv, coef, S, A, o);
+        res[`${tag} scalar`] = () => k.mirrorL2SolveScalar(pi, adv, coef, S, A, o);
+        res[`${tag} twin`] = () => tw.l2.l2SolveTwin(f.pi, f.adv, f.coef, S, A, outJs);
+        break;
+      case "greedy":
+        res[`${tag} simd`] = k.mirrorGreedySimd ? () => k.mirrorGreedySimd(adv, S, A, o) : () => k.mirrorGreedy(adv, S, A, o);
+        if (k.mirrorGreedyScalar) res[`${tag} scalar`] = () => k.mirrorGreedyScalar(adv, S, A, o);
+        res[`${tag} twin`] = () => tw.greedy.greedyTwin(f.adv, S, A, outJs);
+        break;
+    }
+    const check = () => {
+      res[`${tag} simd`]();
+      res[`${tag} twin`]();
+      const v = view(o, n);
+      let m = 0;
+      for (let i = 0; i < n; i++) m = Math.max(m, Math.abs(v[i] - outJs[i]));
+      return m;
+    };
+    return { res, check, result: () => view(o, n).slice() };
+  };
+  const c = side(cur.wasm, cur.tw, "new");
+  Object.assign(out, c.res);
+  let diffBase;
+  if (base) {
+    const b = side(base.wasm, base.tw, "old");
+    Object.assign(out, b.res);
+    const x = c.result();
+    b.res["old simd"]();
+    const y = b.result();
+    // new vs old after running both
+    c.res["new simd"]();
+    const x2 = c.result();
+    diffBase = 0;
+    for (let i = 0; i < n; i++) diffBase = Math.max(diffBase, Math.abs(x2[i] - y[i]));
+    void x;
+  }
+  return { fns: out, diffTwin: c.check(), diffBase };
+}
+
+const SHAPES = (values.shapes ?? "25000x4,2500x40,250000x4,25000x40").split(",").map((s) => s.split("x").map(Number));
+const KERNELS = ["trl", "clip", "tv", "l2", "greedy"].filter((k) => !values.only || values.only.split(",").includes(k));
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+};
+
+for (const name of KERNELS) {
+  for (const [S, A] of SHAPES) {
+    const f = fixture(S, A);
+    const { fns, diffTwin, diffBase } = variants(name, f);
+    const names = Object.keys(fns);
+    // Warm up, and size a batch to ~15 ms for the slowest variant.
+    let slowest = 0;
+    for (const nm of names) {
+      for (let i = 0; i < 3; i++) fns[nm]();
+      const t = performance.now();
+      fns[nm]();
+      slowest = Math.max(slowest, performance.now() - t);
+    }
+    const batch = Math.max(1, Math.round(15 / Math.max(slowest, 1e-3)));
+    const times = Object.fromEntries(names.map((nm) => [nm, []]));
+    for (let r = 0; r < REPS; r++) {
+      for (const nm of r % 2 ? [...names].reverse() : names) {
+        const fn = fns[nm];
+        const t = performance.now();
+        for (let i = 0; i < batch; i++) fn();
+        times[nm].push(((performance.now() - t) / batch) * 1e3);
+      }
+    }
+    const twinNew = median(times["new twin"]);
+    console.log(`\n${name} S=${S} A=${A}  |new-twin| ${diffTwin.toExponential(1)}${diffBase !== undefined ? `  |new-old| ${diffBase.toExponential(1)}` : ""}`);
+    for (const nm of names) {
+      const med = median(times[nm]);
+      const best = Math.min(...times[nm]);
+      console.log(
+        `  ${nm.padEnd(11)} median ${med.toFixed(1).padStart(9)} us  best ${best.toFixed(1).padStart(9)} us  ns/state ${((med * 1e3) / S).toFixed(1).padStart(7)}  new-twin/this ${(twinNew / med).toFixed(2)}x`,
+      );
+    }
+  }
+}
