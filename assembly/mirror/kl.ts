@@ -1,17 +1,7 @@
 // Per-state divergences between two policies over S x A tables: the KL
 // divergence KL(p_s || q_s) and the total variation TV(p_s, q_s).
 // Plain-TypeScript twin: src/mirror/kl.twin.ts.
-import { logS, normalS, normalV, phiNormV, phiS } from "./math";
-
-// One action's KL term q phi(r), r = p'/q, written out for the rare lanes
-// where the ratio overflows (q subnormal): p' - q - q (log p' - log q).
-// @ts-ignore: decorator
-@inline function klTermS(q: f64, p: f64): f64 {
-  if (q == 0.0) return p;
-  const r = p / q;
-  if (r == Infinity) return p - q - q * (logS(p) - logS(q));
-  return q * phiS(r);
-}
+import { klTermS, normalS, normalV, phiNormV } from "./math";
 
 // Second result of klPairs: whether every ratio of the row was a normal double.
 let rowNormal: bool = true;

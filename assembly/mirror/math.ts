@@ -366,6 +366,19 @@ export function phiS(r: f64): f64 {
   return f64x2.replace_lane(f64x2.splat(phiS(f64x2.extract_lane(r, 0))), 1, phiS(f64x2.extract_lane(r, 1)));
 }
 
+/**
+ * One action's term of KL(q || p') in the generalised form, q phi(p'/q) (p' where
+ * q = 0); written out as p' - q - q (log p' - log q) where the ratio overflows
+ * (q subnormal).
+ */
+// @ts-ignore: decorator
+@inline export function klTermS(q: f64, p: f64): f64 {
+  if (q == 0.0) return p;
+  const r = p / q;
+  if (r == Infinity) return p - q - q * (logS(p) - logS(q));
+  return q * phiS(r);
+}
+
 /** Horizontal sum of the two lanes. */
 // @ts-ignore: decorator
 @inline export function hsum(x: v128): f64 {

@@ -3,7 +3,7 @@
  * (trust-region learning) step per state through its dual, and the per-state
  * KL ball. Same algorithms as the kernels; see their doc comments.
  */
-import { klRow } from "./kl.twin.js";
+import { klTerm } from "./kl.twin.js";
 
 const EPS = 2.220446049250313e-16;
 
@@ -102,7 +102,25 @@ export function trlSolveTwin(pi: Float64Array, adv: Float64Array, coef: Float64A
   return out;
 }
 
-/** One state of the KL ball; returns the multiplier (see mirrorKlBallSolve). */
+/**
+ * KL(pi_s || p_s) (generalised form), sum of p^2/pi over pi's support, and
+ * whether p has mass outside it: ballKl of the kernel.
+ */
+function ballKl(pi: ArrayLike<number>, p: ArrayLike<number>, off: number, A: number): { kl: number; chi: number; pinned: boolean } {
+  let kl = 0;
+  let chi = 0;
+  let pinned = false;
+  for (let a = 0; a < A; a++) {
+    const q = pi[off + a];
+    const x = p[off + a];
+    kl += klTerm(q, x);
+    if (q > 0) chi += x * (x / q);
+    else if (x > 0) pinned = true;
+  }
+  return { kl, chi, pinned };
+}
+
+/** One state of the KL ball; returns the multiplier (safeguarded Newton on KL^-1/2, see mirrorKlBallSolve). */
 export function klBallState(
   pi: ArrayLike<number>,
   adv: ArrayLike<number>,
@@ -117,12 +135,8 @@ export function klBallState(
     for (let a = 0; a < A; a++) out[off + a] = pi[off + a];
     return 0;
   }
-  const h = (c: number): number => {
-    trlState(pi, adv, s, A, c, out);
-    return klRow(pi, out, s, A);
-  };
-  const h0 = h(base);
-  if (h0 <= delta) return 0;
+  trlState(pi, adv, s, A, base, out);
+  if (ballKl(pi, out, off, A).kl <= delta) return 0;
   let mean = 0;
   for (let a = 0; a < A; a++) mean += pi[off + a] * adv[off + a];
   let varA = 0;
@@ -132,57 +146,27 @@ export function klBallState(
     varA += pi[off + a] * d * d;
     span = Math.max(span, Math.abs(d));
   }
-  let cHi = Math.max(Math.max(base, Math.sqrt(varA / (2 * delta))), Math.max(span, 1e-300));
-  let hHi = 0;
-  for (let it = 0; it < 4200; it++) {
-    hHi = h(cHi);
-    if (hHi <= delta) break;
-    cHi *= 4;
-  }
+  let c = varA > 0 ? Math.sqrt(varA / (2 * delta)) : span;
+  if (!(c > base)) c = base > 0 ? 2 * base : Math.max(c, 1e-300);
   let cLo = base;
-  let hLo = h0;
-  if (cLo <= 0) {
-    cLo = cHi;
-    hLo = hHi;
-    for (let it = 0; it < 4200 && hLo <= delta; it++) {
-      cHi = cLo;
-      hHi = hLo;
-      cLo *= 0.25;
-      hLo = h(cLo);
-    }
+  let cHi = Infinity;
+  const target = 1 / Math.sqrt(delta * (1 - 5e-15));
+  for (let it = 0; it < 1000; it++) {
+    trlState(pi, adv, s, A, c, out);
+    const { kl: h, chi, pinned } = ballKl(pi, out, off, A);
+    if (h <= delta) {
+      cHi = c;
+      if (h >= delta * (1 - 1e-14)) return c - base;
+    } else cLo = c;
+    if (cHi !== Infinity && cHi - cLo <= 4 * EPS * cHi) break;
+    // h'(c) = (lambda' - 1) / c, lambda' = 1 / sum p^2/pi (0 when pinned outside the support).
+    const slope = ((pinned ? 0 : 1 / chi) - 1) / c;
+    let cn = c - 2 * (h / slope) * (Math.sqrt(h) * target - 1);
+    if (!(cn > cLo && cn < cHi)) cn = cHi === Infinity ? 4 * c : cLo > 0 ? Math.sqrt(cLo * cHi) : 0.25 * cHi;
+    if (!(cn > cLo && cn < cHi)) cn = 0.5 * (cLo + cHi);
+    c = cn;
   }
-  if (!(hLo > delta) || cLo <= 0) {
-    h(cHi);
-    return cHi - base;
-  }
-  const ld = Math.log(delta);
-  let xLo = Math.log(cLo);
-  let xHi = Math.log(cHi);
-  let fLo = Math.log(hLo) - ld;
-  let fHi = hHi > 0 ? Math.log(hHi) - ld : -Infinity;
-  let side = 0;
-  for (let it = 0; it < 300; it++) {
-    if (hHi >= delta * (1 - 1e-14)) break;
-    if (xHi - xLo <= 4 * EPS * Math.max(Math.abs(xHi), 1)) break;
-    let x = fLo === Infinity || fHi === -Infinity ? 0.5 * (xLo + xHi) : (xLo * fHi - xHi * fLo) / (fHi - fLo);
-    if (!(x > xLo && x < xHi)) x = 0.5 * (xLo + xHi);
-    const hx = h(Math.exp(x));
-    const f = Math.log(hx) - ld;
-    if (hx > delta) {
-      xLo = x;
-      fLo = f;
-      if (side === -1) fHi *= 0.5;
-      side = -1;
-    } else {
-      xHi = x;
-      fHi = f;
-      hHi = hx;
-      if (side === 1) fLo *= 0.5;
-      side = 1;
-    }
-  }
-  cHi = Math.exp(xHi);
-  h(cHi);
+  trlState(pi, adv, s, A, cHi, out);
   return cHi - base;
 }
 
