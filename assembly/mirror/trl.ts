@@ -237,11 +237,12 @@ let ballPinned: bool = false; // an action outside pi's support has mass
  * h decreases in c with slope h'(c) = (lambda'(c) - 1) / c, lambda' = 1 / sum p^2/pi
  * (differentiate sum c pi / (lambda - A) = 1; lambda' = 0 when an action
  * outside pi's support holds the multiplier). Newton runs on y(c) = h^(-1/2),
- * nearly linear (h ~ Var_pi(A) / (2 c^2) for large c, where the first step
- * from c = sqrt(Var / (2 delta)) is exact), inside the bracket
+ * nearly linear (h ~ m2 / (2 c^2) + 2 m3 / (3 c^3) for large c, m_k the central
+ * moments of A under pi; the search starts from that expansion's root to
+ * second order), inside the bracket
  * h(cLo) > delta >= h(cHi), falling back to its geometric middle. It stops
  * when KL is within 1e-14 relative below delta or the bracket has closed, and
- * returns the feasible end (KL <= delta). About 4 KL evaluations per state
+ * returns the feasible end (KL <= delta). About 4.5 KL evaluations per state
  * where the Illinois search on log KL took 15 to 18.
  */
 // @ts-ignore: decorator
@@ -252,21 +253,30 @@ let ballPinned: bool = false; // an action outside pi's support has mass
   }
   trlState(pr, qr, A, base, or, simd);
   if (ballKl(pr, or, A, simd) <= delta) return 0.0;
-  // Scale of the answer: for large c, KL ~ Var_pi(A) / (2 c^2).
   let mean = 0.0;
   for (let a = 0; a < A; a++) {
     const off = <usize>a << 3;
     mean += load<f64>(pr + off) * load<f64>(qr + off);
   }
   let varA = 0.0;
+  let m3 = 0.0;
   let span = 0.0;
   for (let a = 0; a < A; a++) {
     const off = <usize>a << 3;
     const d = load<f64>(qr + off) - mean;
-    varA += load<f64>(pr + off) * d * d;
+    const pd2 = load<f64>(pr + off) * d * d;
+    varA += pd2;
+    m3 += pd2 * d;
     span = max(span, abs(d));
   }
-  let c = varA > 0.0 ? sqrt(varA / (2.0 * delta)) : span;
+  // KL = m2 / (2 c^2) + 2 m3 / (3 c^3) + O(c^-4) (central moments of A under pi):
+  // c = sqrt(m2 / (2 delta)) + 2 m3 / (3 m2) to second order.
+  let c = span;
+  if (varA > 0.0) {
+    c = sqrt(varA / (2.0 * delta));
+    const c1 = c + (2.0 * m3) / (3.0 * varA);
+    if (c1 > 0.5 * c) c = c1;
+  }
   if (!(c > base)) c = base > 0.0 ? 2.0 * base : max(c, 1e-300);
   let cLo = base;
   let cHi = Infinity;

@@ -140,13 +140,22 @@ export function klBallState(
   let mean = 0;
   for (let a = 0; a < A; a++) mean += pi[off + a] * adv[off + a];
   let varA = 0;
+  let m3 = 0;
   let span = 0;
   for (let a = 0; a < A; a++) {
     const d = adv[off + a] - mean;
-    varA += pi[off + a] * d * d;
+    const pd2 = pi[off + a] * d * d;
+    varA += pd2;
+    m3 += pd2 * d;
     span = Math.max(span, Math.abs(d));
   }
-  let c = varA > 0 ? Math.sqrt(varA / (2 * delta)) : span;
+  // KL = m2 / (2 c^2) + 2 m3 / (3 c^3) + O(c^-4): c to second order.
+  let c = span;
+  if (varA > 0) {
+    c = Math.sqrt(varA / (2 * delta));
+    const c1 = c + (2 * m3) / (3 * varA);
+    if (c1 > 0.5 * c) c = c1;
+  }
   if (!(c > base)) c = base > 0 ? 2 * base : Math.max(c, 1e-300);
   let cLo = base;
   let cHi = Infinity;
