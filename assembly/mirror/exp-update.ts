@@ -96,6 +96,8 @@ export function mirrorExpUpdateSimd(
   const one = f64x2.splat(1.0);
   let s = 0;
   if (A == 4) {
+    // Two states in registers per step (the gridworlds' A): the same operations
+    // as the general loop below without its passes through memory.
     for (; s + 2 <= S; s += 2) {
       const b = <usize>s << 5;
       const k0 = f64x2.splat(load<f64>(coef + (<usize>s << 3)));
