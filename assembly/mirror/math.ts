@@ -376,6 +376,7 @@ export function phiS(r: f64): f64 {
 @inline export function klTermS(q: f64, p: f64): f64 {
   if (q == 0.0) return p;
   const r = p / q;
+  if (normalS(r)) return q * phiNormS(r); // inline: the common case
   if (r == Infinity) return p - q - q * (logS(p) - logS(q));
   return q * phiS(r);
 }
