@@ -1,16 +1,10 @@
 // The exponential (mirror-descent / NPG) policy update, per state, in log space.
 // Plain-TypeScript twin: src/mirror/exp-update.twin.ts.
-import { expNegS, expNegV, hmax, hsum, logS, logV, negInfV } from "./math";
+import { expNegS, expNegV, hmax, hsum, logNormS, logNormV, logS, logV, negInfV } from "./math";
 
-// Second result of expRowA (the row's max logit): a global keeps it allocation-free.
-let rowMax: f64 = 0;
-
-/**
- * First half of one state's update: z = logPi + k adv into lo, e = exp(z - max z)
- * into o; returns sum e (>= 1) and leaves max z in rowMax.
- */
+/** z = logPi + k adv of one row into lo; returns the row's maximum per lane (an odd last action in both). */
 // @ts-ignore: decorator
-@inline function expRowA(l: usize, q: usize, lo: usize, o: usize, k: f64, A: i32): f64 {
+@inline function logitsRow(l: usize, q: usize, lo: usize, k: f64, A: i32): v128 {
   const kv = f64x2.splat(k);
   // pmax: z is finite or -inf, never NaN, so the cheap max is exact.
   let mv = negInfV();
@@ -21,54 +15,64 @@ let rowMax: f64 = 0;
     v128.store(lo + off, z);
     mv = f64x2.pmax(mv, z);
   }
-  let m = hmax(mv);
-  for (; a < A; a++) {
+  if (A & 1) {
     const off = <usize>a << 3;
     const z = load<f64>(l + off) + k * load<f64>(q + off);
     store<f64>(lo + off, z);
-    if (z > m) m = z;
+    mv = f64x2.pmax(mv, f64x2.splat(z));
   }
-  const mm = f64x2.splat(m);
+  return mv;
+}
+
+/** e = exp(z - m) of one row into o (m in both lanes of mv); returns the sum per lane. */
+// @ts-ignore: decorator
+@inline function expRow(lo: usize, o: usize, mv: v128, A: i32): v128 {
   let sv = f64x2.splat(0);
-  a = 0;
+  let a = 0;
   for (; a + 2 <= A; a += 2) {
     const off = <usize>a << 3;
-    const e = expNegV(f64x2.sub(v128.load(lo + off), mm));
+    const e = expNegV(f64x2.sub(v128.load(lo + off), mv));
     v128.store(o + off, e);
     sv = f64x2.add(sv, e);
   }
-  let sum = hsum(sv);
-  for (; a < A; a++) {
+  if (A & 1) {
     const off = <usize>a << 3;
-    const e = expNegS(load<f64>(lo + off) - m);
+    const e = expNegS(load<f64>(lo + off) - f64x2.extract_lane(mv, 0));
     store<f64>(o + off, e);
-    sum += e;
+    sv = f64x2.add(sv, f64x2.replace_lane(f64x2.splat(0), 0, e));
   }
-  rowMax = m;
-  return sum;
+  return sv;
 }
 
 /**
- * Second half: logOut = (z - m) - log sum, out = e / sum (as e * (1/sum): one
- * division per state). Not z - (m + log sum): with |m| large (eta A ~ 1e8)
+ * logOut = (z - m) - log sum, out = e / sum (as e * (1/sum)); m, log sum and
+ * 1/sum in both lanes. Not z - (m + log sum): with |m| large (eta A ~ 1e8)
  * m + log sum rounds to m's ulp (~1e-8), and the row's exp would miss 1 by that.
  */
 // @ts-ignore: decorator
-@inline function expRowB(lo: usize, o: usize, m: f64, ls: f64, inv: f64, A: i32): void {
-  const mv = f64x2.splat(m);
-  const lsv = f64x2.splat(ls);
-  const iv = f64x2.splat(inv);
+@inline function normaliseRow(lo: usize, o: usize, mv: v128, lsv: v128, iv: v128, A: i32): void {
   let a = 0;
   for (; a + 2 <= A; a += 2) {
     const off = <usize>a << 3;
     v128.store(lo + off, f64x2.sub(f64x2.sub(v128.load(lo + off), mv), lsv));
     v128.store(o + off, f64x2.mul(v128.load(o + off), iv));
   }
-  for (; a < A; a++) {
+  if (A & 1) {
     const off = <usize>a << 3;
-    store<f64>(lo + off, load<f64>(lo + off) - m - ls);
-    store<f64>(o + off, load<f64>(o + off) * inv);
+    store<f64>(lo + off, load<f64>(lo + off) - f64x2.extract_lane(mv, 0) - f64x2.extract_lane(lsv, 0));
+    store<f64>(o + off, load<f64>(o + off) * f64x2.extract_lane(iv, 0));
   }
+}
+
+/** Lane i of x in both lanes. */
+// @ts-ignore: decorator
+@inline function lane0(x: v128): v128 {
+  return v128.shuffle<u64>(x, x, 0, 0);
+}
+
+// @ts-ignore: decorator
+@inline function lane1(x: v128): v128 {
+  return v128.shuffle<u64>(x, x, 1, 1);
 }
 
 /**
@@ -79,8 +83,9 @@ let rowMax: f64 = 0;
  * (policy mirror descent with the negative-entropy map; Xiao 2022, Alfano et
  * al. 2023). logOut never underflows: probabilities below the smallest normal
  * double (2.2e-308) flush to 0, their logs stay finite. logPi may hold -inf (actions outside the support stay there).
- * States go in pairs so that their two log-sum-exp logarithms share one
- * vector log (the per-state scalar log was a third of the time at A = 4).
+ * States go in pairs, one per lane of their maxima, sums, logs and inverses:
+ * no horizontal reduction or scalar log per state (those were a third of the
+ * time at A = 4), one vector log and one vector division per two states.
  * logPi, adv, out, logOut: S*A f64 (index s*A + a); coef: S f64, finite.
  * Each row of logPi must have a finite entry. out/logOut may alias nothing else.
  */
@@ -88,22 +93,74 @@ export function mirrorExpUpdateSimd(
   logPi: usize, adv: usize, coef: usize, S: i32, A: i32, out: usize, logOut: usize,
 ): void {
   const rowBytes = <usize>A << 3;
+  const one = f64x2.splat(1.0);
   let s = 0;
+  if (A == 4) {
+    // Two states in registers per step (the gridworlds' A): the same operations
+    // as the general loop below without its passes through memory.
+    for (; s + 2 <= S; s += 2) {
+      const b = <usize>s << 5;
+      const k0 = f64x2.splat(load<f64>(coef + (<usize>s << 3)));
+      const k1 = f64x2.splat(load<f64>(coef + (<usize>s << 3), 8));
+      const z00 = f64x2.add(v128.load(logPi + b), f64x2.mul(k0, v128.load(adv + b)));
+      const z01 = f64x2.add(v128.load(logPi + b, 16), f64x2.mul(k0, v128.load(adv + b, 16)));
+      const z10 = f64x2.add(v128.load(logPi + b, 32), f64x2.mul(k1, v128.load(adv + b, 32)));
+      const z11 = f64x2.add(v128.load(logPi + b, 48), f64x2.mul(k1, v128.load(adv + b, 48)));
+      const m0 = f64x2.pmax(z00, z01);
+      const m1 = f64x2.pmax(z10, z11);
+      const m = f64x2.pmax(v128.shuffle<u64>(m0, m1, 0, 2), v128.shuffle<u64>(m0, m1, 1, 3));
+      const mv0 = lane0(m);
+      const mv1 = lane1(m);
+      const d00 = f64x2.sub(z00, mv0);
+      const d01 = f64x2.sub(z01, mv0);
+      const d10 = f64x2.sub(z10, mv1);
+      const d11 = f64x2.sub(z11, mv1);
+      const e00 = expNegV(d00);
+      const e01 = expNegV(d01);
+      const e10 = expNegV(d10);
+      const e11 = expNegV(d11);
+      const r0 = f64x2.add(e00, e01);
+      const r1 = f64x2.add(e10, e11);
+      const sum = f64x2.add(v128.shuffle<u64>(r0, r1, 0, 2), v128.shuffle<u64>(r0, r1, 1, 3));
+      const ls = logNormV(sum);
+      const inv = f64x2.div(one, sum);
+      const ls0 = lane0(ls);
+      const ls1 = lane1(ls);
+      v128.store(logOut + b, f64x2.sub(d00, ls0));
+      v128.store(logOut + b, f64x2.sub(d01, ls0), 16);
+      v128.store(logOut + b, f64x2.sub(d10, ls1), 32);
+      v128.store(logOut + b, f64x2.sub(d11, ls1), 48);
+      const i0 = lane0(inv);
+      const i1 = lane1(inv);
+      v128.store(out + b, f64x2.mul(e00, i0));
+      v128.store(out + b, f64x2.mul(e01, i0), 16);
+      v128.store(out + b, f64x2.mul(e10, i1), 32);
+      v128.store(out + b, f64x2.mul(e11, i1), 48);
+    }
+  }
   for (; s + 2 <= S; s += 2) {
     const b0 = <usize>s * rowBytes;
     const b1 = b0 + rowBytes;
-    const sum0 = expRowA(logPi + b0, adv + b0, logOut + b0, out + b0, load<f64>(coef + (<usize>s << 3)), A);
-    const m0 = rowMax;
-    const sum1 = expRowA(logPi + b1, adv + b1, logOut + b1, out + b1, load<f64>(coef + (<usize>s << 3), 8), A);
-    const m1 = rowMax;
-    const lv = logV(f64x2.replace_lane(f64x2.splat(sum0), 1, sum1));
-    expRowB(logOut + b0, out + b0, m0, f64x2.extract_lane(lv, 0), 1.0 / sum0, A);
-    expRowB(logOut + b1, out + b1, m1, f64x2.extract_lane(lv, 1), 1.0 / sum1, A);
+    const m0 = logitsRow(logPi + b0, adv + b0, logOut + b0, load<f64>(coef + (<usize>s << 3)), A);
+    const m1 = logitsRow(logPi + b1, adv + b1, logOut + b1, load<f64>(coef + (<usize>s << 3), 8), A);
+    const m = f64x2.pmax(v128.shuffle<u64>(m0, m1, 0, 2), v128.shuffle<u64>(m0, m1, 1, 3));
+    const mv0 = lane0(m);
+    const mv1 = lane1(m);
+    const e0 = expRow(logOut + b0, out + b0, mv0, A);
+    const e1 = expRow(logOut + b1, out + b1, mv1, A);
+    const sum = f64x2.add(v128.shuffle<u64>(e0, e1, 0, 2), v128.shuffle<u64>(e0, e1, 1, 3));
+    const ls = logNormV(sum); // sum >= 1: a normal double
+    const inv = f64x2.div(one, sum);
+    normaliseRow(logOut + b0, out + b0, mv0, lane0(ls), lane0(inv), A);
+    normaliseRow(logOut + b1, out + b1, mv1, lane1(ls), lane1(inv), A);
   }
   if (s < S) {
     const b0 = <usize>s * rowBytes;
-    const sum0 = expRowA(logPi + b0, adv + b0, logOut + b0, out + b0, load<f64>(coef + (<usize>s << 3)), A);
-    expRowB(logOut + b0, out + b0, rowMax, logS(sum0), 1.0 / sum0, A);
+    const m0 = logitsRow(logPi + b0, adv + b0, logOut + b0, load<f64>(coef + (<usize>s << 3)), A);
+    const mv = f64x2.pmax(m0, v128.shuffle<u64>(m0, m0, 1, 0));
+    const e0 = expRow(logOut + b0, out + b0, mv, A);
+    const sum = f64x2.add(e0, v128.shuffle<u64>(e0, e0, 1, 0));
+    normaliseRow(logOut + b0, out + b0, mv, logNormV(sum), f64x2.div(one, sum), A);
   }
 }
 
@@ -129,7 +186,7 @@ export function mirrorExpUpdateScalar(
       store<f64>(out + off, e);
       sum += e;
     }
-    const ls = logS(sum);
+    const ls = logNormS(sum);
     const inv = 1.0 / sum;
     for (let a = 0; a < A; a++) {
       const off = base + (<usize>a << 3);
@@ -139,14 +196,18 @@ export function mirrorExpUpdateScalar(
   }
 }
 
-/** out[i] = log x[i] for x[i] >= 0 (log 0 = -inf); n >= 0 entries. */
+/**
+ * out[i] = log x[i] for x[i] >= 0 (log 0 = -inf, log +inf = +inf); n >= 0
+ * entries; out may be x itself. Pairs outside the normal range (0, subnormal,
+ * +inf) take logV's per-lane path.
+ */
 export function mirrorLogSimd(x: usize, n: i32, out: usize): void {
   let i = 0;
   for (; i + 2 <= n; i += 2) {
     const off = <usize>i << 3;
     v128.store(out + off, logV(v128.load(x + off)));
   }
-  for (; i < n; i++) {
+  if (i < n) {
     const off = <usize>i << 3;
     store<f64>(out + off, logS(load<f64>(x + off)));
   }
@@ -164,30 +225,39 @@ export function mirrorLogScalar(x: usize, n: i32, out: usize): void {
  * The check of a log-policy against its policy, in one pass:
  *   rowSum[s] = sum_a exp logPi[s,a],   returns max_{s,a} |exp logPi[s,a] - pi[s,a]|.
  * logPi: S*A f64, each <= 0 or -inf (checked by the caller; exp(-inf) = 0);
- * pi: S*A f64; rowSum: S f64.
+ * pi: S*A f64; rowSum: S f64. States go in pairs, one per lane of the row sums.
  */
 export function mirrorLogPolicyCheckSimd(logPi: usize, pi: usize, S: i32, A: i32, rowSum: usize): f64 {
   const rowBytes = <usize>A << 3;
+  const even = <usize>(A & ~1) << 3;
   let worst = f64x2.splat(0);
   let worstTail = 0.0;
+  let sv = f64x2.splat(0);
+  let tail0 = 0.0;
   for (let s = 0; s < S; s++) {
+    // Row s into a vector sum; every odd row completes a pair of row sums.
     const base = <usize>s * rowBytes;
-    let sv = f64x2.splat(0);
-    let a = 0;
-    for (; a + 2 <= A; a += 2) {
-      const off = base + (<usize>a << 3);
-      const e = expNegV(v128.load(logPi + off));
-      sv = f64x2.add(sv, e);
-      worst = f64x2.pmax(worst, f64x2.abs(f64x2.sub(e, v128.load(pi + off))));
+    let rv = f64x2.splat(0);
+    for (let off: usize = 0; off < even; off += 16) {
+      const e = expNegV(v128.load(logPi + base + off));
+      rv = f64x2.add(rv, e);
+      worst = f64x2.pmax(worst, f64x2.abs(f64x2.sub(e, v128.load(pi + base + off))));
     }
-    let sum = hsum(sv);
-    for (; a < A; a++) {
-      const off = base + (<usize>a << 3);
-      const e = expNegS(load<f64>(logPi + off));
-      sum += e;
-      worstTail = max(worstTail, abs(e - load<f64>(pi + off)));
+    let tail = 0.0;
+    if (A & 1) {
+      tail = expNegS(load<f64>(logPi + base + even));
+      worstTail = max(worstTail, abs(tail - load<f64>(pi + base + even)));
     }
-    store<f64>(rowSum + (<usize>s << 3), sum);
+    if (s & 1) {
+      let sums = f64x2.add(v128.shuffle<u64>(sv, rv, 0, 2), v128.shuffle<u64>(sv, rv, 1, 3));
+      if (A & 1) sums = f64x2.add(sums, f64x2.replace_lane(f64x2.splat(tail0), 1, tail));
+      v128.store(rowSum + (<usize>(s - 1) << 3), sums);
+    } else if (s + 1 < S) {
+      sv = rv;
+      tail0 = tail;
+    } else {
+      store<f64>(rowSum + (<usize>s << 3), (f64x2.extract_lane(rv, 0) + f64x2.extract_lane(rv, 1)) + tail);
+    }
   }
   return max(hmax(worst), worstTail);
 }

@@ -1,16 +1,52 @@
 // Per-state divergences between two policies over S x A tables: the KL
 // divergence KL(p_s || q_s) and the total variation TV(p_s, q_s).
 // Plain-TypeScript twin: src/mirror/kl.twin.ts.
-import { hsum, logS, phiS, phiV } from "./math";
+import { klTermS, normalS, normalV, phiNormV } from "./math";
 
-// One action's KL term q phi(r), r = p'/q, written out for the rare lanes
-// where the ratio overflows (q subnormal): p' - q - q (log p' - log q).
+// Second result of klPairs: whether every ratio of the row was a normal double.
+let rowNormal: bool = true;
+
+/**
+ * The KL terms of one row's first (A & ~1) actions, summed per lane, for the
+ * actions whose ratio p'/q is a normal double (the others, where q or p' is 0
+ * or subnormal, add nothing here: see klRest). No calls inside the loop, so
+ * V8 keeps its values in registers.
+ */
 // @ts-ignore: decorator
-@inline function klTermS(q: f64, p: f64): f64 {
-  if (q == 0.0) return p;
-  const r = p / q;
-  if (r == Infinity) return p - q - q * (logS(p) - logS(q));
-  return q * phiS(r);
+@inline function klPairs(f: usize, g: usize, A: i32): v128 {
+  let acc = f64x2.splat(0);
+  let ok = i64x2.splat(-1);
+  for (let a = 0; a + 2 <= A; a += 2) {
+    const off = <usize>a << 3;
+    const q = v128.load(f + off);
+    const r = f64x2.div(v128.load(g + off), q);
+    const t = f64x2.mul(q, phiNormV(r));
+    const normal = normalV(r);
+    acc = f64x2.add(acc, v128.and(t, normal));
+    ok = v128.and(ok, normal);
+  }
+  rowNormal = i64x2.all_true(ok);
+  return acc;
+}
+
+/** The KL terms klPairs left out, and the last action of an odd row. */
+// @ts-ignore: decorator
+@inline function klRest(f: usize, g: usize, A: i32, normal: bool): f64 {
+  let sum = 0.0;
+  const even = A & ~1;
+  if (!normal) {
+    for (let a = 0; a < even; a++) {
+      const off = <usize>a << 3;
+      const q = load<f64>(f + off);
+      const p = load<f64>(g + off);
+      if (!normalS(p / q)) sum += klTermS(q, p);
+    }
+  }
+  if (A & 1) {
+    const off = <usize>even << 3;
+    sum += klTermS(load<f64>(f + off), load<f64>(g + off));
+  }
+  return sum;
 }
 
 /**
@@ -22,37 +58,32 @@ import { hsum, logS, phiS, phiV } from "./math";
  * phi(r) = r - 1 - log r >= 0. Every term is non-negative, so tiny divergences
  * (policies close together, as in a trust region) keep full relative accuracy.
  * +inf when second(a) = 0 < first(a). first, second: S*A f64 (s*A + a); out: S f64.
+ * States go in pairs, one per lane of the final sums (no horizontal sum per state).
  */
 export function mirrorKlSimd(first: usize, second: usize, S: i32, A: i32, out: usize): void {
   const rowBytes = <usize>A << 3;
-  const zero = f64x2.splat(0);
-  const inf = f64x2.splat(Infinity);
-  for (let s = 0; s < S; s++) {
-    const base = <usize>s * rowBytes;
-    let acc = zero;
-    let tail = 0.0;
-    let a = 0;
-    for (; a + 2 <= A; a += 2) {
-      const off = base + (<usize>a << 3);
-      const q = v128.load(first + off);
-      const p = v128.load(second + off);
-      const r = f64x2.div(p, q);
-      if (v128.any_true(f64x2.eq(r, inf))) {
-        // A ratio overflowed (q subnormal, or q = 0 < p): do these two by hand.
-        tail += klTermS(f64x2.extract_lane(q, 0), f64x2.extract_lane(p, 0));
-        tail += klTermS(f64x2.extract_lane(q, 1), f64x2.extract_lane(p, 1));
-        continue;
-      }
-      const t = f64x2.mul(q, phiV(r));
-      // Where q = 0 the term is p (0 * phi(.) would be NaN or 0).
-      acc = f64x2.add(acc, v128.bitselect(p, t, f64x2.eq(q, zero)));
+  let s = 0;
+  for (; s + 2 <= S; s += 2) {
+    const b0 = <usize>s * rowBytes;
+    const b1 = b0 + rowBytes;
+    const acc0 = klPairs(first + b0, second + b0, A);
+    const ok0 = rowNormal;
+    const acc1 = klPairs(first + b1, second + b1, A);
+    const ok1 = rowNormal;
+    let sums = f64x2.add(v128.shuffle<u64>(acc0, acc1, 0, 2), v128.shuffle<u64>(acc0, acc1, 1, 3));
+    if (!(ok0 && ok1) || (A & 1)) {
+      sums = f64x2.add(
+        sums,
+        f64x2.replace_lane(f64x2.splat(klRest(first + b0, second + b0, A, ok0)), 1, klRest(first + b1, second + b1, A, ok1)),
+      );
     }
-    let sum = hsum(acc) + tail;
-    for (; a < A; a++) {
-      const off = base + (<usize>a << 3);
-      sum += klTermS(load<f64>(first + off), load<f64>(second + off));
-    }
-    store<f64>(out + (<usize>s << 3), sum);
+    v128.store(out + (<usize>s << 3), sums);
+  }
+  if (s < S) {
+    const b0 = <usize>s * rowBytes;
+    const acc = klPairs(first + b0, second + b0, A);
+    const sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    store<f64>(out + (<usize>s << 3), sum + klRest(first + b0, second + b0, A, rowNormal));
   }
 }
 
@@ -70,22 +101,66 @@ export function mirrorKlScalar(first: usize, second: usize, S: i32, A: i32, out:
   }
 }
 
-/** Per-state total variation out[s] = 1/2 sum_a |p(a) - q(a)|. p, q: S*A f64; out: S f64. */
+/**
+ * Sum over the pairs of one row of |p - q|, per lane; four actions per step
+ * (one step for A = 4: the loop's own overhead was a third of the time there).
+ */
+// @ts-ignore: decorator
+@inline function absDiffPairs(p: usize, q: usize, A: i32): v128 {
+  let acc = f64x2.splat(0);
+  const quads = <usize>(A & ~3) << 3;
+  let off: usize = 0;
+  for (; off < quads; off += 32) {
+    const d0 = f64x2.abs(f64x2.sub(v128.load(p + off), v128.load(q + off)));
+    const d1 = f64x2.abs(f64x2.sub(v128.load(p + off, 16), v128.load(q + off, 16)));
+    acc = f64x2.add(acc, f64x2.add(d0, d1));
+  }
+  if (A & 2) acc = f64x2.add(acc, f64x2.abs(f64x2.sub(v128.load(p + off), v128.load(q + off))));
+  return acc;
+}
+
+/**
+ * Per-state total variation out[s] = 1/2 sum_a |p(a) - q(a)|. p, q: S*A f64; out: S f64.
+ * States go in pairs, one per lane of the final sums.
+ */
 export function mirrorTvSimd(p: usize, q: usize, S: i32, A: i32, out: usize): void {
   const rowBytes = <usize>A << 3;
-  for (let s = 0; s < S; s++) {
-    const base = <usize>s * rowBytes;
-    let acc = f64x2.splat(0);
-    let a = 0;
-    for (; a + 2 <= A; a += 2) {
-      const off = base + (<usize>a << 3);
-      acc = f64x2.add(acc, f64x2.abs(f64x2.sub(v128.load(p + off), v128.load(q + off))));
+  const last = <usize>(A & ~1) << 3;
+  const half = f64x2.splat(0.5);
+  let s = 0;
+  if (A == 4) {
+    // Two states (64 bytes of each table) per step, straight-line.
+    for (; s + 2 <= S; s += 2) {
+      const b = <usize>s << 5;
+      const d0 = f64x2.add(
+        f64x2.abs(f64x2.sub(v128.load(p + b), v128.load(q + b))),
+        f64x2.abs(f64x2.sub(v128.load(p + b, 16), v128.load(q + b, 16))),
+      );
+      const d1 = f64x2.add(
+        f64x2.abs(f64x2.sub(v128.load(p + b, 32), v128.load(q + b, 32))),
+        f64x2.abs(f64x2.sub(v128.load(p + b, 48), v128.load(q + b, 48))),
+      );
+      const sums = f64x2.add(v128.shuffle<u64>(d0, d1, 0, 2), v128.shuffle<u64>(d0, d1, 1, 3));
+      v128.store(out + (<usize>s << 3), f64x2.mul(half, sums));
     }
-    let sum = hsum(acc);
-    for (; a < A; a++) {
-      const off = base + (<usize>a << 3);
-      sum += abs(load<f64>(p + off) - load<f64>(q + off));
+  }
+  for (; s + 2 <= S; s += 2) {
+    const b0 = <usize>s * rowBytes;
+    const b1 = b0 + rowBytes;
+    const acc0 = absDiffPairs(p + b0, q + b0, A);
+    const acc1 = absDiffPairs(p + b1, q + b1, A);
+    let sums = f64x2.add(v128.shuffle<u64>(acc0, acc1, 0, 2), v128.shuffle<u64>(acc0, acc1, 1, 3));
+    if (A & 1) {
+      const d0 = abs(load<f64>(p + b0 + last) - load<f64>(q + b0 + last));
+      sums = f64x2.add(sums, f64x2.replace_lane(f64x2.splat(d0), 1, abs(load<f64>(p + b1 + last) - load<f64>(q + b1 + last))));
     }
+    v128.store(out + (<usize>s << 3), f64x2.mul(half, sums));
+  }
+  if (s < S) {
+    const b0 = <usize>s * rowBytes;
+    const acc = absDiffPairs(p + b0, q + b0, A);
+    let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    if (A & 1) sum += abs(load<f64>(p + b0 + last) - load<f64>(q + b0 + last));
     store<f64>(out + (<usize>s << 3), 0.5 * sum);
   }
 }

@@ -1,8 +1,9 @@
 // The Mirror Learning per-state kernels that bench/kernels/mirror.js does not
-// cover: the log of a policy (the start of every log-space step), per-state
-// total variation, the per-state KL ball (max-KL neighbourhood) and the greedy
-// step, against their plain-TypeScript twins (src/mirror/*.twin.ts), at the
-// same shapes as mirror.js: S*A = 10^5 and 10^6 with A = 4 and A = 40.
+// cover: the log of a policy (the start of every log-space step), the check of
+// a log-policy against its policy, per-state total variation, the per-state KL
+// ball (max-KL neighbourhood) and the greedy step, against their
+// plain-TypeScript twins (src/mirror/*.twin.ts), at the same shapes as
+// mirror.js: S*A = 10^5 and 10^6 with A = 4 and A = 40.
 import { dist } from "../lib/harness.js";
 
 const SHAPES = [
@@ -43,8 +44,10 @@ export default async function mirrorExtraKernels(lib) {
     }
     // base = 0: the pure ball (TRPO's max-KL form), the hardest case for the 1-D search.
     const base = new Float64Array(S);
+    const logPi = pi.map(Math.log);
     const blocks = {
       pi: lib.f64Block(n, pi),
+      logPi: lib.f64Block(n, logPi),
       pi2: lib.f64Block(n, pi2),
       adv: lib.f64Block(n, adv),
       base: lib.f64Block(S, base),
@@ -52,7 +55,7 @@ export default async function mirrorExtraKernels(lib) {
       perState: lib.f64Block(S),
     };
     const free = () => Object.values(blocks).forEach((b) => b.free());
-    return { S, A, n, pi, pi2, adv, base, b: blocks, outJs: new Float64Array(n), perStateJs: new Float64Array(S), free };
+    return { S, A, n, pi, pi2, adv, base, logPi, b: blocks, outJs: new Float64Array(n), perStateJs: new Float64Array(S), free };
   };
 
   const maxDiff = (x, y) => {
@@ -85,6 +88,16 @@ export default async function mirrorExtraKernels(lib) {
         scalar: run("mirrorLogScalar"),
         twin,
         check: () => (run("mirrorLogSimd")(), twin(), maxDiff(f.b.out.view, f.outJs)),
+      };
+    }),
+    spec("mirrorLogPolicyCheck (row sums of exp log pi)", (f) => {
+      const run = (name) => () => k[name](f.b.logPi.ptr, f.b.pi.ptr, f.S, f.A, f.b.perState.ptr);
+      const twin = () => exp.logPolicyCheckTwin(f.logPi, f.pi, f.S, f.A, f.perStateJs);
+      return {
+        simd: run("mirrorLogPolicyCheckSimd"),
+        scalar: run("mirrorLogPolicyCheckScalar"),
+        twin,
+        check: () => (run("mirrorLogPolicyCheckSimd")(), twin(), maxDiff(f.b.perState.view, f.perStateJs)),
       };
     }),
     spec("mirrorTv (per-state total variation)", (f) => {

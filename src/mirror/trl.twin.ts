@@ -3,14 +3,32 @@
  * Same algorithm as the kernel; see its doc comments. The trust-region step
  * itself is in trl-dual.twin.ts (re-exported here).
  */
-import { klRow } from "./kl.twin.js";
+import { klTerm } from "./kl.twin.js";
 import { trlState } from "./trl-dual.twin.js";
 
 export { trlSolveTwin, trlState } from "./trl-dual.twin.js";
 
 const EPS = 2.220446049250313e-16;
 
-/** One state of the KL ball; returns the multiplier (see mirrorKlBallSolve). */
+/**
+ * KL(pi_s || p_s) (generalised form), sum of p^2/pi over pi's support, and
+ * whether p has mass outside it: ballKl of the kernel.
+ */
+function ballKl(pi: ArrayLike<number>, p: ArrayLike<number>, off: number, A: number): { kl: number; chi: number; pinned: boolean } {
+  let kl = 0;
+  let chi = 0;
+  let pinned = false;
+  for (let a = 0; a < A; a++) {
+    const q = pi[off + a];
+    const x = p[off + a];
+    kl += klTerm(q, x);
+    if (q > 0) chi += x * (x / q);
+    else if (x > 0) pinned = true;
+  }
+  return { kl, chi, pinned };
+}
+
+/** One state of the KL ball; returns the multiplier (safeguarded Newton on KL^-1/2, see mirrorKlBallSolve). */
 export function klBallState(
   pi: ArrayLike<number>,
   adv: ArrayLike<number>,
@@ -25,72 +43,47 @@ export function klBallState(
     for (let a = 0; a < A; a++) out[off + a] = pi[off + a];
     return 0;
   }
-  const h = (c: number): number => {
-    trlState(pi, adv, s, A, c, out);
-    return klRow(pi, out, s, A);
-  };
-  const h0 = h(base);
-  if (h0 <= delta) return 0;
+  trlState(pi, adv, s, A, base, out);
+  if (ballKl(pi, out, off, A).kl <= delta) return 0;
   let mean = 0;
   for (let a = 0; a < A; a++) mean += pi[off + a] * adv[off + a];
   let varA = 0;
+  let m3 = 0;
   let span = 0;
   for (let a = 0; a < A; a++) {
     const d = adv[off + a] - mean;
-    varA += pi[off + a] * d * d;
+    const pd2 = pi[off + a] * d * d;
+    varA += pd2;
+    m3 += pd2 * d;
     span = Math.max(span, Math.abs(d));
   }
-  let cHi = Math.max(Math.max(base, Math.sqrt(varA / (2 * delta))), Math.max(span, 1e-300));
-  let hHi = 0;
-  for (let it = 0; it < 4200; it++) {
-    hHi = h(cHi);
-    if (hHi <= delta) break;
-    cHi *= 4;
+  // KL = m2 / (2 c^2) + 2 m3 / (3 c^3) + O(c^-4): c to second order.
+  let c = span;
+  if (varA > 0) {
+    c = Math.sqrt(varA / (2 * delta));
+    const c1 = c + (2 * m3) / (3 * varA);
+    if (c1 > 0.5 * c) c = c1;
   }
+  if (!(c > base)) c = base > 0 ? 2 * base : Math.max(c, 1e-300);
   let cLo = base;
-  let hLo = h0;
-  if (cLo <= 0) {
-    cLo = cHi;
-    hLo = hHi;
-    for (let it = 0; it < 4200 && hLo <= delta; it++) {
-      cHi = cLo;
-      hHi = hLo;
-      cLo *= 0.25;
-      hLo = h(cLo);
-    }
+  let cHi = Infinity;
+  const target = 1 / Math.sqrt(delta * (1 - 5e-15));
+  for (let it = 0; it < 1000; it++) {
+    trlState(pi, adv, s, A, c, out);
+    const { kl: h, chi, pinned } = ballKl(pi, out, off, A);
+    if (h <= delta) {
+      cHi = c;
+      if (h >= delta * (1 - 1e-14)) return c - base;
+    } else cLo = c;
+    if (cHi !== Infinity && cHi - cLo <= 4 * EPS * cHi) break;
+    // h'(c) = (lambda' - 1) / c, lambda' = 1 / sum p^2/pi (0 when pinned outside the support).
+    const slope = ((pinned ? 0 : 1 / chi) - 1) / c;
+    let cn = c - 2 * (h / slope) * (Math.sqrt(h) * target - 1);
+    if (!(cn > cLo && cn < cHi)) cn = cHi === Infinity ? 4 * c : cLo > 0 ? Math.sqrt(cLo * cHi) : 0.25 * cHi;
+    if (!(cn > cLo && cn < cHi)) cn = 0.5 * (cLo + cHi);
+    c = cn;
   }
-  if (!(hLo > delta) || cLo <= 0) {
-    h(cHi);
-    return cHi - base;
-  }
-  const ld = Math.log(delta);
-  let xLo = Math.log(cLo);
-  let xHi = Math.log(cHi);
-  let fLo = Math.log(hLo) - ld;
-  let fHi = hHi > 0 ? Math.log(hHi) - ld : -Infinity;
-  let side = 0;
-  for (let it = 0; it < 300; it++) {
-    if (hHi >= delta * (1 - 1e-14)) break;
-    if (xHi - xLo <= 4 * EPS * Math.max(Math.abs(xHi), 1)) break;
-    let x = fLo === Infinity || fHi === -Infinity ? 0.5 * (xLo + xHi) : (xLo * fHi - xHi * fLo) / (fHi - fLo);
-    if (!(x > xLo && x < xHi)) x = 0.5 * (xLo + xHi);
-    const hx = h(Math.exp(x));
-    const f = Math.log(hx) - ld;
-    if (hx > delta) {
-      xLo = x;
-      fLo = f;
-      if (side === -1) fHi *= 0.5;
-      side = -1;
-    } else {
-      xHi = x;
-      fHi = f;
-      hHi = hx;
-      if (side === 1) fLo *= 0.5;
-      side = 1;
-    }
-  }
-  cHi = Math.exp(xHi);
-  h(cHi);
+  trlState(pi, adv, s, A, cHi, out);
   return cHi - base;
 }
 
