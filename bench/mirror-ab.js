@@ -16,6 +16,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { mirrorPolicies } from "./kernels/fixtures.js";
 import { ROOT } from "./lib/harness.js";
 
 const args = process.argv.slice(2);
@@ -66,23 +67,8 @@ const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0), seed / 2 ** 32);
 
 /** Two random full-support policies, an advantage centred under the first, its log, coefficients 1.3. */
 function fixture({ S, A }) {
-  const n = S * A;
-  const pi = new Float64Array(n);
-  const pi2 = new Float64Array(n);
-  const adv = new Float64Array(n);
-  for (const p of [pi, pi2]) {
-    for (let s = 0; s < S; s++) {
-      let t = 0;
-      for (let a = 0; a < A; a++) t += p[s * A + a] = 0.05 + 0.95 * rnd();
-      for (let a = 0; a < A; a++) p[s * A + a] /= t;
-    }
-  }
-  for (let s = 0; s < S; s++) {
-    let mean = 0;
-    for (let a = 0; a < A; a++) mean += pi[s * A + a] * (adv[s * A + a] = 2 * rnd() - 1);
-    for (let a = 0; a < A; a++) adv[s * A + a] -= mean;
-  }
-  return { S, A, n, pi, pi2, adv, logPi: pi.map(Math.log), coef: new Float64Array(S).fill(1.3), base: new Float64Array(S) };
+  const uniform = (lo, hi) => lo + (hi - lo) * rnd();
+  return { S, A, ...mirrorPolicies(uniform, S, A), coef: new Float64Array(S).fill(1.3), base: new Float64Array(S) };
 }
 
 /** The fixture copied into a build's memory from 1 MiB on; byte addresses. */

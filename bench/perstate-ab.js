@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { mirrorPolicies } from "./kernels/fixtures.js";
 import { ROOT } from "./lib/harness.js";
 
 const { values } = parseArgs({
@@ -74,17 +75,7 @@ function rngOf(seed) {
 /** The bench/kernels/mirror.js fixture: full-support random policy, centred advantage, coef 1.3. */
 function fixture(S, A, seed = 3) {
   const rng = rngOf(seed);
-  const n = S * A;
-  const pi = new Float64Array(n);
-  const adv = new Float64Array(n);
-  for (let s = 0; s < S; s++) {
-    let t = 0;
-    for (let a = 0; a < A; a++) t += pi[s * A + a] = 0.05 + 0.95 * rng();
-    for (let a = 0; a < A; a++) pi[s * A + a] /= t;
-    let mean = 0;
-    for (let a = 0; a < A; a++) mean += pi[s * A + a] * (adv[s * A + a] = 2 * rng() - 1);
-    for (let a = 0; a < A; a++) adv[s * A + a] -= mean;
-  }
+  const { n, pi, adv } = mirrorPolicies((lo, hi) => lo + (hi - lo) * rng(), S, A);
   const coef = new Float64Array(S).fill(1.3);
   return { S, A, n, pi, adv, coef };
 }

@@ -1,4 +1,5 @@
 // The greedy (policy-iteration) step. Plain-TypeScript twin: src/mirror/greedy.twin.ts.
+import { greedyRow } from "./greedy-row";
 
 // Vector constants in static data (V8 rebuilds a v128.const on every use in a loop).
 const KG = memory.data<f64>([1.0, 1.0, 0.0, 1.0, 2.0, 2.0, -Infinity, -Infinity]);
@@ -24,21 +25,6 @@ const PAIR_BELOW = 48;
 // @ts-ignore: decorator
 @inline function ld2(a: usize, b: usize): v128 {
   return v128.load64_lane(b, v128.load64_zero(a), 1);
-}
-
-/** One row, scalar: one-hot at the first maximum. */
-// @ts-ignore: decorator
-@inline function greedyRow(qr: usize, A: i32, or: usize): void {
-  let b = 0;
-  let best = -Infinity;
-  for (let a = 0; a < A; a++) {
-    const q = load<f64>(qr + (<usize>a << 3));
-    if (q > best) {
-      best = q;
-      b = a;
-    }
-  }
-  for (let a = 0; a < A; a++) store<f64>(or + (<usize>a << 3), a == b ? 1.0 : 0.0);
 }
 
 /**

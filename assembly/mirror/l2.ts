@@ -1,5 +1,6 @@
 // The squared-L2 drift's exact per-state step: a Euclidean projection onto the
 // simplex. Plain-TypeScript twin: src/mirror/l2.twin.ts.
+import { greedyRow } from "./greedy-row";
 import { hsum } from "./math";
 
 // Below this many actions the SIMD kernel solves two states per vector
@@ -26,16 +27,7 @@ const PAIR_BELOW = 8;
   }
   if (!finite) {
     // c = 0 (or so small that y overflows): the limit is the greedy policy.
-    let b = 0;
-    let best = -Infinity;
-    for (let a = 0; a < A; a++) {
-      const q = load<f64>(qr + (<usize>a << 3));
-      if (q > best) {
-        best = q;
-        b = a;
-      }
-    }
-    for (let a = 0; a < A; a++) store<f64>(or + (<usize>a << 3), a == b ? 1.0 : 0.0);
+    greedyRow(qr, A, or);
     return;
   }
   // Michelot (1986): theta = (sum_{y > theta} y - 1) / |{y > theta}| rises

@@ -9,6 +9,32 @@ export function maxDifference(a, b) {
   return m;
 }
 
+/**
+ * Inputs of the Mirror Learning per-state kernels: two random full-support
+ * policies pi and pi2 (entries drawn from uniform(0.05, 1), rows normalised),
+ * an advantage drawn from uniform(-1, 1) and centred under pi, and log pi.
+ * `uniform(lo, hi)` is the caller's seeded generator.
+ */
+export function mirrorPolicies(uniform, S, A) {
+  const n = S * A;
+  const pi = new Float64Array(n);
+  const pi2 = new Float64Array(n);
+  const adv = new Float64Array(n);
+  for (const p of [pi, pi2]) {
+    for (let s = 0; s < S; s++) {
+      let t = 0;
+      for (let a = 0; a < A; a++) t += p[s * A + a] = uniform(0.05, 1);
+      for (let a = 0; a < A; a++) p[s * A + a] /= t;
+    }
+  }
+  for (let s = 0; s < S; s++) {
+    let mean = 0;
+    for (let a = 0; a < A; a++) mean += pi[s * A + a] * (adv[s * A + a] = uniform(-1, 1));
+    for (let a = 0; a < A; a++) adv[s * A + a] -= mean;
+  }
+  return { n, pi, pi2, adv, logPi: pi.map(Math.log) };
+}
+
 /** A stochastic policy with every action positive, rows summing to 1 (seeded). */
 function stochasticPolicy(rng, S, A) {
   const pi = new Float64Array(S * A);

@@ -5,6 +5,7 @@
 // plain-TypeScript twins (src/mirror/*.twin.ts), at the same shapes as
 // mirror.js: S*A = 10^5 and 10^6 with A = 4 and A = 40.
 import { dist } from "../lib/harness.js";
+import { mirrorPolicies } from "./fixtures.js";
 
 const SHAPES = [
   { S: 25_000, A: 4 },
@@ -26,25 +27,9 @@ export default async function mirrorExtraKernels(lib) {
 
   /** Two random full-support policies and an advantage centred under the first, in JS and WASM memory. */
   const fixture = ({ S, A }) => {
-    const n = S * A;
-    const pi = new Float64Array(n);
-    const pi2 = new Float64Array(n);
-    const adv = new Float64Array(n);
-    for (const p of [pi, pi2]) {
-      for (let s = 0; s < S; s++) {
-        let t = 0;
-        for (let a = 0; a < A; a++) t += p[s * A + a] = rng.uniform(0.05, 1);
-        for (let a = 0; a < A; a++) p[s * A + a] /= t;
-      }
-    }
-    for (let s = 0; s < S; s++) {
-      let mean = 0;
-      for (let a = 0; a < A; a++) mean += pi[s * A + a] * (adv[s * A + a] = rng.uniform(-1, 1));
-      for (let a = 0; a < A; a++) adv[s * A + a] -= mean;
-    }
+    const { n, pi, pi2, adv, logPi } = mirrorPolicies((lo, hi) => rng.uniform(lo, hi), S, A);
     // base = 0: the pure ball (TRPO's max-KL form), the hardest case for the 1-D search.
     const base = new Float64Array(S);
-    const logPi = pi.map(Math.log);
     const blocks = {
       pi: lib.f64Block(n, pi),
       logPi: lib.f64Block(n, logPi),

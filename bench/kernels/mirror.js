@@ -3,6 +3,7 @@
 // A = 4 and A = 40 at S*A = 10^5 and 10^6 (the target sizes).
 // Kernels without a SIMD form (they sort) show their one kernel as "SIMD".
 import { dist } from "../lib/harness.js";
+import { mirrorPolicies } from "./fixtures.js";
 
 const SHAPES = [
   { S: 25_000, A: 4 },
@@ -21,23 +22,7 @@ export default async function mirrorKernels(lib) {
 
   /** A random full-support policy, its log, an advantage centred under it, and unit coefficients. */
   const fixture = ({ S, A }) => {
-    const n = S * A;
-    const pi = new Float64Array(n);
-    const pi2 = new Float64Array(n);
-    const adv = new Float64Array(n);
-    for (const p of [pi, pi2]) {
-      for (let s = 0; s < S; s++) {
-        let t = 0;
-        for (let a = 0; a < A; a++) t += p[s * A + a] = rng.uniform(0.05, 1);
-        for (let a = 0; a < A; a++) p[s * A + a] /= t;
-      }
-    }
-    for (let s = 0; s < S; s++) {
-      let mean = 0;
-      for (let a = 0; a < A; a++) mean += pi[s * A + a] * (adv[s * A + a] = rng.uniform(-1, 1));
-      for (let a = 0; a < A; a++) adv[s * A + a] -= mean;
-    }
-    const logPi = pi.map(Math.log);
+    const { n, pi, pi2, adv, logPi } = mirrorPolicies((lo, hi) => rng.uniform(lo, hi), S, A);
     const coef = new Float64Array(S).fill(1.3);
     const blocks = {
       pi: lib.f64Block(n, pi),

@@ -336,20 +336,28 @@ export class PolicySystem {
 
   // ---- Bellman sweeps (Richardson) ----
 
+  /**
+   * Iteration cap of a method contracting the residual by gamma per pass: twice the passes
+   * predicted to take `residual` to 1e-2 x tolerance, plus 100 (maxIterations overrides it).
+   */
+  private sweepCap(residual: number): number {
+    const { gamma } = this.mdp;
+    const predicted =
+      gamma === 0 || residual === 0
+        ? 1
+        : Math.ceil(Math.log(Math.max(this.options.tolerance * 1e-2, 1e-300) / residual) / Math.log(gamma));
+    return this.options.maxIterations ?? Math.min(10_000_000, Math.max(100, 2 * predicted + 100));
+  }
+
   private solveSweeps(
     b: Block<"f64">, x: Block<"f64">, r: Block<"f64">, transposed: boolean, scale: ResidualScale,
   ): SolveReport {
     const { S } = this;
     const k = kernels();
-    const { gamma } = this.mdp;
     let residual = this.residualInto(b, x, r, transposed);
     let target = this.target(x, scale);
     // The residual contracts by gamma per sweep (r_{k+1} = gamma P_pi r_k), so the count is known up front.
-    const predicted =
-      gamma === 0 || residual === 0
-        ? 1
-        : Math.ceil(Math.log(Math.max(this.options.tolerance * 1e-2, 1e-300) / residual) / Math.log(gamma));
-    const cap = this.options.maxIterations ?? Math.min(10_000_000, Math.max(100, 2 * predicted + 100));
+    const cap = this.sweepCap(residual);
     let it = 0;
     while (!(residual <= target) && it < cap) {
       k.axpySimd(1, r.ptr, x.ptr, S);
@@ -387,11 +395,7 @@ export class PolicySystem {
     }
     let target = this.target(x, scale);
     // Deflated, the residual contracts at least as fast as Bellman sweeps' gamma (up to a factor 2).
-    const predicted =
-      gamma === 0 || residual === 0
-        ? 1
-        : Math.ceil(Math.log(Math.max(this.options.tolerance * 1e-2, 1e-300) / residual) / Math.log(gamma));
-    const cap = this.options.maxIterations ?? Math.min(10_000_000, Math.max(100, 2 * predicted + 100));
+    const cap = this.sweepCap(residual);
     const z = f64Block(S);
     let it = 0;
     // Residuals after each step (the first step also moves x's mean into place: not a rate).
