@@ -1,7 +1,7 @@
 // Per-state divergences between two policies over S x A tables: the KL
 // divergence KL(p_s || q_s) and the total variation TV(p_s, q_s).
 // Plain-TypeScript twin: src/mirror/kl.twin.ts.
-import { klTermS, normalS, normalV, phiNormV } from "./math";
+import { klTermS, normalS, normalV, phiNormV, phiRow0, phiRow1, phiRowsV, phiTmpV } from "./math";
 
 // Second result of klPairs: whether every ratio of the row was a normal double.
 let rowNormal: bool = true;
@@ -16,13 +16,40 @@ let rowNormal: bool = true;
 @inline function klPairs(f: usize, g: usize, A: i32): v128 {
   let acc = f64x2.splat(0);
   let ok = i64x2.splat(-1);
-  for (let a = 0; a + 2 <= A; a += 2) {
-    const off = <usize>a << 3;
-    const q = v128.load(f + off);
-    const r = f64x2.div(v128.load(g + off), q);
-    const t = f64x2.mul(q, phiNormV(r));
+  const pairs = A >> 1;
+  if (pairs > 0) {
+    // Software-pipelined: the next pair's ratio, table addresses and first
+    // row words are computed before this pair's phi, so the division's and the
+    // loads' latency hide behind it.
+    let q = v128.load(f);
+    let r = f64x2.div(v128.load(g), q);
+    let tmp = phiTmpV(r);
+    let o0 = phiRow0(tmp);
+    let o1 = phiRow1(tmp);
+    let a0 = v128.load(o0);
+    let a1 = v128.load(o1);
+    for (let a = 1; a < pairs; a++) {
+      const off = <usize>a << 4;
+      const qn = v128.load(f + off);
+      const rn = f64x2.div(v128.load(g + off), qn);
+      const tn = phiTmpV(rn);
+      const n0 = phiRow0(tn);
+      const n1 = phiRow1(tn);
+      const b0 = v128.load(n0);
+      const b1 = v128.load(n1);
+      const normal = normalV(r);
+      acc = f64x2.add(acc, v128.and(f64x2.mul(q, phiRowsV(r, tmp, o0, o1, a0, a1)), normal));
+      ok = v128.and(ok, normal);
+      q = qn;
+      r = rn;
+      tmp = tn;
+      o0 = n0;
+      o1 = n1;
+      a0 = b0;
+      a1 = b1;
+    }
     const normal = normalV(r);
-    acc = f64x2.add(acc, v128.and(t, normal));
+    acc = f64x2.add(acc, v128.and(f64x2.mul(q, phiRowsV(r, tmp, o0, o1, a0, a1)), normal));
     ok = v128.and(ok, normal);
   }
   rowNormal = i64x2.all_true(ok);
@@ -63,6 +90,35 @@ let rowNormal: bool = true;
 export function mirrorKlSimd(first: usize, second: usize, S: i32, A: i32, out: usize): void {
   const rowBytes = <usize>A << 3;
   let s = 0;
+  if (A == 4) {
+    // Two states per step, straight-line (the same terms and sums as klPairs):
+    // no inner loops and one test of the four pairs' ratios.
+    for (; s + 2 <= S; s += 2) {
+      const b = <usize>s << 5;
+      const q00 = v128.load(first + b);
+      const q01 = v128.load(first + b, 16);
+      const q10 = v128.load(first + b, 32);
+      const q11 = v128.load(first + b, 48);
+      const r00 = f64x2.div(v128.load(second + b), q00);
+      const r01 = f64x2.div(v128.load(second + b, 16), q01);
+      const r10 = f64x2.div(v128.load(second + b, 32), q10);
+      const r11 = f64x2.div(v128.load(second + b, 48), q11);
+      const n00 = normalV(r00);
+      const n01 = normalV(r01);
+      const n10 = normalV(r10);
+      const n11 = normalV(r11);
+      const acc0 = f64x2.add(v128.and(f64x2.mul(q00, phiNormV(r00)), n00), v128.and(f64x2.mul(q01, phiNormV(r01)), n01));
+      const acc1 = f64x2.add(v128.and(f64x2.mul(q10, phiNormV(r10)), n10), v128.and(f64x2.mul(q11, phiNormV(r11)), n11));
+      let sums = f64x2.add(v128.shuffle<u64>(acc0, acc1, 0, 2), v128.shuffle<u64>(acc0, acc1, 1, 3));
+      if (!i64x2.all_true(v128.and(v128.and(n00, n01), v128.and(n10, n11)))) {
+        sums = f64x2.add(
+          sums,
+          f64x2.replace_lane(f64x2.splat(klRest(first + b, second + b, 4, false)), 1, klRest(first + b + 32, second + b + 32, 4, false)),
+        );
+      }
+      v128.store(out + (<usize>s << 3), sums);
+    }
+  }
   for (; s + 2 <= S; s += 2) {
     const b0 = <usize>s * rowBytes;
     const b1 = b0 + rowBytes;

@@ -30,6 +30,32 @@ describe("per-state KL and TV kernels: SIMD = scalar = TypeScript twin", () => {
     });
   });
 
+  it("rows of A = 4 and A = 40 with zero, subnormal and overflowing ratios in either lane agree with the twin", () => {
+    // Entries (first, second) that send a ratio outside the normal range, placed in every action of a row.
+    const odd: [number, number][] = [[0, 0.3], [0.3, 0], [5e-324, 0.3], [0.3, 1e-310], [1e-300, 1e-300], [0, 0]];
+    for (const A of [4, 40]) {
+      const S = 2 * A * odd.length + 3;
+      const p = randomPolicy(rng, S, A);
+      const q = randomPolicy(rng, S, A);
+      for (let s = 0; s + 3 < S; s++) {
+        const [a, b] = odd[s % odd.length];
+        const at = s * A + ((s >> 1) % A);
+        p[at] = a;
+        q[at] = b;
+      }
+      const kl = perStateKlTwin(p, q, S, A);
+      scratch((take) => {
+        const pb = take(f64Block(S * A, p));
+        const qb = take(f64Block(S * A, q));
+        const o = take(f64Block(S));
+        for (const name of ["mirrorKlSimd", "mirrorKlScalar"] as const) {
+          k[name](pb.ptr, qb.ptr, S, A, o.ptr);
+          expect(maxRelDiff(o.view, kl), `${name}, A = ${A}`).toBeLessThan(1e-13);
+        }
+      });
+    }
+  });
+
   it("handles S = 0 without touching memory", () => {
     scratch((take) => {
       const o = take(f64Block(1, [7]));
