@@ -184,11 +184,11 @@ const K_QUARTER = 4;
   let x1 = f64x2.sub(y1, theta);
   let x2 = f64x2.sub(y2, theta);
   let x3 = f64x2.sub(y3, theta);
-  // y - theta is never NaN here: the mask is max(x, 0), -0 included.
-  x0 = v128.and(x0, f64x2.gt(x0, zero));
-  x1 = v128.and(x1, f64x2.gt(x1, zero));
-  x2 = v128.and(x2, f64x2.gt(x2, zero));
-  x3 = v128.and(x3, f64x2.gt(x3, zero));
+  // y - theta is never NaN here, so pmax(0, x) = (0 < x ? x : +0) is max(x, 0), -0 included (one instruction).
+  x0 = f64x2.pmax(zero, x0);
+  x1 = f64x2.pmax(zero, x1);
+  x2 = f64x2.pmax(zero, x2);
+  x3 = f64x2.pmax(zero, x3);
   v128.store(or, lo2(x0, x1));
   v128.store(or, lo2(x2, x3), 16);
   v128.store(or, hi2(x0, x1), 32);
@@ -244,8 +244,10 @@ const K_QUARTER = 4;
     return;
   }
   const one = kl2(K_ONE);
-  let countA = kl2(K_FOUR);
-  let countB = countA;
+  // The counts |{y > theta}| as integers: a true mask is -1, so minus the sum
+  // of a lane's four masks; both pairs' counts packed as i32 lanes (A0, A1,
+  // B0, B1) for one comparison, and converted to f64 (exactly) for theta.
+  let count = i32x4.splat(4);
   // (total - 1) / 4 as a product by 1/4: exact, the same double.
   let thetaA = f64x2.mul(f64x2.sub(totalA, one), kl2(K_QUARTER));
   let thetaB = f64x2.mul(f64x2.sub(totalB, one), kl2(K_QUARTER));
@@ -258,15 +260,17 @@ const K_QUARTER = 4;
     const mb1 = f64x2.gt(b1, thetaB);
     const mb2 = f64x2.gt(b2, thetaB);
     const mb3 = f64x2.gt(b3, thetaB);
+    const negA = i64x2.add(i64x2.add(i64x2.add(ma0, ma1), ma2), ma3);
+    const negB = i64x2.add(i64x2.add(i64x2.add(mb0, mb1), mb2), mb3);
+    const k = i32x4.neg(v128.shuffle<i32>(negA, negB, 0, 2, 4, 6));
+    // Unchanged when no bit differs (a test on the xor: fewer instructions than all_true of an eq).
+    if (!v128.any_true(v128.xor(k, count))) break;
+    count = k;
+    // The sums only when theta moves (the last pass needs its counts only).
     const sumA = sum4(a0, a1, a2, a3, ma0, ma1, ma2, ma3);
     const sumB = sum4(b0, b1, b2, b3, mb0, mb1, mb2, mb3);
-    const kA = sum4(one, one, one, one, ma0, ma1, ma2, ma3);
-    const kB = sum4(one, one, one, one, mb0, mb1, mb2, mb3);
-    if (v128.all_true<i64>(v128.and(f64x2.eq(kA, countA), f64x2.eq(kB, countB)))) break;
-    countA = kA;
-    countB = kB;
-    thetaA = f64x2.div(f64x2.sub(sumA, one), kA);
-    thetaB = f64x2.div(f64x2.sub(sumB, one), kB);
+    thetaA = f64x2.div(f64x2.sub(sumA, one), f64x2.convert_low_i32x4_s(k));
+    thetaB = f64x2.div(f64x2.sub(sumB, one), f64x2.convert_low_i32x4_s(v128.shuffle<i32>(k, k, 2, 3, 2, 3)));
   }
   store4(a0, a1, a2, a3, thetaA, or);
   store4(b0, b1, b2, b3, thetaB, or + 64);
