@@ -203,8 +203,8 @@ const K_QUARTER = 4;
  * The passes need no per-lane masks: the sets {y > theta} are nested, so a
  * pass that keeps a lane's count keeps its set, its sum and its theta, and a
  * lane that is done stays at that fixed point while the others finish. A
- * total that is not finite (some y is not) sends the four states to l2State.
- * c, d: the coefficients of the two pairs, finite and > 0.
+ * total that is not finite (some y is not, as when c = 0) sends the four
+ * states to l2State. c, d: the coefficients of the two pairs, finite.
  */
 // @ts-ignore: decorator
 @inline function l2Quad4(pr: usize, qr: usize, c: v128, d: v128, or: usize): void {
@@ -285,13 +285,11 @@ const K_QUARTER = 4;
       const base = <usize>s * rowBytes;
       const c = v128.load(coef + (<usize>s << 3));
       const d = v128.load(coef + (<usize>s << 3), 16);
+      // c = +inf keeps pi: the four go through l2State. c = 0 needs no test
+      // here: h = +inf makes a total that is not finite, and l2Quad4 sends
+      // the four to l2State itself.
       const inf = kl2(K_INF);
-      const zero = f64x2.splat(0);
-      const ok = v128.and(
-        v128.and(f64x2.gt(c, zero), f64x2.lt(c, inf)),
-        v128.and(f64x2.gt(d, zero), f64x2.lt(d, inf)),
-      );
-      if (v128.all_true<i64>(ok)) {
+      if (!v128.any_true(v128.or(f64x2.eq(c, inf), f64x2.eq(d, inf)))) {
         l2Quad4(pi + base, adv + base, c, d, out + base);
         continue;
       }
