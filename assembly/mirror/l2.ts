@@ -3,13 +3,13 @@
 import { greedyRow } from "./greedy-row";
 import { hsum } from "./math";
 
-// Below this many actions the SIMD kernel solves two states per vector
-// (l2Pair, bit-identical to the scalar kernel); from it on a state's actions
-// share the lanes.
+// Below this many actions the SIMD kernel solves two (A = 4: four) states per
+// vector (l2Pair, l2Quad4, bit-identical to the scalar kernel l2State); from
+// it on a state's actions share the lanes (l2Wide, equal to rounding).
 const PAIR_BELOW = 8;
 
 // @ts-ignore: decorator
-@inline function l2State(pr: usize, qr: usize, A: i32, c: f64, or: usize, simd: bool): void {
+@inline function l2State(pr: usize, qr: usize, A: i32, c: f64, or: usize): void {
   if (c == Infinity) {
     memory.copy(or, pr, <usize>A << 3);
     return;
@@ -39,22 +39,7 @@ const PAIR_BELOW = 8;
   for (let it = 0; it <= A; it++) {
     let sum = 0.0;
     let k = 0;
-    let a = 0;
-    if (simd) {
-      const tv = f64x2.splat(theta);
-      let sv = f64x2.splat(0);
-      let kv = f64x2.splat(0);
-      const one = f64x2.splat(1.0);
-      for (; a + 2 <= A; a += 2) {
-        const y = v128.load(or + (<usize>a << 3));
-        const m = f64x2.gt(y, tv);
-        sv = f64x2.add(sv, v128.and(y, m));
-        kv = f64x2.add(kv, v128.and(one, m));
-      }
-      sum = hsum(sv);
-      k = <i32>hsum(kv);
-    }
-    for (; a < A; a++) {
+    for (let a = 0; a < A; a++) {
       const y = load<f64>(or + (<usize>a << 3));
       if (y > theta) {
         sum += y;
@@ -65,16 +50,7 @@ const PAIR_BELOW = 8;
     count = k;
     theta = (sum - 1.0) / <f64>k;
   }
-  let a = 0;
-  if (simd) {
-    const tv = f64x2.splat(theta);
-    const zero = f64x2.splat(0);
-    for (; a + 2 <= A; a += 2) {
-      const off = <usize>a << 3;
-      v128.store(or + off, f64x2.max(f64x2.sub(v128.load(or + off), tv), zero));
-    }
-  }
-  for (; a < A; a++) {
+  for (let a = 0; a < A; a++) {
     const off = <usize>a << 3;
     store<f64>(or + off, max(load<f64>(or + off) - theta, 0.0));
   }
@@ -126,8 +102,8 @@ const K_QUARTER = 4;
     total = f64x2.add(total, y);
   }
   if (!v128.all_true<i64>(finite)) {
-    l2State(pr, qr, A, c0, or, false);
-    l2State(pr + rowBytes, qr + rowBytes, A, c1, or + rowBytes, false);
+    l2State(pr, qr, A, c0, or);
+    l2State(pr + rowBytes, qr + rowBytes, A, c1, or + rowBytes);
     return;
   }
   const one = kl2(K_ONE);
@@ -237,10 +213,10 @@ const K_QUARTER = 4;
   // A sum with an infinite or NaN term is not finite.
   const inf = kl2(K_INF);
   if (!v128.all_true<i64>(v128.and(f64x2.lt(f64x2.abs(totalA), inf), f64x2.lt(f64x2.abs(totalB), inf)))) {
-    l2State(pr, qr, 4, f64x2.extract_lane(c, 0), or, false);
-    l2State(pr + 32, qr + 32, 4, f64x2.extract_lane(c, 1), or + 32, false);
-    l2State(pr + 64, qr + 64, 4, f64x2.extract_lane(d, 0), or + 64, false);
-    l2State(pr + 96, qr + 96, 4, f64x2.extract_lane(d, 1), or + 96, false);
+    l2State(pr, qr, 4, f64x2.extract_lane(c, 0), or);
+    l2State(pr + 32, qr + 32, 4, f64x2.extract_lane(c, 1), or + 32);
+    l2State(pr + 64, qr + 64, 4, f64x2.extract_lane(d, 0), or + 64);
+    l2State(pr + 96, qr + 96, 4, f64x2.extract_lane(d, 1), or + 96);
     return;
   }
   const one = kl2(K_ONE);
@@ -276,6 +252,121 @@ const K_QUARTER = 4;
   store4(b0, b1, b2, b3, thetaB, or + 64);
 }
 
+/**
+ * One state of at least PAIR_BELOW actions for the SIMD kernel: l2State's
+ * algorithm (the same cases, Michelot's passes from the whole set) with its
+ * sums over two vectors of two lanes, so four chains of additions overlap
+ * (l2State's one chain of A dependent additions per pass was most of its
+ * time), and |{y > theta}| as integer mask counts. The sums' order differs
+ * from the scalar kernel's: equal to it to rounding (the tests' 1e-13), not
+ * bit for bit.
+ */
+// @ts-ignore: decorator
+@inline function l2Wide(pr: usize, qr: usize, A: i32, c: f64, or: usize): void {
+  if (c == Infinity) {
+    memory.copy(or, pr, <usize>A << 3);
+    return;
+  }
+  const h = 0.5 / c;
+  if (!(c > 0.0 && h < Infinity)) {
+    greedyRow(qr, A, or);
+    return;
+  }
+  // y = pi + A / (2c), written to the output row first; its total, and whether every y is finite.
+  const hv = f64x2.splat(h);
+  const inf = kl2(K_INF);
+  const zero = f64x2.splat(0);
+  let t0 = zero;
+  let t1 = zero;
+  let fin = f64x2.eq(zero, zero);
+  let a = 0;
+  for (; a + 4 <= A; a += 4) {
+    const off = <usize>a << 3;
+    const y0 = f64x2.add(v128.load(pr + off), f64x2.mul(hv, v128.load(qr + off)));
+    const y1 = f64x2.add(v128.load(pr + off, 16), f64x2.mul(hv, v128.load(qr + off, 16)));
+    v128.store(or + off, y0);
+    v128.store(or + off, y1, 16);
+    t0 = f64x2.add(t0, y0);
+    t1 = f64x2.add(t1, y1);
+    fin = v128.and(fin, v128.and(f64x2.lt(f64x2.abs(y0), inf), f64x2.lt(f64x2.abs(y1), inf)));
+  }
+  if (a + 2 <= A) {
+    const off = <usize>a << 3;
+    const y0 = f64x2.add(v128.load(pr + off), f64x2.mul(hv, v128.load(qr + off)));
+    v128.store(or + off, y0);
+    t0 = f64x2.add(t0, y0);
+    fin = v128.and(fin, f64x2.lt(f64x2.abs(y0), inf));
+    a += 2;
+  }
+  let total = hsum(f64x2.add(t0, t1));
+  let finite = v128.all_true<i64>(fin);
+  if (a < A) {
+    const off = <usize>a << 3;
+    const y = load<f64>(pr + off) + h * load<f64>(qr + off);
+    store<f64>(or + off, y);
+    total += y;
+    finite = finite && abs(y) < Infinity;
+  }
+  if (!finite) {
+    // h * A overflows: the limit is the greedy policy (as in l2State).
+    greedyRow(qr, A, or);
+    return;
+  }
+  // Michelot's passes, as in l2State.
+  let count = A;
+  let theta = (total - 1.0) / <f64>A;
+  for (let it = 0; it <= A; it++) {
+    const tv = f64x2.splat(theta);
+    let s0 = zero;
+    let s1 = zero;
+    let k0 = zero;
+    let k1 = zero;
+    a = 0;
+    for (; a + 4 <= A; a += 4) {
+      const off = <usize>a << 3;
+      const y0 = v128.load(or + off);
+      const y1 = v128.load(or + off, 16);
+      const m0 = f64x2.gt(y0, tv);
+      const m1 = f64x2.gt(y1, tv);
+      s0 = f64x2.add(s0, v128.and(y0, m0));
+      s1 = f64x2.add(s1, v128.and(y1, m1));
+      k0 = i64x2.add(k0, m0);
+      k1 = i64x2.add(k1, m1);
+    }
+    if (a + 2 <= A) {
+      const y0 = v128.load(or + (<usize>a << 3));
+      const m0 = f64x2.gt(y0, tv);
+      s0 = f64x2.add(s0, v128.and(y0, m0));
+      k0 = i64x2.add(k0, m0);
+      a += 2;
+    }
+    let sum = hsum(f64x2.add(s0, s1));
+    const kk = i64x2.add(k0, k1);
+    let k = -<i32>(i64x2.extract_lane(kk, 0) + i64x2.extract_lane(kk, 1));
+    if (a < A) {
+      const y = load<f64>(or + (<usize>a << 3));
+      if (y > theta) {
+        sum += y;
+        k++;
+      }
+    }
+    if (k == count) break;
+    count = k;
+    theta = (sum - 1.0) / <f64>k;
+  }
+  const tv = f64x2.splat(theta);
+  a = 0;
+  for (; a + 2 <= A; a += 2) {
+    const off = <usize>a << 3;
+    // pmax(0, x) = (0 < x ? x : +0): max(x, 0) for x not NaN, -0 included.
+    v128.store(or + off, f64x2.pmax(zero, f64x2.sub(v128.load(or + off), tv)));
+  }
+  if (a < A) {
+    const off = <usize>a << 3;
+    store<f64>(or + off, max(load<f64>(or + off) - theta, 0.0));
+  }
+}
+
 // @ts-ignore: decorator
 @inline function l2All(pi: usize, adv: usize, coef: usize, S: i32, A: i32, out: usize, simd: bool): void {
   const rowBytes = <usize>A << 3;
@@ -295,7 +386,7 @@ const K_QUARTER = 4;
       }
       for (let j = 0; j < 4; j++) {
         const b = base + <usize>j * rowBytes;
-        l2State(pi + b, adv + b, A, load<f64>(coef + (<usize>(s + j) << 3)), out + b, false);
+        l2State(pi + b, adv + b, A, load<f64>(coef + (<usize>(s + j) << 3)), out + b);
       }
     }
   }
@@ -307,16 +398,21 @@ const K_QUARTER = 4;
       if (c0 > 0.0 && c0 < Infinity && c1 > 0.0 && c1 < Infinity) {
         l2Pair(pi + base, adv + base, c0, c1, A, out + base);
       } else {
-        l2State(pi + base, adv + base, A, c0, out + base, false);
-        l2State(pi + base + rowBytes, adv + base + rowBytes, A, c1, out + base + rowBytes, false);
+        l2State(pi + base, adv + base, A, c0, out + base);
+        l2State(pi + base + rowBytes, adv + base + rowBytes, A, c1, out + base + rowBytes);
       }
     }
   }
+  if (simd && A >= PAIR_BELOW) {
+    for (; s < S; s++) {
+      const base = <usize>s * rowBytes;
+      l2Wide(pi + base, adv + base, A, load<f64>(coef + (<usize>s << 3)), out + base);
+    }
+  }
   // A last odd state below PAIR_BELOW goes the scalar way, as in l2Pair.
-  const wide = simd && A >= PAIR_BELOW;
   for (; s < S; s++) {
     const base = <usize>s * rowBytes;
-    l2State(pi + base, adv + base, A, load<f64>(coef + (<usize>s << 3)), out + base, wide);
+    l2State(pi + base, adv + base, A, load<f64>(coef + (<usize>s << 3)), out + base);
   }
 }
 
