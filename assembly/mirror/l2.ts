@@ -8,6 +8,16 @@ import { hsum } from "./math";
 // it on a state's actions share the lanes (l2Wide, equal to rounding).
 const PAIR_BELOW = 8;
 
+// LARGE: y = pi + A / (2c) loses the "- 1" of theta = (sum - 1) / k to
+// rounding when it is large (c small against A): rows then summed to 2 or 0,
+// or the passes stalled (the count fell to 0 and cycled; in exact arithmetic
+// they end within A passes). So a state's result stands only when its passes
+// ended and |theta| <= THETA_MAX (its output then carries an absolute error
+// below A * THETA_MAX * 2^-52); otherwise it is solved again by l2Shifted,
+// in the frame y - max_a A / (2c), where the kept values are of order 1.
+// Kernels and twin alike.
+const THETA_MAX: f64 = 256.0;
+
 // @ts-ignore: decorator
 @inline function l2State(pr: usize, qr: usize, A: i32, c: f64, or: usize): void {
   if (c == Infinity) {
@@ -36,6 +46,7 @@ const PAIR_BELOW = 8;
   // a pass that keeps every y adds them as total did, so theta stays too).
   let count = A;
   let theta = (total - 1.0) / <f64>A;
+  let done = false;
   for (let it = 0; it <= A; it++) {
     let sum = 0.0;
     let k = 0;
@@ -43,6 +54,51 @@ const PAIR_BELOW = 8;
       const y = load<f64>(or + (<usize>a << 3));
       if (y > theta) {
         sum += y;
+        k++;
+      }
+    }
+    if (k == count) {
+      done = true;
+      break;
+    }
+    count = k;
+    theta = (sum - 1.0) / <f64>k;
+  }
+  if (!(done && abs(theta) <= THETA_MAX)) {
+    l2Shifted(pr, qr, A, h, or);
+    return;
+  }
+  for (let a = 0; a < A; a++) {
+    const off = <usize>a << 3;
+    store<f64>(or + off, max(load<f64>(or + off) - theta, 0.0));
+  }
+}
+
+/**
+ * One state in the shifted frame (see LARGE): Proj_simplex is unchanged by
+ * a common shift, so it projects z = pi + h (A - max A), whose largest
+ * entries are pi of the best actions, in [0, 1]. c finite, > 0, h finite.
+ * Not inlined: rare, and kept out of the hot loops' code.
+ */
+function l2Shifted(pr: usize, qr: usize, A: i32, h: f64, or: usize): void {
+  let top = -Infinity;
+  for (let a = 0; a < A; a++) top = max(top, load<f64>(qr + (<usize>a << 3)));
+  let total = 0.0;
+  for (let a = 0; a < A; a++) {
+    const off = <usize>a << 3;
+    const z = load<f64>(pr + off) + h * (load<f64>(qr + off) - top);
+    store<f64>(or + off, z);
+    total += z;
+  }
+  let count = A;
+  let theta = (total - 1.0) / <f64>A;
+  for (let it = 0; it <= A; it++) {
+    let sum = 0.0;
+    let k = 0;
+    for (let a = 0; a < A; a++) {
+      const z = load<f64>(or + (<usize>a << 3));
+      if (z > theta) {
+        sum += z;
         k++;
       }
     }
@@ -56,17 +112,23 @@ const PAIR_BELOW = 8;
   }
 }
 
+/** l2State as a call, for the vector paths' rare fallbacks (inlined there it bloated their loops). */
+function l2StateOut(pr: usize, qr: usize, A: i32, c: f64, or: usize): void {
+  l2State(pr, qr, A, c, or);
+}
+
 // The pair kernel's work area: the two states' y = pi + A / (2c), one vector
 // per action (lane = state). Static data, not an allocation.
 const PAIR_MAX_A = 64;
 const YS = memory.data(PAIR_MAX_A << 4, 16);
 // Vector constants in static data (V8 rebuilds a v128.const on every use in a loop).
-const KL = memory.data<f64>([1.0, 1.0, 0.5, 0.5, Infinity, Infinity, 4.0, 4.0, 0.25, 0.25]);
+const KL = memory.data<f64>([1.0, 1.0, 0.5, 0.5, Infinity, Infinity, 4.0, 4.0, 0.25, 0.25, THETA_MAX, THETA_MAX]);
 const K_ONE = 0;
 const K_HALF = 1;
 const K_INF = 2;
 const K_FOUR = 3;
 const K_QUARTER = 4;
+const K_THETA_MAX = 5;
 
 // @ts-ignore: decorator
 @inline function kl2(i: i32): v128 {
@@ -102,8 +164,8 @@ const K_QUARTER = 4;
     total = f64x2.add(total, y);
   }
   if (!v128.all_true<i64>(finite)) {
-    l2State(pr, qr, A, c0, or);
-    l2State(pr + rowBytes, qr + rowBytes, A, c1, or + rowBytes);
+    l2StateOut(pr, qr, A, c0, or);
+    l2StateOut(pr + rowBytes, qr + rowBytes, A, c1, or + rowBytes);
     return;
   }
   const one = kl2(K_ONE);
@@ -111,6 +173,7 @@ const K_QUARTER = 4;
   let count = n;
   let theta = f64x2.div(f64x2.sub(total, one), n);
   // No per-lane masks: a lane that is done is at a fixed point (see l2Quad4).
+  let done = false;
   for (let it = 0; it <= A; it++) {
     let sum = zero;
     let k = zero;
@@ -120,9 +183,18 @@ const K_QUARTER = 4;
       sum = f64x2.add(sum, v128.and(y, m));
       k = f64x2.add(k, v128.and(one, m));
     }
-    if (v128.all_true<i64>(f64x2.eq(k, count))) break;
+    if (v128.all_true<i64>(f64x2.eq(k, count))) {
+      done = true;
+      break;
+    }
     count = k;
     theta = f64x2.div(f64x2.sub(sum, one), k);
+  }
+  if (!(done && v128.all_true<i64>(f64x2.le(f64x2.abs(theta), kl2(K_THETA_MAX))))) {
+    // A lane's y too large (see LARGE): l2State finds which.
+    l2StateOut(pr, qr, A, c0, or);
+    l2StateOut(pr + rowBytes, qr + rowBytes, A, c1, or + rowBytes);
+    return;
   }
   // max(y - theta, 0), written as a mask: y - theta is never NaN here.
   for (let a = 0; a < A; a++) {
@@ -213,10 +285,10 @@ const K_QUARTER = 4;
   // A sum with an infinite or NaN term is not finite.
   const inf = kl2(K_INF);
   if (!v128.all_true<i64>(v128.and(f64x2.lt(f64x2.abs(totalA), inf), f64x2.lt(f64x2.abs(totalB), inf)))) {
-    l2State(pr, qr, 4, f64x2.extract_lane(c, 0), or);
-    l2State(pr + 32, qr + 32, 4, f64x2.extract_lane(c, 1), or + 32);
-    l2State(pr + 64, qr + 64, 4, f64x2.extract_lane(d, 0), or + 64);
-    l2State(pr + 96, qr + 96, 4, f64x2.extract_lane(d, 1), or + 96);
+    l2StateOut(pr, qr, 4, f64x2.extract_lane(c, 0), or);
+    l2StateOut(pr + 32, qr + 32, 4, f64x2.extract_lane(c, 1), or + 32);
+    l2StateOut(pr + 64, qr + 64, 4, f64x2.extract_lane(d, 0), or + 64);
+    l2StateOut(pr + 96, qr + 96, 4, f64x2.extract_lane(d, 1), or + 96);
     return;
   }
   const one = kl2(K_ONE);
@@ -227,7 +299,8 @@ const K_QUARTER = 4;
   // (total - 1) / 4 as a product by 1/4: exact, the same double.
   let thetaA = f64x2.mul(f64x2.sub(totalA, one), kl2(K_QUARTER));
   let thetaB = f64x2.mul(f64x2.sub(totalB, one), kl2(K_QUARTER));
-  for (let it = 0; it <= 4; it++) {
+  let it = 0;
+  for (; it <= 4; it++) {
     const ma0 = f64x2.gt(a0, thetaA);
     const ma1 = f64x2.gt(a1, thetaA);
     const ma2 = f64x2.gt(a2, thetaA);
@@ -247,6 +320,16 @@ const K_QUARTER = 4;
     const sumB = sum4(b0, b1, b2, b3, mb0, mb1, mb2, mb3);
     thetaA = f64x2.div(f64x2.sub(sumA, one), f64x2.convert_low_i32x4_s(k));
     thetaB = f64x2.div(f64x2.sub(sumB, one), f64x2.convert_low_i32x4_s(v128.shuffle<i32>(k, k, 2, 3, 2, 3)));
+  }
+  // Passes ended (a break) with |theta| <= THETA_MAX in every lane, or see LARGE.
+  // (theta is never NaN here: every y is finite, so a sum is at worst +-inf.)
+  if (it > 4 || v128.any_true(f64x2.gt(f64x2.pmax(f64x2.abs(thetaA), f64x2.abs(thetaB)), kl2(K_THETA_MAX)))) {
+    // A lane's y too large (see LARGE): l2State finds which.
+    l2StateOut(pr, qr, 4, f64x2.extract_lane(c, 0), or);
+    l2StateOut(pr + 32, qr + 32, 4, f64x2.extract_lane(c, 1), or + 32);
+    l2StateOut(pr + 64, qr + 64, 4, f64x2.extract_lane(d, 0), or + 64);
+    l2StateOut(pr + 96, qr + 96, 4, f64x2.extract_lane(d, 1), or + 96);
+    return;
   }
   store4(a0, a1, a2, a3, thetaA, or);
   store4(b0, b1, b2, b3, thetaB, or + 64);
@@ -315,6 +398,7 @@ const K_QUARTER = 4;
   // Michelot's passes, as in l2State.
   let count = A;
   let theta = (total - 1.0) / <f64>A;
+  let done = false;
   for (let it = 0; it <= A; it++) {
     const tv = f64x2.splat(theta);
     let s0 = zero;
@@ -350,9 +434,16 @@ const K_QUARTER = 4;
         k++;
       }
     }
-    if (k == count) break;
+    if (k == count) {
+      done = true;
+      break;
+    }
     count = k;
     theta = (sum - 1.0) / <f64>k;
+  }
+  if (!(done && abs(theta) <= THETA_MAX)) {
+    l2Shifted(pr, qr, A, h, or);
+    return;
   }
   const tv = f64x2.splat(theta);
   a = 0;
@@ -386,7 +477,7 @@ const K_QUARTER = 4;
       }
       for (let j = 0; j < 4; j++) {
         const b = base + <usize>j * rowBytes;
-        l2State(pi + b, adv + b, A, load<f64>(coef + (<usize>(s + j) << 3)), out + b);
+        l2StateOut(pi + b, adv + b, A, load<f64>(coef + (<usize>(s + j) << 3)), out + b);
       }
     }
   }
@@ -398,8 +489,8 @@ const K_QUARTER = 4;
       if (c0 > 0.0 && c0 < Infinity && c1 > 0.0 && c1 < Infinity) {
         l2Pair(pi + base, adv + base, c0, c1, A, out + base);
       } else {
-        l2State(pi + base, adv + base, A, c0, out + base);
-        l2State(pi + base + rowBytes, adv + base + rowBytes, A, c1, out + base + rowBytes);
+        l2StateOut(pi + base, adv + base, A, c0, out + base);
+        l2StateOut(pi + base + rowBytes, adv + base + rowBytes, A, c1, out + base + rowBytes);
       }
     }
   }
@@ -419,8 +510,10 @@ const K_QUARTER = 4;
 /**
  * Squared-L2 drift step per state:
  *   out_s = argmax_{p in simplex} <p, A_s> - c ||p - pi_s||^2 = Proj_simplex(pi_s + A_s / (2c)),
- * c = coef[s] >= 0; c = +inf keeps pi, c = 0 gives the greedy policy (lowest index).
- * pi, adv, out: S*A f64 (s*A + a); coef: S f64.
+ * c = coef[s] >= 0; c = +inf keeps pi, c = 0 (or c so small that some y
+ * overflows) gives the greedy policy (lowest index). Exact to rounding for
+ * every other c, however small (see LARGE: large y are projected in a
+ * shifted frame). pi, adv, out: S*A f64 (s*A + a); coef: S f64.
  */
 export function mirrorL2SolveSimd(pi: usize, adv: usize, coef: usize, S: i32, A: i32, out: usize): void {
   l2All(pi, adv, coef, S, A, out, true);
