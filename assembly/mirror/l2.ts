@@ -170,37 +170,35 @@ const K_THETA_MAX = 5;
   }
   const one = kl2(K_ONE);
   const n = f64x2.splat(<f64>A);
-  let count = n;
+  // The counts as integers (minus the sum of the masks), as in l2Quad4.
+  let count = i64x2.splat(-A);
   let theta = f64x2.div(f64x2.sub(total, one), n);
   // No per-lane masks: a lane that is done is at a fixed point (see l2Quad4).
-  let done = false;
-  for (let it = 0; it <= A; it++) {
+  let it = 0;
+  for (; it <= A; it++) {
     let sum = zero;
-    let k = zero;
+    let neg = zero;
     for (let a = 0; a < A; a++) {
       const y = v128.load(YS + (<usize>a << 4));
       const m = f64x2.gt(y, theta);
       sum = f64x2.add(sum, v128.and(y, m));
-      k = f64x2.add(k, v128.and(one, m));
+      neg = i64x2.add(neg, m);
     }
-    if (v128.all_true<i64>(f64x2.eq(k, count))) {
-      done = true;
-      break;
-    }
-    count = k;
-    theta = f64x2.div(f64x2.sub(sum, one), k);
+    if (!v128.any_true(v128.xor(neg, count))) break;
+    count = neg;
+    theta = f64x2.div(f64x2.sub(sum, one), f64x2.convert_low_i32x4_s(i32x4.neg(v128.shuffle<i32>(neg, neg, 0, 2, 0, 2))));
   }
-  if (!(done && v128.all_true<i64>(f64x2.le(f64x2.abs(theta), kl2(K_THETA_MAX))))) {
+  // Passes ended (a break) and |theta| <= THETA_MAX in both lanes, or see LARGE.
+  if (it > A || v128.any_true(f64x2.gt(f64x2.abs(theta), kl2(K_THETA_MAX)))) {
     // A lane's y too large (see LARGE): l2State finds which.
     l2StateOut(pr, qr, A, c0, or);
     l2StateOut(pr + rowBytes, qr + rowBytes, A, c1, or + rowBytes);
     return;
   }
-  // max(y - theta, 0), written as a mask: y - theta is never NaN here.
+  // max(y - theta, 0) as pmax(0, x) = (0 < x ? x : +0): y - theta is never NaN here.
   for (let a = 0; a < A; a++) {
     const off = <usize>a << 3;
-    const x = f64x2.sub(v128.load(YS + (<usize>a << 4)), theta);
-    const v = v128.and(x, f64x2.gt(x, zero));
+    const v = f64x2.pmax(zero, f64x2.sub(v128.load(YS + (<usize>a << 4)), theta));
     v128.store64_lane(or + off, v, 0);
     v128.store64_lane(or + rowBytes + off, v, 1);
   }
