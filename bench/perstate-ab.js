@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// A/B timing of the per-state mirror kernels (TRL dual, clip, TV, L2, greedy)
+// A/B timing of the per-state mirror kernels (TRL dual, clip, TV, L2, greedy,
+// per-state TV distance)
 // in ONE process, interleaved: a baseline build of the module and its twins
 // against the current ones, so that the noise of a shared machine hits every
 // variant alike. Prints, per kernel and shape, the median and best time per
@@ -50,8 +51,8 @@ function load(file) {
 
 async function twins(dir) {
   const get = (f) => import(pathToFileURL(join(dir, `${f}.twin.js`)).href);
-  const [trl, clip, tv, l2, greedy] = await Promise.all(["trl", "clip", "tv", "l2", "greedy"].map(get));
-  return { trl, clip, tv, l2, greedy };
+  const [trl, clip, tv, l2, greedy, kl] = await Promise.all(["trl", "clip", "tv", "l2", "greedy", "kl"].map(get));
+  return { trl, clip, tv, l2, greedy, kl };
 }
 
 const cur = { wasm: load(join(ROOT, "build", "mirror.wasm")), tw: await twins(join(ROOT, "dist", "mirror")) };
@@ -75,9 +76,9 @@ function rngOf(seed) {
 /** The bench/kernels/mirror.js fixture: full-support random policy, centred advantage, coef 1.3. */
 function fixture(S, A, seed = 3) {
   const rng = rngOf(seed);
-  const { n, pi, adv } = mirrorPolicies((lo, hi) => lo + (hi - lo) * rng(), S, A);
+  const { n, pi, pi2, adv } = mirrorPolicies((lo, hi) => lo + (hi - lo) * rng(), S, A);
   const coef = new Float64Array(S).fill(1.3);
-  return { S, A, n, pi, adv, coef };
+  return { S, A, n, pi, pi2, adv, coef };
 }
 
 /** Per kernel: the variants to time, each `() => void`, built for one fixture. */
@@ -112,6 +113,15 @@ function variants(name, f) {
         res[`${tag} scalar`] = () => k.mirrorL2SolveScalar(pi, adv, coef, S, A, o);
         res[`${tag} twin`] = () => tw.l2.l2SolveTwin(f.pi, f.adv, f.coef, S, A, outJs);
         break;
+      case "tvdist": {
+        // Per-state total variation TV(pi_s, pi2_s): an S-long output.
+        const pi2 = put(f.pi2);
+        const outS = outJs.subarray(0, S);
+        res[`${tag} simd`] = () => k.mirrorTvSimd(pi, pi2, S, A, o);
+        res[`${tag} scalar`] = () => k.mirrorTvScalar(pi, pi2, S, A, o);
+        res[`${tag} twin`] = () => tw.kl.perStateTvTwin(f.pi, f.pi2, S, A, outS);
+        break;
+      }
       case "greedy":
         res[`${tag} simd`] = k.mirrorGreedySimd ? () => k.mirrorGreedySimd(adv, S, A, o) : () => k.mirrorGreedy(adv, S, A, o);
         if (k.mirrorGreedyScalar) res[`${tag} scalar`] = () => k.mirrorGreedyScalar(adv, S, A, o);
@@ -148,7 +158,7 @@ function variants(name, f) {
 }
 
 const SHAPES = (values.shapes ?? "25000x4,2500x40,250000x4,25000x40").split(",").map((s) => s.split("x").map(Number));
-const KERNELS = ["trl", "clip", "tv", "l2", "greedy"].filter((k) => !values.only || values.only.split(",").includes(k));
+const KERNELS = ["trl", "clip", "tv", "l2", "greedy", "tvdist"].filter((k) => !values.only || values.only.split(",").includes(k));
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -160,19 +160,66 @@ export function mirrorKlScalar(first: usize, second: usize, S: i32, A: i32, out:
 /**
  * Sum over the pairs of one row of |p - q|, per lane; four actions per step
  * (one step for A = 4: the loop's own overhead was a third of the time there).
+ * mask: the bits of |x| (see TV_K).
  */
 // @ts-ignore: decorator
-@inline function absDiffPairs(p: usize, q: usize, A: i32): v128 {
+@inline function absDiffPairs(p: usize, q: usize, A: i32, mask: v128): v128 {
   let acc = f64x2.splat(0);
   const quads = <usize>(A & ~3) << 3;
   let off: usize = 0;
   for (; off < quads; off += 32) {
-    const d0 = f64x2.abs(f64x2.sub(v128.load(p + off), v128.load(q + off)));
-    const d1 = f64x2.abs(f64x2.sub(v128.load(p + off, 16), v128.load(q + off, 16)));
+    const d0 = v128.and(f64x2.sub(v128.load(p + off), v128.load(q + off)), mask);
+    const d1 = v128.and(f64x2.sub(v128.load(p + off, 16), v128.load(q + off, 16)), mask);
     acc = f64x2.add(acc, f64x2.add(d0, d1));
   }
-  if (A & 2) acc = f64x2.add(acc, f64x2.abs(f64x2.sub(v128.load(p + off), v128.load(q + off))));
+  if (A & 2) acc = f64x2.add(acc, v128.and(f64x2.sub(v128.load(p + off), v128.load(q + off)), mask));
   return acc;
+}
+
+/**
+ * absDiffPairs of two rows (p0, q0) and (p1, q1) in one loop, each with its
+ * own accumulator in absDiffPairs's order (so the same sums): the two
+ * chains of additions overlap. Returns each row's total, one per lane
+ * (lane 0: row 0), over the first (A & ~1) actions.
+ */
+// @ts-ignore: decorator
+@inline function absDiffRows2(p0: usize, q0: usize, p1: usize, q1: usize, A: i32, mask: v128): v128 {
+  let acc0 = f64x2.splat(0);
+  let acc1 = acc0;
+  const quads = <usize>(A & ~3) << 3;
+  let off: usize = 0;
+  for (; off < quads; off += 32) {
+    const d0 = v128.and(f64x2.sub(v128.load(p0 + off), v128.load(q0 + off)), mask);
+    const d1 = v128.and(f64x2.sub(v128.load(p0 + off, 16), v128.load(q0 + off, 16)), mask);
+    acc0 = f64x2.add(acc0, f64x2.add(d0, d1));
+    const e0 = v128.and(f64x2.sub(v128.load(p1 + off), v128.load(q1 + off)), mask);
+    const e1 = v128.and(f64x2.sub(v128.load(p1 + off, 16), v128.load(q1 + off, 16)), mask);
+    acc1 = f64x2.add(acc1, f64x2.add(e0, e1));
+  }
+  if (A & 2) {
+    acc0 = f64x2.add(acc0, v128.and(f64x2.sub(v128.load(p0 + off), v128.load(q0 + off)), mask));
+    acc1 = f64x2.add(acc1, v128.and(f64x2.sub(v128.load(p1 + off), v128.load(q1 + off)), mask));
+  }
+  return f64x2.add(v128.shuffle<u64>(acc0, acc1, 0, 2), v128.shuffle<u64>(acc0, acc1, 1, 3));
+}
+
+// mirrorTvSimd's vector constants in static data (V8 rebuilds a v128.const,
+// and re-reads f64x2.abs's mask, at every use in a loop): the bits of |x|,
+// then 0.5, in both lanes.
+const TV_K = memory.data<u64>([0x7fffffffffffffff, 0x7fffffffffffffff, 0x3fe0000000000000, 0x3fe0000000000000], 16);
+
+/** |p - q| of the two actions at byte offset off of p and q (abs as the and with mask). */
+// @ts-ignore: decorator
+@inline function absDiff(p: usize, q: usize, off: usize, mask: v128): v128 {
+  return v128.and(f64x2.sub(v128.load(p + off), v128.load(q + off)), mask);
+}
+
+/** TV of two adjacent states of four actions (64 bytes of p and q) into o[0], o[1]. */
+// @ts-ignore: decorator
+@inline function tvPair4(p: usize, q: usize, o: usize, mask: v128, half: v128): void {
+  const d0 = f64x2.add(absDiff(p, q, 0, mask), absDiff(p, q, 16, mask));
+  const d1 = f64x2.add(absDiff(p, q, 32, mask), absDiff(p, q, 48, mask));
+  v128.store(o, f64x2.mul(half, f64x2.add(v128.shuffle<u64>(d0, d1, 0, 2), v128.shuffle<u64>(d0, d1, 1, 3))));
 }
 
 /**
@@ -182,30 +229,31 @@ export function mirrorKlScalar(first: usize, second: usize, S: i32, A: i32, out:
 export function mirrorTvSimd(p: usize, q: usize, S: i32, A: i32, out: usize): void {
   const rowBytes = <usize>A << 3;
   const last = <usize>(A & ~1) << 3;
-  const half = f64x2.splat(0.5);
+  // |x| as an and with the mask held in a register.
+  const mask = v128.load(TV_K);
+  const half = v128.load(TV_K, 16);
   let s = 0;
   if (A == 4) {
-    // Two states (64 bytes of each table) per step, straight-line.
-    for (; s + 2 <= S; s += 2) {
+    // Pairs of states (64 bytes of each table), straight-line, two results
+    // per store.
+    // Eight states per step (the loop's own instructions were a sixth of the
+    // work at four). Each pair's result is stored before the next pair is
+    // loaded: V8 does not move loads above a store, so at most eight loaded
+    // vectors are live (sixteen spilled to the stack).
+    for (; s + 8 <= S; s += 8) {
       const b = <usize>s << 5;
-      const d0 = f64x2.add(
-        f64x2.abs(f64x2.sub(v128.load(p + b), v128.load(q + b))),
-        f64x2.abs(f64x2.sub(v128.load(p + b, 16), v128.load(q + b, 16))),
-      );
-      const d1 = f64x2.add(
-        f64x2.abs(f64x2.sub(v128.load(p + b, 32), v128.load(q + b, 32))),
-        f64x2.abs(f64x2.sub(v128.load(p + b, 48), v128.load(q + b, 48))),
-      );
-      const sums = f64x2.add(v128.shuffle<u64>(d0, d1, 0, 2), v128.shuffle<u64>(d0, d1, 1, 3));
-      v128.store(out + (<usize>s << 3), f64x2.mul(half, sums));
+      const o = out + (<usize>s << 3);
+      tvPair4(p + b, q + b, o, mask, half);
+      tvPair4(p + b + 64, q + b + 64, o + 16, mask, half);
+      tvPair4(p + b + 128, q + b + 128, o + 32, mask, half);
+      tvPair4(p + b + 192, q + b + 192, o + 48, mask, half);
     }
+    for (; s + 2 <= S; s += 2) tvPair4(p + (<usize>s << 5), q + (<usize>s << 5), out + (<usize>s << 3), mask, half);
   }
   for (; s + 2 <= S; s += 2) {
     const b0 = <usize>s * rowBytes;
     const b1 = b0 + rowBytes;
-    const acc0 = absDiffPairs(p + b0, q + b0, A);
-    const acc1 = absDiffPairs(p + b1, q + b1, A);
-    let sums = f64x2.add(v128.shuffle<u64>(acc0, acc1, 0, 2), v128.shuffle<u64>(acc0, acc1, 1, 3));
+    let sums = absDiffRows2(p + b0, q + b0, p + b1, q + b1, A, mask);
     if (A & 1) {
       const d0 = abs(load<f64>(p + b0 + last) - load<f64>(q + b0 + last));
       sums = f64x2.add(sums, f64x2.replace_lane(f64x2.splat(d0), 1, abs(load<f64>(p + b1 + last) - load<f64>(q + b1 + last))));
@@ -214,7 +262,7 @@ export function mirrorTvSimd(p: usize, q: usize, S: i32, A: i32, out: usize): vo
   }
   if (s < S) {
     const b0 = <usize>s * rowBytes;
-    const acc = absDiffPairs(p + b0, q + b0, A);
+    const acc = absDiffPairs(p + b0, q + b0, A, mask);
     let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
     if (A & 1) sum += abs(load<f64>(p + b0 + last) - load<f64>(q + b0 + last));
     store<f64>(out + (<usize>s << 3), 0.5 * sum);

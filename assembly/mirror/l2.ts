@@ -3,13 +3,23 @@
 import { greedyRow } from "./greedy-row";
 import { hsum } from "./math";
 
-// Below this many actions the SIMD kernel solves two states per vector
-// (l2Pair, bit-identical to the scalar kernel); from it on a state's actions
-// share the lanes.
+// Below this many actions the SIMD kernel solves two (A = 4: four) states per
+// vector (l2Pair, l2Quad4, bit-identical to the scalar kernel l2State); from
+// it on a state's actions share the lanes (l2Wide, equal to rounding).
 const PAIR_BELOW = 8;
 
+// LARGE: y = pi + A / (2c) loses the "- 1" of theta = (sum - 1) / k to
+// rounding when it is large (c small against A): rows then summed to 2 or 0,
+// or the passes stalled (the count fell to 0 and cycled; in exact arithmetic
+// they end within A passes). So a state's result stands only when its passes
+// ended and |theta| <= THETA_MAX (its output then carries an absolute error
+// below A * THETA_MAX * 2^-52); otherwise it is solved again by l2Shifted,
+// in the frame y - max_a A / (2c), where the kept values are of order 1.
+// Kernels and twin alike.
+const THETA_MAX: f64 = 256.0;
+
 // @ts-ignore: decorator
-@inline function l2State(pr: usize, qr: usize, A: i32, c: f64, or: usize, simd: bool): void {
+@inline function l2State(pr: usize, qr: usize, A: i32, c: f64, or: usize): void {
   if (c == Infinity) {
     memory.copy(or, pr, <usize>A << 3);
     return;
@@ -36,28 +46,59 @@ const PAIR_BELOW = 8;
   // a pass that keeps every y adds them as total did, so theta stays too).
   let count = A;
   let theta = (total - 1.0) / <f64>A;
+  let done = false;
   for (let it = 0; it <= A; it++) {
     let sum = 0.0;
     let k = 0;
-    let a = 0;
-    if (simd) {
-      const tv = f64x2.splat(theta);
-      let sv = f64x2.splat(0);
-      let kv = f64x2.splat(0);
-      const one = f64x2.splat(1.0);
-      for (; a + 2 <= A; a += 2) {
-        const y = v128.load(or + (<usize>a << 3));
-        const m = f64x2.gt(y, tv);
-        sv = f64x2.add(sv, v128.and(y, m));
-        kv = f64x2.add(kv, v128.and(one, m));
-      }
-      sum = hsum(sv);
-      k = <i32>hsum(kv);
-    }
-    for (; a < A; a++) {
+    for (let a = 0; a < A; a++) {
       const y = load<f64>(or + (<usize>a << 3));
       if (y > theta) {
         sum += y;
+        k++;
+      }
+    }
+    if (k == count) {
+      done = true;
+      break;
+    }
+    count = k;
+    theta = (sum - 1.0) / <f64>k;
+  }
+  if (!(done && abs(theta) <= THETA_MAX)) {
+    l2Shifted(pr, qr, A, h, or);
+    return;
+  }
+  for (let a = 0; a < A; a++) {
+    const off = <usize>a << 3;
+    store<f64>(or + off, max(load<f64>(or + off) - theta, 0.0));
+  }
+}
+
+/**
+ * One state in the shifted frame (see LARGE): Proj_simplex is unchanged by
+ * a common shift, so it projects z = pi + h (A - max A), whose largest
+ * entries are pi of the best actions, in [0, 1]. c finite, > 0, h finite.
+ * Not inlined: rare, and kept out of the hot loops' code.
+ */
+function l2Shifted(pr: usize, qr: usize, A: i32, h: f64, or: usize): void {
+  let top = -Infinity;
+  for (let a = 0; a < A; a++) top = max(top, load<f64>(qr + (<usize>a << 3)));
+  let total = 0.0;
+  for (let a = 0; a < A; a++) {
+    const off = <usize>a << 3;
+    const z = load<f64>(pr + off) + h * (load<f64>(qr + off) - top);
+    store<f64>(or + off, z);
+    total += z;
+  }
+  let count = A;
+  let theta = (total - 1.0) / <f64>A;
+  for (let it = 0; it <= A; it++) {
+    let sum = 0.0;
+    let k = 0;
+    for (let a = 0; a < A; a++) {
+      const z = load<f64>(or + (<usize>a << 3));
+      if (z > theta) {
+        sum += z;
         k++;
       }
     }
@@ -65,19 +106,15 @@ const PAIR_BELOW = 8;
     count = k;
     theta = (sum - 1.0) / <f64>k;
   }
-  let a = 0;
-  if (simd) {
-    const tv = f64x2.splat(theta);
-    const zero = f64x2.splat(0);
-    for (; a + 2 <= A; a += 2) {
-      const off = <usize>a << 3;
-      v128.store(or + off, f64x2.max(f64x2.sub(v128.load(or + off), tv), zero));
-    }
-  }
-  for (; a < A; a++) {
+  for (let a = 0; a < A; a++) {
     const off = <usize>a << 3;
     store<f64>(or + off, max(load<f64>(or + off) - theta, 0.0));
   }
+}
+
+/** l2State as a call, for the vector paths' rare fallbacks (inlined there it bloated their loops). */
+function l2StateOut(pr: usize, qr: usize, A: i32, c: f64, or: usize): void {
+  l2State(pr, qr, A, c, or);
 }
 
 // The pair kernel's work area: the two states' y = pi + A / (2c), one vector
@@ -85,12 +122,13 @@ const PAIR_BELOW = 8;
 const PAIR_MAX_A = 64;
 const YS = memory.data(PAIR_MAX_A << 4, 16);
 // Vector constants in static data (V8 rebuilds a v128.const on every use in a loop).
-const KL = memory.data<f64>([1.0, 1.0, 0.5, 0.5, Infinity, Infinity, 4.0, 4.0, 0.25, 0.25]);
+const KL = memory.data<f64>([1.0, 1.0, 0.5, 0.5, Infinity, Infinity, 4.0, 4.0, 0.25, 0.25, THETA_MAX, THETA_MAX]);
 const K_ONE = 0;
 const K_HALF = 1;
 const K_INF = 2;
 const K_FOUR = 3;
 const K_QUARTER = 4;
+const K_THETA_MAX = 5;
 
 // @ts-ignore: decorator
 @inline function kl2(i: i32): v128 {
@@ -126,33 +164,41 @@ const K_QUARTER = 4;
     total = f64x2.add(total, y);
   }
   if (!v128.all_true<i64>(finite)) {
-    l2State(pr, qr, A, c0, or, false);
-    l2State(pr + rowBytes, qr + rowBytes, A, c1, or + rowBytes, false);
+    l2StateOut(pr, qr, A, c0, or);
+    l2StateOut(pr + rowBytes, qr + rowBytes, A, c1, or + rowBytes);
     return;
   }
   const one = kl2(K_ONE);
   const n = f64x2.splat(<f64>A);
-  let count = n;
+  // The counts as integers (minus the sum of the masks), as in l2Quad4.
+  let count = i64x2.splat(-A);
   let theta = f64x2.div(f64x2.sub(total, one), n);
   // No per-lane masks: a lane that is done is at a fixed point (see l2Quad4).
-  for (let it = 0; it <= A; it++) {
+  let it = 0;
+  for (; it <= A; it++) {
     let sum = zero;
-    let k = zero;
+    let neg = zero;
     for (let a = 0; a < A; a++) {
       const y = v128.load(YS + (<usize>a << 4));
       const m = f64x2.gt(y, theta);
       sum = f64x2.add(sum, v128.and(y, m));
-      k = f64x2.add(k, v128.and(one, m));
+      neg = i64x2.add(neg, m);
     }
-    if (v128.all_true<i64>(f64x2.eq(k, count))) break;
-    count = k;
-    theta = f64x2.div(f64x2.sub(sum, one), k);
+    if (!v128.any_true(v128.xor(neg, count))) break;
+    count = neg;
+    theta = f64x2.div(f64x2.sub(sum, one), f64x2.convert_low_i32x4_s(i32x4.neg(v128.shuffle<i32>(neg, neg, 0, 2, 0, 2))));
   }
-  // max(y - theta, 0), written as a mask: y - theta is never NaN here.
+  // Passes ended (a break) and |theta| <= THETA_MAX in both lanes, or see LARGE.
+  if (it > A || v128.any_true(f64x2.gt(f64x2.abs(theta), kl2(K_THETA_MAX)))) {
+    // A lane's y too large (see LARGE): l2State finds which.
+    l2StateOut(pr, qr, A, c0, or);
+    l2StateOut(pr + rowBytes, qr + rowBytes, A, c1, or + rowBytes);
+    return;
+  }
+  // max(y - theta, 0) as pmax(0, x) = (0 < x ? x : +0): y - theta is never NaN here.
   for (let a = 0; a < A; a++) {
     const off = <usize>a << 3;
-    const x = f64x2.sub(v128.load(YS + (<usize>a << 4)), theta);
-    const v = v128.and(x, f64x2.gt(x, zero));
+    const v = f64x2.pmax(zero, f64x2.sub(v128.load(YS + (<usize>a << 4)), theta));
     v128.store64_lane(or + off, v, 0);
     v128.store64_lane(or + rowBytes + off, v, 1);
   }
@@ -184,11 +230,11 @@ const K_QUARTER = 4;
   let x1 = f64x2.sub(y1, theta);
   let x2 = f64x2.sub(y2, theta);
   let x3 = f64x2.sub(y3, theta);
-  // y - theta is never NaN here: the mask is max(x, 0), -0 included.
-  x0 = v128.and(x0, f64x2.gt(x0, zero));
-  x1 = v128.and(x1, f64x2.gt(x1, zero));
-  x2 = v128.and(x2, f64x2.gt(x2, zero));
-  x3 = v128.and(x3, f64x2.gt(x3, zero));
+  // y - theta is never NaN here, so pmax(0, x) = (0 < x ? x : +0) is max(x, 0), -0 included (one instruction).
+  x0 = f64x2.pmax(zero, x0);
+  x1 = f64x2.pmax(zero, x1);
+  x2 = f64x2.pmax(zero, x2);
+  x3 = f64x2.pmax(zero, x3);
   v128.store(or, lo2(x0, x1));
   v128.store(or, lo2(x2, x3), 16);
   v128.store(or, hi2(x0, x1), 32);
@@ -203,8 +249,8 @@ const K_QUARTER = 4;
  * The passes need no per-lane masks: the sets {y > theta} are nested, so a
  * pass that keeps a lane's count keeps its set, its sum and its theta, and a
  * lane that is done stays at that fixed point while the others finish. A
- * total that is not finite (some y is not) sends the four states to l2State.
- * c, d: the coefficients of the two pairs, finite and > 0.
+ * total that is not finite (some y is not, as when c = 0) sends the four
+ * states to l2State. c, d: the coefficients of the two pairs, finite.
  */
 // @ts-ignore: decorator
 @inline function l2Quad4(pr: usize, qr: usize, c: v128, d: v128, or: usize): void {
@@ -237,19 +283,22 @@ const K_QUARTER = 4;
   // A sum with an infinite or NaN term is not finite.
   const inf = kl2(K_INF);
   if (!v128.all_true<i64>(v128.and(f64x2.lt(f64x2.abs(totalA), inf), f64x2.lt(f64x2.abs(totalB), inf)))) {
-    l2State(pr, qr, 4, f64x2.extract_lane(c, 0), or, false);
-    l2State(pr + 32, qr + 32, 4, f64x2.extract_lane(c, 1), or + 32, false);
-    l2State(pr + 64, qr + 64, 4, f64x2.extract_lane(d, 0), or + 64, false);
-    l2State(pr + 96, qr + 96, 4, f64x2.extract_lane(d, 1), or + 96, false);
+    l2StateOut(pr, qr, 4, f64x2.extract_lane(c, 0), or);
+    l2StateOut(pr + 32, qr + 32, 4, f64x2.extract_lane(c, 1), or + 32);
+    l2StateOut(pr + 64, qr + 64, 4, f64x2.extract_lane(d, 0), or + 64);
+    l2StateOut(pr + 96, qr + 96, 4, f64x2.extract_lane(d, 1), or + 96);
     return;
   }
   const one = kl2(K_ONE);
-  let countA = kl2(K_FOUR);
-  let countB = countA;
+  // The counts |{y > theta}| as integers: a true mask is -1, so minus the sum
+  // of a lane's four masks; both pairs' counts packed as i32 lanes (A0, A1,
+  // B0, B1) for one comparison, and converted to f64 (exactly) for theta.
+  let count = i32x4.splat(4);
   // (total - 1) / 4 as a product by 1/4: exact, the same double.
   let thetaA = f64x2.mul(f64x2.sub(totalA, one), kl2(K_QUARTER));
   let thetaB = f64x2.mul(f64x2.sub(totalB, one), kl2(K_QUARTER));
-  for (let it = 0; it <= 4; it++) {
+  let it = 0;
+  for (; it <= 4; it++) {
     const ma0 = f64x2.gt(a0, thetaA);
     const ma1 = f64x2.gt(a1, thetaA);
     const ma2 = f64x2.gt(a2, thetaA);
@@ -258,18 +307,153 @@ const K_QUARTER = 4;
     const mb1 = f64x2.gt(b1, thetaB);
     const mb2 = f64x2.gt(b2, thetaB);
     const mb3 = f64x2.gt(b3, thetaB);
+    const negA = i64x2.add(i64x2.add(i64x2.add(ma0, ma1), ma2), ma3);
+    const negB = i64x2.add(i64x2.add(i64x2.add(mb0, mb1), mb2), mb3);
+    const k = i32x4.neg(v128.shuffle<i32>(negA, negB, 0, 2, 4, 6));
+    // Unchanged when no bit differs (a test on the xor: fewer instructions than all_true of an eq).
+    if (!v128.any_true(v128.xor(k, count))) break;
+    count = k;
+    // The sums only when theta moves (the last pass needs its counts only).
     const sumA = sum4(a0, a1, a2, a3, ma0, ma1, ma2, ma3);
     const sumB = sum4(b0, b1, b2, b3, mb0, mb1, mb2, mb3);
-    const kA = sum4(one, one, one, one, ma0, ma1, ma2, ma3);
-    const kB = sum4(one, one, one, one, mb0, mb1, mb2, mb3);
-    if (v128.all_true<i64>(v128.and(f64x2.eq(kA, countA), f64x2.eq(kB, countB)))) break;
-    countA = kA;
-    countB = kB;
-    thetaA = f64x2.div(f64x2.sub(sumA, one), kA);
-    thetaB = f64x2.div(f64x2.sub(sumB, one), kB);
+    thetaA = f64x2.div(f64x2.sub(sumA, one), f64x2.convert_low_i32x4_s(k));
+    thetaB = f64x2.div(f64x2.sub(sumB, one), f64x2.convert_low_i32x4_s(v128.shuffle<i32>(k, k, 2, 3, 2, 3)));
+  }
+  // Passes ended (a break) with |theta| <= THETA_MAX in every lane, or see LARGE.
+  // (theta is never NaN here: every y is finite, so a sum is at worst +-inf.)
+  if (it > 4 || v128.any_true(f64x2.gt(f64x2.pmax(f64x2.abs(thetaA), f64x2.abs(thetaB)), kl2(K_THETA_MAX)))) {
+    // A lane's y too large (see LARGE): l2State finds which.
+    l2StateOut(pr, qr, 4, f64x2.extract_lane(c, 0), or);
+    l2StateOut(pr + 32, qr + 32, 4, f64x2.extract_lane(c, 1), or + 32);
+    l2StateOut(pr + 64, qr + 64, 4, f64x2.extract_lane(d, 0), or + 64);
+    l2StateOut(pr + 96, qr + 96, 4, f64x2.extract_lane(d, 1), or + 96);
+    return;
   }
   store4(a0, a1, a2, a3, thetaA, or);
   store4(b0, b1, b2, b3, thetaB, or + 64);
+}
+
+/**
+ * One state of at least PAIR_BELOW actions for the SIMD kernel: l2State's
+ * algorithm (the same cases, Michelot's passes from the whole set) with its
+ * sums over two vectors of two lanes, so four chains of additions overlap
+ * (l2State's one chain of A dependent additions per pass was most of its
+ * time), and |{y > theta}| as integer mask counts. The sums' order differs
+ * from the scalar kernel's: equal to it to rounding (the tests' 1e-13), not
+ * bit for bit.
+ */
+// @ts-ignore: decorator
+@inline function l2Wide(pr: usize, qr: usize, A: i32, c: f64, or: usize): void {
+  if (c == Infinity) {
+    memory.copy(or, pr, <usize>A << 3);
+    return;
+  }
+  const h = 0.5 / c;
+  if (!(c > 0.0 && h < Infinity)) {
+    greedyRow(qr, A, or);
+    return;
+  }
+  // y = pi + A / (2c), written to the output row first; its total, and whether every y is finite.
+  const hv = f64x2.splat(h);
+  const inf = kl2(K_INF);
+  const zero = f64x2.splat(0);
+  let t0 = zero;
+  let t1 = zero;
+  let fin = f64x2.eq(zero, zero);
+  let a = 0;
+  for (; a + 4 <= A; a += 4) {
+    const off = <usize>a << 3;
+    const y0 = f64x2.add(v128.load(pr + off), f64x2.mul(hv, v128.load(qr + off)));
+    const y1 = f64x2.add(v128.load(pr + off, 16), f64x2.mul(hv, v128.load(qr + off, 16)));
+    v128.store(or + off, y0);
+    v128.store(or + off, y1, 16);
+    t0 = f64x2.add(t0, y0);
+    t1 = f64x2.add(t1, y1);
+    fin = v128.and(fin, v128.and(f64x2.lt(f64x2.abs(y0), inf), f64x2.lt(f64x2.abs(y1), inf)));
+  }
+  if (a + 2 <= A) {
+    const off = <usize>a << 3;
+    const y0 = f64x2.add(v128.load(pr + off), f64x2.mul(hv, v128.load(qr + off)));
+    v128.store(or + off, y0);
+    t0 = f64x2.add(t0, y0);
+    fin = v128.and(fin, f64x2.lt(f64x2.abs(y0), inf));
+    a += 2;
+  }
+  let total = hsum(f64x2.add(t0, t1));
+  let finite = v128.all_true<i64>(fin);
+  if (a < A) {
+    const off = <usize>a << 3;
+    const y = load<f64>(pr + off) + h * load<f64>(qr + off);
+    store<f64>(or + off, y);
+    total += y;
+    finite = finite && abs(y) < Infinity;
+  }
+  if (!finite) {
+    // h * A overflows: the limit is the greedy policy (as in l2State).
+    greedyRow(qr, A, or);
+    return;
+  }
+  // Michelot's passes, as in l2State.
+  let count = A;
+  let theta = (total - 1.0) / <f64>A;
+  let done = false;
+  for (let it = 0; it <= A; it++) {
+    const tv = f64x2.splat(theta);
+    let s0 = zero;
+    let s1 = zero;
+    let k0 = zero;
+    let k1 = zero;
+    a = 0;
+    for (; a + 4 <= A; a += 4) {
+      const off = <usize>a << 3;
+      const y0 = v128.load(or + off);
+      const y1 = v128.load(or + off, 16);
+      const m0 = f64x2.gt(y0, tv);
+      const m1 = f64x2.gt(y1, tv);
+      s0 = f64x2.add(s0, v128.and(y0, m0));
+      s1 = f64x2.add(s1, v128.and(y1, m1));
+      k0 = i64x2.add(k0, m0);
+      k1 = i64x2.add(k1, m1);
+    }
+    if (a + 2 <= A) {
+      const y0 = v128.load(or + (<usize>a << 3));
+      const m0 = f64x2.gt(y0, tv);
+      s0 = f64x2.add(s0, v128.and(y0, m0));
+      k0 = i64x2.add(k0, m0);
+      a += 2;
+    }
+    let sum = hsum(f64x2.add(s0, s1));
+    const kk = i64x2.add(k0, k1);
+    let k = -<i32>(i64x2.extract_lane(kk, 0) + i64x2.extract_lane(kk, 1));
+    if (a < A) {
+      const y = load<f64>(or + (<usize>a << 3));
+      if (y > theta) {
+        sum += y;
+        k++;
+      }
+    }
+    if (k == count) {
+      done = true;
+      break;
+    }
+    count = k;
+    theta = (sum - 1.0) / <f64>k;
+  }
+  if (!(done && abs(theta) <= THETA_MAX)) {
+    l2Shifted(pr, qr, A, h, or);
+    return;
+  }
+  const tv = f64x2.splat(theta);
+  a = 0;
+  for (; a + 2 <= A; a += 2) {
+    const off = <usize>a << 3;
+    // pmax(0, x) = (0 < x ? x : +0): max(x, 0) for x not NaN, -0 included.
+    v128.store(or + off, f64x2.pmax(zero, f64x2.sub(v128.load(or + off), tv)));
+  }
+  if (a < A) {
+    const off = <usize>a << 3;
+    store<f64>(or + off, max(load<f64>(or + off) - theta, 0.0));
+  }
 }
 
 // @ts-ignore: decorator
@@ -281,19 +465,17 @@ const K_QUARTER = 4;
       const base = <usize>s * rowBytes;
       const c = v128.load(coef + (<usize>s << 3));
       const d = v128.load(coef + (<usize>s << 3), 16);
+      // c = +inf keeps pi: the four go through l2State. c = 0 needs no test
+      // here: h = +inf makes a total that is not finite, and l2Quad4 sends
+      // the four to l2State itself.
       const inf = kl2(K_INF);
-      const zero = f64x2.splat(0);
-      const ok = v128.and(
-        v128.and(f64x2.gt(c, zero), f64x2.lt(c, inf)),
-        v128.and(f64x2.gt(d, zero), f64x2.lt(d, inf)),
-      );
-      if (v128.all_true<i64>(ok)) {
+      if (!v128.any_true(v128.or(f64x2.eq(c, inf), f64x2.eq(d, inf)))) {
         l2Quad4(pi + base, adv + base, c, d, out + base);
         continue;
       }
       for (let j = 0; j < 4; j++) {
         const b = base + <usize>j * rowBytes;
-        l2State(pi + b, adv + b, A, load<f64>(coef + (<usize>(s + j) << 3)), out + b, false);
+        l2StateOut(pi + b, adv + b, A, load<f64>(coef + (<usize>(s + j) << 3)), out + b);
       }
     }
   }
@@ -305,24 +487,31 @@ const K_QUARTER = 4;
       if (c0 > 0.0 && c0 < Infinity && c1 > 0.0 && c1 < Infinity) {
         l2Pair(pi + base, adv + base, c0, c1, A, out + base);
       } else {
-        l2State(pi + base, adv + base, A, c0, out + base, false);
-        l2State(pi + base + rowBytes, adv + base + rowBytes, A, c1, out + base + rowBytes, false);
+        l2StateOut(pi + base, adv + base, A, c0, out + base);
+        l2StateOut(pi + base + rowBytes, adv + base + rowBytes, A, c1, out + base + rowBytes);
       }
     }
   }
+  if (simd && A >= PAIR_BELOW) {
+    for (; s < S; s++) {
+      const base = <usize>s * rowBytes;
+      l2Wide(pi + base, adv + base, A, load<f64>(coef + (<usize>s << 3)), out + base);
+    }
+  }
   // A last odd state below PAIR_BELOW goes the scalar way, as in l2Pair.
-  const wide = simd && A >= PAIR_BELOW;
   for (; s < S; s++) {
     const base = <usize>s * rowBytes;
-    l2State(pi + base, adv + base, A, load<f64>(coef + (<usize>s << 3)), out + base, wide);
+    l2State(pi + base, adv + base, A, load<f64>(coef + (<usize>s << 3)), out + base);
   }
 }
 
 /**
  * Squared-L2 drift step per state:
  *   out_s = argmax_{p in simplex} <p, A_s> - c ||p - pi_s||^2 = Proj_simplex(pi_s + A_s / (2c)),
- * c = coef[s] >= 0; c = +inf keeps pi, c = 0 gives the greedy policy (lowest index).
- * pi, adv, out: S*A f64 (s*A + a); coef: S f64.
+ * c = coef[s] >= 0; c = +inf keeps pi, c = 0 (or c so small that some y
+ * overflows) gives the greedy policy (lowest index). Exact to rounding for
+ * every other c, however small (see LARGE: large y are projected in a
+ * shifted frame). pi, adv, out: S*A f64 (s*A + a); coef: S f64.
  */
 export function mirrorL2SolveSimd(pi: usize, adv: usize, coef: usize, S: i32, A: i32, out: usize): void {
   l2All(pi, adv, coef, S, A, out, true);

@@ -44,6 +44,71 @@ describe("squared-L2 step kernels: SIMD = scalar = TypeScript twin", () => {
   });
 });
 
+describe("squared-L2 step kernels, many actions (the SIMD kernel's lanes hold one state)", () => {
+  const k = kernels();
+  const rng = testRng(32);
+  it("c = 0, +inf, so small that h or y overflows, and ordinary c, at A = 8 .. 41: SIMD = scalar = twin to rounding", () => {
+    for (const A of [8, 9, 10, 11, 12, 13, 40, 41]) {
+      const S = 13;
+      const pi = randomPolicy(rng, S, A, 0.2);
+      const adv = randomAdvantage(rng, pi, S, A, 2);
+      // State 4: h = 0.5 / c is finite but h * 8 overflows (y = +inf: the greedy limit).
+      adv[4 * A + (A >> 1)] = 8;
+      const coef = new Float64Array([0, Infinity, 1e-320, 5e-324, 1e-308, 1e-3, 0.01, 0.1, 0.5, 1, 3, 100, 1e6]);
+      const ref = l2SolveTwin(pi, adv, coef, S, A);
+      scratch((take) => {
+        const p = take(f64Block(S * A, pi));
+        const q = take(f64Block(S * A, adv));
+        const c = take(f64Block(S, coef));
+        const o = take(f64Block(S * A));
+        for (const name of ["mirrorL2SolveSimd", "mirrorL2SolveScalar"] as const) {
+          k[name](p.ptr, q.ptr, c.ptr, S, A, o.ptr);
+          expect(maxRelDiff(o.view, ref), `${name} A ${A}`).toBeLessThan(1e-13);
+          // The exact cases are exact: greedy rows, kept rows.
+          for (const s of [0, 1, 2, 3, 4]) {
+            expect(Array.from(o.view.subarray(s * A, (s + 1) * A)), `${name} A ${A} s ${s}`).toEqual(Array.from(ref.subarray(s * A, (s + 1) * A)));
+          }
+        }
+      });
+    }
+  });
+});
+
+describe("squared-L2 step kernels when c is small against the advantages", () => {
+  const k = kernels();
+  const rng = testRng(33);
+  it("stay the exact projection, on the simplex, down to c = 1e-200 (every path: 1, 2, 4 states per vector, wide)", () => {
+    for (const A of [2, 3, 4, 5, 8, 9, 40]) {
+      for (const S of [1, 2, 3, 4, 5, 8]) {
+        const pi = randomPolicy(rng, S, A, 0.2);
+        const adv = randomAdvantage(rng, pi, S, A, 2);
+        if (S > 4) adv[4 * A + A - 1] = adv[4 * A]; // a tie at the top in one state (when it is the top)
+        const coef = Float64Array.from({ length: S }, (_, s) => [1e-16, 1e-6, 1e-30, 1e-3, 1e-200, 0.7][s % 6]);
+        const ref = l2SolveTwin(pi, adv, coef, S, A);
+        scratch((take) => {
+          const p = take(f64Block(S * A, pi));
+          const q = take(f64Block(S * A, adv));
+          const c = take(f64Block(S, coef));
+          const o = take(f64Block(S * A));
+          for (const name of ["mirrorL2SolveSimd", "mirrorL2SolveScalar"] as const) {
+            k[name](p.ptr, q.ptr, c.ptr, S, A, o.ptr);
+            expect(maxRelDiff(o.view, ref), `${name} A ${A} S ${S}`).toBeLessThan(1e-13);
+            for (let s = 0; s < S; s++) {
+              const row = Array.from(o.view.subarray(s * A, (s + 1) * A));
+              const advRow = Array.from(adv.subarray(s * A, (s + 1) * A));
+              const top = Math.max(...advRow);
+              // The reference in the shifted frame (a common shift leaves the projection as it is).
+              const want = projectBySorting(advRow.map((x, a) => pi[s * A + a] + (x - top) / (2 * coef[s])));
+              expect(maxRelDiff(row, want), `${name} A ${A} S ${S} s ${s}`).toBeLessThan(1e-13);
+              expect(Math.abs(row.reduce((t, x) => t + x, 0) - 1)).toBeLessThan(1e-14);
+            }
+          }
+        });
+      }
+    }
+  });
+});
+
 describe("l2Solve", () => {
   const rng = testRng(8);
   it("is the Euclidean projection of pi + A/(2c) onto the simplex (sorting reference)", () => {

@@ -1,5 +1,8 @@
 /** Plain-TypeScript twin of assembly/mirror/l2.ts (Michelot's projection onto the simplex). */
 
+/** Largest |theta| whose result stands; above, the shifted frame (LARGE in assembly/mirror/l2.ts). */
+const THETA_MAX = 256;
+
 /** Twin of mirrorL2Solve{Simd,Scalar}: Proj_simplex(pi_s + A_s / (2 coef[s])) per state. */
 export function l2SolveTwin(pi: Float64Array, adv: Float64Array, coef: Float64Array, S: number, A: number, out = new Float64Array(S * A)): Float64Array {
   for (let s = 0; s < S; s++) {
@@ -19,19 +22,12 @@ export function l2SolveTwin(pi: Float64Array, adv: Float64Array, coef: Float64Ar
       total += y;
     }
     if (!finite) {
-      let b = 0;
-      let best = -Infinity;
-      for (let a = 0; a < A; a++) {
-        if (adv[base + a] > best) {
-          best = adv[base + a];
-          b = a;
-        }
-      }
-      for (let a = 0; a < A; a++) out[base + a] = a === b ? 1 : 0;
+      greedyRowTwin(adv, base, A, out);
       continue;
     }
     let count = A;
     let theta = (total - 1) / A;
+    let done = false;
     for (let it = 0; it <= A; it++) {
       let sum = 0;
       let k = 0;
@@ -42,11 +38,61 @@ export function l2SolveTwin(pi: Float64Array, adv: Float64Array, coef: Float64Ar
           k++;
         }
       }
-      if (k === count) break;
+      if (k === count) {
+        done = true;
+        break;
+      }
       count = k;
       theta = (sum - 1) / k;
+    }
+    if (!(done && Math.abs(theta) <= THETA_MAX)) {
+      // y too large for its rounding (see LARGE in assembly/mirror/l2.ts): the shifted frame.
+      shiftedTwin(pi, adv, base, A, h, out);
+      continue;
     }
     for (let a = 0; a < A; a++) out[base + a] = Math.max(out[base + a] - theta, 0);
   }
   return out;
+}
+
+/** One-hot at the first maximum of adv's row at base (the c -> 0 limit). */
+function greedyRowTwin(adv: Float64Array, base: number, A: number, out: Float64Array): void {
+  let b = 0;
+  let best = -Infinity;
+  for (let a = 0; a < A; a++) {
+    if (adv[base + a] > best) {
+      best = adv[base + a];
+      b = a;
+    }
+  }
+  for (let a = 0; a < A; a++) out[base + a] = a === b ? 1 : 0;
+}
+
+/** Twin of l2Shifted: Michelot's passes on z = pi + h (adv - max adv) of the row at base. */
+function shiftedTwin(pi: Float64Array, adv: Float64Array, base: number, A: number, h: number, out: Float64Array): void {
+  let top = -Infinity;
+  for (let a = 0; a < A; a++) top = Math.max(top, adv[base + a]);
+  let total = 0;
+  for (let a = 0; a < A; a++) {
+    const z = pi[base + a] + h * (adv[base + a] - top);
+    out[base + a] = z;
+    total += z;
+  }
+  let count = A;
+  let theta = (total - 1) / A;
+  for (let it = 0; it <= A; it++) {
+    let sum = 0;
+    let k = 0;
+    for (let a = 0; a < A; a++) {
+      const z = out[base + a];
+      if (z > theta) {
+        sum += z;
+        k++;
+      }
+    }
+    if (k === count) break;
+    count = k;
+    theta = (sum - 1) / k;
+  }
+  for (let a = 0; a < A; a++) out[base + a] = Math.max(out[base + a] - theta, 0);
 }

@@ -27,6 +27,29 @@ describe("TV step kernel = TypeScript twin", () => {
   });
 });
 
+describe("TV step kernel = TypeScript twin, four actions (two states per vector)", () => {
+  const rng = testRng(62);
+  it("ties, zero masses, c = 0 and +inf in either lane, binding and loose caps, odd S", () => {
+    // Advantages from a small set make ties common (with the best and among the drained).
+    const levels = [-1, -0.5, 0, 0.5, 1];
+    for (const S of [1, 2, 3, 7, 64, 201]) {
+      const pi = randomPolicy(rng, S, 4, 0.3);
+      const adv = new Float64Array(S * 4);
+      for (let i = 0; i < adv.length; i++) adv[i] = rng() < 0.5 ? levels[Math.floor(rng() * levels.length)] : 2 * rng() - 1;
+      const coef = new Float64Array(S);
+      for (let s = 0; s < S; s++) {
+        const u = rng();
+        coef[s] = u < 0.1 ? 0 : u < 0.2 ? Infinity : 10 ** (3 * rng() - 2);
+      }
+      for (const cap of [Infinity, 0.3, 1e-3, 0]) {
+        const got = tvSolve(pi, adv, coef, cap, S, 4);
+        const want = tvSolveTwin(pi, adv, coef, cap, S, 4);
+        for (let i = 0; i < got.length; i++) expect(Object.is(got[i], want[i]), `S ${S} cap ${cap} i ${i}`).toBe(true);
+      }
+    }
+  });
+});
+
 describe("tvSolve", () => {
   const rng = testRng(12);
 
