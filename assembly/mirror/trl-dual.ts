@@ -5,7 +5,7 @@ import { hsum } from "./math";
 
 const EPS: f64 = 2.220446049250313e-16;
 // Below this c pmax (2^-960) trlState scales the problem by HUGE (2^900).
-const TINY: f64 = 1.0261342003245941e-289;
+export const TINY: f64 = 1.0261342003245941e-289;
 const HUGE: f64 = 8.452712498170644e270;
 
 // Vector constants, each splatted into 16 bytes of static data: V8 rebuilds a
@@ -109,7 +109,7 @@ let evalD2: f64 = 0;
 
 /** startPoint lane by lane, the same operations in the same order. */
 // @ts-ignore: decorator
-@inline function startPointV(c: v128, m1: v128, m2: v128, m3: v128): v128 {
+@inline export function startPointV(c: v128, m1: v128, m2: v128, m3: v128): v128 {
   const three = kc(K_THREE);
   const two = kc(K_TWO);
   const mu3 = f64x2.add(
@@ -249,21 +249,23 @@ let evalD2: f64 = 0;
 // f64x2 per quantity (lane = state). Static data, not an allocation.
 // Per slot, 16 bytes each: t, lo, hi, the lanes still iterating, g, the
 // iteration count and output rows (i32s); then per action, side by side (one
-// pointer walks them), d = amax - A, c pi and the last evaluation's term.
+// pointer walks them), d = amax - A, c pi, the last evaluation's term and pi
+// (kept by the KL ball, trl.ts, which solves one slot for many c).
 const SLOTS = 4;
-const PAIR_MAX_A = 64;
-const S_T = 0;
-const S_LO = 16;
-const S_HI = 32;
-const S_ACTIVE = 48;
-const S_G = 64;
-const S_INFO = 80;
-const S_ROWS = 96;
-const ROW = 48;
-const R_D = 0;
-const R_CP = 16;
-const R_TERM = 32;
-const SLOT_BYTES = S_ROWS + ROW * PAIR_MAX_A;
+export const PAIR_MAX_A = 64;
+export const S_T = 0;
+export const S_LO = 16;
+export const S_HI = 32;
+export const S_ACTIVE = 48;
+export const S_G = 64;
+export const S_INFO = 80;
+export const S_ROWS = 96;
+export const ROW = 64;
+export const R_D = 0;
+export const R_CP = 16;
+export const R_TERM = 32;
+export const R_PI = 48;
+export const SLOT_BYTES = S_ROWS + ROW * PAIR_MAX_A;
 const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
 
 // @ts-ignore: decorator
@@ -367,7 +369,7 @@ const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
  * scalar skip does.
  */
 // @ts-ignore: decorator
-@inline function slotStep(slot: usize, A: i32): bool {
+@inline export function slotStep(slot: usize, A: i32): bool {
   const zero = f64x2.splat(0);
   const one = kc(K_ONE);
   const t = v128.load(slot, S_T);

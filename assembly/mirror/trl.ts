@@ -1,7 +1,10 @@
 // The per-state KL ball (max-KL neighbourhood) by a search on the penalty of
 // the trust-region step (trl-dual.ts). Plain-TypeScript twin: src/mirror/trl.twin.ts.
 import { hsum, klTermS, normalS, normalV, phiNormV } from "./math";
-import { trlState } from "./trl-dual";
+import {
+  PAIR_MAX_A, R_CP, R_D, R_PI, R_TERM, ROW, S_ACTIVE, S_G, S_HI, S_INFO, S_LO, S_ROWS, S_T, SLOT_BYTES, TINY,
+  slotStep, startPointV, trlState,
+} from "./trl-dual";
 
 const EPS: f64 = 2.220446049250313e-16;
 
@@ -65,28 +68,20 @@ let ballPinned: bool = false; // an action outside pi's support has mass
 }
 
 /**
- * One state of the KL ball: the smallest penalty c >= base with
- * h(c) = KL(pi || p(c)) <= delta, p(c) the trlState solution; returns c - base
- * (the ball's Lagrange multiplier) and leaves p(c) in or.
- * h decreases in c with slope h'(c) = (lambda'(c) - 1) / c, lambda' = 1 / sum p^2/pi
- * (differentiate sum c pi / (lambda - A) = 1; lambda' = 0 when an action
- * outside pi's support holds the multiplier). Newton runs on y(c) = h^(-1/2),
- * nearly linear (h ~ m2 / (2 c^2) + 2 m3 / (3 c^3) for large c, m_k the central
- * moments of A under pi; the search starts from that expansion's root to
- * second order), inside the bracket
- * h(cLo) > delta >= h(cHi), falling back to its geometric middle. It stops
- * when KL is within 1e-14 relative below delta or the bracket has closed, and
- * returns the feasible end (KL <= delta). About 4.5 KL evaluations per state
- * where the Illinois search on log KL took 15 to 18.
+ * The start of one state of the KL ball: keeps pi (base = +inf) or the
+ * trust-region step at c = base when its KL is within delta, writing it to or
+ * and returning -1 (multiplier 0); otherwise returns the first penalty of the
+ * search (> base, > 0): the root of KL = m2 / (2 c^2) + 2 m3 / (3 c^3) to
+ * second order, m_k the central moments of A under pi (see ballState).
  */
 // @ts-ignore: decorator
-@inline function ballState(pr: usize, qr: usize, A: i32, base: f64, delta: f64, or: usize, simd: bool): f64 {
+@inline function ballStart(pr: usize, qr: usize, A: i32, base: f64, delta: f64, or: usize, simd: bool): f64 {
   if (base == Infinity) {
     memory.copy(or, pr, <usize>A << 3);
-    return 0.0;
+    return -1.0;
   }
   trlState(pr, qr, A, base, or, simd);
-  if (ballKl(pr, or, A, simd) <= delta) return 0.0;
+  if (ballKl(pr, or, A, simd) <= delta) return -1.0;
   let mean = 0.0;
   for (let a = 0; a < A; a++) {
     const off = <usize>a << 3;
@@ -103,7 +98,6 @@ let ballPinned: bool = false; // an action outside pi's support has mass
     m3 += pd2 * d;
     span = max(span, abs(d));
   }
-  // KL = m2 / (2 c^2) + 2 m3 / (3 c^3) + O(c^-4) (central moments of A under pi):
   // c = sqrt(m2 / (2 delta)) + 2 m3 / (3 m2) to second order.
   let c = span;
   if (varA > 0.0) {
@@ -112,16 +106,39 @@ let ballPinned: bool = false; // an action outside pi's support has mass
     if (c1 > 0.5 * c) c = c1;
   }
   if (!(c > base)) c = base > 0.0 ? 2.0 * base : max(c, 1e-300);
+  return c;
+}
+
+/**
+ * One state of the KL ball: the smallest penalty c >= base with
+ * h(c) = KL(pi || p(c)) <= delta, p(c) the trlState solution; returns c - base
+ * (the ball's Lagrange multiplier) and leaves p(c) in or.
+ * h decreases in c with slope h'(c) = (lambda'(c) - 1) / c, lambda' = 1 / sum p^2/pi
+ * (differentiate sum c pi / (lambda - A) = 1; lambda' = 0 when an action
+ * outside pi's support holds the multiplier). Newton runs on y(c) = h^(-1/2),
+ * nearly linear (h ~ m2 / (2 c^2) + 2 m3 / (3 c^3) for large c, m_k the central
+ * moments of A under pi; the search starts from that expansion's root to
+ * second order, ballStart), inside the bracket
+ * h(cLo) > delta >= h(cHi), falling back to its geometric middle. It stops
+ * when KL is within 1e-14 relative below delta or the bracket has closed, and
+ * returns the feasible end (KL <= delta). About 4.5 KL evaluations per state
+ * where the Illinois search on log KL took 15 to 18.
+ */
+// @ts-ignore: decorator
+@inline function ballState(pr: usize, qr: usize, A: i32, base: f64, delta: f64, or: usize, simd: bool): f64 {
+  let c = ballStart(pr, qr, A, base, delta, or, simd);
+  if (c < 0.0) return 0.0;
   let cLo = base;
   let cHi = Infinity;
   // Newton aims just inside the ball so that it lands on the feasible side.
   const target = 1.0 / sqrt(delta * (1.0 - 5e-15));
+  const tight = delta * (1.0 - 1e-14);
   for (let it = 0; it < 1000; it++) {
     trlState(pr, qr, A, c, or, simd);
     const h = ballKl(pr, or, A, simd);
     if (h <= delta) {
       cHi = c;
-      if (h >= delta * (1.0 - 1e-14)) return c - base;
+      if (h >= tight) return c - base;
     } else cLo = c;
     if (cHi != Infinity && cHi - cLo <= 4.0 * EPS * cHi) break;
     const slope = ((ballPinned ? 0.0 : 1.0 / ballChi) - 1.0) / c;
@@ -134,10 +151,334 @@ let ballPinned: bool = false; // an action outside pi's support has mass
   return cHi - base;
 }
 
+// The SIMD kernel's work area: one slot of trl-dual.ts (two states side by
+// side, lane = state) and, 16 bytes each, the search's c, bracket ends cLo and
+// cHi, base, pi on the best actions (pmax), the raw moments of d = amax - A
+// under pi (trlState's start point), the lanes whose c is the last (the
+// solve at cHi after the bracket closed), then per lane the state and its
+// iteration count (i32s). Static data, not an allocation.
+const BALL = memory.data(SLOT_BYTES + 192, 16);
+const B_C = SLOT_BYTES;
+const B_LO = B_C + 16;
+const B_HI = B_C + 32;
+const B_BASE = B_C + 48;
+const B_PMAX = B_C + 64;
+const B_M1 = B_C + 80;
+const B_M2 = B_C + 96;
+const B_M3 = B_C + 112;
+const B_FINAL = B_C + 128;
+const B_STATE = B_C + 144;
+const B_IT = B_C + 152;
+
+// Vector constants (see math.ts: a load, not a v128.const rebuilt in the loop).
+const BC = memory.data<f64>([
+  1.0, 1.0, // 0
+  0.0, 0.0, // 1: unused
+  4.0 * EPS, 4.0 * EPS, // 2
+  Infinity, Infinity, // 3
+  2.0, 2.0, // 4
+  4.0, 4.0, // 5
+  0.25, 0.25, // 6
+  0.5, 0.5, // 7
+  TINY, TINY, // 8
+]);
+const BK_ONE = 0;
+const BK_FOUR_EPS = 2;
+const BK_INF = 3;
+const BK_TWO = 4;
+const BK_FOUR = 5;
+const BK_QUARTER = 6;
+const BK_HALF = 7;
+const BK_TINY = 8;
+
+// @ts-ignore: decorator
+@inline function bc(i: i32): v128 {
+  return v128.load(BC + (<usize>i << 4));
+}
+
+/** Lane 0 or 1 of a vector (extract_lane wants a constant lane). */
+// @ts-ignore: decorator
+@inline function laneOf(v: v128, lane: i32): f64 {
+  return lane == 0 ? f64x2.extract_lane(v, 0) : f64x2.extract_lane(v, 1);
+}
+
+/** v with lane `lane` replaced by x. */
+// @ts-ignore: decorator
+@inline function withLane(v: v128, lane: i32, x: f64): v128 {
+  return lane == 0 ? f64x2.replace_lane(v, 0, x) : f64x2.replace_lane(v, 1, x);
+}
+
+// @ts-ignore: decorator
+@inline function setLane(at: usize, lane: i32, x: f64): void {
+  v128.store(at, withLane(v128.load(at), lane, x));
+}
+
+/**
+ * Puts state s, whose search starts at penalty c, into lane `lane`: trlState's
+ * first pass (amax, pmax, the moments of d) with the same operations in the
+ * same order, and pi and d per action. Returns false when the state needs
+ * trlState's pinned path (an action outside pi's support beating it).
+ */
+// @ts-ignore: decorator
+@inline function laneLoad(pr: usize, qr: usize, A: i32, c: f64, base: f64, s: i32, lane: i32): bool {
+  let amax = -Infinity;
+  let pmax = 0.0;
+  let offMax = -Infinity;
+  for (let a = 0; a < A; a++) {
+    const off = <usize>a << 3;
+    const p = load<f64>(pr + off);
+    const q = load<f64>(qr + off);
+    if (p > 0.0) {
+      if (q > amax) {
+        amax = q;
+        pmax = p;
+      } else if (q == amax) pmax += p;
+    } else if (q > offMax) offMax = q;
+  }
+  if (offMax > amax) return false;
+  let m1 = 0.0;
+  let m2 = 0.0;
+  let m3 = 0.0;
+  let r = BALL + S_ROWS;
+  for (let a = 0; a < A; a++) {
+    const off = <usize>a << 3;
+    const p = load<f64>(pr + off);
+    const dq = amax - load<f64>(qr + off);
+    setLane(r + R_PI, lane, p);
+    setLane(r + R_D, lane, dq);
+    const d = p > 0.0 ? dq : 0.0;
+    const w = p * d;
+    const w2 = w * d;
+    m1 += w;
+    m2 += w2;
+    m3 += w2 * d;
+    r += ROW;
+  }
+  setLane(BALL + B_PMAX, lane, pmax);
+  setLane(BALL + B_M1, lane, m1);
+  setLane(BALL + B_M2, lane, m2);
+  setLane(BALL + B_M3, lane, m3);
+  setLane(BALL + B_C, lane, c);
+  setLane(BALL + B_LO, lane, base);
+  setLane(BALL + B_HI, lane, Infinity);
+  setLane(BALL + B_BASE, lane, base);
+  store<i64>(BALL + B_FINAL + (<usize>lane << 3), 0);
+  store<i32>(BALL + B_STATE + (<usize>lane << 2), s);
+  store<i32>(BALL + B_IT + (<usize>lane << 2), 0);
+  return true;
+}
+
+/**
+ * Fills lane `lane` with the next state from `next` on that needs the search
+ * and returns it, or -1 (lane left as it is) when none is left. States on the
+ * way that need no search (multiplier 0) or the scalar kernel's special paths
+ * are solved here by ballStart and ballState.
+ */
+function laneFill(
+  pi: usize, adv: usize, base: usize, S: i32, A: i32, delta: f64, out: usize, mult: usize, next: i32, lane: i32,
+): i32 {
+  const rowBytes = <usize>A << 3;
+  for (let s = next; s < S; s++) {
+    const off = <usize>s * rowBytes;
+    const so = <usize>s << 3;
+    const b = load<f64>(base + so);
+    const c = ballStart(pi + off, adv + off, A, b, delta, out + off, false);
+    if (c < 0.0) {
+      store<f64>(mult + so, 0.0);
+      continue;
+    }
+    if (laneLoad(pi + off, adv + off, A, c, b, s, lane)) return s;
+    store<f64>(mult + so, ballState(pi + off, adv + off, A, b, delta, out + off, false));
+  }
+  return -1;
+}
+
+/**
+ * Copies lane `from` into the other lane, which then repeats its work: a lane
+ * with no state left keeps computing something finite (its results unused).
+ */
+// @ts-ignore: decorator
+@inline function laneDup(A: i32, from: i32): void {
+  const end = BALL + S_ROWS + <usize>A * ROW;
+  for (let r = BALL + S_ROWS; r < end; r += 16) {
+    const v = v128.load(r);
+    v128.store(r, from == 0 ? v128.shuffle<f64>(v, v, 0, 0) : v128.shuffle<f64>(v, v, 1, 1));
+  }
+  for (let f = BALL + B_C; f < BALL + B_STATE; f += 16) {
+    const v = v128.load(f);
+    v128.store(f, from == 0 ? v128.shuffle<f64>(v, v, 0, 0) : v128.shuffle<f64>(v, v, 1, 1));
+  }
+}
+
+/**
+ * Solves the trust-region step of both lanes at their c (trlState's Halley
+ * search, slotStep); returns a lane mask of the lanes whose c pmax is below
+ * TINY (trlState scales those: they go to the scalar kernel).
+ */
+// @ts-ignore: decorator
+@inline function laneSolve(A: i32): i32 {
+  const c = v128.load(BALL + B_C);
+  const end = BALL + S_ROWS + <usize>A * ROW;
+  for (let r = BALL + S_ROWS; r < end; r += ROW) v128.store(r, f64x2.mul(c, v128.load(r, R_PI)), R_CP);
+  const lo = f64x2.mul(c, v128.load(BALL + B_PMAX));
+  const t0 = startPointV(c, v128.load(BALL + B_M1), v128.load(BALL + B_M2), v128.load(BALL + B_M3));
+  v128.store(BALL, v128.bitselect(t0, lo, v128.and(f64x2.gt(t0, lo), f64x2.lt(t0, c))), S_T);
+  v128.store(BALL, lo, S_LO);
+  v128.store(BALL, c, S_HI);
+  v128.store(BALL, i64x2.splat(-1), S_ACTIVE);
+  store<i32>(BALL, 0, S_INFO);
+  const bad = i64x2.bitmask(v128.not(f64x2.ge(lo, bc(BK_TINY))));
+  if (bad != 0) return bad;
+  while (slotStep(BALL, A));
+  return 0;
+}
+
+/** Writes lane `lane`'s policy (the last terms over their sum, as trlState) to o. */
+// @ts-ignore: decorator
+@inline function laneStore(A: i32, lane: i32, o: usize): void {
+  const inv = 1.0 / laneOf(v128.load(BALL, S_G), lane);
+  let r = BALL + S_ROWS;
+  for (let a = 0; a < A; a++) {
+    store<f64>(o + (<usize>a << 3), laneOf(v128.load(r, R_TERM), lane) * inv);
+    r += ROW;
+  }
+}
+
+/**
+ * The SIMD kernel for A <= PAIR_MAX_A: ballState for two states at once, one
+ * per lane, each lane refilled with the next state as soon as its own is done
+ * (no lane waits for the other). Every step of a lane is the scalar kernel's
+ * operation on that state (the trust-region solve as slotStep, the KL terms
+ * through phiNormV, the same sums in the same action order), so the results
+ * equal the scalar kernel bit for bit; a state whose ratio p/pi leaves the
+ * normal doubles, or whose c pmax falls below TINY, is handed to the scalar
+ * kernel whole.
+ */
+function ballLanes(pi: usize, adv: usize, base: usize, S: i32, A: i32, delta: f64, out: usize, mult: usize): void {
+  const rowBytes = <usize>A << 3;
+  let live = 0; // bit k: lane k holds a state still being solved
+  let next = 0;
+  for (let k = 0; k < 2; k++) {
+    const s = laneFill(pi, adv, base, S, A, delta, out, mult, next, k);
+    if (s < 0) {
+      next = S;
+      break;
+    }
+    live |= 1 << k;
+    next = s + 1;
+  }
+  if (live == 0) return;
+  if (live == 1) laneDup(A, 0);
+  const target = 1.0 / sqrt(delta * (1.0 - 5e-15));
+  const tight = delta * (1.0 - 1e-14);
+  const deltaV = f64x2.splat(delta);
+  const tightV = f64x2.splat(tight);
+  const targetV = f64x2.splat(target);
+  while (live != 0) {
+    // Lanes to hand to the scalar kernel, and lanes done.
+    let scalar = laneSolve(A) & live;
+    let done = 0;
+    if (scalar == 0) {
+      const final = v128.load(BALL + B_FINAL);
+      // KL(pi || p) and sum p^2 / pi per lane (ballKl; pinned is impossible here).
+      const inv = f64x2.div(bc(BK_ONE), v128.load(BALL, S_G));
+      const zero = f64x2.splat(0);
+      let kl = zero;
+      let chi = zero;
+      let ok = i64x2.splat(-1);
+      const end = BALL + S_ROWS + <usize>A * ROW;
+      for (let r = BALL + S_ROWS; r < end; r += ROW) {
+        const q = v128.load(r, R_PI);
+        const p = f64x2.mul(v128.load(r, R_TERM), inv);
+        const x = f64x2.div(p, q);
+        const pos = f64x2.gt(q, zero);
+        kl = f64x2.add(kl, v128.and(f64x2.mul(q, phiNormV(x)), pos));
+        chi = f64x2.add(chi, v128.and(f64x2.mul(p, x), pos));
+        ok = v128.and(ok, v128.or(normalV(x), v128.not(pos)));
+      }
+      // A lane on its last solve (at cHi) needs no KL.
+      scalar = i64x2.bitmask(v128.andnot(v128.not(ok), final)) & live;
+      if (scalar == 0) {
+        const c = v128.load(BALL + B_C);
+        let cLo = v128.load(BALL + B_LO);
+        let cHi = v128.load(BALL + B_HI);
+        const feas = f64x2.le(kl, deltaV);
+        cHi = v128.bitselect(c, cHi, feas);
+        cLo = v128.bitselect(cLo, c, feas);
+        const ret = v128.and(feas, f64x2.ge(kl, tightV));
+        const inf = bc(BK_INF);
+        const closed = v128.and(f64x2.ne(cHi, inf), f64x2.le(f64x2.sub(cHi, cLo), f64x2.mul(bc(BK_FOUR_EPS), cHi)));
+        const one = bc(BK_ONE);
+        const slope = f64x2.div(f64x2.sub(f64x2.div(one, chi), one), c);
+        let cn = f64x2.sub(
+          c,
+          f64x2.mul(f64x2.mul(bc(BK_TWO), f64x2.div(kl, slope)), f64x2.sub(f64x2.mul(f64x2.sqrt(kl), targetV), one)),
+        );
+        const alt = v128.bitselect(
+          f64x2.mul(bc(BK_FOUR), c),
+          v128.bitselect(
+            f64x2.sqrt(f64x2.mul(cLo, cHi)),
+            f64x2.mul(bc(BK_QUARTER), cHi),
+            f64x2.gt(cLo, zero),
+          ),
+          f64x2.eq(cHi, inf),
+        );
+        cn = v128.bitselect(cn, alt, v128.and(f64x2.gt(cn, cLo), f64x2.lt(cn, cHi)));
+        const mid = f64x2.mul(bc(BK_HALF), f64x2.add(cLo, cHi));
+        cn = v128.bitselect(cn, mid, v128.and(f64x2.gt(cn, cLo), f64x2.lt(cn, cHi)));
+        // Lanes done now: the last solve, or KL tight. Lanes whose bracket closed
+        // (or out of iterations) solve once more at cHi.
+        done = i64x2.bitmask(v128.or(final, ret)) & live;
+        const it0 = load<i32>(BALL + B_IT) + 1;
+        const it1 = load<i32>(BALL + B_IT, 4) + 1;
+        store<i32>(BALL + B_IT, it0);
+        store<i32>(BALL + B_IT, it1, 4);
+        let last = i64x2.bitmask(v128.andnot(closed, v128.or(final, ret)));
+        if (it0 >= 1000) last |= 1 & ~done;
+        if (it1 >= 1000) last |= 2 & ~done;
+        const lastMask = i64x2.replace_lane(i64x2.splat(-(last & 1)), 1, -((last >> 1) & 1));
+        const keep = v128.or(final, ret); // done lanes keep their c (their output is read below)
+        v128.store(BALL + B_C, v128.bitselect(c, v128.bitselect(cHi, cn, lastMask), keep));
+        v128.store(BALL + B_LO, cLo);
+        v128.store(BALL + B_HI, cHi);
+        v128.store(BALL + B_FINAL, lastMask);
+        // A last solve at cHi = +inf (never feasible in 1000 steps) is trlState's c = +inf path.
+        if (last & 1 && f64x2.extract_lane(cHi, 0) == Infinity) scalar |= 1;
+        if (last & 2 && f64x2.extract_lane(cHi, 1) == Infinity) scalar |= 2;
+        scalar &= live;
+      }
+    }
+    for (let k = 0; k < 2; k++) {
+      const bit = 1 << k;
+      if (!((scalar | done) & bit)) continue;
+      const s = load<i32>(BALL + B_STATE + (<usize>k << 2));
+      const off = <usize>s * rowBytes;
+      const so = <usize>s << 3;
+      if (scalar & bit) {
+        const b = load<f64>(base + so);
+        store<f64>(mult + so, ballState(pi + off, adv + off, A, b, delta, out + off, false));
+      } else {
+        laneStore(A, k, out + off);
+        store<f64>(mult + so, laneOf(v128.load(BALL + B_C), k) - laneOf(v128.load(BALL + B_BASE), k));
+      }
+      const t = next < S ? laneFill(pi, adv, base, S, A, delta, out, mult, next, k) : -1;
+      if (t < 0) {
+        next = S;
+        live &= ~bit;
+        if (live != 0) laneDup(A, 1 - k);
+      } else next = t + 1;
+    }
+  }
+}
+
 // @ts-ignore: decorator
 @inline function ballAll(
   pi: usize, adv: usize, base: usize, S: i32, A: i32, delta: f64, out: usize, mult: usize, simd: bool,
 ): void {
+  if (simd && A <= PAIR_MAX_A) {
+    ballLanes(pi, adv, base, S, A, delta, out, mult);
+    return;
+  }
   const rowBytes = <usize>A << 3;
   for (let s = 0; s < S; s++) {
     const off = <usize>s * rowBytes;
