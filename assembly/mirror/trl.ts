@@ -151,13 +151,15 @@ let ballPinned: bool = false; // an action outside pi's support has mass
   return cHi - base;
 }
 
-// The SIMD kernel's work area: one slot of trl-dual.ts (two states side by
-// side, lane = state) and, 16 bytes each, the search's c, bracket ends cLo and
+// The SIMD kernel's work area: BALL_SLOTS slots of trl-dual.ts (each two
+// states side by side, lane = state) and, 16 bytes each, the search's c, bracket ends cLo and
 // cHi, base, pi on the best actions (pmax), the raw moments of d = amax - A
 // under pi (trlState's start point), the lanes whose c is the last (the
 // solve at cHi after the bracket closed), then per lane the state and its
 // iteration count (i32s). Static data, not an allocation.
-const BALL = memory.data(SLOT_BYTES + 192, 16);
+const BALL_SLOTS = 2;
+const BALL_BYTES = SLOT_BYTES + 192;
+const BALL = memory.data(BALL_SLOTS * BALL_BYTES, 16);
 const B_C = SLOT_BYTES;
 const B_LO = B_C + 16;
 const B_HI = B_C + 32;
@@ -169,6 +171,8 @@ const B_M3 = B_C + 112;
 const B_FINAL = B_C + 128;
 const B_STATE = B_C + 144;
 const B_IT = B_C + 152;
+const B_LIVE = B_C + 160; // i32: bit k set while lane k holds a state not yet done
+const B_SCALAR = B_C + 164; // i32: lanes to hand to the scalar kernel this round
 
 // Vector constants (see math.ts: a load, not a v128.const rebuilt in the loop).
 const BC = memory.data<f64>([
@@ -220,7 +224,7 @@ const BK_TINY = 8;
  * trlState's pinned path (an action outside pi's support beating it).
  */
 // @ts-ignore: decorator
-@inline function laneLoad(pr: usize, qr: usize, A: i32, c: f64, base: f64, s: i32, lane: i32): bool {
+@inline function laneLoad(bs: usize, pr: usize, qr: usize, A: i32, c: f64, base: f64, s: i32, lane: i32): bool {
   let amax = -Infinity;
   let pmax = 0.0;
   let offMax = -Infinity;
@@ -239,7 +243,7 @@ const BK_TINY = 8;
   let m1 = 0.0;
   let m2 = 0.0;
   let m3 = 0.0;
-  let r = BALL + S_ROWS;
+  let r = bs + S_ROWS;
   for (let a = 0; a < A; a++) {
     const off = <usize>a << 3;
     const p = load<f64>(pr + off);
@@ -254,17 +258,17 @@ const BK_TINY = 8;
     m3 += w2 * d;
     r += ROW;
   }
-  setLane(BALL + B_PMAX, lane, pmax);
-  setLane(BALL + B_M1, lane, m1);
-  setLane(BALL + B_M2, lane, m2);
-  setLane(BALL + B_M3, lane, m3);
-  setLane(BALL + B_C, lane, c);
-  setLane(BALL + B_LO, lane, base);
-  setLane(BALL + B_HI, lane, Infinity);
-  setLane(BALL + B_BASE, lane, base);
-  store<i64>(BALL + B_FINAL + (<usize>lane << 3), 0);
-  store<i32>(BALL + B_STATE + (<usize>lane << 2), s);
-  store<i32>(BALL + B_IT + (<usize>lane << 2), 0);
+  setLane(bs + B_PMAX, lane, pmax);
+  setLane(bs + B_M1, lane, m1);
+  setLane(bs + B_M2, lane, m2);
+  setLane(bs + B_M3, lane, m3);
+  setLane(bs + B_C, lane, c);
+  setLane(bs + B_LO, lane, base);
+  setLane(bs + B_HI, lane, Infinity);
+  setLane(bs + B_BASE, lane, base);
+  store<i64>(bs + B_FINAL + (<usize>lane << 3), 0);
+  store<i32>(bs + B_STATE + (<usize>lane << 2), s);
+  store<i32>(bs + B_IT + (<usize>lane << 2), 0);
   return true;
 }
 
@@ -275,7 +279,7 @@ const BK_TINY = 8;
  * are solved here by ballStart and ballState.
  */
 function laneFill(
-  pi: usize, adv: usize, base: usize, S: i32, A: i32, delta: f64, out: usize, mult: usize, next: i32, lane: i32,
+  bs: usize, pi: usize, adv: usize, base: usize, S: i32, A: i32, delta: f64, out: usize, mult: usize, next: i32, lane: i32,
 ): i32 {
   const rowBytes = <usize>A << 3;
   for (let s = next; s < S; s++) {
@@ -287,7 +291,7 @@ function laneFill(
       store<f64>(mult + so, 0.0);
       continue;
     }
-    if (laneLoad(pi + off, adv + off, A, c, b, s, lane)) return s;
+    if (laneLoad(bs, pi + off, adv + off, A, c, b, s, lane)) return s;
     store<f64>(mult + so, ballState(pi + off, adv + off, A, b, delta, out + off, false));
   }
   return -1;
@@ -298,46 +302,44 @@ function laneFill(
  * with no state left keeps computing something finite (its results unused).
  */
 // @ts-ignore: decorator
-@inline function laneDup(A: i32, from: i32): void {
-  const end = BALL + S_ROWS + <usize>A * ROW;
-  for (let r = BALL + S_ROWS; r < end; r += 16) {
+@inline function laneDup(bs: usize, A: i32, from: i32): void {
+  const end = bs + S_ROWS + <usize>A * ROW;
+  for (let r = bs + S_ROWS; r < end; r += 16) {
     const v = v128.load(r);
     v128.store(r, from == 0 ? v128.shuffle<f64>(v, v, 0, 0) : v128.shuffle<f64>(v, v, 1, 1));
   }
-  for (let f = BALL + B_C; f < BALL + B_STATE; f += 16) {
+  for (let f = bs + B_C; f < bs + B_STATE; f += 16) {
     const v = v128.load(f);
     v128.store(f, from == 0 ? v128.shuffle<f64>(v, v, 0, 0) : v128.shuffle<f64>(v, v, 1, 1));
   }
 }
 
 /**
- * Solves the trust-region step of both lanes at their c (trlState's Halley
- * search, slotStep); returns a lane mask of the lanes whose c pmax is below
- * TINY (trlState scales those: they go to the scalar kernel).
+ * Starts the trust-region step of both lanes at their c (trlState's start
+ * point and bracket; slotStep then iterates); returns a lane mask of the
+ * lanes whose c pmax is below TINY (trlState scales those: they go to the
+ * scalar kernel).
  */
 // @ts-ignore: decorator
-@inline function laneSolve(A: i32): i32 {
-  const c = v128.load(BALL + B_C);
-  const end = BALL + S_ROWS + <usize>A * ROW;
-  for (let r = BALL + S_ROWS; r < end; r += ROW) v128.store(r, f64x2.mul(c, v128.load(r, R_PI)), R_CP);
-  const lo = f64x2.mul(c, v128.load(BALL + B_PMAX));
-  const t0 = startPointV(c, v128.load(BALL + B_M1), v128.load(BALL + B_M2), v128.load(BALL + B_M3));
-  v128.store(BALL, v128.bitselect(t0, lo, v128.and(f64x2.gt(t0, lo), f64x2.lt(t0, c))), S_T);
-  v128.store(BALL, lo, S_LO);
-  v128.store(BALL, c, S_HI);
-  v128.store(BALL, i64x2.splat(-1), S_ACTIVE);
-  store<i32>(BALL, 0, S_INFO);
-  const bad = i64x2.bitmask(v128.not(f64x2.ge(lo, bc(BK_TINY))));
-  if (bad != 0) return bad;
-  while (slotStep(BALL, A));
-  return 0;
+@inline function laneStart(bs: usize, A: i32): i32 {
+  const c = v128.load(bs + B_C);
+  const end = bs + S_ROWS + <usize>A * ROW;
+  for (let r = bs + S_ROWS; r < end; r += ROW) v128.store(r, f64x2.mul(c, v128.load(r, R_PI)), R_CP);
+  const lo = f64x2.mul(c, v128.load(bs + B_PMAX));
+  const t0 = startPointV(c, v128.load(bs + B_M1), v128.load(bs + B_M2), v128.load(bs + B_M3));
+  v128.store(bs, v128.bitselect(t0, lo, v128.and(f64x2.gt(t0, lo), f64x2.lt(t0, c))), S_T);
+  v128.store(bs, lo, S_LO);
+  v128.store(bs, c, S_HI);
+  v128.store(bs, i64x2.splat(-1), S_ACTIVE);
+  store<i32>(bs, 0, S_INFO);
+  return i64x2.bitmask(v128.not(f64x2.ge(lo, bc(BK_TINY))));
 }
 
 /** Writes lane `lane`'s policy (the last terms over their sum, as trlState) to o. */
 // @ts-ignore: decorator
-@inline function laneStore(A: i32, lane: i32, o: usize): void {
-  const inv = 1.0 / laneOf(v128.load(BALL, S_G), lane);
-  let r = BALL + S_ROWS;
+@inline function laneStore(bs: usize, A: i32, lane: i32, o: usize): void {
+  const inv = 1.0 / laneOf(v128.load(bs, S_G), lane);
+  let r = bs + S_ROWS;
   for (let a = 0; a < A; a++) {
     store<f64>(o + (<usize>a << 3), laneOf(v128.load(r, R_TERM), lane) * inv);
     r += ROW;
@@ -345,128 +347,180 @@ function laneFill(
 }
 
 /**
- * The SIMD kernel for A <= PAIR_MAX_A: ballState for two states at once, one
- * per lane, each lane refilled with the next state as soon as its own is done
- * (no lane waits for the other). Every step of a lane is the scalar kernel's
- * operation on that state (the trust-region solve as slotStep, the KL terms
- * through phiNormV, the same sums in the same action order), so the results
- * equal the scalar kernel bit for bit; a state whose ratio p/pi leaves the
- * normal doubles, or whose c pmax falls below TINY, is handed to the scalar
- * kernel whole.
+ * The KL of both lanes' solution and ballState's step on c (as vectors, lane
+ * by lane the scalar operations). Returns the lanes done (bits 2, 3: the KL is
+ * tight, or this was the last solve, at cHi) and the lanes to hand to the
+ * scalar kernel (bits 0, 1: a ratio p/pi outside the normal doubles, or a
+ * last solve at cHi = +inf).
+ */
+// @ts-ignore: decorator
+@inline function laneUpdate(bs: usize, A: i32, live: i32, deltaV: v128, tightV: v128, targetV: v128): i32 {
+  const final = v128.load(bs + B_FINAL);
+  // KL(pi || p) and sum p^2 / pi per lane (ballKl; pinned is impossible here).
+  const inv = f64x2.div(bc(BK_ONE), v128.load(bs, S_G));
+  const zero = f64x2.splat(0);
+  let kl = zero;
+  let chi = zero;
+  let ok = i64x2.splat(-1);
+  const end = bs + S_ROWS + <usize>A * ROW;
+  for (let r = bs + S_ROWS; r < end; r += ROW) {
+    const q = v128.load(r, R_PI);
+    const p = f64x2.mul(v128.load(r, R_TERM), inv);
+    const x = f64x2.div(p, q);
+    const pos = f64x2.gt(q, zero);
+    kl = f64x2.add(kl, v128.and(f64x2.mul(q, phiNormV(x)), pos));
+    chi = f64x2.add(chi, v128.and(f64x2.mul(p, x), pos));
+    ok = v128.and(ok, v128.or(normalV(x), v128.not(pos)));
+  }
+  // A lane on its last solve (at cHi) needs no KL.
+  const scalar = i64x2.bitmask(v128.andnot(v128.not(ok), final)) & live;
+  if (scalar != 0) return scalar;
+  const c = v128.load(bs + B_C);
+  let cLo = v128.load(bs + B_LO);
+  let cHi = v128.load(bs + B_HI);
+  const feas = f64x2.le(kl, deltaV);
+  cHi = v128.bitselect(c, cHi, feas);
+  cLo = v128.bitselect(cLo, c, feas);
+  const ret = v128.and(feas, f64x2.ge(kl, tightV));
+  const inf = bc(BK_INF);
+  const closed = v128.and(f64x2.ne(cHi, inf), f64x2.le(f64x2.sub(cHi, cLo), f64x2.mul(bc(BK_FOUR_EPS), cHi)));
+  const one = bc(BK_ONE);
+  const slope = f64x2.div(f64x2.sub(f64x2.div(one, chi), one), c);
+  let cn = f64x2.sub(
+    c,
+    f64x2.mul(f64x2.mul(bc(BK_TWO), f64x2.div(kl, slope)), f64x2.sub(f64x2.mul(f64x2.sqrt(kl), targetV), one)),
+  );
+  const alt = v128.bitselect(
+    f64x2.mul(bc(BK_FOUR), c),
+    v128.bitselect(f64x2.sqrt(f64x2.mul(cLo, cHi)), f64x2.mul(bc(BK_QUARTER), cHi), f64x2.gt(cLo, zero)),
+    f64x2.eq(cHi, inf),
+  );
+  cn = v128.bitselect(cn, alt, v128.and(f64x2.gt(cn, cLo), f64x2.lt(cn, cHi)));
+  const mid = f64x2.mul(bc(BK_HALF), f64x2.add(cLo, cHi));
+  cn = v128.bitselect(cn, mid, v128.and(f64x2.gt(cn, cLo), f64x2.lt(cn, cHi)));
+  // Done now: the last solve, or KL tight (c kept: its policy is read next).
+  // A closed bracket (or 1000 steps) asks for one more solve, at cHi.
+  const keep = v128.or(final, ret);
+  const done = i64x2.bitmask(keep);
+  const it0 = load<i32>(bs + B_IT) + 1;
+  const it1 = load<i32>(bs + B_IT, 4) + 1;
+  store<i32>(bs + B_IT, it0);
+  store<i32>(bs + B_IT, it1, 4);
+  let last = i64x2.bitmask(v128.andnot(closed, keep));
+  if (it0 >= 1000) last |= 1 & ~done;
+  if (it1 >= 1000) last |= 2 & ~done;
+  const lastMask = i64x2.replace_lane(i64x2.splat(-<i64>(last & 1)), 1, -<i64>((last >> 1) & 1));
+  v128.store(bs + B_C, v128.bitselect(c, v128.bitselect(cHi, cn, lastMask), keep));
+  v128.store(bs + B_LO, cLo);
+  v128.store(bs + B_HI, cHi);
+  v128.store(bs + B_FINAL, lastMask);
+  // A last solve at cHi = +inf (never feasible in 1000 steps) is trlState's c = +inf path.
+  let toScalar = 0;
+  if (last & 1 && f64x2.extract_lane(cHi, 0) == Infinity) toScalar |= 1;
+  if (last & 2 && f64x2.extract_lane(cHi, 1) == Infinity) toScalar |= 2;
+  return toScalar | (done << 2);
+}
+
+/**
+ * Writes the answers of the lanes in `done` (their policy and multiplier),
+ * solves the states of the lanes in `scalar` with the scalar kernel, and
+ * refills those lanes from `next` on; a lane left with no state copies the
+ * other. Returns the new `next`; B_LIVE is updated.
+ */
+function laneFinish(
+  bs: usize, pi: usize, adv: usize, base: usize, S: i32, A: i32, delta: f64, out: usize, mult: usize,
+  scalar: i32, done: i32, next: i32,
+): i32 {
+  const rowBytes = <usize>A << 3;
+  let live = load<i32>(bs + B_LIVE);
+  for (let k = 0; k < 2; k++) {
+    const bit = 1 << k;
+    if (!((scalar | done) & bit & live)) continue;
+    const s = load<i32>(bs + B_STATE + (<usize>k << 2));
+    const off = <usize>s * rowBytes;
+    const so = <usize>s << 3;
+    if (scalar & bit) {
+      store<f64>(mult + so, ballState(pi + off, adv + off, A, load<f64>(base + so), delta, out + off, false));
+    } else {
+      laneStore(bs, A, k, out + off);
+      store<f64>(mult + so, laneOf(v128.load(bs + B_C), k) - laneOf(v128.load(bs + B_BASE), k));
+    }
+    const t = next < S ? laneFill(bs, pi, adv, base, S, A, delta, out, mult, next, k) : -1;
+    if (t < 0) {
+      next = S;
+      live &= ~bit;
+    } else next = t + 1;
+  }
+  // A lane with no state repeats the other's work exactly (so never trips a check of its own).
+  if (live == 1) laneDup(bs, A, 0);
+  else if (live == 2) laneDup(bs, A, 1);
+  store<i32>(bs + B_LIVE, live);
+  return next;
+}
+
+/**
+ * The SIMD kernel for A <= PAIR_MAX_A: ballState for two states at once in
+ * the lanes of a slot, BALL_SLOTS slots side by side (their trust-region
+ * solves interleaved: independent chains of divisions the processor
+ * overlaps), each lane refilled with the next state as soon as its own is
+ * done (no lane waits for the other). Every step of a lane is the scalar
+ * kernel's operation on that state (the trust-region solve as slotStep, the
+ * KL terms through phiNormV, the same sums in the same action order), so the
+ * results equal the scalar kernel bit for bit; a state whose ratio p/pi
+ * leaves the normal doubles, or whose c pmax falls below TINY, is handed to
+ * the scalar kernel whole.
  */
 function ballLanes(pi: usize, adv: usize, base: usize, S: i32, A: i32, delta: f64, out: usize, mult: usize): void {
-  const rowBytes = <usize>A << 3;
-  let live = 0; // bit k: lane k holds a state still being solved
   let next = 0;
-  for (let k = 0; k < 2; k++) {
-    const s = laneFill(pi, adv, base, S, A, delta, out, mult, next, k);
-    if (s < 0) {
-      next = S;
-      break;
-    }
-    live |= 1 << k;
-    next = s + 1;
-  }
-  if (live == 0) return;
-  if (live == 1) laneDup(A, 0);
-  const target = 1.0 / sqrt(delta * (1.0 - 5e-15));
-  const tight = delta * (1.0 - 1e-14);
-  const deltaV = f64x2.splat(delta);
-  const tightV = f64x2.splat(tight);
-  const targetV = f64x2.splat(target);
-  while (live != 0) {
-    // Lanes to hand to the scalar kernel, and lanes done.
-    let scalar = laneSolve(A) & live;
-    let done = 0;
-    if (scalar == 0) {
-      const final = v128.load(BALL + B_FINAL);
-      // KL(pi || p) and sum p^2 / pi per lane (ballKl; pinned is impossible here).
-      const inv = f64x2.div(bc(BK_ONE), v128.load(BALL, S_G));
-      const zero = f64x2.splat(0);
-      let kl = zero;
-      let chi = zero;
-      let ok = i64x2.splat(-1);
-      const end = BALL + S_ROWS + <usize>A * ROW;
-      for (let r = BALL + S_ROWS; r < end; r += ROW) {
-        const q = v128.load(r, R_PI);
-        const p = f64x2.mul(v128.load(r, R_TERM), inv);
-        const x = f64x2.div(p, q);
-        const pos = f64x2.gt(q, zero);
-        kl = f64x2.add(kl, v128.and(f64x2.mul(q, phiNormV(x)), pos));
-        chi = f64x2.add(chi, v128.and(f64x2.mul(p, x), pos));
-        ok = v128.and(ok, v128.or(normalV(x), v128.not(pos)));
-      }
-      // A lane on its last solve (at cHi) needs no KL.
-      scalar = i64x2.bitmask(v128.andnot(v128.not(ok), final)) & live;
-      if (scalar == 0) {
-        const c = v128.load(BALL + B_C);
-        let cLo = v128.load(BALL + B_LO);
-        let cHi = v128.load(BALL + B_HI);
-        const feas = f64x2.le(kl, deltaV);
-        cHi = v128.bitselect(c, cHi, feas);
-        cLo = v128.bitselect(cLo, c, feas);
-        const ret = v128.and(feas, f64x2.ge(kl, tightV));
-        const inf = bc(BK_INF);
-        const closed = v128.and(f64x2.ne(cHi, inf), f64x2.le(f64x2.sub(cHi, cLo), f64x2.mul(bc(BK_FOUR_EPS), cHi)));
-        const one = bc(BK_ONE);
-        const slope = f64x2.div(f64x2.sub(f64x2.div(one, chi), one), c);
-        let cn = f64x2.sub(
-          c,
-          f64x2.mul(f64x2.mul(bc(BK_TWO), f64x2.div(kl, slope)), f64x2.sub(f64x2.mul(f64x2.sqrt(kl), targetV), one)),
-        );
-        const alt = v128.bitselect(
-          f64x2.mul(bc(BK_FOUR), c),
-          v128.bitselect(
-            f64x2.sqrt(f64x2.mul(cLo, cHi)),
-            f64x2.mul(bc(BK_QUARTER), cHi),
-            f64x2.gt(cLo, zero),
-          ),
-          f64x2.eq(cHi, inf),
-        );
-        cn = v128.bitselect(cn, alt, v128.and(f64x2.gt(cn, cLo), f64x2.lt(cn, cHi)));
-        const mid = f64x2.mul(bc(BK_HALF), f64x2.add(cLo, cHi));
-        cn = v128.bitselect(cn, mid, v128.and(f64x2.gt(cn, cLo), f64x2.lt(cn, cHi)));
-        // Lanes done now: the last solve, or KL tight. Lanes whose bracket closed
-        // (or out of iterations) solve once more at cHi.
-        done = i64x2.bitmask(v128.or(final, ret)) & live;
-        const it0 = load<i32>(BALL + B_IT) + 1;
-        const it1 = load<i32>(BALL + B_IT, 4) + 1;
-        store<i32>(BALL + B_IT, it0);
-        store<i32>(BALL + B_IT, it1, 4);
-        let last = i64x2.bitmask(v128.andnot(closed, v128.or(final, ret)));
-        if (it0 >= 1000) last |= 1 & ~done;
-        if (it1 >= 1000) last |= 2 & ~done;
-        const lastMask = i64x2.replace_lane(i64x2.splat(-(last & 1)), 1, -((last >> 1) & 1));
-        const keep = v128.or(final, ret); // done lanes keep their c (their output is read below)
-        v128.store(BALL + B_C, v128.bitselect(c, v128.bitselect(cHi, cn, lastMask), keep));
-        v128.store(BALL + B_LO, cLo);
-        v128.store(BALL + B_HI, cHi);
-        v128.store(BALL + B_FINAL, lastMask);
-        // A last solve at cHi = +inf (never feasible in 1000 steps) is trlState's c = +inf path.
-        if (last & 1 && f64x2.extract_lane(cHi, 0) == Infinity) scalar |= 1;
-        if (last & 2 && f64x2.extract_lane(cHi, 1) == Infinity) scalar |= 2;
-        scalar &= live;
-      }
-    }
+  let anyLive = 0;
+  for (let j = 0; j < BALL_SLOTS; j++) {
+    const bs = BALL + <usize>j * BALL_BYTES;
+    let live = 0;
     for (let k = 0; k < 2; k++) {
-      const bit = 1 << k;
-      if (!((scalar | done) & bit)) continue;
-      const s = load<i32>(BALL + B_STATE + (<usize>k << 2));
-      const off = <usize>s * rowBytes;
-      const so = <usize>s << 3;
-      if (scalar & bit) {
-        const b = load<f64>(base + so);
-        store<f64>(mult + so, ballState(pi + off, adv + off, A, b, delta, out + off, false));
-      } else {
-        laneStore(A, k, out + off);
-        store<f64>(mult + so, laneOf(v128.load(BALL + B_C), k) - laneOf(v128.load(BALL + B_BASE), k));
-      }
-      const t = next < S ? laneFill(pi, adv, base, S, A, delta, out, mult, next, k) : -1;
-      if (t < 0) {
+      const s = next < S ? laneFill(bs, pi, adv, base, S, A, delta, out, mult, next, k) : -1;
+      if (s < 0) {
         next = S;
-        live &= ~bit;
-        if (live != 0) laneDup(A, 1 - k);
-      } else next = t + 1;
+        break;
+      }
+      live |= 1 << k;
+      next = s + 1;
+    }
+    if (live == 1) laneDup(bs, A, 0);
+    store<i32>(bs + B_LIVE, live);
+    anyLive |= live;
+  }
+  const deltaV = f64x2.splat(delta);
+  const tightV = f64x2.splat(delta * (1.0 - 1e-14));
+  const targetV = f64x2.splat(1.0 / sqrt(delta * (1.0 - 5e-15)));
+  while (anyLive != 0) {
+    let busy = 0;
+    for (let j = 0; j < BALL_SLOTS; j++) {
+      const bs = BALL + <usize>j * BALL_BYTES;
+      const live = load<i32>(bs + B_LIVE);
+      if (live == 0) continue;
+      const scalar = laneStart(bs, A) & live;
+      store<i32>(bs + B_SCALAR, scalar);
+      if (scalar == 0) busy |= 1 << j;
+    }
+    while (busy != 0) {
+      for (let j = 0; j < BALL_SLOTS; j++) {
+        if (busy & (1 << j) && !slotStep(BALL + <usize>j * BALL_BYTES, A)) busy &= ~(1 << j);
+      }
+    }
+    anyLive = 0;
+    for (let j = 0; j < BALL_SLOTS; j++) {
+      const bs = BALL + <usize>j * BALL_BYTES;
+      const live = load<i32>(bs + B_LIVE);
+      if (live == 0) continue;
+      let scalar = load<i32>(bs + B_SCALAR);
+      let done = 0;
+      if (scalar == 0) {
+        const r = laneUpdate(bs, A, live, deltaV, tightV, targetV);
+        scalar = r & 3;
+        done = r >> 2;
+      }
+      if ((scalar | done) & live) next = laneFinish(bs, pi, adv, base, S, A, delta, out, mult, scalar, done, next);
+      anyLive |= load<i32>(bs + B_LIVE);
     }
   }
 }
