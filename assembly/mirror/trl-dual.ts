@@ -36,6 +36,15 @@ const K_TINY = 6;
 // (WebAssembly functions return one value; globals keep the kernels allocation-free).
 let evalD1: f64 = 0;
 let evalD2: f64 = 0;
+// trlState's last t = lambda - amax (unscaled; NaN after a path with no search),
+// a warm start for a nearby c (the KL ball's search, trl.ts).
+let lastT: f64 = NaN;
+
+/** lambda - amax of trlState's last search (NaN if it took no search). */
+// @ts-ignore: decorator
+@inline export function trlLastT(): f64 {
+  return lastT;
+}
 
 /**
  * One evaluation of the dual at t = lambda - amax: writes term_a = (c pi_a) / x_a,
@@ -134,10 +143,13 @@ let evalD2: f64 = 0;
  * step is within 2 ulp of t (or the bracket is): about three evaluations.
  * The last evaluation's terms, divided by their sum, are the answer.
  * Actions outside pi's support whose advantage exceeds lambda take the
- * remaining mass (KKT: A_a = lambda there).
+ * remaining mass (KKT: A_a = lambda there). tStart, when inside the bracket,
+ * replaces the start point: t of a nearby c, moved along dlambda/dc (the KL
+ * ball's search); NaN for none.
  */
 // @ts-ignore: decorator
-@inline export function trlState(pr: usize, qr: usize, A: i32, c: f64, or: usize, simd: bool): void {
+@inline export function trlState(pr: usize, qr: usize, A: i32, c: f64, or: usize, simd: bool, tStart: f64 = NaN): void {
+  lastT = NaN;
   let amax = -Infinity;
   let pmax = 0.0;
   let offMax = -Infinity;
@@ -203,6 +215,8 @@ let evalD2: f64 = 0;
   }
   const t0 = startPoint(c, m1, m2, m3);
   let t = t0 > lo && t0 < hi ? t0 : lo;
+  const ts = tStart * scale;
+  if (ts > lo && ts < hi) t = ts;
   let g = 1.0;
   for (let it = 0; it < 200; it++) {
     g = evalRow(pr, qr, A, c, amax, scale, t, or, simd);
@@ -219,6 +233,7 @@ let evalD2: f64 = 0;
     if (abs(tn - t) <= 2.0 * EPS * t || hi - lo <= 2.0 * EPS * hi) break;
     t = tn;
   }
+  lastT = t / scale;
   // Removes the last rounding residue so that the row sums to 1.
   const inv = 1.0 / g;
   for (let a = 0; a < A; a++) {

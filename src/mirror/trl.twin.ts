@@ -28,7 +28,11 @@ function ballKl(pi: ArrayLike<number>, p: ArrayLike<number>, off: number, A: num
   return { kl, chi, pinned };
 }
 
-/** One state of the KL ball; returns the multiplier (safeguarded Newton on KL^-1/2, see mirrorKlBallSolve). */
+/**
+ * One state of the KL ball; returns the multiplier (safeguarded Newton on
+ * KL^-1/2, each trust-region solve warm-started from the last; see ballState
+ * in assembly/mirror/trl.ts).
+ */
 export function klBallState(
   pi: ArrayLike<number>,
   adv: ArrayLike<number>,
@@ -43,8 +47,19 @@ export function klBallState(
     for (let a = 0; a < A; a++) out[off + a] = pi[off + a];
     return 0;
   }
-  trlState(pi, adv, s, A, base, out);
-  if (ballKl(pi, out, off, A).kl <= delta) return 0;
+  // base = 0 and pi on an action worse than its best: the greedy step has KL = +inf (see the kernel).
+  let hi = -Infinity;
+  let lo = Infinity;
+  for (let a = 0; a < A; a++) {
+    if (pi[off + a] > 0) {
+      hi = Math.max(hi, adv[off + a]);
+      lo = Math.min(lo, adv[off + a]);
+    }
+  }
+  if (!(base === 0 && lo < hi)) {
+    trlState(pi, adv, s, A, base, out);
+    if (ballKl(pi, out, off, A).kl <= delta) return 0;
+  }
   let mean = 0;
   for (let a = 0; a < A; a++) mean += pi[off + a] * adv[off + a];
   let varA = 0;
@@ -68,19 +83,24 @@ export function klBallState(
   let cLo = base;
   let cHi = Infinity;
   const target = 1 / Math.sqrt(delta * (1 - 5e-15));
+  let tp = NaN; // warm start of the trust-region solve (none for the first c)
+  const tight = delta * (1 - 1e-14);
   for (let it = 0; it < 1000; it++) {
-    trlState(pi, adv, s, A, c, out);
+    const tl = trlState(pi, adv, s, A, c, out, tp);
     const { kl: h, chi, pinned } = ballKl(pi, out, off, A);
     if (h <= delta) {
       cHi = c;
-      if (h >= delta * (1 - 1e-14)) return c - base;
+      if (h >= tight) return c - base;
     } else cLo = c;
     if (cHi !== Infinity && cHi - cLo <= 4 * EPS * cHi) break;
     // h'(c) = (lambda' - 1) / c, lambda' = 1 / sum p^2/pi (0 when pinned outside the support).
-    const slope = ((pinned ? 0 : 1 / chi) - 1) / c;
+    const lp = pinned ? 0 : 1 / chi;
+    const slope = (lp - 1) / c;
     let cn = c - 2 * (h / slope) * (Math.sqrt(h) * target - 1);
     if (!(cn > cLo && cn < cHi)) cn = cHi === Infinity ? 4 * c : cLo > 0 ? Math.sqrt(cLo * cHi) : 0.25 * cHi;
     if (!(cn > cLo && cn < cHi)) cn = 0.5 * (cLo + cHi);
+    // The next solve starts from lambda moved by lambda'(c) dc (see the kernel).
+    tp = tl + (cn - c) * lp;
     c = cn;
   }
   trlState(pi, adv, s, A, cHi, out);
