@@ -11,25 +11,53 @@ export { trlSolveTwin, trlState } from "./trl-dual.twin.js";
 const EPS = 2.220446049250313e-16;
 
 /**
- * KL(pi_s || p_s) (generalised form), sum of p^2/pi over pi's support, and
- * whether p has mass outside it: ballKl of the kernel.
+ * KL(pi_s || p_s) (generalised form), sums of p^2/pi and p^3/pi^2 over pi's
+ * support, and whether p has mass outside it: ballKl of the kernel.
  */
-function ballKl(pi: ArrayLike<number>, p: ArrayLike<number>, off: number, A: number): { kl: number; chi: number; pinned: boolean } {
+function ballKl(
+  pi: ArrayLike<number>,
+  p: ArrayLike<number>,
+  off: number,
+  A: number,
+): { kl: number; chi: number; psi: number; pinned: boolean } {
   let kl = 0;
   let chi = 0;
+  let psi = 0;
   let pinned = false;
   for (let a = 0; a < A; a++) {
     const q = pi[off + a];
     const x = p[off + a];
     kl += klTerm(q, x);
-    if (q > 0) chi += x * (x / q);
-    else if (x > 0) pinned = true;
+    if (q > 0) {
+      const r = x / q;
+      const xr = x * r;
+      chi += xr;
+      psi += xr * r;
+    } else if (x > 0) pinned = true;
   }
-  return { kl, chi, pinned };
+  return { kl, chi, psi, pinned };
 }
 
 /**
- * One state of the KL ball; returns the multiplier (safeguarded Newton on
+ * Halley's step on KL^(-1/2) = target in the penalty c, from the analytic
+ * first and second derivatives (lp = lambda'(c), psi = sum p^3/pi^2; Newton's
+ * step where Halley's denominator is not positive): ballHalley of the kernel.
+ */
+function ballHalley(c: number, h: number, lp: number, psi: number, target: number): number {
+  const slope = (lp - 1) / c;
+  const lpp = ((2 * lp) / c) * (psi * lp * lp - 1);
+  const curv = (lpp - slope) / c;
+  const ih = 1 / h;
+  const g1 = slope * ih;
+  const g2 = curv * ih;
+  const y = Math.sqrt(ih);
+  const f = y - target;
+  const den = y * (g1 * g1) - f * (1.5 * (g1 * g1) - g2);
+  return den > 0 ? c + (2 * f * g1) / den : c + (2 * f) / (y * g1);
+}
+
+/**
+ * One state of the KL ball; returns the multiplier (safeguarded Halley on
  * KL^-1/2, each trust-region solve warm-started from the last; see ballState
  * in assembly/mirror/trl.ts).
  */
@@ -87,16 +115,15 @@ export function klBallState(
   const tight = delta * (1 - 1e-14);
   for (let it = 0; it < 1000; it++) {
     const tl = trlState(pi, adv, s, A, c, out, tp);
-    const { kl: h, chi, pinned } = ballKl(pi, out, off, A);
+    const { kl: h, chi, psi, pinned } = ballKl(pi, out, off, A);
     if (h <= delta) {
       cHi = c;
       if (h >= tight) return c - base;
     } else cLo = c;
     if (cHi !== Infinity && cHi - cLo <= 4 * EPS * cHi) break;
-    // h'(c) = (lambda' - 1) / c, lambda' = 1 / sum p^2/pi (0 when pinned outside the support).
+    // lambda' = 1 / sum p^2/pi (0 when pinned outside the support).
     const lp = pinned ? 0 : 1 / chi;
-    const slope = (lp - 1) / c;
-    let cn = c - 2 * (h / slope) * (Math.sqrt(h) * target - 1);
+    let cn = ballHalley(c, h, lp, psi, target);
     if (!(cn > cLo && cn < cHi)) cn = cHi === Infinity ? 4 * c : cLo > 0 ? Math.sqrt(cLo * cHi) : 0.25 * cHi;
     if (!(cn > cLo && cn < cHi)) cn = 0.5 * (cLo + cHi);
     // The next solve starts from lambda moved by lambda'(c) dc (see the kernel).
