@@ -152,9 +152,7 @@ let ballPinned: bool = false; // an action outside pi's support has mass
  * The start of one state of the KL ball: keeps pi (base = +inf) or the
  * trust-region step at c = base when its KL is within delta, writing it to or
  * and returning -1 (multiplier 0; base = 0 with spreadS binds without a
- * solve); otherwise returns the first penalty of the
- * search (> base, > 0): the root of KL = m2 / (2 c^2) + 2 m3 / (3 c^3) to
- * second order, m_k the central moments of A under pi (see ballState).
+ * solve); otherwise returns the first penalty of the search (ballFirst).
  */
 // @ts-ignore: decorator
 @inline function ballStart(pr: usize, qr: usize, A: i32, base: f64, delta: f64, or: usize, simd: bool): f64 {
@@ -166,6 +164,16 @@ let ballPinned: bool = false; // an action outside pi's support has mass
     trlState(pr, qr, A, base, or, simd);
     if (ballKl(pr, or, A, simd) <= delta) return -1.0;
   }
+  return ballFirst(pr, qr, A, base, delta);
+}
+
+/**
+ * The first penalty of the search (> base, > 0): the root of
+ * KL = m2 / (2 c^2) + 2 m3 / (3 c^3) to second order, m_k the central moments
+ * of A under pi (see ballState).
+ */
+// @ts-ignore: decorator
+@inline function ballFirst(pr: usize, qr: usize, A: i32, base: f64, delta: f64): f64 {
   let mean = 0.0;
   for (let a = 0; a < A; a++) {
     const off = <usize>a << 3;
@@ -248,10 +256,11 @@ let ballPinned: bool = false; // an action outside pi's support has mass
 // states side by side, lane = state) and, 16 bytes each, the search's c, bracket ends cLo and
 // cHi, base, pi on the best actions (pmax), the raw moments of d = amax - A
 // under pi (trlState's start point), the lanes whose c is the last (the
-// solve at cHi after the bracket closed), the warm start, then per lane the state and its
+// solve at cHi after the bracket closed), the warm start, the lanes checking
+// c = base and their first c, then per lane the state and its
 // iteration count (i32s). Static data, not an allocation.
 const BALL_SLOTS = 2;
-const BALL_BYTES = SLOT_BYTES + 192;
+const BALL_BYTES = SLOT_BYTES + 224;
 const BALL = memory.data(BALL_SLOTS * BALL_BYTES, 16);
 const B_C = SLOT_BYTES;
 const B_LO = B_C + 16;
@@ -263,10 +272,12 @@ const B_M2 = B_C + 96;
 const B_M3 = B_C + 112;
 const B_FINAL = B_C + 128;
 const B_TP = B_C + 144; // the warm start of the next solve (NaN: none)
-const B_STATE = B_C + 160;
-const B_IT = B_C + 168;
-const B_LIVE = B_C + 176; // i32: bit k set while lane k holds a state not yet done
-const B_SCALAR = B_C + 180; // i32: lanes to hand to the scalar kernel this round
+const B_CHECK = B_C + 160; // lanes solving at c = base (is the ball binding?)
+const B_FIRST = B_C + 176; // their search's first c, if it binds
+const B_STATE = B_C + 192;
+const B_IT = B_C + 200;
+const B_LIVE = B_C + 208; // i32: bit k set while lane k holds a state not yet done
+const B_SCALAR = B_C + 212; // i32: lanes to hand to the scalar kernel this round
 
 // Vector constants (see math.ts: a load, not a v128.const rebuilt in the loop).
 const BC = memory.data<f64>([
@@ -304,25 +315,24 @@ const BK_THREE_HALVES = 10;
   return lane == 0 ? f64x2.extract_lane(v, 0) : f64x2.extract_lane(v, 1);
 }
 
-/** v with lane `lane` replaced by x. */
-// @ts-ignore: decorator
-@inline function withLane(v: v128, lane: i32, x: f64): v128 {
-  return lane == 0 ? f64x2.replace_lane(v, 0, x) : f64x2.replace_lane(v, 1, x);
-}
-
+/** Stores x into lane `lane` of the f64x2 at `at` (lane 0 is the lower address). */
 // @ts-ignore: decorator
 @inline function setLane(at: usize, lane: i32, x: f64): void {
-  v128.store(at, withLane(v128.load(at), lane, x));
+  store<f64>(at + (<usize>lane << 3), x);
 }
 
 /**
  * Puts state s, whose search starts at penalty c, into lane `lane`: trlState's
  * first pass (amax, pmax, the moments of d) with the same operations in the
- * same order, and pi and d per action. Returns false when the state needs
+ * same order, and pi and d per action. With first > 0, c is base and the lane
+ * first checks whether the ball binds (ballStart's solve at c = base), its
+ * search then starting at first. Returns false when the state needs
  * trlState's pinned path (an action outside pi's support beating it).
  */
 // @ts-ignore: decorator
-@inline function laneLoad(bs: usize, pr: usize, qr: usize, A: i32, c: f64, base: f64, s: i32, lane: i32): bool {
+@inline function laneLoad(
+  bs: usize, pr: usize, qr: usize, A: i32, c: f64, base: f64, first: f64, s: i32, lane: i32,
+): bool {
   let amax = -Infinity;
   let pmax = 0.0;
   let offMax = -Infinity;
@@ -366,6 +376,9 @@ const BK_THREE_HALVES = 10;
   setLane(bs + B_BASE, lane, base);
   store<i64>(bs + B_FINAL + (<usize>lane << 3), 0);
   setLane(bs + B_TP, lane, NaN);
+  // c = base first (ballStart's check) when the search's first c is given.
+  store<i64>(bs + B_CHECK + (<usize>lane << 3), first > 0.0 ? -1 : 0);
+  setLane(bs + B_FIRST, lane, first);
   store<i32>(bs + B_STATE + (<usize>lane << 2), s);
   store<i32>(bs + B_IT + (<usize>lane << 2), 0);
   return true;
@@ -385,12 +398,15 @@ function laneFill(
     const off = <usize>s * rowBytes;
     const so = <usize>s << 3;
     const b = load<f64>(base + so);
-    const c = ballStart(pi + off, adv + off, A, b, delta, out + off, false);
+    // base > 0: the check at c = base runs in the lane too.
+    const inLane = b > 0.0 && b < Infinity;
+    const c = inLane ? b : ballStart(pi + off, adv + off, A, b, delta, out + off, false);
     if (c < 0.0) {
       store<f64>(mult + so, 0.0);
       continue;
     }
-    if (laneLoad(bs, pi + off, adv + off, A, c, b, s, lane)) return s;
+    const first = inLane ? ballFirst(pi + off, adv + off, A, b, delta) : 0.0;
+    if (laneLoad(bs, pi + off, adv + off, A, c, b, first, s, lane)) return s;
     store<f64>(mult + so, ballState(pi + off, adv + off, A, b, delta, out + off, false));
   }
   return -1;
@@ -501,25 +517,33 @@ function laneFill(
   cn = v128.bitselect(cn, alt, v128.and(f64x2.gt(cn, cLo), f64x2.lt(cn, cHi)));
   const mid = f64x2.mul(bc(BK_HALF), f64x2.add(cLo, cHi));
   cn = v128.bitselect(cn, mid, v128.and(f64x2.gt(cn, cLo), f64x2.lt(cn, cHi)));
-  // Done now: the last solve, or KL tight (c kept: its policy is read next).
-  // A closed bracket (or 1000 steps) asks for one more solve, at cHi.
-  const keep = v128.or(final, ret);
+  // Done now: the last solve, or KL tight, or within delta at c = base
+  // (multiplier c - base = 0); c kept: its policy is read next. A closed
+  // bracket (or 1000 steps) asks for one more solve, at cHi.
+  const check = v128.load(bs + B_CHECK);
+  const checked = i64x2.bitmask(check);
+  let keep = v128.or(final, ret);
+  if (checked != 0) keep = v128.or(keep, v128.and(check, feas));
   const done = i64x2.bitmask(keep);
-  const it0 = load<i32>(bs + B_IT) + 1;
-  const it1 = load<i32>(bs + B_IT, 4) + 1;
+  // The check is not one of the search's steps (its count starts after it).
+  const it0 = checked & 1 ? 0 : load<i32>(bs + B_IT) + 1;
+  const it1 = checked & 2 ? 0 : load<i32>(bs + B_IT, 4) + 1;
   store<i32>(bs + B_IT, it0);
   store<i32>(bs + B_IT, it1, 4);
-  let last = i64x2.bitmask(v128.andnot(closed, keep));
+  let last = i64x2.bitmask(v128.andnot(closed, keep)); // (never a checking lane: its cHi is +inf)
   if (it0 >= 1000) last |= 1 & ~done;
   if (it1 >= 1000) last |= 2 & ~done;
   const lastMask = i64x2.replace_lane(i64x2.splat(-<i64>(last & 1)), 1, -<i64>((last >> 1) & 1));
+  // A lane past its check starts the search at its first c, bracket [base, +inf).
+  if (checked != 0) cn = v128.bitselect(v128.load(bs + B_FIRST), cn, check);
   v128.store(bs + B_C, v128.bitselect(c, v128.bitselect(cHi, cn, lastMask), keep));
   v128.store(bs + B_LO, cLo);
   v128.store(bs + B_HI, cHi);
   v128.store(bs + B_FINAL, lastMask);
   // The next solve's warm start (ballState's tp; none for the last solve, at cHi).
   const tp = f64x2.add(v128.load(bs, S_T), f64x2.mul(f64x2.sub(cn, c), lp));
-  v128.store(bs + B_TP, v128.bitselect(bc(BK_NAN), tp, lastMask));
+  v128.store(bs + B_TP, v128.bitselect(bc(BK_NAN), tp, v128.or(lastMask, check)));
+  if (checked != 0) v128.store(bs + B_CHECK, f64x2.splat(0));
   // A last solve at cHi = +inf (never feasible in 1000 steps) is trlState's c = +inf path.
   let toScalar = 0;
   if (last & 1 && f64x2.extract_lane(cHi, 0) == Infinity) toScalar |= 1;
