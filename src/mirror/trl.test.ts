@@ -221,6 +221,18 @@ describe("KL ball: the SIMD kernel's lanes equal the scalar kernel bit for bit (
     for (const delta of [1e-6, 0.01, 0.5]) check(pi, adv, base, S, A, delta);
   });
 
+  // Radii far below 1e-9 leave KL unresolvable in doubles (p/pi - 1 ~ sqrt(delta)
+  // nears the rounding of p/pi), where the kernel and the twin's KL terms part.
+  it("small and large radii, advantages over 16 orders of magnitude", () => {
+    for (const [A, scale] of [[3, 1e-8], [4, 1], [6, 1e8]] as const) {
+      const S = 40;
+      const pi = randomPolicy(rng, S, A, 0.2);
+      const adv = randomAdvantage(rng, pi, S, A, scale);
+      const base = Float64Array.from({ length: S }, (_, s) => (s % 4 === 0 ? scale * rng() : 0));
+      for (const delta of [1e-9, 3, 50]) check(pi, adv, base, S, A, delta);
+    }
+  });
+
   it("many states (lanes refilled as states finish), ties, tiny and subnormal pi", () => {
     for (const A of [2, 3, 4, 5, 17]) {
       const S = 601;
