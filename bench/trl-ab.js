@@ -5,11 +5,12 @@
 // machine hits every variant alike. Prints, per kernel and shape, the median and
 // best time per call of each variant and the ratios against the current TS twin.
 //
-//   node bench/trl-ab.js [--base <dir>] [--only trl,ball] [--reps <n>] [--shapes 25000x4,...]
+//   node bench/trl-ab.js [--base <dir>] [--only trl,ball] [--reps <n>] [--shapes 25000x4,...] [--ball-base <x>]
 //
 // <dir> holds mirror.wasm and dist-mirror/ (a copy of dist/mirror) of the
 // baseline; without it only the current build is timed. Fixtures as in
-// bench/kernels/mirror.js (coef 1.3) and mirror-extra.js (ball: base 0, delta 0.01).
+// bench/kernels/mirror.js (coef 1.3) and mirror-extra.js (ball: base 0, delta 0.01;
+// --ball-base x gives every state a forward-KL drift of weight x inside the ball).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     only: { type: "string" },
     reps: { type: "string", default: "7" },
     shapes: { type: "string" },
+    "ball-base": { type: "string", default: "0" },
   },
 });
 const REPS = Number(values.reps);
@@ -72,7 +74,7 @@ function rngOf(seed) {
 function fixture(S, A, seed = 3) {
   const rng = rngOf(seed);
   const { n, pi, adv } = mirrorPolicies((lo, hi) => lo + (hi - lo) * rng(), S, A);
-  return { S, A, n, pi, adv, coef: new Float64Array(S).fill(1.3), zero: new Float64Array(S) };
+  return { S, A, n, pi, adv, coef: new Float64Array(S).fill(1.3), ballBase: new Float64Array(S).fill(Number(values["ball-base"])) };
 }
 
 function variants(name, f) {
@@ -81,7 +83,7 @@ function variants(name, f) {
     const { k, put, alloc, view } = w;
     const pi = put(f.pi);
     const adv = put(f.adv);
-    const coef = put(name === "trl" ? f.coef : f.zero);
+    const coef = put(name === "trl" ? f.coef : f.ballBase);
     const o = alloc(n * 8);
     const m = alloc(S * 8);
     const outJs = new Float64Array(n);
@@ -94,7 +96,7 @@ function variants(name, f) {
     } else {
       res[`${tag} simd`] = () => k.mirrorKlBallSolveSimd(pi, adv, coef, S, A, DELTA, o, m);
       res[`${tag} scalar`] = () => k.mirrorKlBallSolveScalar(pi, adv, coef, S, A, DELTA, o, m);
-      res[`${tag} twin`] = () => tw.klBallSolveTwin(f.pi, f.adv, f.zero, S, A, DELTA, outJs, multJs);
+      res[`${tag} twin`] = () => tw.klBallSolveTwin(f.pi, f.adv, f.ballBase, S, A, DELTA, outJs, multJs);
     }
     const diff = (x, y) => {
       let d = 0;
