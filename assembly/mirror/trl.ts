@@ -1,5 +1,6 @@
 // The per-state KL ball (max-KL neighbourhood) by a search on the penalty of
-// the trust-region step (trl-dual.ts). Plain-TypeScript twin: src/mirror/trl.twin.ts.
+// the trust-region step (trl-dual.ts), states two by two in the SIMD lanes.
+// Plain-TypeScript twin: src/mirror/trl.twin.ts.
 import { hsum, klTermS, normalS, normalV, phiNormV } from "./math";
 import {
   PAIR_MAX_A, R_CP, R_D, R_PI, R_TERM, ROW, S_ACTIVE, S_G, S_HI, S_INFO, S_LO, S_ROWS, S_T, SLOT_BYTES, TINY,
@@ -676,7 +677,10 @@ function ballLanes(pi: usize, adv: usize, base: usize, S: i32, A: i32, delta: f6
  * state by state), with an optional forward-KL drift of weight base[s]:
  *   out_s = argmax_{p: KL(pi_s || p) <= delta} <p, adv_s> - base[s] KL(pi_s || p),
  * the constraint tight to 1e-14 relative wherever it binds; mult[s] receives its
- * Lagrange multiplier (0 where it does not bind).
+ * Lagrange multiplier (0 where it does not bind). Up to PAIR_MAX_A actions
+ * the SIMD kernel solves two states per vector, two vectors at once
+ * (ballLanes), and equals the scalar kernel bit for bit; with more, the lanes
+ * split each state's actions (sums in another order: equal to about 1e-16).
  * pi, adv, out: S*A f64; base, mult: S f64, base >= 0 (+inf keeps pi); delta > 0.
  */
 export function mirrorKlBallSolveSimd(
