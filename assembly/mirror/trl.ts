@@ -89,22 +89,25 @@ let ballPinned: bool = false; // an action outside pi's support has mass
  *   lambda' = 1 / chi,  lambda'' = (2 lambda' / c) (psi lambda'^2 - 1),
  * chi = sum p^2/pi and psi = sum p^3/pi^2 (differentiate sum c pi / (lambda - A) = 1
  * twice; lambda' = lambda'' = 0 when an action outside pi's support holds the
- * multiplier: lp = 0). With g_k = h^(k) / h the step is
- *   c + 2 f g1 / (y g1^2 - f (1.5 g1^2 - g2)),  f = y - target,
- * and Newton's, c + 2 f / (y g1), where that denominator is not positive.
+ * multiplier: lp = 0). With g1 = c h' / h = (lp - 1) / h and
+ * g2 = c^2 h'' / h = (c lambda'' - c h') / h (c lambda'' = 2 lp (psi lp^2 - 1): no
+ * division by c, two divisions in all on the chain of dependent operations),
+ * the step is
+ *   c (1 + 2 f g1 / (y g1^2 - f (1.5 g1^2 - g2))),  y = h^(-1/2), f = y - target,
+ * and Newton's, c (1 + 2 f / (y g1)), where that denominator is not positive.
  */
 // @ts-ignore: decorator
 @inline function ballHalley(c: f64, h: f64, lp: f64, psi: f64, target: f64): f64 {
-  const slope = (lp - 1.0) / c;
-  const lpp = ((2.0 * lp) / c) * (psi * lp * lp - 1.0);
-  const curv = (lpp - slope) / c;
+  const u = lp - 1.0;
+  const v = (2.0 * lp) * (psi * lp * lp - 1.0);
   const ih = 1.0 / h;
-  const g1 = slope * ih;
-  const g2 = curv * ih;
+  const g1 = u * ih;
+  const g2 = (v - u) * ih;
   const y = sqrt(ih);
   const f = y - target;
-  const den = y * (g1 * g1) - f * (1.5 * (g1 * g1) - g2);
-  return den > 0.0 ? c + (2.0 * f * g1) / den : c + (2.0 * f) / (y * g1);
+  const gg = g1 * g1;
+  const den = y * gg - f * (1.5 * gg - g2);
+  return den > 0.0 ? c + c * ((2.0 * f * g1) / den) : c + c * ((2.0 * f) / (y * g1));
 }
 
 /** ballHalley lane by lane, the same operations. */
@@ -112,19 +115,18 @@ let ballPinned: bool = false; // an action outside pi's support has mass
 @inline function ballHalleyV(c: v128, h: v128, lp: v128, psi: v128, target: v128): v128 {
   const one = bc(BK_ONE);
   const two = bc(BK_TWO);
-  const slope = f64x2.div(f64x2.sub(lp, one), c);
-  const lpp = f64x2.mul(f64x2.div(f64x2.mul(two, lp), c), f64x2.sub(f64x2.mul(f64x2.mul(psi, lp), lp), one));
-  const curv = f64x2.div(f64x2.sub(lpp, slope), c);
+  const u = f64x2.sub(lp, one);
+  const v = f64x2.mul(f64x2.mul(two, lp), f64x2.sub(f64x2.mul(f64x2.mul(psi, lp), lp), one));
   const ih = f64x2.div(one, h);
-  const g1 = f64x2.mul(slope, ih);
-  const g2 = f64x2.mul(curv, ih);
+  const g1 = f64x2.mul(u, ih);
+  const g2 = f64x2.mul(f64x2.sub(v, u), ih);
   const y = f64x2.sqrt(ih);
   const f = f64x2.sub(y, target);
   const gg = f64x2.mul(g1, g1);
   const den = f64x2.sub(f64x2.mul(y, gg), f64x2.mul(f, f64x2.sub(f64x2.mul(bc(BK_THREE_HALVES), gg), g2)));
   const twoF = f64x2.mul(two, f);
-  const halley = f64x2.add(c, f64x2.div(f64x2.mul(twoF, g1), den));
-  const newton = f64x2.add(c, f64x2.div(twoF, f64x2.mul(y, g1)));
+  const halley = f64x2.add(c, f64x2.mul(c, f64x2.div(f64x2.mul(twoF, g1), den)));
+  const newton = f64x2.add(c, f64x2.mul(c, f64x2.div(twoF, f64x2.mul(y, g1))));
   return v128.bitselect(halley, newton, f64x2.gt(den, f64x2.splat(0)));
 }
 

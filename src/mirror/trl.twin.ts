@@ -44,16 +44,16 @@ function ballKl(
  * step where Halley's denominator is not positive): ballHalley of the kernel.
  */
 function ballHalley(c: number, h: number, lp: number, psi: number, target: number): number {
-  const slope = (lp - 1) / c;
-  const lpp = ((2 * lp) / c) * (psi * lp * lp - 1);
-  const curv = (lpp - slope) / c;
+  const u = lp - 1; // c h'
+  const v = 2 * lp * (psi * lp * lp - 1); // c lambda''
   const ih = 1 / h;
-  const g1 = slope * ih;
-  const g2 = curv * ih;
+  const g1 = u * ih;
+  const g2 = (v - u) * ih; // c^2 h'' / h
   const y = Math.sqrt(ih);
   const f = y - target;
-  const den = y * (g1 * g1) - f * (1.5 * (g1 * g1) - g2);
-  return den > 0 ? c + (2 * f * g1) / den : c + (2 * f) / (y * g1);
+  const gg = g1 * g1;
+  const den = y * gg - f * (1.5 * gg - g2);
+  return den > 0 ? c + c * ((2 * f * g1) / den) : c + c * ((2 * f) / (y * g1));
 }
 
 /**
