@@ -1,5 +1,5 @@
 /**
- * Plain-TypeScript twin of assembly/mirror/trl.ts: the per-state KL ball.
+ * Plain-TypeScript twin of assembly/mirror/trl-ball.ts and trl.ts: the per-state KL ball.
  * Same algorithm as the kernel; see its doc comments. The trust-region step
  * itself is in trl-dual.twin.ts (re-exported here).
  */
@@ -59,7 +59,7 @@ function ballHalley(c: number, h: number, lp: number, psi: number, target: numbe
 /**
  * One state of the KL ball; returns the multiplier (safeguarded Halley on
  * KL^-1/2, each trust-region solve warm-started from the last; see ballState
- * in assembly/mirror/trl.ts).
+ * in assembly/mirror/trl-ball.ts).
  */
 export function klBallState(
   pi: ArrayLike<number>,
