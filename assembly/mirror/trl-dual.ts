@@ -5,7 +5,7 @@ import { hsum } from "./math";
 
 const EPS: f64 = 2.220446049250313e-16;
 // Below this c pmax (2^-960) trlState scales the problem by HUGE (2^900).
-const TINY: f64 = 1.0261342003245941e-289;
+export const TINY: f64 = 1.0261342003245941e-289;
 const HUGE: f64 = 8.452712498170644e270;
 
 // Vector constants, each splatted into 16 bytes of static data: V8 rebuilds a
@@ -36,6 +36,15 @@ const K_TINY = 6;
 // (WebAssembly functions return one value; globals keep the kernels allocation-free).
 let evalD1: f64 = 0;
 let evalD2: f64 = 0;
+// trlState's last t = lambda - amax (unscaled; NaN after a path with no search),
+// a warm start for a nearby c (the KL ball's search, trl.ts).
+let lastT: f64 = NaN;
+
+/** lambda - amax of trlState's last search (NaN if it took no search). */
+// @ts-ignore: decorator
+@inline export function trlLastT(): f64 {
+  return lastT;
+}
 
 /**
  * One evaluation of the dual at t = lambda - amax: writes term_a = (c pi_a) / x_a,
@@ -109,7 +118,7 @@ let evalD2: f64 = 0;
 
 /** startPoint lane by lane, the same operations in the same order. */
 // @ts-ignore: decorator
-@inline function startPointV(c: v128, m1: v128, m2: v128, m3: v128): v128 {
+@inline export function startPointV(c: v128, m1: v128, m2: v128, m3: v128): v128 {
   const three = kc(K_THREE);
   const two = kc(K_TWO);
   const mu3 = f64x2.add(
@@ -134,10 +143,13 @@ let evalD2: f64 = 0;
  * step is within 2 ulp of t (or the bracket is): about three evaluations.
  * The last evaluation's terms, divided by their sum, are the answer.
  * Actions outside pi's support whose advantage exceeds lambda take the
- * remaining mass (KKT: A_a = lambda there).
+ * remaining mass (KKT: A_a = lambda there). tStart, when inside the bracket,
+ * replaces the start point: t of a nearby c, moved along dlambda/dc (the KL
+ * ball's search); NaN for none.
  */
 // @ts-ignore: decorator
-@inline export function trlState(pr: usize, qr: usize, A: i32, c: f64, or: usize, simd: bool): void {
+@inline export function trlState(pr: usize, qr: usize, A: i32, c: f64, or: usize, simd: bool, tStart: f64 = NaN): void {
+  lastT = NaN;
   let amax = -Infinity;
   let pmax = 0.0;
   let offMax = -Infinity;
@@ -203,6 +215,8 @@ let evalD2: f64 = 0;
   }
   const t0 = startPoint(c, m1, m2, m3);
   let t = t0 > lo && t0 < hi ? t0 : lo;
+  const ts = tStart * scale;
+  if (ts > lo && ts < hi) t = ts;
   let g = 1.0;
   for (let it = 0; it < 200; it++) {
     g = evalRow(pr, qr, A, c, amax, scale, t, or, simd);
@@ -219,6 +233,7 @@ let evalD2: f64 = 0;
     if (abs(tn - t) <= 2.0 * EPS * t || hi - lo <= 2.0 * EPS * hi) break;
     t = tn;
   }
+  lastT = t / scale;
   // Removes the last rounding residue so that the row sums to 1.
   const inv = 1.0 / g;
   for (let a = 0; a < A; a++) {
@@ -249,21 +264,23 @@ let evalD2: f64 = 0;
 // f64x2 per quantity (lane = state). Static data, not an allocation.
 // Per slot, 16 bytes each: t, lo, hi, the lanes still iterating, g, the
 // iteration count and output rows (i32s); then per action, side by side (one
-// pointer walks them), d = amax - A, c pi and the last evaluation's term.
+// pointer walks them), d = amax - A, c pi, the last evaluation's term and pi
+// (kept by the KL ball, trl.ts, which solves one slot for many c).
 const SLOTS = 4;
-const PAIR_MAX_A = 64;
-const S_T = 0;
-const S_LO = 16;
-const S_HI = 32;
-const S_ACTIVE = 48;
-const S_G = 64;
-const S_INFO = 80;
-const S_ROWS = 96;
-const ROW = 48;
-const R_D = 0;
-const R_CP = 16;
-const R_TERM = 32;
-const SLOT_BYTES = S_ROWS + ROW * PAIR_MAX_A;
+export const PAIR_MAX_A = 64;
+export const S_T = 0;
+export const S_LO = 16;
+export const S_HI = 32;
+export const S_ACTIVE = 48;
+export const S_G = 64;
+export const S_INFO = 80;
+export const S_ROWS = 96;
+export const ROW = 64;
+export const R_D = 0;
+export const R_CP = 16;
+export const R_TERM = 32;
+export const R_PI = 48;
+export const SLOT_BYTES = S_ROWS + ROW * PAIR_MAX_A;
 const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
 
 // @ts-ignore: decorator
@@ -367,7 +384,7 @@ const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
  * scalar skip does.
  */
 // @ts-ignore: decorator
-@inline function slotStep(slot: usize, A: i32): bool {
+@inline export function slotStep(slot: usize, A: i32): bool {
   const zero = f64x2.splat(0);
   const one = kc(K_ONE);
   const t = v128.load(slot, S_T);

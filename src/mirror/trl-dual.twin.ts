@@ -41,8 +41,20 @@ function evalRow(
   return [g, d1, d2];
 }
 
-/** argmax_p <p, adv_s> - c KL(pi_s || p) for one state, written to out at s*A. */
-export function trlState(pi: ArrayLike<number>, adv: ArrayLike<number>, s: number, A: number, c: number, out: Float64Array): void {
+/**
+ * argmax_p <p, adv_s> - c KL(pi_s || p) for one state, written to out at s*A.
+ * tStart (if inside the bracket) replaces the start point, as in the kernel.
+ * Returns the last t = lambda - amax (NaN when no search ran).
+ */
+export function trlState(
+  pi: ArrayLike<number>,
+  adv: ArrayLike<number>,
+  s: number,
+  A: number,
+  c: number,
+  out: Float64Array,
+  tStart = NaN,
+): number {
   const base = s * A;
   let amax = -Infinity;
   let pmax = 0;
@@ -63,7 +75,7 @@ export function trlState(pi: ArrayLike<number>, adv: ArrayLike<number>, s: numbe
   }
   if (c === Infinity) {
     for (let a = 0; a < A; a++) out[base + a] = pi[base + a];
-    return;
+    return NaN;
   }
   if (c <= 0) {
     for (let a = 0; a < A; a++) {
@@ -72,7 +84,7 @@ export function trlState(pi: ArrayLike<number>, adv: ArrayLike<number>, s: numbe
       else if (adv[base + a] === amax) v = pi[base + a] / pmax;
       out[base + a] = v;
     }
-    return;
+    return NaN;
   }
   // (s c, s adv) has the same step: a tiny c pmax is scaled up by a power of two.
   const scale = c * pmax < TINY ? HUGE : 1;
@@ -84,7 +96,7 @@ export function trlState(pi: ArrayLike<number>, adv: ArrayLike<number>, s: numbe
     const [gOff] = evalRow(pi, adv, base, A, c, amax, scale, tOff, out);
     if (gOff <= 1) {
       out[base + offIdx] = 1 - gOff;
-      return;
+      return NaN;
     }
     lo = Math.max(lo, tOff);
   }
@@ -104,6 +116,8 @@ export function trlState(pi: ArrayLike<number>, adv: ArrayLike<number>, s: numbe
   const mu3 = m3 - 3 * m1 * m2 + 2 * m1 * m1 * m1;
   const t0 = c - m1 + (m2 - m1 * m1) / c - mu3 / (c * c);
   let t = t0 > lo && t0 < hi ? t0 : lo;
+  const ts = tStart * scale;
+  if (ts > lo && ts < hi) t = ts;
   let g = 1;
   for (let it = 0; it < 200; it++) {
     const [gt, d1, d2] = evalRow(pi, adv, base, A, c, amax, scale, t, out);
@@ -120,6 +134,7 @@ export function trlState(pi: ArrayLike<number>, adv: ArrayLike<number>, s: numbe
   }
   const inv = 1 / g;
   for (let a = 0; a < A; a++) out[base + a] *= inv;
+  return t / scale;
 }
 
 /** Twin of mirrorTrlSolve{Simd,Scalar}. */

@@ -182,3 +182,77 @@ describe("klBallSolve", () => {
     expect(Array.from(policy)).toEqual(Array.from(pi));
   });
 });
+
+describe("KL ball: the SIMD kernel's lanes equal the scalar kernel bit for bit (A <= 64)", () => {
+  const rng = testRng(97);
+
+  /** Both kernels and the twin on one problem; returns the SIMD policy and multipliers. */
+  function check(pi: Float64Array, adv: Float64Array, base: Float64Array, S: number, A: number, delta: number): void {
+    const k = kernels();
+    const got: number[][] = [];
+    scratch((take) => {
+      const p = take(f64Block(S * A, pi));
+      const q = take(f64Block(S * A, adv));
+      const b = take(f64Block(S, base));
+      const o = take(f64Block(S * A));
+      const m = take(f64Block(S));
+      for (const name of ["mirrorKlBallSolveSimd", "mirrorKlBallSolveScalar"] as const) {
+        o.view.fill(NaN);
+        m.view.fill(NaN);
+        k[name](p.ptr, q.ptr, b.ptr, S, A, delta, o.ptr, m.ptr);
+        got.push([...o.view, ...m.view]);
+      }
+    });
+    expect(got[0]).toEqual(got[1]);
+    const twin = klBallSolveTwin(pi, adv, base, S, A, delta);
+    expect(maxRelDiff(got[0], [...twin.policy, ...twin.multipliers])).toBeLessThan(1e-10);
+  }
+
+  it.each(PER_STATE_SHAPES.filter(([, A]) => A <= 64))("S = %i, A = %i, mixed states", (S, A) => {
+    const pi = randomPolicy(rng, S, A, 0.25);
+    const adv = randomAdvantage(rng, pi, S, A, 2);
+    // Outside-support actions sometimes better than the support (the scalar kernel's pinned path).
+    for (let i = 0; i < S * A; i++) if (pi[i] === 0 && rng() < 0.2) adv[i] += 3 * rng();
+    // base: 0 (the pure ball), +inf (keep pi), small and large drifts (the ball may not bind).
+    const base = Float64Array.from({ length: S }, () => {
+      const u = rng();
+      return u < 0.5 ? 0 : u < 0.6 ? Infinity : 10 ** (4 * rng() - 2);
+    });
+    for (const delta of [1e-6, 0.01, 0.5]) check(pi, adv, base, S, A, delta);
+  });
+
+  // Radii far below 1e-9 leave KL unresolvable in doubles (p/pi - 1 ~ sqrt(delta)
+  // nears the rounding of p/pi), where the kernel and the twin's KL terms part.
+  it("small and large radii, advantages over 16 orders of magnitude", () => {
+    for (const [A, scale] of [[3, 1e-8], [4, 1], [6, 1e8]] as const) {
+      const S = 40;
+      const pi = randomPolicy(rng, S, A, 0.2);
+      const adv = randomAdvantage(rng, pi, S, A, scale);
+      const base = Float64Array.from({ length: S }, (_, s) => (s % 4 === 0 ? scale * rng() : 0));
+      for (const delta of [1e-9, 3, 50]) check(pi, adv, base, S, A, delta);
+    }
+  });
+
+  it("many states (lanes refilled as states finish), ties, tiny and subnormal pi", () => {
+    for (const A of [2, 3, 4, 5, 17]) {
+      const S = 601;
+      const pi = randomPolicy(rng, S, A, 0.1);
+      const adv = randomAdvantage(rng, pi, S, A, 10 ** (2 * rng() - 1));
+      for (let s = 0; s < S; s += 7) {
+        const r = s * A;
+        const kind = (s / 7) % 4;
+        if (kind === 0) for (let a = 0; a < A; a++) adv[r + a] = 0.25; // all tied: greedy = pi
+        if (kind === 1) {
+          // The best action holds a tiny mass (c pmax can fall below TINY).
+          let best = 0;
+          for (let a = 1; a < A; a++) if (adv[r + a] > adv[r + best]) best = a;
+          pi[r + best] = 1e-300;
+        }
+        if (kind === 2) pi[r] = 5e-320; // subnormal pi
+      }
+      const base = Float64Array.from({ length: S }, (_, s) => (s % 3 === 0 ? 0.05 * rng() : 0));
+      check(pi, adv, base, S, A, 0.01);
+      check(pi, adv, base, S, A, 1e-9);
+    }
+  });
+});

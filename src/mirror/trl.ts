@@ -1,5 +1,5 @@
 /**
- * Trust-region learning per state (kernels: assembly/mirror/trl.ts): the
+ * Trust-region learning per state (kernels: assembly/mirror/trl-dual.ts, trl-ball.ts, trl.ts): the
  * forward-KL-regularised argmax through its dual, and the per-state KL ball.
  */
 import { kernels } from "../wasm/module.js";
@@ -25,8 +25,8 @@ export function trlSolve(pi: Float64Array, adv: Float64Array, coef: Float64Array
 /**
  * Per-state KL ball with an optional forward-KL drift of weight base[s]:
  *   argmax_{p: KL(pi_s || p) <= delta} <p, adv_s> - base[s] KL(pi_s || p),
- * by a safeguarded Newton search on the penalty (analytic slope of KL in the
- * penalty; about 4 KL evaluations per state), KL tight to 1e-14 relative
+ * by a safeguarded Halley search on the penalty (analytic first and second
+ * derivatives of KL in the penalty; about 3 KL evaluations per state), KL tight to 1e-14 relative
  * where the ball binds. Returns the policy and each state's
  * multiplier (0 where the ball does not bind). base: S, >= 0 (+inf keeps pi_s);
  * delta > 0.
