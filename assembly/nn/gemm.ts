@@ -27,7 +27,7 @@
 import { hsum } from "./lanes";
 import { K_ONE, vk } from "./mathf32";
 
-/** k-panel depth (rows of B kept in cache). */
+/** Default k-panel depth (rows of B kept in cache; dW passes its own, see dense.ts). */
 const KC = 256;
 /** n-panel width (columns of B kept in cache), a multiple of 8. */
 const NC = 128;
@@ -210,7 +210,7 @@ export const FIN_RELU_GRAD = 3;
 
 /**
  * C = fin(init + A B) over all rows m < M and the vector columns n < NV (a
- * multiple of 4), in KC x NC panels of B (the finish after the last k panel).
+ * multiple of 4), in kc x NC panels of B (the finish after the last k panel).
  * A is read 4-interleaved (ai, sblk, sk) for m < M & ~3 and through
  * (ar, sam, sak) for the rows after; both describe the same matrix.
  */
@@ -221,7 +221,7 @@ export const FIN_RELU_GRAD = 3;
   b: usize, ldb: usize,
   c: usize, ldc: usize,
   bias: usize, mode: i32, h: usize, act: i32,
-  M: i32, NV: i32, K: i32,
+  M: i32, NV: i32, K: i32, kc: i32 = KC,
 ): void {
   const M4 = M & ~3;
   for (let n0 = 0; n0 < NV; n0 += NC) {
@@ -229,17 +229,17 @@ export const FIN_RELU_GRAD = 3;
     // The first k panel starts from `mode`, later ones add to what the earlier
     // ones stored; only the last one finishes. Each call has constant modes,
     // so the tile prologues and epilogues compile without branches.
-    if (K <= KC) {
+    if (K <= kc) {
       gemmPanel4(ai, sblk, sk, b, ldb, c, ldc, bias, mode, h, act, M4, n0, n1, 0, K);
       gemmPanelRows(ar, sam, sak, b, ldb, c, ldc, bias, mode, h, act, M4, M, n0, n1, 0, K);
       continue;
     }
-    gemmPanel4(ai, sblk, sk, b, ldb, c, ldc, bias, mode, h, FIN_NONE, M4, n0, n1, 0, KC);
-    gemmPanelRows(ar, sam, sak, b, ldb, c, ldc, bias, mode, h, FIN_NONE, M4, M, n0, n1, 0, KC);
-    let k0 = KC;
-    for (; k0 + KC < K; k0 += KC) {
-      gemmPanel4(ai, sblk, sk, b, ldb, c, ldc, bias, INIT_C, h, FIN_NONE, M4, n0, n1, k0, k0 + KC);
-      gemmPanelRows(ar, sam, sak, b, ldb, c, ldc, bias, INIT_C, h, FIN_NONE, M4, M, n0, n1, k0, k0 + KC);
+    gemmPanel4(ai, sblk, sk, b, ldb, c, ldc, bias, mode, h, FIN_NONE, M4, n0, n1, 0, kc);
+    gemmPanelRows(ar, sam, sak, b, ldb, c, ldc, bias, mode, h, FIN_NONE, M4, M, n0, n1, 0, kc);
+    let k0 = kc;
+    for (; k0 + kc < K; k0 += kc) {
+      gemmPanel4(ai, sblk, sk, b, ldb, c, ldc, bias, INIT_C, h, FIN_NONE, M4, n0, n1, k0, k0 + kc);
+      gemmPanelRows(ar, sam, sak, b, ldb, c, ldc, bias, INIT_C, h, FIN_NONE, M4, M, n0, n1, k0, k0 + kc);
     }
     gemmPanel4(ai, sblk, sk, b, ldb, c, ldc, bias, INIT_C, h, act, M4, n0, n1, k0, K);
     gemmPanelRows(ar, sam, sak, b, ldb, c, ldc, bias, INIT_C, h, act, M4, M, n0, n1, k0, K);
