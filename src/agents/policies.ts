@@ -63,6 +63,8 @@ export class ActorCritic {
   /** Per-row activations of the rollout ([actor blocks, critic blocks], see `enableRolloutCache`); shared with the finaliser. */
   private readonly cacheBlocks: Block<"f32">[] = [];
   private cacheRows = 0;
+  private actorCache: Block<"f32">[] = [];
+  private criticCache: Block<"f32">[] = [];
 
   constructor(o: ActorCriticOptions) {
     this.obsSize = o.obsSize;
@@ -116,7 +118,9 @@ export class ActorCritic {
     if (rows <= this.cacheRows) return;
     disown(this.cacheBlocks, this.cacheBlocks);
     this.cacheBlocks.length = 0;
-    this.cacheBlocks.push(...this.actor.activationCacheBlocks(rows), ...this.critic.activationCacheBlocks(rows));
+    this.actorCache = this.actor.activationCacheBlocks(rows);
+    this.criticCache = this.critic.activationCacheBlocks(rows);
+    this.cacheBlocks.push(...this.actorCache, ...this.criticCache);
     own(this, this.cacheBlocks, this.cacheBlocks);
     this.cacheRows = rows;
   }
@@ -128,9 +132,8 @@ export class ActorCritic {
 
   /** After `act` with values on E rows: records both networks' activations as rollout rows row0, ..., row0 + E - 1. */
   recordRollout(row0: number): void {
-    const a = this.actor.sizes.length;
-    this.actor.recordActivations(this.cacheBlocks.slice(0, a), row0);
-    this.critic.recordActivations(this.cacheBlocks.slice(a), row0);
+    this.actor.recordActivations(this.actorCache, row0);
+    this.critic.recordActivations(this.criticCache, row0);
   }
 
   /**
@@ -140,10 +143,9 @@ export class ActorCritic {
    * batches are multiples of 4 rows).
    */
   replayRollout(idx: number, rows: number): void {
-    const a = this.actor.sizes.length;
     this.ensure(rows);
-    this.actor.replayActivations(this.cacheBlocks.slice(0, a), idx, rows);
-    this.critic.replayActivations(this.cacheBlocks.slice(a), idx, rows);
+    this.actor.replayActivations(this.actorCache, idx, rows);
+    this.critic.replayActivations(this.criticCache, idx, rows);
   }
 
   /** Log-probabilities of every action (into `logp`, rows x A) for `rows` observations. */
