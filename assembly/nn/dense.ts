@@ -83,16 +83,40 @@ export function nnDenseForwardScalar(x: usize, w: usize, b: usize, y: usize, pac
 }
 
 /**
+ * Rows per strip of nnDenseTanhForwardSimd: each strip's product is followed
+ * by its tanh, so that the out-of-order core overlaps the tanh (divider and
+ * multiplier bound) with the next strip's product (adds and multiplies):
+ * 256 x 64 x 64 with tanh 60.5 -> 57.7 us (Zen 4, Node 20). A multiple of 4,
+ * so that the strips cut no 4-row group and every row is computed exactly as
+ * in one call over the whole batch.
+ */
+const TANH_STRIP = 16;
+
+/**
  * Dense layer and tanh in one call, Y = tanh(X W + b):
  * Y[r, o] = tanh(b[o] + sum_{i < nIn} X[r, i] W[i, o]), bit for bit
- * nnDenseForwardSimd followed by nnTanhForwardSimd. (tanh in the GEMM's tile
+ * nnDenseForwardSimd followed by nnTanhForwardSimd, in strips of TANH_STRIP rows. (tanh in the GEMM's tile
  * epilogue was slower: eight tanh at once exhaust the registers and reload
  * every constant; the separate in-place pass keeps them loaded.)
  * Shapes and pack as nnDenseForwardSimd.
  */
 export function nnDenseTanhForwardSimd(x: usize, w: usize, b: usize, y: usize, pack: usize, batch: i32, nIn: i32, nOut: i32): void {
-  denseForward(x, w, b, y, pack, batch, nIn, nOut);
-  tanhArrayF32(y, y, batch * nOut);
+  if ((nOut & 3) != 0) {
+    // Narrow columns use the pack scratch for W: one product, then tanh.
+    denseForward(x, w, b, y, pack, batch, nIn, nOut);
+    tanhArrayF32(y, y, batch * nOut);
+    return;
+  }
+  pack4Rows(x, pack, batch, nIn);
+  const rowX = <usize>nIn << 2;
+  const rowY = <usize>nOut << 2;
+  for (let r0 = 0; r0 < batch; r0 += TANH_STRIP) {
+    const rows = min(TANH_STRIP, batch - r0);
+    const yr = y + <usize>r0 * rowY;
+    // Strip r0 of the packed X starts at block r0 / 4 (r0 is a multiple of 4).
+    gemm(pack + <usize>r0 * rowX, rowX << 2, 16, x + <usize>r0 * rowX, rowX, 4, w, rowY, yr, rowY, b, INIT_BIAS, 0, FIN_NONE, rows, nOut, nIn);
+    tanhArrayF32(yr, yr, rows * nOut);
+  }
 }
 
 /** Y = tanh(X W + b), scalar twin (pack unused): the sum over i increasing, then tanhF32. */

@@ -200,7 +200,8 @@ describe("fused dense + tanh forward", () => {
   it("matches the unfused kernels bit for bit and the twin to rounding", () => {
     const odd = [0, 1, 3, 4, 5, 8, 9, 13, 17];
     for (const batch of odd) for (const nIn of odd) for (const nOut of odd) checkTanhShape(batch, nIn, nOut);
-    for (const [batch, nIn, nOut] of [[131, 130, 137], [256, 4, 64], [257, 64, 64], [5, 260, 129], [33, 64, 1]]) {
+    // Strips of TANH_STRIP = 16 rows: batches that end inside a strip or a 4-row group, k beyond one panel, wide rows.
+    for (const [batch, nIn, nOut] of [[131, 130, 137], [256, 4, 64], [257, 64, 64], [5, 260, 129], [33, 64, 1], [18, 7, 8], [35, 64, 64], [30, 5, 12], [47, 260, 16], [6, 9, 600]]) {
       checkTanhShape(batch, nIn, nOut);
     }
   });
