@@ -106,6 +106,28 @@ describe("PPO training", () => {
     }
   });
 
+  it("A2C replays the rollout's activations in every update, bit-identical to recomputing them", async () => {
+    for (const extra of [{ env: "CartPole-v1" }, { env: "Pendulum-v1", normalize: true }] as const) {
+      const run = async (replay: boolean) => {
+        const agent = new A2C({ ...extra, numEnvs: 8, nSteps: 5, entCoef: 0.01, seed: 5 });
+        let replays = 0;
+        const pol = agent.policy;
+        const replayRollout = pol.replayRollout.bind(pol);
+        pol.replayRollout = (idx, rows) => (replays++, replayRollout(idx, rows));
+        if (!replay) Object.defineProperty(pol, "rolloutCacheRows", { get: () => 0 });
+        await agent.learn(400);
+        const params = pol.store.parameters();
+        agent.dispose();
+        return { params, replays };
+      };
+      const a = await run(true);
+      const b = await run(false);
+      expect(a.replays).toBe(10);
+      expect(b.replays).toBe(0);
+      expect(Buffer.from(a.params.buffer).equals(Buffer.from(b.params.buffer)), extra.env).toBe(true);
+    }
+  });
+
   it("runs a few thousand steps without NaN, reports CleanRL metrics, logs JSONL and stops on a callback", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mirror-ppo-"));
     const logFile = join(dir, "log.jsonl");
