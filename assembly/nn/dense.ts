@@ -2,10 +2,10 @@
 //   forward  Y = X W + b                       X: batch x nIn, W: nIn x nOut, b: nOut, Y: batch x nOut
 //   backward dX = dY W^T, dW = X^T dY, db = sum_rows dY
 // The three products are one blocked GEMM (assembly/nn/gemm.ts) with the A
-// operand read 4-interleaved: X and dY are first packed into `pack` (scratch
+// operand read 2-interleaved: X and dY are first packed into `pack` (scratch
 // of batch x nIn, resp. batch x nOut, f32), X^T is read in place. At
-// 256 x 64 x 64 the packing takes ~1.4 us and the product runs at ~45 instead
-// of ~35 GFLOP/s (Zen 4, Node 20).
+// 256 x 64 x 64 the packing takes ~1.4 us and the product runs at ~45-47
+// instead of ~35 GFLOP/s (Zen 4, Node 20).
 // The input gradient can carry the previous layer's activation derivative
 // (act 1: times 1 - H^2 for tanh, act 2: times [H > 0] for relu, H that
 // layer's output), which saves a pass over the hidden activations.
@@ -17,7 +17,7 @@
 //
 // Pointers are byte addresses of f32 arrays; sizes are element counts >= 0.
 
-import { FIN_NONE, FIN_RELU_GRAD, FIN_TANH_GRAD, INIT_BIAS, INIT_C, INIT_ZERO, finScalar, gemm, gemmNarrowDot, pack4Rows, transpose } from "./gemm";
+import { FIN_NONE, FIN_RELU_GRAD, FIN_TANH_GRAD, INIT_BIAS, INIT_C, INIT_ZERO, finScalar, gemm, gemmNarrowDot, pack2Rows, transpose } from "./gemm";
 import { gather4, scatter4 } from "./lanes";
 import { tanhArrayF32, tanhF32 } from "./mathf32";
 
@@ -25,8 +25,8 @@ import { tanhArrayF32, tanhF32 } from "./mathf32";
  * k-panel depth of dW = X^T dY (k runs over the batch). X and dY rows are
  * read with a stride of a whole row, so one k panel touches KC rows of both;
  * at KC = 256 that is 128 KB for 64-wide layers, streamed from L2 for every
- * 4 x 8 tile. At 32 the two panels (16 KB) stay in L1 while the tiles sweep
- * them: 256 x 64 x 64 56 -> 50 us (Zen 4, Node 20). Partial sums are stored
+ * tile. At 32 the two panels (16 KB) stay in L1 while the tiles sweep
+ * them: 256 x 64 x 64 56 -> 50 us (4 x 8 tiles; 47 us with 2 x 16). Partial sums are stored
  * and reloaded in f32, so every element is still summed in increasing r.
  */
 const DW_KC = 32;
@@ -36,9 +36,9 @@ const DW_KC = 32;
 @inline function denseForward(x: usize, w: usize, b: usize, y: usize, pack: usize, batch: i32, nIn: i32, nOut: i32): void {
   const NV = nOut & ~3;
   if (NV > 0) {
-    pack4Rows(x, pack, batch, nIn);
+    pack2Rows(x, pack, batch, nIn);
     const rowX = <usize>nIn << 2;
-    gemm(pack, rowX << 2, 16, x, rowX, 4, w, <usize>nOut << 2, y, <usize>nOut << 2, b, INIT_BIAS, 0, FIN_NONE, batch, NV, nIn);
+    gemm(pack, rowX << 1, 8, x, rowX, 4, w, <usize>nOut << 2, y, <usize>nOut << 2, b, INIT_BIAS, 0, FIN_NONE, batch, NV, nIn);
   }
   if (NV < nOut) {
     const narrow = nOut - NV;
@@ -83,40 +83,16 @@ export function nnDenseForwardScalar(x: usize, w: usize, b: usize, y: usize, pac
 }
 
 /**
- * Rows per strip of nnDenseTanhForwardSimd: each strip's product is followed
- * by its tanh, so that the out-of-order core overlaps the tanh (divider and
- * multiplier bound) with the next strip's product (adds and multiplies):
- * 256 x 64 x 64 with tanh 60.5 -> 57.7 us (Zen 4, Node 20). A multiple of 4,
- * so that the strips cut no 4-row group and every row is computed exactly as
- * in one call over the whole batch.
- */
-const TANH_STRIP = 16;
-
-/**
  * Dense layer and tanh in one call, Y = tanh(X W + b):
  * Y[r, o] = tanh(b[o] + sum_{i < nIn} X[r, i] W[i, o]), bit for bit
- * nnDenseForwardSimd followed by nnTanhForwardSimd, in strips of TANH_STRIP rows. (tanh in the GEMM's tile
+ * nnDenseForwardSimd followed by nnTanhForwardSimd. (tanh in the GEMM's tile
  * epilogue was slower: eight tanh at once exhaust the registers and reload
  * every constant; the separate in-place pass keeps them loaded.)
  * Shapes and pack as nnDenseForwardSimd.
  */
 export function nnDenseTanhForwardSimd(x: usize, w: usize, b: usize, y: usize, pack: usize, batch: i32, nIn: i32, nOut: i32): void {
-  if ((nOut & 3) != 0) {
-    // Narrow columns use the pack scratch for W: one product, then tanh.
-    denseForward(x, w, b, y, pack, batch, nIn, nOut);
-    tanhArrayF32(y, y, batch * nOut);
-    return;
-  }
-  pack4Rows(x, pack, batch, nIn);
-  const rowX = <usize>nIn << 2;
-  const rowY = <usize>nOut << 2;
-  for (let r0 = 0; r0 < batch; r0 += TANH_STRIP) {
-    const rows = min(TANH_STRIP, batch - r0);
-    const yr = y + <usize>r0 * rowY;
-    // Strip r0 of the packed X starts at block r0 / 4 (r0 is a multiple of 4).
-    gemm(pack + <usize>r0 * rowX, rowX << 2, 16, x + <usize>r0 * rowX, rowX, 4, w, rowY, yr, rowY, b, INIT_BIAS, 0, FIN_NONE, rows, nOut, nIn);
-    tanhArrayF32(yr, yr, rows * nOut);
-  }
+  denseForward(x, w, b, y, pack, batch, nIn, nOut);
+  tanhArrayF32(y, y, batch * nOut);
 }
 
 /** Y = tanh(X W + b), scalar twin (pack unused): the sum over i increasing, then tanhF32. */
@@ -142,9 +118,9 @@ export function nnDenseTanhForwardScalar(x: usize, w: usize, b: usize, y: usize,
   const NV = nIn & ~3;
   if (NV > 0) {
     transpose(w, wt, nIn, nOut);
-    pack4Rows(dy, pack, batch, nOut);
+    pack2Rows(dy, pack, batch, nOut);
     const rowDy = <usize>nOut << 2;
-    gemm(pack, rowDy << 2, 16, dy, rowDy, 4, wt, <usize>nIn << 2, dx, <usize>nIn << 2, 0, INIT_ZERO, h, fin, batch, NV, nOut);
+    gemm(pack, rowDy << 1, 8, dy, rowDy, 4, wt, <usize>nIn << 2, dx, <usize>nIn << 2, 0, INIT_ZERO, h, fin, batch, NV, nOut);
   }
   // Columns i >= NV: W's row i is contiguous along the sum, no gather needed.
   if (NV < nIn) gemmNarrowDot(dy, nOut, w, 1, nOut, dx, nIn, 0, INIT_ZERO, h, fin, batch, NV, nIn, nOut);
@@ -198,11 +174,11 @@ export function nnDenseBackwardParamsSimd(
   x: usize, dy: usize, dw: usize, db: usize, batch: i32, nIn: i32, nOut: i32, accumulate: i32,
 ): void {
   const NV = nOut & ~3;
-  // A = X^T: A(i, r) = X[r, i]; four consecutive i are adjacent, so X is already 4-interleaved.
+  // A = X^T: A(i, r) = X[r, i]; two consecutive i are adjacent, so X is already 2-interleaved.
   const rowX = <usize>nIn << 2;
   const ldy = <usize>nOut << 2;
-  if (accumulate) gemm(x, 16, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_C, 0, FIN_NONE, nIn, NV, batch, DW_KC);
-  else gemm(x, 16, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_ZERO, 0, FIN_NONE, nIn, NV, batch, DW_KC);
+  if (accumulate) gemm(x, 8, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_C, 0, FIN_NONE, nIn, NV, batch, DW_KC);
+  else gemm(x, 8, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_ZERO, 0, FIN_NONE, nIn, NV, batch, DW_KC);
   if (NV < nOut) {
     // Narrow columns: vectors run down the rows of dW (along i), where X is
     // contiguous; four vectors (16 i) per pass over the rows.

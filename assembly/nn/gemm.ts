@@ -7,18 +7,21 @@
 // (tanh itself is not a finish: eight tanh per tile exhaust the registers and
 // reload every constant, slower than nnTanhForwardSimd's separate pass.)
 //
-// Register blocking: a 4-row x 8-column tile of C lives in 8 f32x4
-// accumulators while k runs; each k step loads two B vectors and broadcasts
-// four A values (v128.load32_splat). The four A values come from ONE pointer
-// at constant offsets 0, 4, 8, 12: A is read "4-interleaved", A(m, k) at
-//   a + (m >> 2) sblk + k sk + 4 (m & 3)   (bytes),
-// which is a packed copy (pack4Rows: sblk = 16 K, sk = 16) for Y = X W and
-// dX = dY W^T, and X itself for dW = X^T dY (X[r, i..i+3] are adjacent:
-// sblk = 16, sk = 4 nIn). V8 then emits one address register and immediate
-// offsets for the four broadcasts, where four row pointers cost four address
-// additions per k and left the loop issue-bound (35 -> 45 GFLOP/s at
-// 256 x 64 x 64 on Zen 4; without FMA the ceiling is 4 FP ops per cycle).
-// Cache blocking: B is consumed in KC x NC panels.
+// Register blocking: a 2-row x 16-column tile of C lives in 8 f32x4
+// accumulators while k runs; each k step loads four B vectors and broadcasts
+// two A values (v128.load32_splat). The two A values come from ONE pointer at
+// constant offsets 0 and 4: A is read "2-interleaved", A(m, k) at
+//   a + (m >> 1) sblk + k sk + 4 (m & 1)   (bytes),
+// which is a packed copy (pack2Rows: sblk = 8 K, sk = 8) for Y = X W and
+// dX = dY W^T, and X itself for dW = X^T dY (X[r, i], X[r, i + 1] are
+// adjacent: sblk = 8, sk = 4 nIn). Separate row pointers cost an address
+// addition per row and k (35 GFLOP/s at 256 x 64 x 64 on Zen 4); with
+// offsets, V8 keeps each broadcast offset's address (memory base + offset)
+// in a register of its own. The earlier 4 x 8 tile needed three of them, and
+// the loop's stack check clobbered one, so V8 reloaded them from the stack;
+// the 2 x 16 tile needs one (forward 50.2 -> 45.0 us, dX 50.8 -> 48.8,
+// dW 50.3 -> 47.1 at 256 x 64 x 64; without FMA the ceiling is 4 FP ops per
+// cycle). Cache blocking: B is consumed in kc x NC panels.
 //
 // Every C element is summed over k in increasing order, starting from its
 // initial value, exactly as the scalar twins do, so SIMD and scalar agree to
@@ -81,104 +84,9 @@ export const FIN_RELU_GRAD = 3;
 }
 
 /**
- * Tiles of C for rows m < M4 (a multiple of 4) and columns n0 <= n < n1
- * (n1 - n0 a multiple of 4), k in [k0, k1). A 4-interleaved (see the file
- * header; sblk, sk in bytes), B[k, n] at b + k ldb + 4 n, C[m, n] at
- * c + m ldc + 4 n, H likewise at h (ldb, ldc in bytes).
- */
-// @ts-ignore: decorator
-@inline function gemmPanel4(
-  a: usize, sblk: usize, sk: usize,
-  b: usize, ldb: usize,
-  c: usize, ldc: usize,
-  bias: usize, mode: i32, h: usize, act: i32,
-  M4: i32, n0: i32, n1: i32, k0: i32, k1: i32,
-): void {
-  const kBytes = <usize>(k1 - k0) * sk;
-  for (let m = 0; m < M4; m += 4) {
-    const aBlock = a + <usize>(m >> 2) * sblk + <usize>k0 * sk;
-    const aEnd = aBlock + kBytes;
-    const row = <usize>m * ldc;
-    const c0 = c + row;
-    const c1 = c0 + ldc;
-    const c2 = c1 + ldc;
-    const c3 = c2 + ldc;
-    const h0 = h + row;
-    const h1 = h0 + ldc;
-    const h2 = h1 + ldc;
-    const h3 = h2 + ldc;
-    const bPanel = b + <usize>k0 * ldb;
-    let n = n0;
-    for (; n + 8 <= n1; n += 8) {
-      const o = <usize>n << 2;
-      const bo = bias + o;
-      let x00 = start(mode, c0 + o, bo);
-      let x01 = start(mode, c0 + o + 16, bo + 16);
-      let x10 = start(mode, c1 + o, bo);
-      let x11 = start(mode, c1 + o + 16, bo + 16);
-      let x20 = start(mode, c2 + o, bo);
-      let x21 = start(mode, c2 + o + 16, bo + 16);
-      let x30 = start(mode, c3 + o, bo);
-      let x31 = start(mode, c3 + o + 16, bo + 16);
-      let pa = aBlock;
-      let pb = bPanel + o;
-      while (pa < aEnd) {
-        const b0 = v128.load(pb);
-        const b1 = v128.load(pb, 16);
-        let s = v128.load32_splat(pa);
-        x00 = mac(x00, s, b0);
-        x01 = mac(x01, s, b1);
-        s = v128.load32_splat(pa, 4);
-        x10 = mac(x10, s, b0);
-        x11 = mac(x11, s, b1);
-        s = v128.load32_splat(pa, 8);
-        x20 = mac(x20, s, b0);
-        x21 = mac(x21, s, b1);
-        s = v128.load32_splat(pa, 12);
-        x30 = mac(x30, s, b0);
-        x31 = mac(x31, s, b1);
-        pa += sk;
-        pb += ldb;
-      }
-      v128.store(c0 + o, fin(act, x00, h0 + o));
-      v128.store(c0 + o, fin(act, x01, h0 + o + 16), 16);
-      v128.store(c1 + o, fin(act, x10, h1 + o));
-      v128.store(c1 + o, fin(act, x11, h1 + o + 16), 16);
-      v128.store(c2 + o, fin(act, x20, h2 + o));
-      v128.store(c2 + o, fin(act, x21, h2 + o + 16), 16);
-      v128.store(c3 + o, fin(act, x30, h3 + o));
-      v128.store(c3 + o, fin(act, x31, h3 + o + 16), 16);
-    }
-    if (n < n1) {
-      // One vector of 4 columns left in this panel.
-      const o = <usize>n << 2;
-      let x0 = start(mode, c0 + o, bias + o);
-      let x1 = start(mode, c1 + o, bias + o);
-      let x2 = start(mode, c2 + o, bias + o);
-      let x3 = start(mode, c3 + o, bias + o);
-      let pa = aBlock;
-      let pb = bPanel + o;
-      while (pa < aEnd) {
-        const b0 = v128.load(pb);
-        x0 = mac(x0, v128.load32_splat(pa), b0);
-        x1 = mac(x1, v128.load32_splat(pa, 4), b0);
-        x2 = mac(x2, v128.load32_splat(pa, 8), b0);
-        x3 = mac(x3, v128.load32_splat(pa, 12), b0);
-        pa += sk;
-        pb += ldb;
-      }
-      v128.store(c0 + o, fin(act, x0, h0 + o));
-      v128.store(c1 + o, fin(act, x1, h1 + o));
-      v128.store(c2 + o, fin(act, x2, h2 + o));
-      v128.store(c3 + o, fin(act, x3, h3 + o));
-    }
-  }
-}
-
-/**
  * Single rows m0 <= m < M of C, columns n0 <= n < n1 (a multiple of 4 wide),
  * k in [k0, k1), with A(m, k) at a + m sam + k sak (bytes): the rows a
- * 4-interleaved block does not cover.
+ * 2-interleaved block does not cover.
  */
 // @ts-ignore: decorator
 @inline function gemmPanelRows(
@@ -205,44 +113,6 @@ export const FIN_RELU_GRAD = 3;
       }
       v128.store(c0 + o, fin(act, x0, h0 + o));
     }
-  }
-}
-
-/**
- * C = fin(init + A B) over all rows m < M and the vector columns n < NV (a
- * multiple of 4), in kc x NC panels of B (the finish after the last k panel).
- * A is read 4-interleaved (ai, sblk, sk) for m < M & ~3 and through
- * (ar, sam, sak) for the rows after; both describe the same matrix.
- */
-// @ts-ignore: decorator
-@inline export function gemm(
-  ai: usize, sblk: usize, sk: usize,
-  ar: usize, sam: usize, sak: usize,
-  b: usize, ldb: usize,
-  c: usize, ldc: usize,
-  bias: usize, mode: i32, h: usize, act: i32,
-  M: i32, NV: i32, K: i32, kc: i32 = KC,
-): void {
-  const M4 = M & ~3;
-  for (let n0 = 0; n0 < NV; n0 += NC) {
-    const n1 = min(n0 + NC, NV);
-    // The first k panel starts from `mode`, later ones add to what the earlier
-    // ones stored; only the last one finishes. Each call has constant modes,
-    // so the tile prologues and epilogues compile without branches.
-    if (K <= kc) {
-      gemmPanel4(ai, sblk, sk, b, ldb, c, ldc, bias, mode, h, act, M4, n0, n1, 0, K);
-      gemmPanelRows(ar, sam, sak, b, ldb, c, ldc, bias, mode, h, act, M4, M, n0, n1, 0, K);
-      continue;
-    }
-    gemmPanel4(ai, sblk, sk, b, ldb, c, ldc, bias, mode, h, FIN_NONE, M4, n0, n1, 0, kc);
-    gemmPanelRows(ar, sam, sak, b, ldb, c, ldc, bias, mode, h, FIN_NONE, M4, M, n0, n1, 0, kc);
-    let k0 = kc;
-    for (; k0 + kc < K; k0 += kc) {
-      gemmPanel4(ai, sblk, sk, b, ldb, c, ldc, bias, INIT_C, h, FIN_NONE, M4, n0, n1, k0, k0 + kc);
-      gemmPanelRows(ar, sam, sak, b, ldb, c, ldc, bias, INIT_C, h, FIN_NONE, M4, M, n0, n1, k0, k0 + kc);
-    }
-    gemmPanel4(ai, sblk, sk, b, ldb, c, ldc, bias, INIT_C, h, act, M4, n0, n1, k0, K);
-    gemmPanelRows(ar, sam, sak, b, ldb, c, ldc, bias, INIT_C, h, act, M4, M, n0, n1, k0, K);
   }
 }
 
@@ -326,49 +196,6 @@ export const FIN_RELU_GRAD = 3;
   }
 }
 
-/**
- * Packs rows m < M & ~3 of a row-major M x K matrix into 4-interleaved
- * panels: xp[(m >> 2) 4K + 4k + (m & 3)] = x[m, k] (4x4 blocks transposed in
- * registers). The rows after M & ~3 are not copied.
- */
-// @ts-ignore: decorator
-@inline export function pack4Rows(x: usize, xp: usize, M: i32, K: i32): void {
-  const rowBytes = <usize>K << 2;
-  const K4 = K & ~3;
-  let d = xp;
-  for (let m = 0; m + 4 <= M; m += 4) {
-    const r0 = x + <usize>m * rowBytes;
-    const r1 = r0 + rowBytes;
-    const r2 = r1 + rowBytes;
-    const r3 = r2 + rowBytes;
-    let k = 0;
-    for (; k < K4; k += 4) {
-      const o = <usize>k << 2;
-      const v0 = v128.load(r0 + o);
-      const v1 = v128.load(r1 + o);
-      const v2 = v128.load(r2 + o);
-      const v3 = v128.load(r3 + o);
-      const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
-      const t1 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
-      const t2 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
-      const t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
-      v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-      v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
-      v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
-      v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
-      d += 64;
-    }
-    for (; k < K; k++) {
-      const o = <usize>k << 2;
-      store<f32>(d, load<f32>(r0 + o));
-      store<f32>(d, load<f32>(r1 + o), 4);
-      store<f32>(d, load<f32>(r2 + o), 8);
-      store<f32>(d, load<f32>(r3 + o), 12);
-      d += 16;
-    }
-  }
-}
-
 /** wt[o, i] = w[i, o] for a rows x cols matrix w (4x4 blocks in registers, then the edges). */
 // @ts-ignore: decorator
 @inline export function transpose(w: usize, wt: usize, rows: i32, cols: i32): void {
@@ -398,6 +225,162 @@ export const FIN_RELU_GRAD = 3;
     // Edges: the columns after C4 of every row, and every column of the rows after R4.
     for (let o = i < R4 ? C4 : 0; o < cols; o++) {
       store<f32>(wt + <usize>o * st + (<usize>i << 2), load<f32>(w + <usize>i * sw + (<usize>o << 2)));
+    }
+  }
+}
+
+/**
+ * Tiles of C for rows m < M2 (a multiple of 2) and columns n0 <= n < n1
+ * (n1 - n0 a multiple of 4), k in [k0, k1), with A read 2-interleaved:
+ * A(m, k) at a + (m >> 1) sblk + k sk + 4 (m & 1) (sblk, sk in bytes),
+ * B[k, n] at b + k ldb + 4 n, C[m, n] at c + m ldc + 4 n, H likewise at h
+ * (ldb, ldc in bytes).
+ * A 2-row x 16-column tile (8 accumulators, four B vectors and two
+ * broadcasts per k step) needs one broadcast offset where the 4 x 8 tile
+ * needs three (see the file header).
+ */
+// @ts-ignore: decorator
+@inline function gemmPanel2(
+  a: usize, sblk: usize, sk: usize,
+  b: usize, ldb: usize,
+  c: usize, ldc: usize,
+  bias: usize, mode: i32, h: usize, act: i32,
+  M2: i32, n0: i32, n1: i32, k0: i32, k1: i32,
+): void {
+  const kBytes = <usize>(k1 - k0) * sk;
+  const bPanel = b + <usize>k0 * ldb;
+  for (let m = 0; m < M2; m += 2) {
+    const aBlock = a + <usize>(m >> 1) * sblk + <usize>k0 * sk;
+    const aEnd = aBlock + kBytes;
+    const row = <usize>m * ldc;
+    const c0 = c + row;
+    const c1 = c0 + ldc;
+    const h0 = h + row;
+    const h1 = h0 + ldc;
+    let n = n0;
+    for (; n + 16 <= n1; n += 16) {
+      const o = <usize>n << 2;
+      const bo = bias + o;
+      let x00 = start(mode, c0 + o, bo);
+      let x01 = start(mode, c0 + o + 16, bo + 16);
+      let x02 = start(mode, c0 + o + 32, bo + 32);
+      let x03 = start(mode, c0 + o + 48, bo + 48);
+      let x10 = start(mode, c1 + o, bo);
+      let x11 = start(mode, c1 + o + 16, bo + 16);
+      let x12 = start(mode, c1 + o + 32, bo + 32);
+      let x13 = start(mode, c1 + o + 48, bo + 48);
+      let pa = aBlock;
+      let pb = bPanel + o;
+      while (pa < aEnd) {
+        const b0 = v128.load(pb);
+        const b1 = v128.load(pb, 16);
+        const b2 = v128.load(pb, 32);
+        const b3 = v128.load(pb, 48);
+        let s = v128.load32_splat(pa);
+        x00 = mac(x00, s, b0);
+        x01 = mac(x01, s, b1);
+        x02 = mac(x02, s, b2);
+        x03 = mac(x03, s, b3);
+        s = v128.load32_splat(pa, 4);
+        x10 = mac(x10, s, b0);
+        x11 = mac(x11, s, b1);
+        x12 = mac(x12, s, b2);
+        x13 = mac(x13, s, b3);
+        pa += sk;
+        pb += ldb;
+      }
+      v128.store(c0 + o, fin(act, x00, h0 + o));
+      v128.store(c0 + o, fin(act, x01, h0 + o + 16), 16);
+      v128.store(c0 + o, fin(act, x02, h0 + o + 32), 32);
+      v128.store(c0 + o, fin(act, x03, h0 + o + 48), 48);
+      v128.store(c1 + o, fin(act, x10, h1 + o));
+      v128.store(c1 + o, fin(act, x11, h1 + o + 16), 16);
+      v128.store(c1 + o, fin(act, x12, h1 + o + 32), 32);
+      v128.store(c1 + o, fin(act, x13, h1 + o + 48), 48);
+    }
+    for (; n < n1; n += 4) {
+      // The (at most three) vectors of 4 columns left in this panel.
+      const o = <usize>n << 2;
+      let x0 = start(mode, c0 + o, bias + o);
+      let x1 = start(mode, c1 + o, bias + o);
+      let pa = aBlock;
+      let pb = bPanel + o;
+      while (pa < aEnd) {
+        const b0 = v128.load(pb);
+        x0 = mac(x0, v128.load32_splat(pa), b0);
+        x1 = mac(x1, v128.load32_splat(pa, 4), b0);
+        pa += sk;
+        pb += ldb;
+      }
+      v128.store(c0 + o, fin(act, x0, h0 + o));
+      v128.store(c1 + o, fin(act, x1, h1 + o));
+    }
+  }
+}
+
+/**
+ * C = fin(init + A B) over all rows m < M and the vector columns n < NV (a
+ * multiple of 4), in kc x NC panels of B (the finish after the last k panel).
+ * A is read 2-interleaved (ai, sblk, sk; see the file header) for
+ * m < M & ~1 and through (ar, sam, sak) for the last row of an odd M; both
+ * describe the same matrix.
+ */
+// @ts-ignore: decorator
+@inline export function gemm(
+  ai: usize, sblk: usize, sk: usize,
+  ar: usize, sam: usize, sak: usize,
+  b: usize, ldb: usize,
+  c: usize, ldc: usize,
+  bias: usize, mode: i32, h: usize, act: i32,
+  M: i32, NV: i32, K: i32, kc: i32 = KC,
+): void {
+  const M2 = M & ~1;
+  for (let n0 = 0; n0 < NV; n0 += NC) {
+    const n1 = min(n0 + NC, NV);
+    if (K <= kc) {
+      gemmPanel2(ai, sblk, sk, b, ldb, c, ldc, bias, mode, h, act, M2, n0, n1, 0, K);
+      gemmPanelRows(ar, sam, sak, b, ldb, c, ldc, bias, mode, h, act, M2, M, n0, n1, 0, K);
+      continue;
+    }
+    gemmPanel2(ai, sblk, sk, b, ldb, c, ldc, bias, mode, h, FIN_NONE, M2, n0, n1, 0, kc);
+    gemmPanelRows(ar, sam, sak, b, ldb, c, ldc, bias, mode, h, FIN_NONE, M2, M, n0, n1, 0, kc);
+    let k0 = kc;
+    for (; k0 + kc < K; k0 += kc) {
+      gemmPanel2(ai, sblk, sk, b, ldb, c, ldc, bias, INIT_C, h, FIN_NONE, M2, n0, n1, k0, k0 + kc);
+      gemmPanelRows(ar, sam, sak, b, ldb, c, ldc, bias, INIT_C, h, FIN_NONE, M2, M, n0, n1, k0, k0 + kc);
+    }
+    gemmPanel2(ai, sblk, sk, b, ldb, c, ldc, bias, INIT_C, h, act, M2, n0, n1, k0, K);
+    gemmPanelRows(ar, sam, sak, b, ldb, c, ldc, bias, INIT_C, h, act, M2, M, n0, n1, k0, K);
+  }
+}
+
+/**
+ * Packs rows m < M & ~1 of a row-major M x K matrix into 2-interleaved
+ * panels: xp[(m >> 1) 2K + 2k + (m & 1)] = x[m, k]. The last row of an odd
+ * M is not copied.
+ */
+// @ts-ignore: decorator
+@inline export function pack2Rows(x: usize, xp: usize, M: i32, K: i32): void {
+  const rowBytes = <usize>K << 2;
+  const K4 = K & ~3;
+  let d = xp;
+  for (let m = 0; m + 2 <= M; m += 2) {
+    const r0 = x + <usize>m * rowBytes;
+    const r1 = r0 + rowBytes;
+    let k = 0;
+    for (; k < K4; k += 4) {
+      const o = <usize>k << 2;
+      const v0 = v128.load(r0 + o);
+      const v1 = v128.load(r1 + o);
+      v128.store(d, v128.shuffle<f32>(v0, v1, 0, 4, 1, 5));
+      v128.store(d, v128.shuffle<f32>(v0, v1, 2, 6, 3, 7), 16);
+      d += 32;
+    }
+    for (; k < K; k++) {
+      const o = <usize>k << 2;
+      store<f32>(d, load<f32>(r0 + o));
+      store<f32>(d, load<f32>(r1 + o), 4);
+      d += 8;
     }
   }
 }
