@@ -32,7 +32,7 @@ import { K_ONE, vk } from "./mathf32";
 
 /** Default k-panel depth (rows of B kept in cache; dW passes its own, see dense.ts). */
 const KC = 256;
-/** n-panel width (columns of B kept in cache), a multiple of 8. */
+/** n-panel width (columns of B kept in cache), a multiple of the 16-column tile. */
 const NC = 128;
 
 export const INIT_ZERO = 0;
