@@ -1,8 +1,9 @@
 // Dense (fully connected) layer kernels over f32, row-major:
 //   forward  Y = X W + b                       X: batch x nIn, W: nIn x nOut, b: nOut, Y: batch x nOut
 //   backward dX = dY W^T, dW = X^T dY, db = sum_rows dY
-// The three products are one blocked GEMM (assembly/nn/gemm.ts) with the A
-// operand read 2-interleaved: X and dY are first packed into `pack` (scratch
+// The three products are one blocked GEMM (assembly/nn/gemm.ts: 2 x 16 tiles,
+// or 4 x 8 when the vector columns are not a multiple of 16) with the A
+// operand read 2- (4-) interleaved: X and dY are first packed into `pack` (scratch
 // of batch x nIn, resp. batch x nOut, f32), X^T is read in place. At
 // 256 x 64 x 64 the packing takes ~1.4 us and the product runs at ~45-47
 // instead of ~35 GFLOP/s (Zen 4, Node 20).
@@ -17,7 +18,7 @@
 //
 // Pointers are byte addresses of f32 arrays; sizes are element counts >= 0.
 
-import { FIN_NONE, FIN_RELU_GRAD, FIN_TANH_GRAD, INIT_BIAS, INIT_C, INIT_ZERO, finScalar, gemm, gemmNarrowDot, pack2Rows, transpose } from "./gemm";
+import { FIN_NONE, FIN_RELU_GRAD, FIN_TANH_GRAD, INIT_BIAS, INIT_C, INIT_ZERO, finScalar, gemm, gemm4, gemmNarrowDot, pack2Rows, pack4Rows, transpose } from "./gemm";
 import { gather4, scatter4 } from "./lanes";
 import { tanhArrayF32, tanhF32 } from "./mathf32";
 
@@ -36,9 +37,14 @@ const DW_KC = 32;
 @inline function denseForward(x: usize, w: usize, b: usize, y: usize, pack: usize, batch: i32, nIn: i32, nOut: i32): void {
   const NV = nOut & ~3;
   if (NV > 0) {
-    pack2Rows(x, pack, batch, nIn);
     const rowX = <usize>nIn << 2;
-    gemm(pack, rowX << 1, 8, x, rowX, 4, w, <usize>nOut << 2, y, <usize>nOut << 2, b, INIT_BIAS, 0, FIN_NONE, batch, NV, nIn);
+    if ((NV & 15) == 0) {
+      pack2Rows(x, pack, batch, nIn);
+      gemm(pack, rowX << 1, 8, x, rowX, 4, w, <usize>nOut << 2, y, <usize>nOut << 2, b, INIT_BIAS, 0, FIN_NONE, batch, NV, nIn);
+    } else {
+      pack4Rows(x, pack, batch, nIn);
+      gemm4(pack, rowX << 2, 16, x, rowX, 4, w, <usize>nOut << 2, y, <usize>nOut << 2, b, INIT_BIAS, 0, FIN_NONE, batch, NV, nIn);
+    }
   }
   if (NV < nOut) {
     const narrow = nOut - NV;
@@ -118,9 +124,14 @@ export function nnDenseTanhForwardScalar(x: usize, w: usize, b: usize, y: usize,
   const NV = nIn & ~3;
   if (NV > 0) {
     transpose(w, wt, nIn, nOut);
-    pack2Rows(dy, pack, batch, nOut);
     const rowDy = <usize>nOut << 2;
-    gemm(pack, rowDy << 1, 8, dy, rowDy, 4, wt, <usize>nIn << 2, dx, <usize>nIn << 2, 0, INIT_ZERO, h, fin, batch, NV, nOut);
+    if ((NV & 15) == 0) {
+      pack2Rows(dy, pack, batch, nOut);
+      gemm(pack, rowDy << 1, 8, dy, rowDy, 4, wt, <usize>nIn << 2, dx, <usize>nIn << 2, 0, INIT_ZERO, h, fin, batch, NV, nOut);
+    } else {
+      pack4Rows(dy, pack, batch, nOut);
+      gemm4(pack, rowDy << 2, 16, dy, rowDy, 4, wt, <usize>nIn << 2, dx, <usize>nIn << 2, 0, INIT_ZERO, h, fin, batch, NV, nOut);
+    }
   }
   // Columns i >= NV: W's row i is contiguous along the sum, no gather needed.
   if (NV < nIn) gemmNarrowDot(dy, nOut, w, 1, nOut, dx, nIn, 0, INIT_ZERO, h, fin, batch, NV, nIn, nOut);
@@ -174,11 +185,17 @@ export function nnDenseBackwardParamsSimd(
   x: usize, dy: usize, dw: usize, db: usize, batch: i32, nIn: i32, nOut: i32, accumulate: i32,
 ): void {
   const NV = nOut & ~3;
-  // A = X^T: A(i, r) = X[r, i]; two consecutive i are adjacent, so X is already 2-interleaved.
+  // A = X^T: A(i, r) = X[r, i]; consecutive i are adjacent, so X is already 2- (and 4-) interleaved.
   const rowX = <usize>nIn << 2;
   const ldy = <usize>nOut << 2;
-  if (accumulate) gemm(x, 8, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_C, 0, FIN_NONE, nIn, NV, batch, DW_KC);
-  else gemm(x, 8, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_ZERO, 0, FIN_NONE, nIn, NV, batch, DW_KC);
+  if ((NV & 15) == 0) {
+    if (accumulate) gemm(x, 8, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_C, 0, FIN_NONE, nIn, NV, batch, DW_KC);
+    else gemm(x, 8, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_ZERO, 0, FIN_NONE, nIn, NV, batch, DW_KC);
+  } else if (accumulate) {
+    gemm4(x, 16, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_C, 0, FIN_NONE, nIn, NV, batch, DW_KC);
+  } else {
+    gemm4(x, 16, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_ZERO, 0, FIN_NONE, nIn, NV, batch, DW_KC);
+  }
   if (NV < nOut) {
     // Narrow columns: vectors run down the rows of dW (along i), where X is
     // contiguous; four vectors (16 i) per pass over the rows.
