@@ -23,14 +23,18 @@ import { gather4, scatter4 } from "./lanes";
 import { tanhArrayF32, tanhF32 } from "./mathf32";
 
 /**
- * k-panel depth of dW = X^T dY (k runs over the batch). X and dY rows are
- * read with a stride of a whole row, so one k panel touches KC rows of both;
- * at KC = 256 that is 128 KB for 64-wide layers, streamed from L2 for every
- * tile. At 32 the two panels (16 KB) stay in L1 while the tiles sweep
- * them: 256 x 64 x 64 56 -> 50 us (4 x 8 tiles; 47 us with 2 x 16). Partial sums are stored
- * and reloaded in f32, so every element is still summed in increasing r.
+ * k-panel depth of dW = X^T dY (k runs over the batch) for narrow layers
+ * (nIn + vector columns <= DW_KC_WIDTH). X and dY rows are read with a
+ * stride of a whole row, so one k panel touches KC rows of both; at KC = 256
+ * that is 128 KB for 64-wide layers, streamed from L2 for every tile. At 32
+ * the two panels (16 KB) stay in L1 while the tiles sweep them: 256 x 64 x 64
+ * 56 -> 50 us (4 x 8 tiles; 47 us with 2 x 16). Partial sums are stored and
+ * reloaded in f32, so every element is still summed in increasing r.
+ * 256 x 128 x 128 (width 256) 231 -> 201 us; wider layers keep KC = 256
+ * (256 x 256 x 256: 970 us at 256, 1050 at 32).
  */
 const DW_KC = 32;
+const DW_KC_WIDTH = 256;
 
 /** Y = X W + b over all columns: packed GEMM on the vector columns, dot products on the rest. */
 // @ts-ignore: decorator
@@ -188,13 +192,14 @@ export function nnDenseBackwardParamsSimd(
   // A = X^T: A(i, r) = X[r, i]; consecutive i are adjacent, so X is already 2- (and 4-) interleaved.
   const rowX = <usize>nIn << 2;
   const ldy = <usize>nOut << 2;
+  const kc = nIn + NV <= DW_KC_WIDTH ? DW_KC : 256;
   if ((NV & 15) == 0) {
-    if (accumulate) gemm(x, 8, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_C, 0, FIN_NONE, nIn, NV, batch, DW_KC);
-    else gemm(x, 8, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_ZERO, 0, FIN_NONE, nIn, NV, batch, DW_KC);
+    if (accumulate) gemm(x, 8, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_C, 0, FIN_NONE, nIn, NV, batch, kc);
+    else gemm(x, 8, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_ZERO, 0, FIN_NONE, nIn, NV, batch, kc);
   } else if (accumulate) {
-    gemm4(x, 16, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_C, 0, FIN_NONE, nIn, NV, batch, DW_KC);
+    gemm4(x, 16, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_C, 0, FIN_NONE, nIn, NV, batch, kc);
   } else {
-    gemm4(x, 16, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_ZERO, 0, FIN_NONE, nIn, NV, batch, DW_KC);
+    gemm4(x, 16, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_ZERO, 0, FIN_NONE, nIn, NV, batch, kc);
   }
   if (NV < nOut) {
     // Narrow columns: vectors run down the rows of dW (along i), where X is
