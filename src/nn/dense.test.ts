@@ -118,7 +118,7 @@ describe("dense kernels: SIMD = scalar = TypeScript twin", () => {
   it("shapes crossing the cache panels (KC = 256, dW's KC = 32, NC = 128), 2 x 16 tiles and RL sizes", () => {
     for (const [batch, nIn, nOut] of [
       [131, 130, 137], [300, 9, 3], [257, 64, 64], [64, 4, 64], [256, 64, 2], [33, 64, 1], [5, 260, 129],
-      [7, 600, 9], [6, 9, 600], [601, 6, 10], [514, 13, 8],
+      [7, 600, 9], [6, 9, 600], [601, 6, 10], [514, 13, 8], [300, 140, 128], [70, 20, 48], [33, 3, 160],
     ]) checkShape(batch, nIn, nOut);
   });
 });
