@@ -1,11 +1,12 @@
 // Dense (fully connected) layer kernels over f32, row-major:
 //   forward  Y = X W + b                       X: batch x nIn, W: nIn x nOut, b: nOut, Y: batch x nOut
 //   backward dX = dY W^T, dW = X^T dY, db = sum_rows dY
-// The three products are one blocked GEMM (assembly/nn/gemm.ts) with the A
-// operand read 4-interleaved: X and dY are first packed into `pack` (scratch
+// The three products are one blocked GEMM (assembly/nn/gemm.ts: 2 x 16 tiles,
+// or 4 x 8 when the vector columns are not a multiple of 16) with the A
+// operand read 2- (4-) interleaved: X and dY are first packed into `pack` (scratch
 // of batch x nIn, resp. batch x nOut, f32), X^T is read in place. At
-// 256 x 64 x 64 the packing takes ~1.4 us and the product runs at ~45 instead
-// of ~35 GFLOP/s (Zen 4, Node 20).
+// 256 x 64 x 64 the packing takes ~1.4 us and the product runs at ~45-47
+// instead of ~35 GFLOP/s (Zen 4, Node 20).
 // The input gradient can carry the previous layer's activation derivative
 // (act 1: times 1 - H^2 for tanh, act 2: times [H > 0] for relu, H that
 // layer's output), which saves a pass over the hidden activations.
@@ -17,18 +18,37 @@
 //
 // Pointers are byte addresses of f32 arrays; sizes are element counts >= 0.
 
-import { FIN_NONE, FIN_RELU_GRAD, FIN_TANH_GRAD, INIT_BIAS, INIT_C, INIT_ZERO, finScalar, gemm, gemmNarrowDot, pack4Rows, transpose } from "./gemm";
+import { FIN_NONE, FIN_RELU_GRAD, FIN_TANH_GRAD, INIT_BIAS, INIT_C, INIT_ZERO, finScalar, gemm, gemm4, gemmNarrowDot, pack2Rows, pack4Rows, transpose } from "./gemm";
 import { gather4, scatter4 } from "./lanes";
 import { tanhArrayF32, tanhF32 } from "./mathf32";
+
+/**
+ * k-panel depth of dW = X^T dY (k runs over the batch) for narrow layers
+ * (nIn + vector columns <= DW_KC_WIDTH). X and dY rows are read with a
+ * stride of a whole row, so one k panel touches KC rows of both; at KC = 256
+ * that is 128 KB for 64-wide layers, streamed from L2 for every tile. At 32
+ * the two panels (16 KB) stay in L1 while the tiles sweep them: 256 x 64 x 64
+ * 56 -> 50 us (4 x 8 tiles; 47 us with 2 x 16). Partial sums are stored and
+ * reloaded in f32, so every element is still summed in increasing r.
+ * 256 x 128 x 128 (width 256) 231 -> 201 us; wider layers keep KC = 256
+ * (256 x 256 x 256: 970 us at 256, 1050 at 32).
+ */
+const DW_KC = 32;
+const DW_KC_WIDTH = 256;
 
 /** Y = X W + b over all columns: packed GEMM on the vector columns, dot products on the rest. */
 // @ts-ignore: decorator
 @inline function denseForward(x: usize, w: usize, b: usize, y: usize, pack: usize, batch: i32, nIn: i32, nOut: i32): void {
   const NV = nOut & ~3;
   if (NV > 0) {
-    pack4Rows(x, pack, batch, nIn);
     const rowX = <usize>nIn << 2;
-    gemm(pack, rowX << 2, 16, x, rowX, 4, w, <usize>nOut << 2, y, <usize>nOut << 2, b, INIT_BIAS, 0, FIN_NONE, batch, NV, nIn);
+    if ((NV & 15) == 0) {
+      pack2Rows(x, pack, batch, nIn);
+      gemm(pack, rowX << 1, 8, x, rowX, 4, w, <usize>nOut << 2, y, <usize>nOut << 2, b, INIT_BIAS, 0, FIN_NONE, batch, NV, nIn);
+    } else {
+      pack4Rows(x, pack, batch, nIn);
+      gemm4(pack, rowX << 2, 16, x, rowX, 4, w, <usize>nOut << 2, y, <usize>nOut << 2, b, INIT_BIAS, 0, FIN_NONE, batch, NV, nIn);
+    }
   }
   if (NV < nOut) {
     const narrow = nOut - NV;
@@ -108,9 +128,14 @@ export function nnDenseTanhForwardScalar(x: usize, w: usize, b: usize, y: usize,
   const NV = nIn & ~3;
   if (NV > 0) {
     transpose(w, wt, nIn, nOut);
-    pack4Rows(dy, pack, batch, nOut);
     const rowDy = <usize>nOut << 2;
-    gemm(pack, rowDy << 2, 16, dy, rowDy, 4, wt, <usize>nIn << 2, dx, <usize>nIn << 2, 0, INIT_ZERO, h, fin, batch, NV, nOut);
+    if ((NV & 15) == 0) {
+      pack2Rows(dy, pack, batch, nOut);
+      gemm(pack, rowDy << 1, 8, dy, rowDy, 4, wt, <usize>nIn << 2, dx, <usize>nIn << 2, 0, INIT_ZERO, h, fin, batch, NV, nOut);
+    } else {
+      pack4Rows(dy, pack, batch, nOut);
+      gemm4(pack, rowDy << 2, 16, dy, rowDy, 4, wt, <usize>nIn << 2, dx, <usize>nIn << 2, 0, INIT_ZERO, h, fin, batch, NV, nOut);
+    }
   }
   // Columns i >= NV: W's row i is contiguous along the sum, no gather needed.
   if (NV < nIn) gemmNarrowDot(dy, nOut, w, 1, nOut, dx, nIn, 0, INIT_ZERO, h, fin, batch, NV, nIn, nOut);
@@ -164,11 +189,18 @@ export function nnDenseBackwardParamsSimd(
   x: usize, dy: usize, dw: usize, db: usize, batch: i32, nIn: i32, nOut: i32, accumulate: i32,
 ): void {
   const NV = nOut & ~3;
-  // A = X^T: A(i, r) = X[r, i]; four consecutive i are adjacent, so X is already 4-interleaved.
+  // A = X^T: A(i, r) = X[r, i]; consecutive i are adjacent, so X is already 2- (and 4-) interleaved.
   const rowX = <usize>nIn << 2;
   const ldy = <usize>nOut << 2;
-  if (accumulate) gemm(x, 16, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_C, 0, FIN_NONE, nIn, NV, batch);
-  else gemm(x, 16, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_ZERO, 0, FIN_NONE, nIn, NV, batch);
+  const kc = nIn + NV <= DW_KC_WIDTH ? DW_KC : 256;
+  if ((NV & 15) == 0) {
+    if (accumulate) gemm(x, 8, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_C, 0, FIN_NONE, nIn, NV, batch, kc);
+    else gemm(x, 8, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_ZERO, 0, FIN_NONE, nIn, NV, batch, kc);
+  } else if (accumulate) {
+    gemm4(x, 16, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_C, 0, FIN_NONE, nIn, NV, batch, kc);
+  } else {
+    gemm4(x, 16, rowX, x, 4, rowX, dy, ldy, dw, ldy, 0, INIT_ZERO, 0, FIN_NONE, nIn, NV, batch, kc);
+  }
   if (NV < nOut) {
     // Narrow columns: vectors run down the rows of dW (along i), where X is
     // contiguous; four vectors (16 i) per pass over the rows.

@@ -17,7 +17,7 @@ import { ValidationError } from "../errors.js";
 import { Adam } from "../optim/adam.js";
 import { clipGradNormScale } from "../optim/clip.js";
 import { normalizeAdvantages } from "../returns/advantage.js";
-import { disown, f32Block, own, type Block } from "../wasm/arena.js";
+import { disown, f32Block, i32Block, own, type Block, type BlockKind } from "../wasm/arena.js";
 import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type OnPolicyConfig } from "./base.js";
 import { Rmsprop } from "./rmsprop.js";
 import { decodeAgentFile, decodeF32, encodeF32 } from "./save.js";
@@ -55,7 +55,8 @@ export const A2C_DEFAULTS = {
 export class A2C extends OnPolicyAgent<A2CConfig> {
   readonly algorithm = "A2C" as const;
   readonly optimizer: Rmsprop | Adam;
-  private readonly advBlock: Block<"f32">[];
+  /** [normalised advantages, rows 0..n-1 (the order in which the update replays the rollout)]. */
+  private readonly advBlock: Block<BlockKind>[];
 
   constructor(config: A2CConfig) {
     super(config, A2C_DEFAULTS);
@@ -68,8 +69,12 @@ export class A2C extends OnPolicyAgent<A2CConfig> {
       : new Adam(this.policy.store, { learningRate: lr, eps: 1e-5 });
     const n = this.buffer.size;
     this.policy.ensure(n);
-    this.advBlock = [f32Block(n)];
+    this.advBlock = [f32Block(n), i32Block(n, Array.from({ length: n }, (_, i) => i))];
     own(this, this.advBlock);
+    // Every update sees the rollout's parameters: it replays the rollout's
+    // activations (bit-identical when both batches are multiples of 4 rows,
+    // see Mlp.replayActivations) instead of recomputing the forward passes.
+    if (this.common.numEnvs % 4 === 0 && n % 4 === 0) this.policy.enableRolloutCache(n);
   }
 
   /** One A2C update from the full rollout buffer (SB3's A2C.train). */
@@ -83,10 +88,16 @@ export class A2C extends OnPolicyAgent<A2CConfig> {
 
     // Policy gradient: d(-mean(A log pi))/d log pi = -A / n. Views are taken after
     // the forward pass, which may grow memory (and detach views taken before).
-    pol.logProbForward(buf.obs, n, buf.actions);
+    const replayed = pol.rolloutCacheRows >= n;
+    if (replayed) {
+      pol.replayRollout(this.advBlock[1].ptr, n);
+      pol.logProbHead(n, buf.actions);
+    } else {
+      pol.logProbForward(buf.obs, n, buf.actions);
+    }
     const adv = buf.gae.advantages.view;
     const g = pol.gLogp.view;
-    const a = this.advBlock[0].view;
+    const a = this.advBlock[0].view as Float32Array;
     if (normalizeAdvantage) normalizeAdvantages(adv, a, n);
     else for (let i = 0; i < n; i++) a[i] = adv[i];
     const lp = pol.logpAct.view;
@@ -101,7 +112,7 @@ export class A2C extends OnPolicyAgent<A2CConfig> {
     entMean /= n;
     pol.logProbBackward(n, buf.actions, entCoef);
 
-    const values = pol.critic.forward(buf.obs, n).view;
+    const values = (replayed ? pol.critic.lastOutput : pol.critic.forward(buf.obs, n)).view;
     const vLoss = valueLossInto(values, buf.gae.returns.view, buf.gae.values.view, n, undefined, vfCoef, pol.dValues.view);
     pol.critic.backward(pol.dValues);
 

@@ -216,6 +216,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     for (let t = 0; t < nSteps; t++) {
       const obs = this.lastObs!;
       this.policy.act(obs, E, this.actionRng, s.actions, s.logp, s.values);
+      if (this.policy.rolloutCacheRows) this.policy.recordRollout(t * E);
       // Continuous actions are clipped to the Box for the environment only; the
       // buffer keeps the sampled ones, whose log-probabilities PPO needs (as SB3).
       this.env.step(this.continuous ? this.clipActions(s.actions, s.envActions) : s.actions, out);

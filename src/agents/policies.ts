@@ -60,6 +60,11 @@ export class ActorCritic {
   private capacity = 0;
   /** [logp (rows x A), logpAct, entropy, dLogits, gLogp, dValues, actions (i32), actions (f32, rows x A)]; shared with the finaliser. */
   private readonly blocks: Block<BlockKind>[] = [];
+  /** Per-row activations of the rollout ([actor blocks, critic blocks], see `enableRolloutCache`); shared with the finaliser. */
+  private readonly cacheBlocks: Block<"f32">[] = [];
+  private cacheRows = 0;
+  private actorCache: Block<"f32">[] = [];
+  private criticCache: Block<"f32">[] = [];
 
   constructor(o: ActorCriticOptions) {
     this.obsSize = o.obsSize;
@@ -102,6 +107,46 @@ export class ActorCritic {
   get dValues(): Block<"f32"> { return this.blocks[5] as Block<"f32">; }
   get actionBlock(): Block<"i32"> { return this.blocks[6] as Block<"i32">; }
   get actionF32Block(): Block<"f32"> { return this.blocks[7] as Block<"f32">; }
+
+  /**
+   * Keeps the actor's and critic's activations of `rows` rollout rows
+   * (`recordRollout`), so that the first minibatch of an update, which sees
+   * the rollout's parameters, replays them instead of recomputing its forward
+   * passes (`replayRollout`).
+   */
+  enableRolloutCache(rows: number): void {
+    if (rows <= this.cacheRows) return;
+    disown(this.cacheBlocks, this.cacheBlocks);
+    this.cacheBlocks.length = 0;
+    this.actorCache = this.actor.activationCacheBlocks(rows);
+    this.criticCache = this.critic.activationCacheBlocks(rows);
+    this.cacheBlocks.push(...this.actorCache, ...this.criticCache);
+    own(this, this.cacheBlocks, this.cacheBlocks);
+    this.cacheRows = rows;
+  }
+
+  /** Rows of the rollout cache (0: none). */
+  get rolloutCacheRows(): number {
+    return this.cacheRows;
+  }
+
+  /** After `act` with values on E rows: records both networks' activations as rollout rows row0, ..., row0 + E - 1. */
+  recordRollout(row0: number): void {
+    this.actor.recordActivations(this.actorCache, row0);
+    this.critic.recordActivations(this.criticCache, row0);
+  }
+
+  /**
+   * Makes rollout rows idx[0..rows) (i32 at byte address idx) the last
+   * forward of the actor and the critic (Mlp.replayActivations: bit-identical
+   * to recomputing them while the parameters are the rollout's and both
+   * batches are multiples of 4 rows).
+   */
+  replayRollout(idx: number, rows: number): void {
+    this.ensure(rows);
+    this.actor.replayActivations(this.actorCache, idx, rows);
+    this.critic.replayActivations(this.criticCache, idx, rows);
+  }
 
   /** Log-probabilities of every action (into `logp`, rows x A) for `rows` observations. */
   distribution(obs: ArrayLike<number> | F32Ref, rows: number): void {
@@ -152,8 +197,15 @@ export class ActorCritic {
    */
   logProbForward(obs: F32Ref, rows: number, actions: I32Ref | F32Ref): void {
     this.ensure(rows);
+    this.actor.forward(obs, rows);
+    this.logProbHead(rows, actions);
+  }
+
+  /** The head of `logProbForward` on the actor's last output (a forward or `replayRollout` on these rows). */
+  logProbHead(rows: number, actions: I32Ref | F32Ref): void {
+    this.ensure(rows);
     const A = this.nActions;
-    const out = this.actor.forward(obs, rows);
+    const out = this.actor.lastOutput;
     if (this.continuous) {
       gaussianLogProb({ mean: out, logStd: this.logStd!.value, actions: actions as F32Ref, rows, actionDim: A, out: this.logpAct });
       this.entropy.view.fill(gaussianEntropy(this.logStd!.view), 0, rows);
@@ -198,6 +250,7 @@ export class ActorCritic {
 
   dispose(): void {
     disown(this, this.blocks);
+    disown(this.cacheBlocks, this.cacheBlocks);
     this.actor.dispose();
     this.critic.dispose();
     this.store.dispose();

@@ -27,6 +27,8 @@ export interface PpoMinibatch {
   /** Value targets and the rollout's values (for value clipping): arrays or f64 blocks of rows values. */
   returns: ArrayLike<number> | Block<"f64">;
   oldValues: ArrayLike<number> | Block<"f64">;
+  /** The actor and critic already hold this minibatch's forward pass (ActorCritic.replayRollout): skip it. */
+  replayed?: boolean;
 }
 
 export interface PpoLossOptions {
@@ -49,7 +51,8 @@ export interface PpoLossResult {
 export function ppoLossAndGradients(pol: ActorCritic, mb: PpoMinibatch, o: PpoLossOptions, stats: Block<"f64">): PpoLossResult {
   const { rows } = mb;
   // Policy: log pi_new(a|s) and entropies, then the clip-drift loss and its gradient in log pi.
-  pol.logProbForward(mb.obs, rows, mb.actions);
+  if (mb.replayed) pol.logProbHead(rows, mb.actions);
+  else pol.logProbForward(mb.obs, rows, mb.actions);
   const clip = ppoClipLossInto(o.epsilon, mb.logpOld, pol.logpAct, mb.advantages, pol.gLogp, rows, stats);
   const ent = pol.entropy.view;
   let entropy = 0;
@@ -57,7 +60,7 @@ export function ppoLossAndGradients(pol: ActorCritic, mb: PpoMinibatch, o: PpoLo
   entropy /= rows;
   pol.logProbBackward(rows, mb.actions, o.entCoef);
   // Value: (clipped) squared error to the GAE returns.
-  const values = pol.critic.forward(mb.obs, rows).view;
+  const values = (mb.replayed ? pol.critic.lastOutput : pol.critic.forward(mb.obs, rows)).view;
   // Views taken after the forward pass (which may grow memory).
   const valueLoss = valueLossInto(values, values64(mb.returns), values64(mb.oldValues), rows, o.clipRangeVf, o.vfCoef, pol.dValues.view);
   pol.critic.backward(pol.dValues);

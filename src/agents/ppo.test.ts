@@ -83,6 +83,51 @@ describe("PPO training", () => {
     expect(Buffer.from(a.params.buffer).equals(Buffer.from(c.params.buffer))).toBe(false);
   });
 
+  it("replays the rollout's activations in each update's first minibatch, bit-identical to recomputing them", async () => {
+    for (const extra of [{ env: "CartPole-v1", batchSize: 64 }, { env: "Pendulum-v1", batchSize: 32, normalize: true }] as const) {
+      const run = async (replay: boolean) => {
+        const agent = new PPO({ ...extra, numEnvs: 4, nSteps: 32, nEpochs: 3, learningRate: 1e-3, entCoef: 0.01, seed: 7 });
+        let replays = 0;
+        const pol = agent.policy;
+        const replayRollout = pol.replayRollout.bind(pol);
+        pol.replayRollout = (idx, rows) => (replays++, replayRollout(idx, rows));
+        // Without a cache the rollout records nothing and every minibatch runs its forward pass.
+        if (!replay) Object.defineProperty(pol, "rolloutCacheRows", { get: () => 0 });
+        await agent.learn(512);
+        const params = pol.store.parameters();
+        agent.dispose();
+        return { params, replays };
+      };
+      const a = await run(true);
+      const b = await run(false);
+      expect(a.replays).toBe(4);
+      expect(b.replays).toBe(0);
+      expect(Buffer.from(a.params.buffer).equals(Buffer.from(b.params.buffer)), extra.env).toBe(true);
+    }
+  });
+
+  it("A2C replays the rollout's activations in every update, bit-identical to recomputing them", async () => {
+    for (const extra of [{ env: "CartPole-v1" }, { env: "Pendulum-v1", normalize: true }] as const) {
+      const run = async (replay: boolean) => {
+        const agent = new A2C({ ...extra, numEnvs: 8, nSteps: 5, entCoef: 0.01, seed: 5 });
+        let replays = 0;
+        const pol = agent.policy;
+        const replayRollout = pol.replayRollout.bind(pol);
+        pol.replayRollout = (idx, rows) => (replays++, replayRollout(idx, rows));
+        if (!replay) Object.defineProperty(pol, "rolloutCacheRows", { get: () => 0 });
+        await agent.learn(400);
+        const params = pol.store.parameters();
+        agent.dispose();
+        return { params, replays };
+      };
+      const a = await run(true);
+      const b = await run(false);
+      expect(a.replays).toBe(10);
+      expect(b.replays).toBe(0);
+      expect(Buffer.from(a.params.buffer).equals(Buffer.from(b.params.buffer)), extra.env).toBe(true);
+    }
+  });
+
   it("runs a few thousand steps without NaN, reports CleanRL metrics, logs JSONL and stops on a callback", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mirror-ppo-"));
     const logFile = join(dir, "log.jsonl");

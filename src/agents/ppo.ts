@@ -94,6 +94,10 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
     const actions = this.policy.continuous ? f32Block(B * this.nActions) : i32Block(B);
     this.mb = [i32Block(n), f32Block(B * this.obsSize), actions, f32Block(B), f32Block(B), f64Block(B), f64Block(B), f64Block(4)];
     own(this, this.mb);
+    // The first minibatch of an update sees the rollout's parameters: it
+    // replays the rollout's activations (bit-identical when both batches are
+    // multiples of 4 rows, see Mlp.replayActivations) instead of a forward pass.
+    if (this.common.numEnvs % 4 === 0 && B % 4 === 0) this.policy.enableRolloutCache(n);
   }
 
   /** One PPO update from the full rollout buffer (SB3's PPO.train). */
@@ -135,8 +139,10 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
           normalizeAdvantage ? 1 : 0);
 
         // Views are taken afresh: a forward pass on a larger batch may grow memory and detach old ones.
+        const replayed = epoch === 0 && start === 0 && rows % 4 === 0 && pol.rolloutCacheRows >= n;
+        if (replayed) pol.replayRollout(idx, rows);
         const loss = ppoLossAndGradients(pol, {
-          rows, obs, actions: act, logpOld, advantages: adv, returns: ret, oldValues: oldV,
+          rows, obs, actions: act, logpOld, advantages: adv, returns: ret, oldValues: oldV, replayed,
         }, { epsilon, clipRangeVf: clipVf, entCoef, vfCoef }, stats);
         lastKl = loss.approxKl;
         // SB3 stops before the step once the policy has moved too far from the rollout's.

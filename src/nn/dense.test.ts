@@ -115,10 +115,10 @@ describe("dense kernels: SIMD = scalar = TypeScript twin", () => {
       checkShape(6, 5, n);
     }
   });
-  it("shapes crossing the cache panels (KC = 256, NC = 128) and RL sizes", () => {
+  it("shapes crossing the cache panels (KC = 256, dW's KC = 32, NC = 128), 2 x 16 tiles and RL sizes", () => {
     for (const [batch, nIn, nOut] of [
       [131, 130, 137], [300, 9, 3], [257, 64, 64], [64, 4, 64], [256, 64, 2], [33, 64, 1], [5, 260, 129],
-      [7, 600, 9], [6, 9, 600], [601, 6, 10], [514, 13, 8],
+      [7, 600, 9], [6, 9, 600], [601, 6, 10], [514, 13, 8], [300, 140, 128], [70, 20, 48], [33, 3, 160],
     ]) checkShape(batch, nIn, nOut);
   });
 });
@@ -200,7 +200,8 @@ describe("fused dense + tanh forward", () => {
   it("matches the unfused kernels bit for bit and the twin to rounding", () => {
     const odd = [0, 1, 3, 4, 5, 8, 9, 13, 17];
     for (const batch of odd) for (const nIn of odd) for (const nOut of odd) checkTanhShape(batch, nIn, nOut);
-    for (const [batch, nIn, nOut] of [[131, 130, 137], [256, 4, 64], [257, 64, 64], [5, 260, 129], [33, 64, 1]]) {
+    // Batches that end inside a 2- or 4-row group, k beyond one panel, wide rows.
+    for (const [batch, nIn, nOut] of [[131, 130, 137], [256, 4, 64], [257, 64, 64], [5, 260, 129], [33, 64, 1], [18, 7, 8], [35, 64, 64], [30, 5, 12], [47, 260, 16], [6, 9, 600]]) {
       checkTanhShape(batch, nIn, nOut);
     }
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { arena, f32Block, scratch } from "../wasm/arena.js";
+import { arena, f32Block, i32Block, scratch } from "../wasm/arena.js";
 import { randomArray, testRng } from "../../test/helpers/lengths.js";
 import { Rng } from "../random/rng.js";
 import { ValidationError } from "../errors.js";
@@ -200,5 +200,44 @@ describe("Mlp buffers, parameters and stores", () => {
     expect(Array.from(a.parameters())).toEqual(Array.from(b.parameters()));
     a.dispose();
     b.dispose();
+  });
+});
+
+describe("Mlp activation replay", () => {
+  it("replaying recorded rows gives forward's and backward's bits (batches of multiples of 4)", () => {
+    for (const [netArch, outputSize, activation] of [[[64, 64], 2, "tanh"], [[6, 10], 3, "relu"], [[5], 1, "tanh"]] as const) {
+      const net = new Mlp({ inputSize: 4, outputSize, netArch, activation, seed: 3 });
+      const E = 8;
+      const steps = 5;
+      const x = Float32Array.from(randomArray(rng, E * steps * 4, -2, 2));
+      const cache = net.activationCacheBlocks(E * steps);
+      for (let t = 0; t < steps; t++) {
+        net.forward(x.subarray(t * E * 4, (t + 1) * E * 4), E);
+        net.recordActivations(cache, t * E);
+      }
+      const rows = 20;
+      const order = Array.from({ length: E * steps }, (_, i) => (i * 17 + 5) % (E * steps)).slice(0, rows);
+      const xs = new Float32Array(rows * 4);
+      order.forEach((j, i) => xs.set(x.subarray(j * 4, j * 4 + 4), i * 4));
+      const dOut = Float32Array.from(randomArray(rng, rows * outputSize));
+      const y1 = net.forward(xs, rows).toArray();
+      net.backward(dOut);
+      const g1 = net.gradients();
+      scratch((take) => {
+        const idx = take(i32Block(rows, order));
+        const y2 = net.replayActivations(cache, idx.ptr, rows).toArray();
+        expect(Array.from(y2)).toEqual(Array.from(y1));
+        net.backward(dOut);
+        expect(Array.from(net.gradients())).toEqual(Array.from(g1));
+      });
+      // A different parameter would change the forward: the replay is only valid for the recording's parameters.
+      const p = net.parameters();
+      p[0] += 0.5;
+      net.setParameters(p);
+      expect(Array.from(net.forward(xs, rows).toArray())).not.toEqual(Array.from(y1));
+      for (const b of cache) b.free();
+      expect(() => net.recordActivations(cache.slice(1), 0)).toThrow(ValidationError);
+      net.dispose();
+    }
   });
 });

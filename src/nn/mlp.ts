@@ -254,6 +254,66 @@ export class Mlp {
     return this.output;
   }
 
+  /**
+   * Copies the last forward's input and every layer output (its `batch`
+   * rows) into rows row0, row0 + 1, ... of `cache`: one block per entry of
+   * `sizes` ([input, ...layer outputs]), each rows x width, e.g. from
+   * `activationCacheBlocks`. With `replayActivations` a later batch of the
+   * same rows skips its forward pass.
+   */
+  recordActivations(cache: readonly Block<"f32">[], row0: number): void {
+    const rows = this.batch;
+    if (rows < 0) throw new ValidationError("recordActivations", "needs a forward pass first", rows);
+    this.checkCache(cache, row0 + rows);
+    for (let l = 0; l < this.sizes.length; l++) {
+      const w = this.sizes[l];
+      const from = l === 0 ? this.inputBlock.ptr : this.outputs[l - 1].ptr;
+      copyF32(from, cache[l].ptr + 4 * row0 * w, rows * w);
+    }
+  }
+
+  /**
+   * Loads rows idx[0], ..., idx[rows - 1] of `cache` (idx: i32 row indices at
+   * byte address `idx`, each below the rows recorded) as if `forward` had run
+   * on their inputs, ready for `backward`; returns the output. This gives
+   * forward's bits exactly when the parameters have not changed since the
+   * rows were recorded and both the recording and this batch have a multiple
+   * of 4 rows: every output is then summed in the same order (the narrow
+   * columns' dot products group rows by four), so training that replays the
+   * rollout's activations is bit-identical to training that recomputes them.
+   */
+  replayActivations(cache: readonly Block<"f32">[], idx: number, rows: number): F32Matrix {
+    this.checkAlive();
+    if (!Number.isInteger(rows) || rows < 0) throw new ValidationError("rows", "must be an integer >= 0", rows);
+    this.checkCache(cache, 0);
+    if (rows > this.capacity) this.grow(Math.max(rows, 2 * this.capacity));
+    const k = kernels();
+    for (let l = 0; l < this.sizes.length; l++) {
+      const to = l === 0 ? this.inputBlock.ptr : this.outputs[l - 1].ptr;
+      k.agentsGatherRowsF32(cache[l].ptr, idx, to, rows, this.sizes[l]);
+      if (l > 0) this.outputs[l - 1].rows = rows;
+    }
+    this.batch = rows;
+    return this.output;
+  }
+
+  /** Blocks for `rows` rows of `recordActivations` (the caller owns and frees them). */
+  activationCacheBlocks(rows: number): Block<"f32">[] {
+    if (!Number.isInteger(rows) || rows < 1) throw new ValidationError("rows", "must be an integer >= 1", rows);
+    return this.sizes.map((w) => f32Block(rows * w));
+  }
+
+  private checkCache(cache: readonly Block<"f32">[], rows: number): void {
+    if (cache.length !== this.sizes.length) {
+      throw new ValidationError("cache", `must hold ${this.sizes.length} blocks (input and layer outputs)`, cache.length);
+    }
+    for (let l = 0; l < cache.length; l++) {
+      if (cache[l].length < rows * this.sizes[l]) {
+        throw new ValidationError("cache", `block ${l} holds ${cache[l].length} values, ${rows * this.sizes[l]} needed`, cache[l].length);
+      }
+    }
+  }
+
   /** The output of the last forward (batch x outputSize). */
   get lastOutput(): F32Matrix {
     return this.output;
