@@ -253,10 +253,7 @@ const K_THETA_MAX = 5;
  * states to l2State. c, d: the coefficients of the two pairs, finite.
  */
 // @ts-ignore: decorator
-@inline function l2Quad4(pr: usize, qr: usize, c: v128, d: v128, or: usize): void {
-  const half = kl2(K_HALF);
-  const hA = f64x2.div(half, c);
-  const hB = f64x2.div(half, d);
+@inline function l2Quad4(pr: usize, qr: usize, c: v128, d: v128, hA: v128, hB: v128, or: usize): void {
   // y = pi + h A row by row (h of row s in both lanes), then transposed.
   let h0 = v128.shuffle<f64>(hA, hA, 0, 0);
   let h1 = v128.shuffle<f64>(hA, hA, 1, 1);
@@ -460,9 +457,19 @@ const K_THETA_MAX = 5;
 @inline function l2All(pi: usize, adv: usize, coef: usize, S: i32, A: i32, out: usize, simd: bool): void {
   const rowBytes = <usize>A << 3;
   let s = 0;
-  if (simd && A == 4) {
+  if (simd && A == 4 && S >= 4) {
+    // h = 1 / (2c) of the next four states is divided before this four's
+    // passes (software pipelining): the division heads each four's chain of
+    // dependent operations, and V8 issues wasm close to program order.
+    const half = kl2(K_HALF);
+    let hA = f64x2.div(half, v128.load(coef));
+    let hB = f64x2.div(half, v128.load(coef, 16));
     for (; s + 4 <= S; s += 4) {
       const base = <usize>s * rowBytes;
+      // The next four's coefficients (this four's again at the end: no read past S).
+      const nb = <usize>(s + 8 <= S ? s + 4 : s) << 3;
+      const hAn = f64x2.div(half, v128.load(coef + nb));
+      const hBn = f64x2.div(half, v128.load(coef + nb, 16));
       const c = v128.load(coef + (<usize>s << 3));
       const d = v128.load(coef + (<usize>s << 3), 16);
       // c = +inf keeps pi: the four go through l2State. c = 0 needs no test
@@ -470,13 +477,15 @@ const K_THETA_MAX = 5;
       // the four to l2State itself.
       const inf = kl2(K_INF);
       if (!v128.any_true(v128.or(f64x2.eq(c, inf), f64x2.eq(d, inf)))) {
-        l2Quad4(pi + base, adv + base, c, d, out + base);
-        continue;
+        l2Quad4(pi + base, adv + base, c, d, hA, hB, out + base);
+      } else {
+        for (let j = 0; j < 4; j++) {
+          const b = base + <usize>j * rowBytes;
+          l2StateOut(pi + b, adv + b, A, load<f64>(coef + (<usize>(s + j) << 3)), out + b);
+        }
       }
-      for (let j = 0; j < 4; j++) {
-        const b = base + <usize>j * rowBytes;
-        l2StateOut(pi + b, adv + b, A, load<f64>(coef + (<usize>(s + j) << 3)), out + b);
-      }
+      hA = hAn;
+      hB = hBn;
     }
   }
   if (simd && A < PAIR_BELOW) {
