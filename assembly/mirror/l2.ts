@@ -290,11 +290,31 @@ const K_THETA_MAX = 5;
   // The counts |{y > theta}| as integers: a true mask is -1, so minus the sum
   // of a lane's four masks; both pairs' counts packed as i32 lanes (A0, A1,
   // B0, B1) for one comparison, and converted to f64 (exactly) for theta.
-  let count = i32x4.splat(4);
   // (total - 1) / 4 as a product by 1/4: exact, the same double.
   let thetaA = f64x2.mul(f64x2.sub(totalA, one), kl2(K_QUARTER));
   let thetaB = f64x2.mul(f64x2.sub(totalB, one), kl2(K_QUARTER));
-  let it = 0;
+  // The first pass updates theta without a test (most fours move in it): a
+  // lane that keeps its four actions sums them in total's order, and (total
+  // - 1) / 4 is the theta it had, so it stays at its fixed point.
+  let count: v128;
+  {
+    const ma0 = f64x2.gt(a0, thetaA);
+    const ma1 = f64x2.gt(a1, thetaA);
+    const ma2 = f64x2.gt(a2, thetaA);
+    const ma3 = f64x2.gt(a3, thetaA);
+    const mb0 = f64x2.gt(b0, thetaB);
+    const mb1 = f64x2.gt(b1, thetaB);
+    const mb2 = f64x2.gt(b2, thetaB);
+    const mb3 = f64x2.gt(b3, thetaB);
+    const negA = i64x2.add(i64x2.add(i64x2.add(ma0, ma1), ma2), ma3);
+    const negB = i64x2.add(i64x2.add(i64x2.add(mb0, mb1), mb2), mb3);
+    count = i32x4.neg(v128.shuffle<i32>(negA, negB, 0, 2, 4, 6));
+    const sumA = sum4(a0, a1, a2, a3, ma0, ma1, ma2, ma3);
+    const sumB = sum4(b0, b1, b2, b3, mb0, mb1, mb2, mb3);
+    thetaA = f64x2.div(f64x2.sub(sumA, one), f64x2.convert_low_i32x4_s(count));
+    thetaB = f64x2.div(f64x2.sub(sumB, one), f64x2.convert_low_i32x4_s(v128.shuffle<i32>(count, count, 2, 3, 2, 3)));
+  }
+  let it = 1;
   for (; it <= 4; it++) {
     const ma0 = f64x2.gt(a0, thetaA);
     const ma1 = f64x2.gt(a1, thetaA);
