@@ -146,6 +146,34 @@ import { expCheckS, expCheckV, expNegS, expNegV, hmax, hsum, logPipelinedV, norm
   v128.store(out + b, f64x2.mul(v128.load(out + b, 48), i1), 48);
 }
 
+/** z rows of states s, s+1 (at byte offset b, b + rowBytes) into logOut; returns their maxima (lane = state). */
+// @ts-ignore: decorator
+@inline function logitsPair(logPi: usize, adv: usize, coef: usize, b: usize, rowBytes: usize, s: i32, A: i32, logOut: usize): v128 {
+  const b1 = b + rowBytes;
+  const m0 = logitsRow(logPi + b, adv + b, logOut + b, load<f64>(coef + (<usize>s << 3)), A);
+  const m1 = logitsRow(logPi + b1, adv + b1, logOut + b1, load<f64>(coef + (<usize>s << 3), 8), A);
+  return f64x2.pmax(v128.shuffle<u64>(m0, m1, 0, 2), v128.shuffle<u64>(m0, m1, 1, 3));
+}
+
+/** e = exp(z - m) of the pair's rows into out; returns their sums (lane = state). */
+// @ts-ignore: decorator
+@inline function expPair(b: usize, rowBytes: usize, m: v128, A: i32, out: usize, logOut: usize): v128 {
+  const b1 = b + rowBytes;
+  const e0 = expRow(logOut + b, out + b, lane0(m), A);
+  const e1 = expRow(logOut + b1, out + b1, lane1(m), A);
+  return f64x2.add(v128.shuffle<u64>(e0, e1, 0, 2), v128.shuffle<u64>(e0, e1, 1, 3));
+}
+
+/** The pair's final rows: logOut = (z - m) - log sum, out = e * (1/sum). */
+// @ts-ignore: decorator
+@inline function finishPair(b: usize, rowBytes: usize, m: v128, sum: v128, one: v128, A: i32, out: usize, logOut: usize): void {
+  const b1 = b + rowBytes;
+  const ls = logNormV(sum); // sum >= 1: a normal double
+  const inv = f64x2.div(one, sum);
+  normaliseRow(logOut + b, out + b, lane0(m), lane0(ls), lane0(inv), A);
+  normaliseRow(logOut + b1, out + b1, lane1(m), lane1(ls), lane1(inv), A);
+}
+
 /**
  * Exponential update of every state, computed in log space:
  *   z[s,a] = logPi[s,a] + coef[s] * adv[s,a],
@@ -180,21 +208,20 @@ export function mirrorExpUpdateSimd(
     }
     finishPair4(<usize>(s - 2) << 5, sum, one, out, logOut);
   }
-  for (; s + 2 <= S; s += 2) {
-    const b0 = <usize>s * rowBytes;
-    const b1 = b0 + rowBytes;
-    const m0 = logitsRow(logPi + b0, adv + b0, logOut + b0, load<f64>(coef + (<usize>s << 3)), A);
-    const m1 = logitsRow(logPi + b1, adv + b1, logOut + b1, load<f64>(coef + (<usize>s << 3), 8), A);
-    const m = f64x2.pmax(v128.shuffle<u64>(m0, m1, 0, 2), v128.shuffle<u64>(m0, m1, 1, 3));
-    const mv0 = lane0(m);
-    const mv1 = lane1(m);
-    const e0 = expRow(logOut + b0, out + b0, mv0, A);
-    const e1 = expRow(logOut + b1, out + b1, mv1, A);
-    const sum = f64x2.add(v128.shuffle<u64>(e0, e1, 0, 2), v128.shuffle<u64>(e0, e1, 1, 3));
-    const ls = logNormV(sum); // sum >= 1: a normal double
-    const inv = f64x2.div(one, sum);
-    normaliseRow(logOut + b0, out + b0, mv0, lane0(ls), lane0(inv), A);
-    normaliseRow(logOut + b1, out + b1, mv1, lane1(ls), lane1(inv), A);
+  if (s + 2 <= S) {
+    // Other A: pairs software-pipelined as above (the previous pair's log
+    // sum, 1/sum and normalisation after this pair's exps).
+    let mPrev = logitsPair(logPi, adv, coef, <usize>s * rowBytes, rowBytes, s, A, logOut);
+    let sumPrev = expPair(<usize>s * rowBytes, rowBytes, mPrev, A, out, logOut);
+    for (s += 2; s + 2 <= S; s += 2) {
+      const b = <usize>s * rowBytes;
+      const m = logitsPair(logPi, adv, coef, b, rowBytes, s, A, logOut);
+      const sum = expPair(b, rowBytes, m, A, out, logOut);
+      finishPair(b - 2 * rowBytes, rowBytes, mPrev, sumPrev, one, A, out, logOut);
+      mPrev = m;
+      sumPrev = sum;
+    }
+    finishPair(<usize>(s - 2) * rowBytes, rowBytes, mPrev, sumPrev, one, A, out, logOut);
   }
   if (s < S) {
     const b0 = <usize>s * rowBytes;
