@@ -42,6 +42,7 @@ const K_L9 = 22;
 const K_L10 = 23;
 const K_TWO52 = 24;
 const K_52 = 25;
+const K_NLN2N = 26; // -(ln 2 / 128) rounded to a double (the short exp's one-constant reduction)
 
 // The vector constants, each splatted into 16 bytes of static data. V8 builds
 // a v128.const with several instructions on every use inside a loop (measured:
@@ -74,6 +75,7 @@ const VC = memory.data<f64>([
   -0.1, -0.1, // 23
   4503599627370496.0, 4503599627370496.0, // 24: 2^52
   52.0, 52.0, // 25
+  -0.0054152123481245725, -0.0054152123481245725, // 26
 ], 16);
 
 // Integer constants, splatted likewise.
@@ -149,6 +151,43 @@ const VI = memory.data<u64>([
   const scale = reinterpret<f64>(load<i64>(row, 8) + (zb << 45));
   const r2 = r * r;
   const p = (tail + r + r2 * (sc(K_E2) + r * sc(K_E3))) + r2 * r2 * (sc(K_E4) + r * sc(K_E5));
+  return scale + scale * p;
+}
+
+/**
+ * e^x per lane for x <= 0 to a relative error below 2.5e-12 (not to an ulp):
+ * for checks whose tolerance is far coarser (mirrorLogPolicyCheck: 1e-9).
+ * expNegV's reduction x = (k/128) ln2 + r, 2^(k/128) from the same table,
+ * with two cuts that bound the error by their sum: e^r - 1 - r by r^2/2 + r^3/6
+ * (the remainder r^4/24 e^|r| < 2.25e-12 for |r| <= ln2/256 + 2^-40), and
+ * (k/128) ln2 with one double (its error, k times that of the constant plus the
+ * product's rounding, below 1.2e-13 in r, so relative in e^x), and no tail
+ * correction of the table's rows (1.1e-16). The remainder is positive, so the
+ * result is never above e^x by more than the roundings (math.test.ts checks the
+ * bound against exact values). Ten vector operations fewer than expNegV: the
+ * check's time is its exps. Results below the smallest normal double (x <
+ * -708.39) flush to 0, exp(-inf) = 0.
+ */
+// @ts-ignore: decorator
+@inline export function expCheckV(x: v128): v128 {
+  const z = f64x2.add(f64x2.mul(x, vc(K_INVLN2N)), vc(K_SHIFT));
+  const r = f64x2.add(x, f64x2.mul(f64x2.sub(z, vc(K_SHIFT)), vc(K_NLN2N)));
+  const e0 = v128.load(EXP_TABLE + (<usize>(i32x4.extract_lane(z, 0) & 127) << 4));
+  const e1 = v128.load(EXP_TABLE + (<usize>(i32x4.extract_lane(z, 2) & 127) << 4));
+  const scale = i64x2.add(v128.shuffle<u64>(e0, e1, 1, 3), i64x2.shl(z, 45));
+  const p = f64x2.add(r, f64x2.mul(f64x2.mul(r, r), f64x2.add(vc(K_E2), f64x2.mul(r, vc(K_E3)))));
+  return v128.andnot(f64x2.add(scale, f64x2.mul(scale, p)), f64x2.lt(x, vc(X_MIN)));
+}
+
+/** The scalar twin of expCheckV (same operations in the same order). */
+// @ts-ignore: decorator
+@inline export function expCheckS(x: f64): f64 {
+  if (x < sc(X_MIN)) return 0.0;
+  const z = x * sc(K_INVLN2N) + sc(K_SHIFT);
+  const r = x + (z - sc(K_SHIFT)) * sc(K_NLN2N);
+  const zb = reinterpret<i64>(z);
+  const scale = reinterpret<f64>(load<i64>(EXP_TABLE + (<usize>(<i32>zb & 127) << 4), 8) + (zb << 45));
+  const p = r + r * r * (sc(K_E2) + r * sc(K_E3));
   return scale + scale * p;
 }
 

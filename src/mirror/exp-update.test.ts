@@ -3,7 +3,7 @@ import { kernels } from "../wasm/module.js";
 import { f64Block, scratch } from "../wasm/arena.js";
 import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";
 import { maxRelDiff, PER_STATE_SHAPES, randomAdvantage, randomPolicy, rowSums } from "../../test/helpers/mirror.js";
-import { expUpdateTwin, logPolicyCheckTwin, logTwin } from "./exp-update.twin.js";
+import { expTwin, expUpdateTwin, logPolicyCheckTwin, logTwin } from "./exp-update.twin.js";
 import { expUpdate, logOf } from "./exp-update.js";
 import { ValidationError } from "../errors.js";
 
@@ -46,12 +46,32 @@ describe("exponential update kernels: SIMD = scalar = TypeScript twin", () => {
       const l = take(f64Block(S * A, logPi));
       const p = take(f64Block(S * A, pi));
       const o = take(f64Block(S));
-      for (const name of ["mirrorLogPolicyCheckSimd", "mirrorLogPolicyCheckScalar"] as const) {
-        const got = k[name](l.ptr, p.ptr, S, A, o.ptr);
-        expect(Math.abs(got - worst)).toBeLessThan(1e-15);
-        expect(maxRelDiff(o.view, sums)).toBeLessThan(1e-14);
-      }
+      // The kernels' exp is the check's short one (relative error < 2.5e-12, math.test.ts): equal to the
+      // Math.exp twin to that bound, to each other bit for bit in the worst gap and to rounding in the sums.
+      const scalarWorst = k.mirrorLogPolicyCheckScalar(l.ptr, p.ptr, S, A, o.ptr);
+      const scalarSums = o.view.slice();
+      expect(Math.abs(scalarWorst - worst)).toBeLessThan(2.5e-12);
+      expect(maxRelDiff(scalarSums, sums)).toBeLessThan(2.5e-12);
+      const got = k.mirrorLogPolicyCheckSimd(l.ptr, p.ptr, S, A, o.ptr);
+      expect(got).toBe(scalarWorst);
+      expect(maxRelDiff(o.view, scalarSums)).toBeLessThan(1e-14);
     });
+  });
+
+  it("exp kernels agree with Math.exp at every parity length, including -0, -inf and the flush below e^-708.39", () => {
+    for (const n of PARITY_LENGTHS) {
+      const x = randomArray(rng, n, -40, 0).map((v, i) => (i % 7 === 3 ? -Infinity : i % 11 === 5 ? -0 : i % 13 === 6 ? v * 20 : v));
+      const ref = expTwin(x);
+      scratch((take) => {
+        const b = take(f64Block(n, x));
+        const o = take(f64Block(n));
+        k.mirrorExpSimd(b.ptr, n, o.ptr);
+        const simd = o.view.slice();
+        expect(maxRelDiff(simd, ref)).toBeLessThan(1e-15);
+        k.mirrorExpScalar(b.ptr, n, o.ptr);
+        expect(Array.from(o.view)).toEqual(Array.from(simd));
+      });
+    }
   });
 
   it("log kernels agree with Math.log at every parity length, including 0, subnormals and +inf", () => {

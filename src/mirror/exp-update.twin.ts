@@ -40,7 +40,16 @@ export function logTwin(x: Float64Array, out = new Float64Array(x.length)): Floa
   return out;
 }
 
-/** Twin of mirrorLogPolicyCheck{Simd,Scalar}: row sums of exp logPi, and max |exp logPi - pi|. */
+/** Twin of mirrorExp{Simd,Scalar}. */
+export function expTwin(x: Float64Array, out = new Float64Array(x.length)): Float64Array {
+  for (let i = 0; i < x.length; i++) out[i] = Math.exp(x[i]);
+  return out;
+}
+
+/**
+ * Twin of mirrorLogPolicyCheck{Simd,Scalar}: row sums of exp logPi, and max |exp logPi - pi|.
+ * With Math.exp, as a user would write it: the kernels' short exp agrees to 2.5e-12 relative.
+ */
 export function logPolicyCheckTwin(logPi: Float64Array, pi: Float64Array, S: number, A: number, rowSum: Float64Array): number {
   let worst = 0;
   for (let s = 0; s < S; s++) {

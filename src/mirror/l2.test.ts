@@ -44,6 +44,37 @@ describe("squared-L2 step kernels: SIMD = scalar = TypeScript twin", () => {
   });
 });
 
+describe("squared-L2 step kernels, four actions (four states per step, h of the next four computed ahead)", () => {
+  const k = kernels();
+  const rng = testRng(34);
+  it("c = 0, +inf, tiny and ordinary at random positions, S = 1 .. 14: SIMD = scalar bit for bit = twin", () => {
+    const A = 4;
+    // A special c (0, +inf, so small that h overflows) in about one state in six: most fours are ordinary.
+    const special = [0, Infinity, 1e-320];
+    const ordinary = [1e-3, 0.5, 1.3, 100, 1e6];
+    const pick = (xs: number[]): number => xs[Math.floor(rng() * xs.length)];
+    for (let S = 1; S <= 14; S++) {
+      for (let shift = 0; shift < 8; shift++) {
+        const pi = randomPolicy(rng, S, A, 0.2);
+        const adv = randomAdvantage(rng, pi, S, A, 2);
+        const coef = Float64Array.from({ length: S }, () => (rng() < 1 / 6 ? pick(special) : pick(ordinary)));
+        const ref = l2SolveTwin(pi, adv, coef, S, A);
+        scratch((take) => {
+          const p = take(f64Block(S * A, pi));
+          const q = take(f64Block(S * A, adv));
+          const c = take(f64Block(S, coef));
+          const o = take(f64Block(S * A));
+          k.mirrorL2SolveScalar(p.ptr, q.ptr, c.ptr, S, A, o.ptr);
+          const scalar = Array.from(o.view);
+          expect(maxRelDiff(scalar, ref), `S ${S} shift ${shift}`).toBeLessThan(1e-13);
+          k.mirrorL2SolveSimd(p.ptr, q.ptr, c.ptr, S, A, o.ptr);
+          expect(Array.from(o.view), `S ${S} shift ${shift}`).toEqual(scalar);
+        });
+      }
+    }
+  });
+});
+
 describe("squared-L2 step kernels, many actions (the SIMD kernel's lanes hold one state)", () => {
   const k = kernels();
   const rng = testRng(32);

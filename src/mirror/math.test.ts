@@ -1,7 +1,8 @@
 // The f64 exp, log and phi of assembly/mirror/math.ts against exact references
 // (test/helpers/exact-math.ts), through the kernels that expose them one value
-// at a time: mirrorLog (log), the row sums of mirrorLogPolicyCheck on rows
-// [x, -inf] (exp) and mirrorKl on rows first = [1, 0], second = [r, 0] (phi).
+// at a time: mirrorExp (exp), mirrorLog (log), the row sums of
+// mirrorLogPolicyCheck on rows [x, -inf] (the check's short exp) and mirrorKl
+// on rows first = [1, 0], second = [r, 0] (phi).
 // Both lanes of the SIMD kernels are exercised, and they must agree bit for bit
 // with the scalar kernels.
 import { describe, expect, it } from "vitest";
@@ -53,8 +54,18 @@ function perRow(
   });
 }
 
-/** exp of each x through the SIMD (or scalar) log-policy check. */
+/** exp of each x through the SIMD (or scalar) elementwise exp. */
 function expOf(xs: number[], simd: boolean): Float64Array {
+  return scratch((take) => {
+    const b = take(f64Block(xs.length, Float64Array.from(xs)));
+    const o = take(f64Block(xs.length));
+    kernels()[simd ? "mirrorExpSimd" : "mirrorExpScalar"](b.ptr, xs.length, o.ptr);
+    return o.view.slice();
+  });
+}
+
+/** The check's short exp of each x through the SIMD (or scalar) log-policy check. */
+function checkExpOf(xs: number[], simd: boolean): Float64Array {
   // Row [x, -inf] or [-inf, x]: the row sum is exp(x) + 0 exactly.
   const row = (x: number, lane: number): [number, number] => (lane === 0 ? [x, -Infinity] : [-Infinity, x]);
   return perRow(simd ? "mirrorLogPolicyCheckSimd" : "mirrorLogPolicyCheckScalar", xs, row, () => [0, 0]);
@@ -108,6 +119,24 @@ describe("mirror math: exp (x <= 0)", () => {
   it("flushes to 0 below log 2^-1022, and exp(-inf) = 0", () => {
     const low = [...around(X_MIN - 1e-12, 2), -708.4, -745.1332191019412, -745.2, -1000, -1e300, -Number.MAX_VALUE, -Infinity];
     for (const simd of [true, false]) for (const y of expOf(low, simd)) expect(y).toBe(0);
+    for (const simd of [true, false]) for (const y of checkExpOf(low, simd)) expect(y).toBe(0);
+  });
+
+  it("the check's short exp is within 2.5e-12 relative of exact, SIMD = scalar bit for bit", () => {
+    const simd = checkExpOf(xs, true);
+    expectBitIdentical(simd, checkExpOf(xs, false));
+    let worst = { rel: 0, x: NaN };
+    xs.forEach((x, i) => {
+      const e = Math.exp(x);
+      // Math.exp is within 1 ulp: far below the bound tested.
+      const rel = Math.abs(simd[i] - e) / e;
+      if (rel > worst.rel) worst = { rel, x };
+    });
+    expect(worst.rel, `at x = ${worst.x}`).toBeLessThan(2.5e-12);
+    // The bound is not loose by orders of magnitude (the r^4/24 term is there to cut).
+    expect(worst.rel).toBeGreaterThan(1e-13);
+    expect(simd[0]).toBe(1);
+    expect(simd[1]).toBe(1);
   });
 });
 
