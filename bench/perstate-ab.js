@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// A/B timing of the per-state mirror kernels (TRL dual, clip, TV, L2, greedy,
-// per-state TV distance)
-// in ONE process, interleaved: a baseline build of the module and its twins
+// A/B timing of the per-state mirror kernels (TRL dual, max-KL ball, clip, TV,
+// L2, greedy, per-state TV distance) in ONE process, interleaved: a baseline build of the module and its twins
 // against the current ones, so that the noise of a shared machine hits every
 // variant alike. Prints, per kernel and shape, the median and best time per
 // call of each variant and the ratios against the current TS twin.
 //
-//   node bench/perstate-ab.js [--base <dir>] [--only <text>] [--reps <n>]
+//   node bench/perstate-ab.js [--base <dir>] [--only trl,ball,...] [--reps <n>] [--shapes 25000x4,...] [--ball-base <x>]
 //
 // <dir> holds mirror.wasm and dist-mirror/ (a copy of dist/mirror) of the
-// baseline; without it only the current build is timed.
+// baseline; without it only the current build is timed. Fixtures as in
+// bench/kernels/mirror.js (coef 1.3) and mirror-extra.js (ball: base 0, delta
+// 0.01; --ball-base x gives every state a forward-KL drift of weight x inside
+// the ball).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -23,9 +25,11 @@ const { values } = parseArgs({
     only: { type: "string" },
     reps: { type: "string", default: "7" },
     shapes: { type: "string" },
+    "ball-base": { type: "string", default: "0" },
   },
 });
 const REPS = Number(values.reps);
+const DELTA = 0.01;
 
 /** One instance of a module build with a bump allocator above its heap base. */
 function load(file) {
@@ -78,7 +82,8 @@ function fixture(S, A, seed = 3) {
   const rng = rngOf(seed);
   const { n, pi, pi2, adv } = mirrorPolicies((lo, hi) => lo + (hi - lo) * rng(), S, A);
   const coef = new Float64Array(S).fill(1.3);
-  return { S, A, n, pi, pi2, adv, coef };
+  const ballBase = new Float64Array(S).fill(Number(values["ball-base"]));
+  return { S, A, n, pi, pi2, adv, coef, ballBase };
 }
 
 /** Per kernel: the variants to time, each `() => void`, built for one fixture. */
@@ -100,6 +105,15 @@ function variants(name, f) {
         res[`${tag} scalar`] = () => k.mirrorTrlSolveScalar(pi, adv, coef, S, A, o);
         res[`${tag} twin`] = () => tw.trl.trlSolveTwin(f.pi, f.adv, f.coef, S, A, outJs);
         break;
+      case "ball": {
+        const ballBase = put(f.ballBase);
+        const mult = alloc(S * 8);
+        const multJs = new Float64Array(S);
+        res[`${tag} simd`] = () => k.mirrorKlBallSolveSimd(pi, adv, ballBase, S, A, DELTA, o, mult);
+        res[`${tag} scalar`] = () => k.mirrorKlBallSolveScalar(pi, adv, ballBase, S, A, DELTA, o, mult);
+        res[`${tag} twin`] = () => tw.trl.klBallSolveTwin(f.pi, f.adv, f.ballBase, S, A, DELTA, outJs, multJs);
+        break;
+      }
       case "clip":
         res[`${tag} simd`] = () => k.mirrorClipSolve(pi, adv, coef, S, A, 0.2, o, work);
         res[`${tag} twin`] = () => tw.clip.clipSolveTwin(f.pi, f.adv, f.coef, S, A, 0.2, outJs);
@@ -128,13 +142,22 @@ function variants(name, f) {
         res[`${tag} twin`] = () => tw.greedy.greedyTwin(f.adv, S, A, outJs);
         break;
     }
+    const diff = (x, y) => {
+      let m = 0;
+      for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
+      return m;
+    };
+    // |simd - twin| and, where a scalar kernel exists, |simd - scalar|.
     const check = () => {
+      let sc;
+      if (res[`${tag} scalar`]) {
+        res[`${tag} scalar`]();
+        sc = view(o, n).slice();
+      }
       res[`${tag} simd`]();
       res[`${tag} twin`]();
       const v = view(o, n);
-      let m = 0;
-      for (let i = 0; i < n; i++) m = Math.max(m, Math.abs(v[i] - outJs[i]));
-      return m;
+      return { twin: diff(v, outJs), scalar: sc ? diff(v, sc) : undefined };
     };
     return { res, check, result: () => view(o, n).slice() };
   };
@@ -144,21 +167,18 @@ function variants(name, f) {
   if (base) {
     const b = side(base.wasm, base.tw, "old");
     Object.assign(out, b.res);
-    const x = c.result();
     b.res["old simd"]();
     const y = b.result();
-    // new vs old after running both
     c.res["new simd"]();
-    const x2 = c.result();
+    const x = c.result();
     diffBase = 0;
-    for (let i = 0; i < n; i++) diffBase = Math.max(diffBase, Math.abs(x2[i] - y[i]));
-    void x;
+    for (let i = 0; i < n; i++) diffBase = Math.max(diffBase, Math.abs(x[i] - y[i]));
   }
-  return { fns: out, diffTwin: c.check(), diffBase };
+  return { fns: out, diff: c.check(), diffBase };
 }
 
 const SHAPES = (values.shapes ?? "25000x4,2500x40,250000x4,25000x40").split(",").map((s) => s.split("x").map(Number));
-const KERNELS = ["trl", "clip", "tv", "l2", "greedy", "tvdist"].filter((k) => !values.only || values.only.split(",").includes(k));
+const KERNELS = ["trl", "ball", "clip", "tv", "l2", "greedy", "tvdist"].filter((k) => !values.only || values.only.split(",").includes(k));
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -168,7 +188,7 @@ const median = (xs) => {
 for (const name of KERNELS) {
   for (const [S, A] of SHAPES) {
     const f = fixture(S, A);
-    const { fns, diffTwin, diffBase } = variants(name, f);
+    const { fns, diff, diffBase } = variants(name, f);
     const names = Object.keys(fns);
     // Warm up, and size a batch to ~15 ms for the slowest variant.
     let slowest = 0;
@@ -189,12 +209,18 @@ for (const name of KERNELS) {
       }
     }
     const twinNew = median(times["new twin"]);
-    console.log(`\n${name} S=${S} A=${A}  |new-twin| ${diffTwin.toExponential(1)}${diffBase !== undefined ? `  |new-old| ${diffBase.toExponential(1)}` : ""}`);
+    const scNew = times["new scalar"] ? median(times["new scalar"]) : undefined;
+    console.log(
+      `\n${name} S=${S} A=${A}  |simd-twin| ${diff.twin.toExponential(1)}` +
+        (diff.scalar !== undefined ? `  |simd-scalar| ${diff.scalar.toExponential(1)}` : "") +
+        (diffBase !== undefined ? `  |new-old| ${diffBase.toExponential(1)}` : ""),
+    );
     for (const nm of names) {
       const med = median(times[nm]);
       const best = Math.min(...times[nm]);
       console.log(
-        `  ${nm.padEnd(11)} median ${med.toFixed(1).padStart(9)} us  best ${best.toFixed(1).padStart(9)} us  ns/state ${((med * 1e3) / S).toFixed(1).padStart(7)}  new-twin/this ${(twinNew / med).toFixed(2)}x`,
+        `  ${nm.padEnd(11)} median ${med.toFixed(1).padStart(9)} us  best ${best.toFixed(1).padStart(9)} us  ns/state ${((med * 1e3) / S).toFixed(1).padStart(7)}  new-twin/this ${(twinNew / med).toFixed(2)}x` +
+          (scNew !== undefined ? `  new-scalar/this ${(scNew / med).toFixed(2)}x` : ""),
       );
     }
   }
