@@ -4,3 +4,4 @@ export * from "./activation";
 export * from "./categorical";
 export * from "./gaussian";
 export * from "./check";
+export * from "./orthogonal";

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Rng } from "../random/rng.js";
 import { HIDDEN_GAIN, orthogonal, POLICY_GAIN } from "./init.js";
 import { Mlp } from "./mlp.js";
+import { orthogonalQrTwin } from "./orthogonal.twin.js";
 
 /** Largest |G - gain^2 I| over the Gram matrix of W's shorter side. */
 function gramError(w: ArrayLike<number>, rows: number, cols: number, gain: number): number {
@@ -67,5 +68,37 @@ describe("orthogonal initialisation", () => {
       expect(Array.from(p.subarray(layer.biasOffset, layer.biasOffset + layer.nOut)).every((b) => b === 0)).toBe(true);
     });
     net.dispose();
+  });
+});
+
+describe("orthogonal initialisation: WASM QR kernel = TypeScript twin, bit for bit", () => {
+  it.each([
+    [64, 64], [4, 64], [64, 4], [64, 2], [1, 1], [1, 7], [7, 1], [17, 3], [3, 17], [5, 5], [65, 63],
+  ])("%i x %i", (rows, cols) => {
+    for (const gain of [1, HIDDEN_GAIN, POLICY_GAIN, -0.5]) {
+      const seed = rows * 7919 + cols;
+      const w = orthogonal(rows, cols, gain, new Rng(seed));
+      // The twin from the same draws: orthogonal() draws max x min normals, row-major.
+      const rng = new Rng(seed);
+      const a = new Float64Array(Math.max(rows, cols) * Math.min(rows, cols));
+      for (let i = 0; i < a.length; i++) a[i] = rng.normal();
+      const t = orthogonalQrTwin(a, rows, cols, gain);
+      expect(w.length).toBe(t.length);
+      for (let i = 0; i < t.length; i++) {
+        if (!Object.is(w[i], t[i])) expect.fail(`${rows} x ${cols} gain ${gain}: index ${i}: kernel ${w[i]} twin ${t[i]}`);
+      }
+    }
+  });
+
+  it("handles a column already zero below the diagonal (v^T v = 0) as the twin does", () => {
+    // A draw cannot produce it, so feed the twin and the kernel a matrix directly.
+    // Columns: (0, 0, 0) then (1, 2, 0): the first reflection's v is zero.
+    const rows = 3;
+    const cols = 2;
+    const base = new Float64Array([0, 1, 0, 2, 0, 0]);
+    const fake = { draws: Array.from(base), normal(): number { return this.draws.shift()!; } };
+    const w = orthogonal(rows, cols, 1, fake as unknown as Rng);
+    const t = orthogonalQrTwin(base.slice(), rows, cols, 1);
+    expect(Array.from(w)).toEqual(Array.from(t));
   });
 });
