@@ -229,6 +229,10 @@ describe("Mlp activation replay", () => {
         expect(Array.from(y2)).toEqual(Array.from(y1));
         net.backward(dOut);
         expect(Array.from(net.gradients())).toEqual(Array.from(g1));
+        // An index past the recorded rows is refused, naming the entry and the value.
+        const bad = take(i32Block(4, [0, 1, E * steps, 2]));
+        expect(() => net.replayActivations(cache, bad.ptr, 4)).toThrow(/idx\[2\].*40/);
+        expect(() => net.replayActivations(cache, bad.ptr + 2, 4)).toThrow(ValidationError);
       });
       // A different parameter would change the forward: the replay is only valid for the recording's parameters.
       const p = net.parameters();

@@ -286,8 +286,15 @@ export class Mlp {
     this.checkAlive();
     if (!Number.isInteger(rows) || rows < 0) throw new ValidationError("rows", "must be an integer >= 0", rows);
     this.checkCache(cache, 0);
-    if (rows > this.capacity) this.grow(Math.max(rows, 2 * this.capacity));
     const k = kernels();
+    // Every index must name a recorded row: a wrong one would read past the cache.
+    if (!Number.isInteger(idx) || idx < 0 || idx % 4 !== 0) throw new ValidationError("idx", "must be a 4-aligned byte address", idx);
+    const recorded = cache[0].length / this.sizes[0];
+    const ids = new Int32Array(k.memory.buffer, idx, rows);
+    for (let r = 0; r < rows; r++) {
+      if (!(ids[r] >= 0 && ids[r] < recorded)) throw new ValidationError(`idx[${r}]`, `must be a recorded row in [0, ${recorded})`, ids[r]);
+    }
+    if (rows > this.capacity) this.grow(Math.max(rows, 2 * this.capacity));
     for (let l = 0; l < this.sizes.length; l++) {
       const to = l === 0 ? this.inputBlock.ptr : this.outputs[l - 1].ptr;
       k.agentsGatherRowsF32(cache[l].ptr, idx, to, rows, this.sizes[l]);
