@@ -1,5 +1,7 @@
 /** Plain-TypeScript twin of assembly/mirror/l2.ts (Michelot's projection onto the simplex). */
 
+import { greedyRowTwin } from "./greedy.twin.js";
+
 /** Largest |theta| whose result stands; above, the shifted frame (LARGE in assembly/mirror/l2.ts). */
 const THETA_MAX = 256;
 
@@ -22,7 +24,7 @@ export function l2SolveTwin(pi: Float64Array, adv: Float64Array, coef: Float64Ar
       total += y;
     }
     if (!finite) {
-      greedyRowTwin(adv, base, A, out);
+      greedyRowTwin(adv, base, A, out); // the c -> 0 limit
       continue;
     }
     let count = A;
@@ -53,19 +55,6 @@ export function l2SolveTwin(pi: Float64Array, adv: Float64Array, coef: Float64Ar
     for (let a = 0; a < A; a++) out[base + a] = Math.max(out[base + a] - theta, 0);
   }
   return out;
-}
-
-/** One-hot at the first maximum of adv's row at base (the c -> 0 limit). */
-function greedyRowTwin(adv: Float64Array, base: number, A: number, out: Float64Array): void {
-  let b = 0;
-  let best = -Infinity;
-  for (let a = 0; a < A; a++) {
-    if (adv[base + a] > best) {
-      best = adv[base + a];
-      b = a;
-    }
-  }
-  for (let a = 0; a < A; a++) out[base + a] = a === b ? 1 : 0;
 }
 
 /** Twin of l2Shifted: Michelot's passes on z = pi + h (adv - max adv) of the row at base. */
