@@ -65,7 +65,7 @@ function run(m: CsrTwin, pi: Float64Array, b: Float64Array, S: number, A: number
   const b2 = deflated(b, gamma);
   const twin = { d: new Float64Array(S), acc: new Float64Array(S), snap: new Float64Array(S), out: new Float64Array(3), sum: 0 };
   const reports: { kernel: number[]; twin: number[]; independent: number }[] = [];
-  let dKernel = new Float64Array(S);
+  let dKernel: Float64Array = new Float64Array(S);
   scratch((take) => {
     const rows = {
       S,
