@@ -262,3 +262,37 @@ describe("input gradient fused with the activation derivative", () => {
     }
   });
 });
+
+describe("input gradient of a tiny layer (nOut 1-3: gemmTinyK)", () => {
+  it("equals the scalar twin bit for bit, signed zeros included, on every vector column and finish", () => {
+    // Zeros in dY and W give products of -0 and +0: the sums must start from
+    // +0 as the twin's do (0 + (-0) = +0), and fail if a term is dropped or reordered.
+    const withZeros = (n: number): Float32Array => f32(n).map((v, i) => (i % 5 === 2 ? (i % 2 ? -0 : 0) : v));
+    for (const nOut of [1, 2, 3]) {
+      for (const nIn of [4, 8, 12, 16, 20, 24, 28, 32, 36, 64, 70]) {
+        for (const batch of [0, 1, 3, 7, 64]) {
+          scratch((take) => {
+            const dy = take(f32Block(batch * nOut, withZeros(batch * nOut)));
+            const w = take(f32Block(nIn * nOut, withZeros(nIn * nOut)));
+            const hs = f32(batch * nIn).map((v, i) => (i % 7 === 3 ? 0 : Math.tanh(3 * v)));
+            const h = take(f32Block(batch * nIn, hs));
+            const wt = take(f32Block(nIn * nOut));
+            const pack = take(f32Block(batch * nOut));
+            const dx1 = take(f32Block(batch * nIn));
+            const dx2 = take(f32Block(batch * nIn));
+            for (const act of [0, 1, 2]) {
+              k.nnDenseBackwardInputSimd(dy.ptr, w.ptr, h.ptr, act, wt.ptr, pack.ptr, dx1.ptr, batch, nIn, nOut);
+              k.nnDenseBackwardInputScalar(dy.ptr, w.ptr, h.ptr, act, wt.ptr, pack.ptr, dx2.ptr, batch, nIn, nOut);
+              const a = dx1.view, b = dx2.view, NV = nIn & ~3;
+              for (let i = 0; i < a.length; i++) {
+                if (i % nIn < NV && !Object.is(a[i], b[i])) {
+                  expect(a[i], `act ${act}, batch ${batch}, nIn ${nIn}, nOut ${nOut} at ${i}`).toBe(b[i]);
+                }
+              }
+            }
+          });
+        }
+      }
+    }
+  });
+});
