@@ -19,33 +19,39 @@ function projectBySorting(y: number[]): number[] {
   return y.map((v) => Math.max(v - theta, 0));
 }
 
-describe("squared-L2 step kernels: SIMD = scalar = TypeScript twin", () => {
+const L2_KERNELS = ["mirrorL2SolveSimd", "mirrorL2SolveScalar"] as const;
+
+/** Each L2 kernel's output on (pi, adv, coef), as a plain array. */
+function runL2Kernels(pi: Float64Array, adv: Float64Array, coef: Float64Array, S: number, A: number): Record<(typeof L2_KERNELS)[number], number[]> {
   const k = kernels();
+  return scratch((take) => {
+    const p = take(f64Block(S * A, pi));
+    const q = take(f64Block(S * A, adv));
+    const c = take(f64Block(S, coef));
+    const o = take(f64Block(S * A));
+    const run = (name: (typeof L2_KERNELS)[number]): number[] => {
+      k[name](p.ptr, q.ptr, c.ptr, S, A, o.ptr);
+      return Array.from(o.view);
+    };
+    return { mirrorL2SolveSimd: run("mirrorL2SolveSimd"), mirrorL2SolveScalar: run("mirrorL2SolveScalar") };
+  });
+}
+
+describe("squared-L2 step kernels: SIMD = scalar = TypeScript twin", () => {
   const rng = testRng(31);
   it.each(PER_STATE_SHAPES)("S = %i, A = %i", (S, A) => {
     const pi = randomPolicy(rng, S, A, 0.2);
     const adv = randomAdvantage(rng, pi, S, A, 2);
     const coef = randomCoefficients(rng, S);
     const ref = l2SolveTwin(pi, adv, coef, S, A);
-    scratch((take) => {
-      const p = take(f64Block(S * A, pi));
-      const q = take(f64Block(S * A, adv));
-      const c = take(f64Block(S, coef));
-      const o = take(f64Block(S * A));
-      const results: number[][] = [];
-      for (const name of ["mirrorL2SolveSimd", "mirrorL2SolveScalar"] as const) {
-        k[name](p.ptr, q.ptr, c.ptr, S, A, o.ptr);
-        expect(maxRelDiff(o.view, ref)).toBeLessThan(1e-13);
-        results.push(Array.from(o.view));
-      }
-      // Below 8 actions the SIMD kernel solves states two (or four) per vector with the scalar operations.
-      if (A < 8) expect(results[0]).toEqual(results[1]);
-    });
+    const out = runL2Kernels(pi, adv, coef, S, A);
+    for (const name of L2_KERNELS) expect(maxRelDiff(out[name], ref), name).toBeLessThan(1e-13);
+    // Below 8 actions the SIMD kernel solves states two (or four) per vector with the scalar operations.
+    if (A < 8) expect(out.mirrorL2SolveSimd).toEqual(out.mirrorL2SolveScalar);
   });
 });
 
 describe("squared-L2 step kernels, four actions (four states per step, h of the next four computed ahead)", () => {
-  const k = kernels();
   const rng = testRng(34);
   it("c = 0, +inf, tiny and ordinary at random positions, S = 1 .. 14: SIMD = scalar bit for bit = twin", () => {
     const A = 4;
@@ -59,24 +65,15 @@ describe("squared-L2 step kernels, four actions (four states per step, h of the 
         const adv = randomAdvantage(rng, pi, S, A, 2);
         const coef = Float64Array.from({ length: S }, () => (rng() < 1 / 6 ? pick(special) : pick(ordinary)));
         const ref = l2SolveTwin(pi, adv, coef, S, A);
-        scratch((take) => {
-          const p = take(f64Block(S * A, pi));
-          const q = take(f64Block(S * A, adv));
-          const c = take(f64Block(S, coef));
-          const o = take(f64Block(S * A));
-          k.mirrorL2SolveScalar(p.ptr, q.ptr, c.ptr, S, A, o.ptr);
-          const scalar = Array.from(o.view);
-          expect(maxRelDiff(scalar, ref), `S ${S} shift ${shift}`).toBeLessThan(1e-13);
-          k.mirrorL2SolveSimd(p.ptr, q.ptr, c.ptr, S, A, o.ptr);
-          expect(Array.from(o.view), `S ${S} shift ${shift}`).toEqual(scalar);
-        });
+        const out = runL2Kernels(pi, adv, coef, S, A);
+        expect(maxRelDiff(out.mirrorL2SolveScalar, ref), `S ${S} shift ${shift}`).toBeLessThan(1e-13);
+        expect(out.mirrorL2SolveSimd, `S ${S} shift ${shift}`).toEqual(out.mirrorL2SolveScalar);
       }
     }
   });
 });
 
 describe("squared-L2 step kernels, many actions (the SIMD kernel's lanes hold one state)", () => {
-  const k = kernels();
   const rng = testRng(32);
   it("c = 0, +inf, so small that h or y overflows, and ordinary c, at A = 8 .. 41: SIMD = scalar = twin to rounding", () => {
     for (const A of [8, 9, 10, 11, 12, 13, 40, 41]) {
@@ -87,26 +84,19 @@ describe("squared-L2 step kernels, many actions (the SIMD kernel's lanes hold on
       adv[4 * A + (A >> 1)] = 8;
       const coef = new Float64Array([0, Infinity, 1e-320, 5e-324, 1e-308, 1e-3, 0.01, 0.1, 0.5, 1, 3, 100, 1e6]);
       const ref = l2SolveTwin(pi, adv, coef, S, A);
-      scratch((take) => {
-        const p = take(f64Block(S * A, pi));
-        const q = take(f64Block(S * A, adv));
-        const c = take(f64Block(S, coef));
-        const o = take(f64Block(S * A));
-        for (const name of ["mirrorL2SolveSimd", "mirrorL2SolveScalar"] as const) {
-          k[name](p.ptr, q.ptr, c.ptr, S, A, o.ptr);
-          expect(maxRelDiff(o.view, ref), `${name} A ${A}`).toBeLessThan(1e-13);
-          // The exact cases are exact: greedy rows, kept rows.
-          for (const s of [0, 1, 2, 3, 4]) {
-            expect(Array.from(o.view.subarray(s * A, (s + 1) * A)), `${name} A ${A} s ${s}`).toEqual(Array.from(ref.subarray(s * A, (s + 1) * A)));
-          }
+      const out = runL2Kernels(pi, adv, coef, S, A);
+      for (const name of L2_KERNELS) {
+        expect(maxRelDiff(out[name], ref), `${name} A ${A}`).toBeLessThan(1e-13);
+        // The exact cases are exact: greedy rows, kept rows.
+        for (const s of [0, 1, 2, 3, 4]) {
+          expect(out[name].slice(s * A, (s + 1) * A), `${name} A ${A} s ${s}`).toEqual(Array.from(ref.subarray(s * A, (s + 1) * A)));
         }
-      });
+      }
     }
   });
 });
 
 describe("squared-L2 step kernels when c is small against the advantages", () => {
-  const k = kernels();
   const rng = testRng(33);
   it("stay the exact projection, on the simplex, down to c = 1e-200 (every path: 1, 2, 4 states per vector, wide)", () => {
     for (const A of [2, 3, 4, 5, 8, 9, 40]) {
@@ -116,25 +106,19 @@ describe("squared-L2 step kernels when c is small against the advantages", () =>
         if (S > 4) adv[4 * A + A - 1] = adv[4 * A]; // a tie at the top in one state (when it is the top)
         const coef = Float64Array.from({ length: S }, (_, s) => [1e-16, 1e-6, 1e-30, 1e-3, 1e-200, 0.7][s % 6]);
         const ref = l2SolveTwin(pi, adv, coef, S, A);
-        scratch((take) => {
-          const p = take(f64Block(S * A, pi));
-          const q = take(f64Block(S * A, adv));
-          const c = take(f64Block(S, coef));
-          const o = take(f64Block(S * A));
-          for (const name of ["mirrorL2SolveSimd", "mirrorL2SolveScalar"] as const) {
-            k[name](p.ptr, q.ptr, c.ptr, S, A, o.ptr);
-            expect(maxRelDiff(o.view, ref), `${name} A ${A} S ${S}`).toBeLessThan(1e-13);
-            for (let s = 0; s < S; s++) {
-              const row = Array.from(o.view.subarray(s * A, (s + 1) * A));
-              const advRow = Array.from(adv.subarray(s * A, (s + 1) * A));
-              const top = Math.max(...advRow);
-              // The reference in the shifted frame (a common shift leaves the projection as it is).
-              const want = projectBySorting(advRow.map((x, a) => pi[s * A + a] + (x - top) / (2 * coef[s])));
-              expect(maxRelDiff(row, want), `${name} A ${A} S ${S} s ${s}`).toBeLessThan(1e-13);
-              expect(Math.abs(row.reduce((t, x) => t + x, 0) - 1)).toBeLessThan(1e-14);
-            }
+        const out = runL2Kernels(pi, adv, coef, S, A);
+        for (const name of L2_KERNELS) {
+          expect(maxRelDiff(out[name], ref), `${name} A ${A} S ${S}`).toBeLessThan(1e-13);
+          for (let s = 0; s < S; s++) {
+            const row = out[name].slice(s * A, (s + 1) * A);
+            const advRow = Array.from(adv.subarray(s * A, (s + 1) * A));
+            const top = Math.max(...advRow);
+            // The reference in the shifted frame (a common shift leaves the projection as it is).
+            const want = projectBySorting(advRow.map((x, a) => pi[s * A + a] + (x - top) / (2 * coef[s])));
+            expect(maxRelDiff(row, want), `${name} A ${A} S ${S} s ${s}`).toBeLessThan(1e-13);
+            expect(Math.abs(row.reduce((t, x) => t + x, 0) - 1)).toBeLessThan(1e-14);
           }
-        });
+        }
       }
     }
   });
