@@ -40,13 +40,27 @@ const THETA_MAX: f64 = 256.0;
     greedyRow(qr, A, or);
     return;
   }
-  // Michelot (1986): theta = (sum_{y > theta} y - 1) / |{y > theta}| rises
-  // monotonically to the projection threshold; the active set only shrinks,
-  // and once it stays the same theta is the answer (at the start count = A:
-  // a pass that keeps every y adds them as total did, so theta stays too).
+  const theta = michelotTheta(or, A, total, true);
+  // NaN (passes that did not end) fails the test too.
+  if (!(abs(theta) <= THETA_MAX)) {
+    l2Shifted(pr, qr, A, h, or);
+    return;
+  }
+  subtractClamp(or, A, theta);
+}
+
+/**
+ * Michelot (1986) on the row y at `or` (A values summing to `total`): theta =
+ * (sum_{y > theta} y - 1) / |{y > theta}| rises monotonically to the
+ * projection threshold; the active set only shrinks, and once it stays the
+ * same theta is the answer (at the start count = A: a pass that keeps every y
+ * adds them as total did, so theta stays too). At most A + 1 passes; if they
+ * do not end, NaN when `strict`, else the last theta.
+ */
+// @ts-ignore: decorator
+@inline function michelotTheta(or: usize, A: i32, total: f64, strict: bool): f64 {
   let count = A;
   let theta = (total - 1.0) / <f64>A;
-  let done = false;
   for (let it = 0; it <= A; it++) {
     let sum = 0.0;
     let k = 0;
@@ -57,17 +71,16 @@ const THETA_MAX: f64 = 256.0;
         k++;
       }
     }
-    if (k == count) {
-      done = true;
-      break;
-    }
+    if (k == count) return theta;
     count = k;
     theta = (sum - 1.0) / <f64>k;
   }
-  if (!(done && abs(theta) <= THETA_MAX)) {
-    l2Shifted(pr, qr, A, h, or);
-    return;
-  }
+  return strict ? NaN : theta;
+}
+
+/** y <- max(y - theta, 0) over the row at `or`: the projection once theta is known. */
+// @ts-ignore: decorator
+@inline function subtractClamp(or: usize, A: i32, theta: f64): void {
   for (let a = 0; a < A; a++) {
     const off = <usize>a << 3;
     store<f64>(or + off, max(load<f64>(or + off) - theta, 0.0));
@@ -90,26 +103,7 @@ function l2Shifted(pr: usize, qr: usize, A: i32, h: f64, or: usize): void {
     store<f64>(or + off, z);
     total += z;
   }
-  let count = A;
-  let theta = (total - 1.0) / <f64>A;
-  for (let it = 0; it <= A; it++) {
-    let sum = 0.0;
-    let k = 0;
-    for (let a = 0; a < A; a++) {
-      const z = load<f64>(or + (<usize>a << 3));
-      if (z > theta) {
-        sum += z;
-        k++;
-      }
-    }
-    if (k == count) break;
-    count = k;
-    theta = (sum - 1.0) / <f64>k;
-  }
-  for (let a = 0; a < A; a++) {
-    const off = <usize>a << 3;
-    store<f64>(or + off, max(load<f64>(or + off) - theta, 0.0));
-  }
+  subtractClamp(or, A, michelotTheta(or, A, total, false));
 }
 
 /** l2State as a call, for the vector paths' rare fallbacks (inlined there it bloated their loops). */
