@@ -8,6 +8,12 @@ export function greedyTwin(adv: ArrayLike<number>, S: number, A: number, out = n
 
 /** One row of greedyTwin: one-hot at the first maximum of adv[base .. base + A). */
 export function greedyRowTwin(adv: ArrayLike<number>, base: number, A: number, out: Float64Array): void {
+  const b = argmaxRow(adv, base, A);
+  for (let a = 0; a < A; a++) out[base + a] = a === b ? 1 : 0;
+}
+
+/** The first a with adv[base + a] maximal (0 when no entry exceeds -inf). */
+export function argmaxRow(adv: ArrayLike<number>, base: number, A: number): number {
   let b = 0;
   let best = -Infinity;
   for (let a = 0; a < A; a++) {
@@ -16,5 +22,5 @@ export function greedyRowTwin(adv: ArrayLike<number>, base: number, A: number, o
       b = a;
     }
   }
-  for (let a = 0; a < A; a++) out[base + a] = a === b ? 1 : 0;
+  return b;
 }

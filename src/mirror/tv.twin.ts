@@ -1,5 +1,7 @@
 /** Plain-TypeScript twin of assembly/mirror/tv.ts (same drain-the-worst algorithm). */
 
+import { argmaxRow } from "./greedy.twin.js";
+
 /** Twin of mirrorTvSolve: argmax over TV(p, pi_s) <= cap of <p, A_s> - coef[s] TV^2 per state. */
 export function tvSolveTwin(
   pi: Float64Array,
@@ -16,14 +18,8 @@ export function tvSolveTwin(
     const c = coef[s];
     for (let a = 0; a < A; a++) out[base + a] = pi[base + a];
     if (c === Infinity || !(cap > 0)) continue;
-    let b = 0;
-    let best = -Infinity;
-    for (let a = 0; a < A; a++) {
-      if (adv[base + a] > best) {
-        best = adv[base + a];
-        b = a;
-      }
-    }
+    const b = argmaxRow(adv, base, A);
+    const best = adv[base + b];
     order.sort((i, j) => adv[base + i] - adv[base + j] || i - j);
     let tau = 0;
     const rate = c > 0 ? 1 / (2 * c) : Infinity;
