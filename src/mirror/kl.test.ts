@@ -7,6 +7,24 @@ import { perStateKlTwin, perStateTvTwin, phi } from "./kl.twin.js";
 import { perStateKl, perStateTv } from "./kl.js";
 import { ValidationError } from "../errors.js";
 
+type PairKernel = "mirrorKlSimd" | "mirrorKlScalar" | "mirrorTvSimd" | "mirrorTvScalar";
+
+/** Each named per-state kernel's output (S values) on the rows (p, q), as a plain array. */
+function runPairKernels<N extends PairKernel>(names: readonly N[], p: Float64Array, q: Float64Array, S: number, A: number): Record<N, number[]> {
+  const k = kernels();
+  return scratch((take) => {
+    const pb = take(f64Block(S * A, p));
+    const qb = take(f64Block(S * A, q));
+    const o = take(f64Block(S));
+    const out = {} as Record<N, number[]>;
+    for (const name of names) {
+      k[name](pb.ptr, qb.ptr, S, A, o.ptr);
+      out[name] = Array.from(o.view);
+    }
+    return out;
+  });
+}
+
 describe("per-state KL and TV kernels: SIMD = scalar = TypeScript twin", () => {
   const k = kernels();
   const rng = testRng(21);
@@ -15,19 +33,9 @@ describe("per-state KL and TV kernels: SIMD = scalar = TypeScript twin", () => {
     const q = randomPolicy(rng, S, A, 0.2);
     const kl = perStateKlTwin(p, q, S, A);
     const tv = perStateTvTwin(p, q, S, A);
-    scratch((take) => {
-      const pb = take(f64Block(S * A, p));
-      const qb = take(f64Block(S * A, q));
-      const o = take(f64Block(S));
-      for (const name of ["mirrorKlSimd", "mirrorKlScalar"] as const) {
-        k[name](pb.ptr, qb.ptr, S, A, o.ptr);
-        expect(maxRelDiff(o.view, kl)).toBeLessThan(1e-13);
-      }
-      for (const name of ["mirrorTvSimd", "mirrorTvScalar"] as const) {
-        k[name](pb.ptr, qb.ptr, S, A, o.ptr);
-        expect(maxRelDiff(o.view, tv)).toBeLessThan(1e-15);
-      }
-    });
+    const out = runPairKernels(["mirrorKlSimd", "mirrorKlScalar", "mirrorTvSimd", "mirrorTvScalar"] as const, p, q, S, A);
+    for (const name of ["mirrorKlSimd", "mirrorKlScalar"] as const) expect(maxRelDiff(out[name], kl)).toBeLessThan(1e-13);
+    for (const name of ["mirrorTvSimd", "mirrorTvScalar"] as const) expect(maxRelDiff(out[name], tv)).toBeLessThan(1e-15);
   });
 
   it("rows of A = 4 and A = 40 with zero, subnormal and overflowing ratios in either lane agree with the twin", () => {
@@ -44,15 +52,10 @@ describe("per-state KL and TV kernels: SIMD = scalar = TypeScript twin", () => {
         q[at] = b;
       }
       const kl = perStateKlTwin(p, q, S, A);
-      scratch((take) => {
-        const pb = take(f64Block(S * A, p));
-        const qb = take(f64Block(S * A, q));
-        const o = take(f64Block(S));
-        for (const name of ["mirrorKlSimd", "mirrorKlScalar"] as const) {
-          k[name](pb.ptr, qb.ptr, S, A, o.ptr);
-          expect(maxRelDiff(o.view, kl), `${name}, A = ${A}`).toBeLessThan(1e-13);
-        }
-      });
+      const out = runPairKernels(["mirrorKlSimd", "mirrorKlScalar"] as const, p, q, S, A);
+      for (const name of ["mirrorKlSimd", "mirrorKlScalar"] as const) {
+        expect(maxRelDiff(out[name], kl), `${name}, A = ${A}`).toBeLessThan(1e-13);
+      }
     }
   });
 
