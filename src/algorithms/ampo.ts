@@ -25,7 +25,8 @@
 import { ValidationError } from "../errors.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { logOf } from "../mirror/exp-update.js";
-import { type FitDistribution, type LinearFeatures, checkFeatures, featureLogits, fitWeights, logSoftmaxRows, weightedLeastSquares } from "./features.js";
+import { type LinearFeatures, checkFeatures, featureLogits, logSoftmaxRows } from "./features.js";
+import { type FitDistribution, fitWeights, weightedLeastSquares } from "./least-squares.js";
 import { type TsallisMap, tsallisGradient, tsallisProjection } from "./tsallis.js";
 import {
   type PolicyEvaluation,

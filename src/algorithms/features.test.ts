@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../errors.js";
-import { featureLogits, linearFeatures, logLinearPolicy, logSoftmaxRows, randomFeatures, tabularFeatures, weightedLeastSquares } from "./features.js";
+import { denseFeatureTable, featureLogits, linearFeatures, logLinearPolicy, logSoftmaxRows, randomFeatures, sparseFeatures, tabularFeatures } from "./features.js";
+import { weightedLeastSquares } from "./least-squares.js";
 import { Rng } from "../../test/helpers/algorithms.js";
 
 describe("features and weighted least squares", () => {
@@ -23,9 +24,10 @@ describe("features and weighted least squares", () => {
     const y = Float64Array.from({ length: S * A }, () => rng.normal());
     const { w, error } = weightedLeastSquares(phi, y, omega, 0);
     const z = featureLogits(phi, w);
+    const table = denseFeatureTable(phi);
     for (let j = 0; j < dim; j++) {
       let g = 0;
-      for (let i = 0; i < S * A; i++) g += omega[i] * phi.values[i * dim + j] * (z[i] - y[i]);
+      for (let i = 0; i < S * A; i++) g += omega[i] * table[i * dim + j] * (z[i] - y[i]);
       expect(Math.abs(g)).toBeLessThan(1e-12);
     }
     expect(error).toBeGreaterThan(0);

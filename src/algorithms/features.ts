@@ -1,35 +1,27 @@
 /**
  * Linear features phi(s,a) in R^dim for log-linear policies
  * pi_theta(a|s) ∝ exp(phi(s,a) . theta) (Agarwal et al. 2021; Yuan et al. 2023;
- * seed 001), and the weighted least-squares fit of compatible function
- * approximation,
- *
- *   w* = argmin_w sum_{s,a} omega(s,a) (phi(s,a) . w - y(s,a))^2,
- *   omega(s,a) = rho(s) x(a|s),  rho = d_old by default, x = pi_old (on-policy) or uniform,
- *
- * solved through the normal equations (Phi^T Omega Phi + r I) w = Phi^T Omega y
- * with our LU (src/linalg/lu.ts). Layout: phi[(s*A + a)*dim + j], j in [0, dim).
+ * seed 001). Stored as compressed sparse rows over the S*A rows i = s*A + a,
+ * so one-hot (tabular) features cost S*A entries, not (S*A)^2: row i holds
+ * columns[rowStart[i] .. rowStart[i+1]) (strictly increasing) with their
+ * values. Dense tables (linearFeatures, randomFeatures) keep every non-zero.
+ * The least-squares fit of compatible function approximation is in
+ * least-squares.ts.
  */
 import { ValidationError } from "../errors.js";
-import { SingularMatrixError, luFactor, luSolve } from "../linalg/lu.js";
-import { type StateDistribution, resolveDistribution } from "../mirror/distributions.js";
 import type { Rng } from "../random/rng.js";
-import { f64Block, i32Block, scratch } from "../wasm/arena.js";
 
-/** A feature map for S states and A actions: values[(s*A + a)*dim + j]. */
+/** A feature map for S states and A actions, rows i = s*A + a in compressed sparse row form. */
 export interface LinearFeatures {
   readonly S: number;
   readonly A: number;
   readonly dim: number;
+  /** Row i's entries are rowStart[i] .. rowStart[i+1] - 1 (length S*A + 1, rowStart[0] = 0). */
+  readonly rowStart: Int32Array;
+  /** Feature index j of each entry, strictly increasing within a row. */
+  readonly columns: Int32Array;
+  /** phi(s,a)_j of each entry (finite). */
   readonly values: Float64Array;
-}
-
-/** Where the least-squares fit weighs its errors: omega(s,a) = states(s) x(a|s). */
-export interface FitDistribution {
-  /** rho over states (default "visitation": d_old). */
-  states?: StateDistribution;
-  /** x(.|s): "policy" (default: pi_old, the on-policy distribution of seed 001) or "uniform" (1/A). */
-  actions?: "policy" | "uniform";
 }
 
 function checkCount(field: string, n: unknown): number {
@@ -37,35 +29,108 @@ function checkCount(field: string, n: unknown): number {
   return n;
 }
 
-/** Checks and wraps a feature table (finite values, length S*A*dim). */
-export function linearFeatures(spec: { S: number; A: number; dim: number; values: Float64Array | number[] }): LinearFeatures {
-  if (spec === null || typeof spec !== "object") throw new ValidationError("features", "must be an object { S, A, dim, values }", spec);
-  const S = checkCount("features.S", spec.S);
-  const A = checkCount("features.A", spec.A);
-  const dim = checkCount("features.dim", spec.dim);
-  const raw = spec.values;
-  if (!(raw instanceof Float64Array) && !Array.isArray(raw)) {
-    throw new ValidationError("features.values", "must be a Float64Array or a number array", typeof raw);
-  }
-  if (raw.length !== S * A * dim) throw new ValidationError("features.values", `wrong length: expected S*A*dim = ${S * A * dim}`, raw.length);
-  const values = Float64Array.from(raw);
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) {
-      const row = Math.floor(i / dim);
-      throw new ValidationError("features.values", "must be finite", values[i], { state: Math.floor(row / A), action: row % A, feature: i % dim });
-    }
-  }
-  return Object.freeze({ S, A, dim, values });
+function checkShape(spec: unknown, what: string): { S: number; A: number; dim: number } {
+  if (spec === null || typeof spec !== "object") throw new ValidationError("features", `must be an object ${what}`, spec);
+  const o = spec as { S: unknown; A: unknown; dim: unknown };
+  const S = checkCount("features.S", o.S);
+  const A = checkCount("features.A", o.A);
+  const dim = checkCount("features.dim", o.dim);
+  if (S * A > 2 ** 31 - 2) throw new ValidationError("features", "S*A rows must fit an Int32Array index", S * A);
+  return { S, A, dim };
 }
 
-/** One-hot features phi(s,a) = e_{s*A + a} (dim = S*A): log-linear = softmax tabular. */
+function numberArray(field: string, raw: unknown): ArrayLike<number> {
+  if (!(raw instanceof Float64Array) && !Array.isArray(raw)) throw new ValidationError(field, "must be a Float64Array or a number array", typeof raw);
+  return raw;
+}
+
+/** Checks and wraps a dense feature table values[(s*A + a)*dim + j] (finite, length S*A*dim); zeros are not stored. */
+export function linearFeatures(spec: { S: number; A: number; dim: number; values: Float64Array | number[] }): LinearFeatures {
+  const { S, A, dim } = checkShape(spec, "{ S, A, dim, values }");
+  const raw = numberArray("features.values", spec.values);
+  if (raw.length !== S * A * dim) throw new ValidationError("features.values", `wrong length: expected S*A*dim = ${S * A * dim}`, raw.length);
+  let nnz = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i];
+    if (!Number.isFinite(v)) {
+      const row = Math.floor(i / dim);
+      throw new ValidationError("features.values", "must be finite", v, { state: Math.floor(row / A), action: row % A, feature: i % dim });
+    }
+    if (v !== 0) nnz++;
+  }
+  const n = S * A;
+  const rowStart = new Int32Array(n + 1);
+  const columns = new Int32Array(nnz);
+  const values = new Float64Array(nnz);
+  let e = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < dim; j++) {
+      const v = raw[i * dim + j];
+      if (v === 0) continue;
+      columns[e] = j;
+      values[e++] = v;
+    }
+    rowStart[i + 1] = e;
+  }
+  return Object.freeze({ S, A, dim, rowStart, columns, values });
+}
+
+/**
+ * Checks and wraps a sparse feature map in compressed sparse rows (see
+ * LinearFeatures): rowStart of length S*A + 1 from 0, non-decreasing, ending
+ * at the entry count; columns in [0, dim), strictly increasing within a row;
+ * finite values. The arrays are copied.
+ */
+export function sparseFeatures(spec: {
+  S: number;
+  A: number;
+  dim: number;
+  rowStart: Int32Array | number[];
+  columns: Int32Array | number[];
+  values: Float64Array | number[];
+}): LinearFeatures {
+  const { S, A, dim } = checkShape(spec, "{ S, A, dim, rowStart, columns, values }");
+  const n = S * A;
+  const starts = spec.rowStart;
+  if (!(starts instanceof Int32Array) && !Array.isArray(starts)) throw new ValidationError("features.rowStart", "must be an Int32Array or a number array", typeof starts);
+  if (starts.length !== n + 1) throw new ValidationError("features.rowStart", `wrong length: expected S*A + 1 = ${n + 1}`, starts.length);
+  const cols = spec.columns;
+  if (!(cols instanceof Int32Array) && !Array.isArray(cols)) throw new ValidationError("features.columns", "must be an Int32Array or a number array", typeof cols);
+  const vals = numberArray("features.values", spec.values);
+  const nnz = cols.length;
+  if (vals.length !== nnz) throw new ValidationError("features.values", `wrong length: expected one value per column entry (${nnz})`, vals.length);
+  if (starts[0] !== 0) throw new ValidationError("features.rowStart", "must start at 0", starts[0], { row: 0 });
+  if (starts[n] !== nnz) throw new ValidationError("features.rowStart", `must end at the number of entries (${nnz})`, starts[n], { row: n });
+  for (let i = 0; i < n; i++) {
+    const lo = starts[i];
+    const hi = starts[i + 1];
+    if (!Number.isInteger(hi) || hi < lo) throw new ValidationError("features.rowStart", "must be non-decreasing integers", hi, { state: Math.floor(i / A), action: i % A });
+    for (let e = lo; e < hi; e++) {
+      const j = cols[e];
+      if (!Number.isInteger(j) || j < 0 || j >= dim) {
+        throw new ValidationError("features.columns", `must be integers in [0, dim = ${dim})`, j, { state: Math.floor(i / A), action: i % A, entry: e });
+      }
+      if (e > lo && j <= cols[e - 1]) {
+        throw new ValidationError("features.columns", "must be strictly increasing within a row (no repeated feature)", j, { state: Math.floor(i / A), action: i % A, entry: e });
+      }
+      if (!Number.isFinite(vals[e])) throw new ValidationError("features.values", "must be finite", vals[e], { state: Math.floor(i / A), action: i % A, feature: j });
+    }
+  }
+  return Object.freeze({ S, A, dim, rowStart: Int32Array.from(starts), columns: Int32Array.from(cols), values: Float64Array.from(vals) });
+}
+
+/** One-hot features phi(s,a) = e_{s*A + a} (dim = S*A, one entry per row): log-linear = softmax tabular. */
 export function tabularFeatures(S: number, A: number): LinearFeatures {
   checkCount("S", S);
   checkCount("A", A);
   const n = S * A;
-  const values = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) values[i * n + i] = 1;
-  return linearFeatures({ S, A, dim: n, values });
+  const rowStart = new Int32Array(n + 1);
+  const columns = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    rowStart[i + 1] = i + 1;
+    columns[i] = i;
+  }
+  return Object.freeze({ S, A, dim: n, rowStart, columns, values: new Float64Array(n).fill(1) });
 }
 
 /** Standard normal features from `rng` (for experiments with a misspecified log-linear class). */
@@ -81,23 +146,35 @@ export function randomFeatures(S: number, A: number, dim: number, rng: Rng): Lin
 /** Checks that `features` fit an MDP with S states and A actions. */
 export function checkFeatures(features: unknown, S: number, A: number, where: string): LinearFeatures {
   const f = features as LinearFeatures | null;
-  if (f === null || typeof f !== "object" || !(f.values instanceof Float64Array) || !Number.isInteger(f.dim)) {
-    throw new ValidationError("features", `${where}: must come from linearFeatures(), tabularFeatures() or randomFeatures()`, f === null ? null : typeof f);
+  if (
+    f === null || typeof f !== "object" || !(f.values instanceof Float64Array) || !(f.rowStart instanceof Int32Array) ||
+    !(f.columns instanceof Int32Array) || !Number.isInteger(f.dim)
+  ) {
+    throw new ValidationError("features", `${where}: must come from linearFeatures(), sparseFeatures(), tabularFeatures() or randomFeatures()`, f === null ? null : typeof f);
   }
   if (f.S !== S || f.A !== A) throw new ValidationError("features", `${where}: built for S=${f.S}, A=${f.A}, the MDP has S=${S}, A=${A}`, `${f.S}x${f.A}`);
-  if (f.values.length !== S * A * f.dim) throw new ValidationError("features.values", `${where}: wrong length`, f.values.length);
+  if (f.rowStart.length !== S * A + 1) throw new ValidationError("features.rowStart", `${where}: wrong length`, f.rowStart.length);
   return f;
 }
 
-/** z[s*A + a] = phi(s,a) . theta (the logits of a log-linear policy). */
+/** z[s*A + a] = phi(s,a) . theta (the logits of a log-linear policy): a sparse product Phi theta. */
 export function featureLogits(features: LinearFeatures, theta: ArrayLike<number>, out = new Float64Array(features.S * features.A)): Float64Array {
-  const { S, A, dim, values } = features;
+  const { S, A, dim, rowStart, columns, values } = features;
   if (theta.length !== dim) throw new ValidationError("theta", `wrong length: expected dim = ${dim}`, theta.length);
   for (let i = 0; i < S * A; i++) {
     let z = 0;
-    const base = i * dim;
-    for (let j = 0; j < dim; j++) z += values[base + j] * theta[j];
+    for (let e = rowStart[i]; e < rowStart[i + 1]; e++) z += values[e] * theta[columns[e]];
     out[i] = z;
+  }
+  return out;
+}
+
+/** The dense table values[(s*A + a)*dim + j] of a feature map (for inspection and small maps). */
+export function denseFeatureTable(features: LinearFeatures): Float64Array {
+  const { S, A, dim, rowStart, columns, values } = features;
+  const out = new Float64Array(S * A * dim);
+  for (let i = 0; i < S * A; i++) {
+    for (let e = rowStart[i]; e < rowStart[i + 1]; e++) out[i * dim + columns[e]] = values[e];
   }
   return out;
 }
@@ -130,108 +207,4 @@ export function logSoftmaxRows(z: Float64Array, S: number, A: number, out = new 
     for (let a = 0; a < A; a++) out[base + a] = z[base + a] - lse;
   }
   return out;
-}
-
-/** omega(s,a) = rho(s) x(a|s) for a fit distribution (see FitDistribution). */
-export function fitWeights(
-  fit: FitDistribution | undefined,
-  policy: Float64Array,
-  visitation: Float64Array,
-  mu: Float64Array,
-  S: number,
-  A: number,
-): Float64Array {
-  const rho = resolveDistribution("fit.states", fit?.states, S, visitation, mu);
-  const actions = fit?.actions ?? "policy";
-  if (actions !== "policy" && actions !== "uniform") throw new ValidationError("fit.actions", 'must be "policy" or "uniform"', actions);
-  const omega = new Float64Array(S * A);
-  for (let s = 0; s < S; s++) {
-    for (let a = 0; a < A; a++) omega[s * A + a] = rho[s] * (actions === "policy" ? policy[s * A + a] : 1 / A);
-  }
-  return omega;
-}
-
-/** The result of `weightedLeastSquares`. */
-export interface LeastSquaresFit {
-  /** The minimiser w (length dim). */
-  w: Float64Array;
-  /** The weighted mean squared error sum omega (phi.w - y)^2 / sum omega. */
-  error: number;
-}
-
-/**
- * w* = argmin_w sum_i omega_i (phi_i . w - y_i)^2 + r |w|^2 through the normal
- * equations (Phi^T Omega Phi + r I) w = Phi^T Omega y and LU with partial
- * pivoting. r = ridge * max_j (Phi^T Omega Phi)_jj: the default ridge 1e-12
- * keeps the system solvable when the weights vanish on some features (e.g.
- * one-hot features of actions the policy no longer takes) while moving w by a
- * relative ~1e-12 elsewhere; ridge = 0 solves the plain equations and throws a
- * ValidationError when they are singular. Rows with omega_i = 0 are skipped
- * (their targets may be infinite); others need finite targets. Cost:
- * sum_i nnz(phi_i)^2 for the Gram matrix (sparse rows are cheap) + dim^3 / 3.
- */
-export function weightedLeastSquares(features: LinearFeatures, y: ArrayLike<number>, omega: ArrayLike<number>, ridge = 1e-12): LeastSquaresFit {
-  const { dim, values } = features;
-  const n = features.S * features.A;
-  if (y.length !== n) throw new ValidationError("target", `wrong length: expected S*A = ${n}`, y.length);
-  if (omega.length !== n) throw new ValidationError("weights", `wrong length: expected S*A = ${n}`, omega.length);
-  if (typeof ridge !== "number" || !(ridge >= 0 && ridge < Infinity)) throw new ValidationError("ridge", "must be a finite number >= 0", ridge);
-  const G = new Float64Array(dim * dim);
-  const b = new Float64Array(dim);
-  const nz = new Int32Array(dim);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const wi = omega[i];
-    if (!(wi >= 0 && wi < Infinity)) throw new ValidationError("weights", "must be finite and >= 0", wi, { row: i });
-    if (wi === 0) continue;
-    if (!Number.isFinite(y[i])) {
-      throw new ValidationError("target", "must be finite where the fit weight is positive (e.g. log pi_old = -inf under a uniform action weighting)", y[i], {
-        state: Math.floor(i / features.A),
-        action: i % features.A,
-      });
-    }
-    total += wi;
-    const base = i * dim;
-    let m = 0;
-    for (let j = 0; j < dim; j++) if (values[base + j] !== 0) nz[m++] = j;
-    for (let u = 0; u < m; u++) {
-      const j = nz[u];
-      const fj = wi * values[base + j];
-      b[j] += fj * y[i];
-      for (let v = 0; v < m; v++) G[j * dim + nz[v]] += fj * values[base + nz[v]];
-    }
-  }
-  let diag = 0;
-  for (let j = 0; j < dim; j++) diag = Math.max(diag, G[j * dim + j]);
-  if (!(diag > 0)) throw new ValidationError("features", "every feature is zero where the fit weight is positive", diag);
-  const r = ridge * diag;
-  for (let j = 0; j < dim; j++) G[j * dim + j] += r;
-  const w = scratch((take) => {
-    const a = take(f64Block(dim * dim, G));
-    const piv = take(i32Block(dim));
-    const rhs = take(f64Block(dim, b));
-    try {
-      luFactor(a, dim, piv);
-    } catch (e) {
-      if (e instanceof SingularMatrixError) {
-        throw new ValidationError(
-          "features",
-          "the weighted normal equations are singular (features not identified under the fit distribution): set ridge > 0 or change fit",
-          e.column,
-          { column: e.column },
-        );
-      }
-      throw e;
-    }
-    luSolve(a, dim, piv, rhs);
-    return rhs.toArray();
-  });
-  let sse = 0;
-  for (let i = 0; i < n; i++) {
-    if (omega[i] === 0) continue;
-    let z = 0;
-    for (let j = 0; j < dim; j++) z += values[i * dim + j] * w[j];
-    sse += omega[i] * (z - y[i]) ** 2;
-  }
-  return { w, error: sse / total };
 }

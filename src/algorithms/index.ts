@@ -26,14 +26,21 @@ export {
 } from "./tsallis.js";
 export {
   linearFeatures,
+  sparseFeatures,
   tabularFeatures,
   randomFeatures,
   featureLogits,
+  denseFeatureTable,
   logLinearPolicy,
   logSoftmaxRows,
-  weightedLeastSquares,
   type LinearFeatures,
+} from "./features.js";
+export {
+  weightedLeastSquares,
+  fitWeights,
+  DENSE_FIT_MAX_DIM,
   type FitDistribution,
   type LeastSquaresFit,
-} from "./features.js";
+  type LeastSquaresOptions,
+} from "./least-squares.js";
 export { optimise, type OptimiseOptions, type OptimiseResult, type OptimiseHistory, type IterationInfo } from "../mirror/optimise.js";

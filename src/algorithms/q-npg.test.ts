@@ -61,4 +61,13 @@ describe("qNpg", () => {
     expect(() => qNpg({ features: phi, stepSize: 1, ridge: -1 })).toThrow(ValidationError);
     expect(() => qNpg({ features: {} as never, stepSize: 1 })).toThrow(ValidationError);
   });
+  it("one-hot features beyond the dense fit (dim = S*A = 3000, CG): still tabular NPG under a uniform fit", () => {
+    const big = garnet({ S: 300, A: 10, branching: 4, gamma: 0.95, seed: 21 });
+    const policy = softmaxRandom(rng, big.S, big.A);
+    const old = evaluate(big, policy);
+    const r = qNpg({ features: tabularFeatures(big.S, big.A), stepSize: 2, fit: { states: "uniform", actions: "uniform" } }).step(big, policy, 0, { evaluation: old });
+    const ref = npg({ stepSize: 2 }).step(big, policy, 0, { evaluation: old });
+    expect(maxDiff(r.policy, ref.policy)).toBeLessThan(1e-9);
+    expect(maxDiff(r.w, old.Q)).toBeLessThan(1e-9);
+  });
 });

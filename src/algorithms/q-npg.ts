@@ -11,7 +11,8 @@
  * projection phi . w*_k, so it is mirrorStep's exponential update on that
  * projection; with one-hot features (tabularFeatures) and a fit distribution
  * of full support it is exactly tabular NPG. w* comes from the weighted normal
- * equations solved by our LU (features.ts; `ridge`, default 1e-12 relative).
+ * equations (least-squares.ts: LU for small dim, Jacobi-preconditioned CG on
+ * the sparse features above 2048; `ridge`, default 1e-12 relative).
  *
  * The default fit distribution d_k x pi_k (on-policy) carries no information
  * about actions pi_k has (nearly) abandoned or states d_k never reaches: there
@@ -31,15 +32,8 @@ import { mirrorUpdate, type MirrorStepResult } from "../mirror/step.js";
 import { reverseKlDrift } from "../mirror/drifts.js";
 import { allPolicies } from "../mirror/neighbourhoods.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
-import {
-  type FitDistribution,
-  type LinearFeatures,
-  checkFeatures,
-  featureLogits,
-  fitWeights,
-  logLinearPolicy,
-  weightedLeastSquares,
-} from "./features.js";
+import { type LinearFeatures, checkFeatures, featureLogits, logLinearPolicy } from "./features.js";
+import { type FitDistribution, fitWeights, weightedLeastSquares } from "./least-squares.js";
 import {
   type PolicyEvaluation,
   type StepSize,
@@ -53,7 +47,7 @@ import {
 } from "./update.js";
 
 export interface QNpgOptions {
-  /** The feature map phi (linearFeatures, tabularFeatures, randomFeatures). */
+  /** The feature map phi (linearFeatures, sparseFeatures, tabularFeatures, randomFeatures). */
   features: LinearFeatures;
   /** eta_k > 0: a number or a function of k. */
   stepSize: StepSize;
