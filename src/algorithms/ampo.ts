@@ -24,8 +24,8 @@
  */
 import { ValidationError } from "../errors.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
-import { logOf } from "../mirror/exp-update.js";
-import { type LinearFeatures, checkFeatures, featureLogits, logSoftmaxRows } from "./features.js";
+import { expUpdateUnchecked, logOf } from "../mirror/exp-update.js";
+import { type LinearFeatures, checkFeatures, featureLogits } from "./features.js";
 import { type FitDistribution, fitWeights, weightedLeastSquares } from "./least-squares.js";
 import { type TsallisMap, tsallisGradient, tsallisProjection } from "./tsallis.js";
 import {
@@ -101,8 +101,9 @@ export function ampo(options: AmpoOptions): Update<AmpoResult> {
       const eta = stepSizeAt("stepSize", stepSize, p.k, "ampo");
       // grad h(pi_k): log pi_k + 1 for KL (the carried log-policy when given), q pi^(q-1)/(q-1) for Tsallis.
       let gradH: Float64Array;
+      let logPi: Float64Array | undefined;
       if (isKl) {
-        const logPi = opts?.logPolicy === undefined ? logOf(p.policy) : checkLogMatches(opts.logPolicy, p.policy, A);
+        logPi = opts?.logPolicy === undefined ? logOf(p.policy) : checkLogMatches(opts.logPolicy, p.policy, A);
         gradH = new Float64Array(n);
         for (let i = 0; i < n; i++) gradH[i] = logPi[i] + 1;
       } else gradH = tsallisGradient(q, p.policy);
@@ -121,16 +122,21 @@ export function ampo(options: AmpoOptions): Update<AmpoResult> {
         fitError = fit.error;
         f = featureLogits(features, theta);
       } else f = target;
-      // Step II on y = eta f. For the exact tabular fit, y = eta Q + grad h(pi_k) is formed directly
-      // (eta (Q + grad h / eta) would round grad h by eta's scale).
-      const y = new Float64Array(n);
-      for (let i = 0; i < n; i++) y[i] = features ? used * f[i] : used * Q[i] + gradH[i];
-      if (isKl) {
-        const logPolicy = logSoftmaxRows(y, S, A);
+      if (logPi) {
+        // Step II, softmax of y = eta f, by the log-space exponential-update kernel: with
+        // features, y = eta (phi . theta) from a zero log-policy; tabular, y = eta Q + log pi_k + 1,
+        // i.e. log pi_k + eta Q (the +1 cancels per state; eta (Q + grad h / eta) would round
+        // grad h by eta's scale).
+        const coef = new Float64Array(S).fill(used);
         const out = new Float64Array(n);
-        for (let i = 0; i < n; i++) out[i] = Math.exp(logPolicy[i]);
+        const logPolicy = new Float64Array(n);
+        if (features) expUpdateUnchecked(new Float64Array(n), f, coef, S, A, out, logPolicy);
+        else expUpdateUnchecked(logPi, Q, coef, S, A, out, logPolicy);
         return { policy: out, logPolicy, evaluation: p.evaluation, f, theta, fitError, stepSize: used };
       }
+      // Step II for Tsallis: the Bregman projection of y = eta f (tabular: eta Q + grad h(pi_k), formed directly).
+      const y = new Float64Array(n);
+      for (let i = 0; i < n; i++) y[i] = features ? used * f[i] : used * Q[i] + gradH[i];
       const out = tsallisProjection(q, y, S, A);
       return { policy: out, evaluation: p.evaluation, f, theta, fitError, stepSize: used };
     },
