@@ -156,6 +156,14 @@ describe("evaluate: accuracy and the solvers", () => {
     const warm = policyValue(mdp, pi, { initialValues: ev.V });
     expect(warm.iterations).toBeLessThan(pv.iterations);
     expectRelClose(warm.V, ev.V, 1e-12);
+    // evaluate takes the same warm start for V (d still starts from 0): fewer iterations, same answer.
+    const evWarm = evaluate(mdp, pi, { initialValues: ev.V });
+    expect(evWarm.iterations).toBeLessThan(ev.iterations);
+    expectRelClose(evWarm.V, ev.V, 1e-12);
+    expectRelClose(evWarm.d, ev.d, 1e-15);
+    expect(() => evaluate(mdp, pi, { initialValues: new Float64Array(499) })).toThrow(/initialValues.*499/s);
+    expect(() => evaluate(mdp, pi, { initialValues: new Float64Array(500).fill(NaN) })).toThrow(/initialValues.*finite/s);
+    expect(() => discountedVisitation(mdp, pi, { initialValues: ev.V } as never)).toThrow(/unknown option/);
     mdp.dispose();
   });
 

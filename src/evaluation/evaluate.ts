@@ -214,16 +214,21 @@ function clampNegatives(d: Float64Array): Float64Array {
 /**
  * Exact evaluation of `policy` (flat pi[s*A + a], each row a distribution) on
  * `mdp`: V, Q, advantage, discounted visitation d and eta, with the solver
- * used and the true residuals. Throws ValidationError on a bad policy or
- * option, ConvergenceError if the accuracy cannot be reached.
+ * used and the true residuals. `initialValues` (e.g. the previous policy's V,
+ * as optimise passes) warm-starts the iterative solvers of V; the accuracy
+ * test is the same. Throws ValidationError on a bad policy or option,
+ * ConvergenceError if the accuracy cannot be reached.
  */
-export function evaluate(mdp: TabularMdp, policy: ArrayLike<number>, options?: EvaluateOptions): Evaluation {
+export function evaluate(mdp: TabularMdp, policy: ArrayLike<number>, options?: PolicyValueOptions): Evaluation {
   checkTabularMdp(mdp, "evaluate");
-  const opts = checkOptions(options, "evaluate", false);
+  const opts = checkOptions(options, "evaluate", true);
   const { S, A } = mdp;
   const pi = validatePolicy(policy, S, A, "policy");
+  const initial = options?.initialValues === undefined
+    ? undefined
+    : checkVector("initialValues", options.initialValues, S, "evaluate");
   return withPolicySystem(mdp, pi, opts, (system, piB, take) => {
-    const { V, report: vReport } = solveValues(mdp, system, piB, take);
+    const { V, report: vReport } = solveValues(mdp, system, piB, take, initial);
     const { d, report: dReport } = solveVisitation(mdp, system, take);
     // pi is done with once both systems are solved: Q takes its block (WebAssembly memory never
     // shrinks, and at S*A = 4e6 a fresh block is 32 MB more of it).

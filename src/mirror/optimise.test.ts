@@ -34,6 +34,24 @@ describe("optimise", () => {
     expect(r.evaluation.eta).toBe(h.eta[6]);
   });
 
+  it("warm-starts each evaluation from the previous V: the same etas as cold evaluations, to the solver's accuracy", () => {
+    // A sparse garnet large enough for the iterative solvers (LU ignores a warm start).
+    const big = garnet({ S: 600, A: 4, branching: 4, gamma: 0.99, seed: 3, format: "sparse" });
+    const update = npg({ stepSize: (k) => 2 ** k });
+    const r = optimise(big, update, { iterations: 8 });
+    let pi = uniformPolicy(big.S, big.A);
+    let ev = evaluate(big, pi);
+    for (let k = 0; k < 8; k++) {
+      pi = update.step(big, pi, k, { evaluation: ev }).policy;
+      ev = evaluate(big, pi);
+      expect(Math.abs(r.history.eta[k + 1] - ev.eta)).toBeLessThan(1e-9 * Math.abs(ev.eta));
+    }
+    expect(r.evaluation.solver).not.toBe("lu");
+    // The last policy's evaluation took fewer iterations warm than cold.
+    expect(r.evaluation.iterations).toBeLessThan(ev.iterations);
+    big.dispose();
+  });
+
   it("stops at the tolerance (shorter arrays), when the callback says so, and immediately at an optimal start", () => {
     const r = optimise(mdp, gpi(), { iterations: 50, tolerance: 1e-10 });
     expect(r.stopped).toBe("tolerance");
