@@ -19,6 +19,8 @@ import { parseArgs } from "node:util";
 import { mirrorPolicies } from "./kernels/fixtures.js";
 import { ROOT } from "./lib/harness.js";
 
+const { Rng } = await import(pathToFileURL(join(ROOT, "dist", "random", "rng.js")).href);
+
 const { values } = parseArgs({
   options: {
     base: { type: "string" },
@@ -65,22 +67,10 @@ const base =
     ? { wasm: load(join(values.base, "mirror.wasm")), tw: await twins(join(values.base, "dist-mirror")) }
     : undefined;
 
-/** mulberry32 */
-function rngOf(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The bench/kernels/mirror.js fixture: full-support random policy, centred advantage, coef 1.3. */
 function fixture(S, A, seed = 3) {
-  const rng = rngOf(seed);
-  const { n, pi, pi2, adv } = mirrorPolicies((lo, hi) => lo + (hi - lo) * rng(), S, A);
+  const rng = new Rng(seed);
+  const { n, pi, pi2, adv } = mirrorPolicies((lo, hi) => rng.uniform(lo, hi), S, A);
   const coef = new Float64Array(S).fill(1.3);
   const ballBase = new Float64Array(S).fill(Number(values["ball-base"]));
   return { S, A, n, pi, pi2, adv, coef, ballBase };

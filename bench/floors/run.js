@@ -32,14 +32,10 @@ function time(f, items, reps = 20) {
   return ts[7];
 }
 
-// Seeded uniform numbers (mulberry32) so runs see the same inputs.
-let seed = 12345;
-const uniform = (lo, hi) => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-};
+// Seeded inputs (the library's generator), as the kernel suite's fixtures.
+const { Rng } = await import(pathToFileURL(join(ROOT, "dist", "random", "rng.js")).href);
+const rng = new Rng(3);
+const uniform = (lo, hi) => rng.uniform(lo, hi);
 
 // log: n = 10^5 probabilities in (0, 1).
 const n = 100_000;
