@@ -18,6 +18,7 @@
  * cannot leave a face), so it starts from a mixture of pi_old with the uniform
  * policy unless the drift is infinite there (reverse KL outside pi_old's support).
  */
+import { ValidationError } from "../errors.js";
 import type { Drift } from "./drifts.js";
 import { klTerm } from "./kl.twin.js";
 
@@ -39,8 +40,35 @@ export interface GenericStateResult {
 const START_MIX = 1e-3;
 
 /**
+ * A drift value from user code, checked: a number >= 0 (+Infinity allowed;
+ * rounding-level negatives down to -1e-9 pass), else a ValidationError naming
+ * the drift and the state.
+ */
+export function checkedDriftValue(drift: Drift, v: unknown, state: number): number {
+  if (typeof v !== "number" || Number.isNaN(v)) throw new ValidationError("drift", `${drift.name}: value() must return a number >= 0`, v, { state });
+  if (v < -1e-9) throw new ValidationError("drift", `${drift.name}: value() must be >= 0 (a drift is non-negative)`, v, { state });
+  return v;
+}
+
+/**
+ * Where a state sits in the whole tables, so the drift sees the contract of
+ * Drift.value / gradient (full S*A tables, rows at s*A): the trial row is
+ * written into `p` at s*A and the gradient read from `grad` at s*A (both S*A
+ * scratch; other rows of p hold pi_old, untouched by the solver).
+ */
+export interface GenericFrame {
+  s: number;
+  piOld: ArrayLike<number>;
+  adv: ArrayLike<number>;
+  p: Float64Array;
+  grad: Float64Array;
+}
+
+/**
  * Solves one state: rows piOld, adv (length A), drift weight w >= 0 (finite),
- * KL penalty mu >= 0; writes the maximiser into out (length A).
+ * KL penalty mu >= 0; writes the maximiser into out (length A). With `frame`,
+ * the drift is called on the whole tables at state frame.s (as mirrorStep
+ * does); without, on the rows as state 0 of a one-state table.
  */
 export function solveStateGeneric(
   piOld: Float64Array,
@@ -51,13 +79,29 @@ export function solveStateGeneric(
   drift: Drift,
   out: Float64Array,
   { tolerance = 1e-10, maxIterations = 20000 }: GenericOptions = {},
+  frame?: GenericFrame,
 ): GenericStateResult {
   const grad = new Float64Array(A);
   const q = new Float64Array(A);
+  const state = frame ? frame.s : 0;
+  const base = state * A;
+  const driftValue = (p: Float64Array): number => {
+    if (!frame) return checkedDriftValue(drift, drift.value(piOld, p, 0, A, adv), 0);
+    frame.p.set(p, base);
+    return checkedDriftValue(drift, drift.value(frame.piOld, frame.p, state, A, frame.adv), state);
+  };
+  const driftGradient = (p: Float64Array): void => {
+    if (!frame) drift.gradient(piOld, p, 0, A, grad, adv);
+    else {
+      frame.p.set(p, base);
+      drift.gradient(frame.piOld, frame.p, state, A, frame.grad, frame.adv);
+      grad.set(frame.grad.subarray(base, base + A));
+    }
+  };
   const f = (p: Float64Array): number => {
     let v = 0;
     for (let a = 0; a < A; a++) v += p[a] * adv[a];
-    if (w > 0) v -= w * drift.value(piOld, p, 0, A, adv);
+    if (w > 0) v -= w * driftValue(p);
     if (mu > 0) {
       let kl = 0;
       for (let a = 0; a < A; a++) kl += klTerm(piOld[a], p[a]);
@@ -67,8 +111,13 @@ export function solveStateGeneric(
   };
   const gradient = (p: Float64Array): void => {
     if (w > 0) {
-      drift.gradient(piOld, p, 0, A, grad, adv);
-      for (let a = 0; a < A; a++) grad[a] = adv[a] - w * grad[a];
+      driftGradient(p);
+      for (let a = 0; a < A; a++) {
+        if (typeof grad[a] !== "number" || Number.isNaN(grad[a])) {
+          throw new ValidationError("drift", `${drift.name}: gradient() wrote a non-number`, grad[a], { state, action: a });
+        }
+        grad[a] = adv[a] - w * grad[a];
+      }
     } else grad.set(adv);
     if (mu > 0) for (let a = 0; a < A; a++) grad[a] -= mu * (piOld[a] === 0 ? 1 : 1 - piOld[a] / p[a]);
   };

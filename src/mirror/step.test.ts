@@ -8,6 +8,7 @@ import { greedyPolicy, uniformPolicy } from "../policy/policy.js";
 import {
   type Drift,
   clipDrift,
+  customDrift,
   forwardKlDrift,
   reverseKlDrift,
   squaredL2Drift,
@@ -390,6 +391,53 @@ describe("distributions and edge cases", () => {
     expect(() => meanKlBall(-1)).toThrow(ValidationError);
     expect(() => mixtureSegment(1.5)).toThrow(ValidationError);
     expect(() => mirrorStep(mdp, pi, { solver: "fast" as never, evaluation: ev })).toThrow(ValidationError);
+  });
+
+  it("names the drift, the state and the bad number when a user drift returns NaN or a negative value", () => {
+    const squares = (o: ArrayLike<number>, p: ArrayLike<number>, s: number, A: number): number => {
+      let t = 0;
+      for (let a = s * A; a < s * A + A; a++) t += (p[a] - o[a]) ** 2;
+      return t;
+    };
+    const gradient = (o: ArrayLike<number>, p: ArrayLike<number>, s: number, A: number, out: Float64Array): void => {
+      for (let a = s * A; a < s * A + A; a++) out[a] = 2 * (p[a] - o[a]);
+    };
+    const nanValue = customDrift({ name: "nan-value", value: (o, p, s, A) => (s === 2 ? NaN : squares(o, p, s, A)), gradient });
+    expect(() => mirrorStep(mdp, pi, { drift: nanValue, evaluation: ev })).toThrow(/nan-value.*value\(\).*NaN.*state 2/s);
+    const negative = customDrift({ name: "negative", value: (o, p, s, A) => -1 - squares(o, p, s, A), gradient });
+    expect(() => mirrorStep(mdp, pi, { drift: negative, evaluation: ev })).toThrow(/negative.*>= 0/s);
+    const nanGradient = customDrift({
+      name: "nan-gradient",
+      value: squares,
+      gradient: (o, p, s, A, out) => {
+        gradient(o, p, s, A, out);
+        if (s === 1) out[s * A] = NaN;
+      },
+    });
+    expect(() => mirrorStep(mdp, pi, { drift: nanGradient, evaluation: ev })).toThrow(/nan-gradient.*gradient\(\).*state 1, action 0/s);
+    // The same drift, well behaved, solves (the squared-L2 step, up to the generic solver's tolerance).
+    const ok = mirrorStep(mdp, pi, { drift: customDrift({ name: "l2", value: squares, gradient }), evaluation: ev });
+    expect(Number.isFinite(ok.objective)).toBe(true);
+  });
+
+  it("calls a user drift on the whole tables with the real state (a state-dependent drift)", () => {
+    // D_s = (1 + s) |p - pi_old|^2: in state s the exact squared-L2 step with C = 1 + s.
+    const weighted = customDrift({
+      name: "weighted-l2",
+      value(o, p, s, A) {
+        let t = 0;
+        for (let a = s * A; a < s * A + A; a++) t += (p[a] - o[a]) ** 2;
+        return (1 + s) * t;
+      },
+      gradient(o, p, s, A, out) {
+        for (let a = s * A; a < s * A + A; a++) out[a] = 2 * (1 + s) * (p[a] - o[a]);
+      },
+    });
+    const generic = mirrorStep(mdp, pi, { drift: weighted, evaluation: ev, beta: "uniform", nu: "uniform" });
+    for (let s = 0; s < S; s++) {
+      const exact = mirrorStep(mdp, pi, { drift: squaredL2Drift(1 + s), evaluation: ev, beta: "uniform", nu: "uniform" });
+      for (let a = s * A; a < s * A + A; a++) expect(Math.abs(generic.policy[a] - exact.policy[a])).toBeLessThan(1e-7);
+    }
   });
 
   it("delta = 0 keeps pi_old", () => {

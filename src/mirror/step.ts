@@ -47,7 +47,7 @@ import { validateDistribution } from "../mdp/validate.js";
 import { type Drift, zeroDrift } from "./drifts.js";
 import { type Neighbourhood, allPolicies, neighbourhoodMeasure } from "./neighbourhoods.js";
 import { type StateDistribution, resolveDistribution } from "./distributions.js";
-import { type GenericOptions, solveStateGeneric } from "./generic.js";
+import { type GenericOptions, checkedDriftValue, solveStateGeneric } from "./generic.js";
 import { searchMultiplier } from "./search.js";
 import { expStepUnchecked, logPolicyCheckUnchecked } from "./exp-update.js";
 import { greedyStep } from "./greedy.js";
@@ -342,7 +342,7 @@ export function objectiveParts(
     for (let a = s * A; a < s * A + A; a++) g += p[a] * adv[a];
     surrogate += beta[s] * g;
     if (drift.kind === "zero") continue;
-    const D = kl ? drift.coefficient * kl[s] : drift.value(pi, p, s, A, adv);
+    const D = kl ? drift.coefficient * kl[s] : checkedDriftValue(drift, drift.value(pi, p, s, A, adv), s);
     if (D !== 0) total += beta[s] * w[s] * D;
   }
   return { surrogate, drift: total };
@@ -389,6 +389,8 @@ function genericStates(ctx: Context, mu: (s: number) => number, out: Float64Arra
   const row = new Float64Array(A);
   const arow = new Float64Array(A);
   const prow = new Float64Array(A);
+  // The drift sees whole tables (its contract): pi_old everywhere but the state being solved.
+  const frame = { s: 0, piOld: pi, adv, p: Float64Array.from(pi), grad: new Float64Array(ctx.S * A) };
   let gap = 0;
   for (const s of states ?? Array.from({ length: ctx.S }, (_, i) => i)) {
     const base = s * A;
@@ -399,7 +401,10 @@ function genericStates(ctx: Context, mu: (s: number) => number, out: Float64Arra
     }
     row.set(pi.subarray(base, base + A));
     arow.set(adv.subarray(base, base + A));
-    const r = solveStateGeneric(row, arow, A, weight, mu(s), drift, prow, ctx.generic);
+    frame.s = s;
+    const r = solveStateGeneric(row, arow, A, weight, mu(s), drift, prow, ctx.generic, frame);
+    // Row s of the frame back to pi_old for the next state.
+    frame.p.set(row, base);
     out.set(prow, base);
     gap = Math.max(gap, r.gap);
   }

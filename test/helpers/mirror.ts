@@ -86,13 +86,14 @@ export function rowSums(x: ArrayLike<number>, S: number, A: number): number[] {
 export function chiSquaredDrift(): Drift {
   return customDrift({
     name: "chi2",
+    // Outside pi_old's support: 0 where p = 0 too, +inf where p > 0 (gradient 0: such p stay 0).
     value(q, p, s, A) {
       let t = 0;
-      for (let a = s * A; a < s * A + A; a++) t += (p[a] - q[a]) ** 2 / q[a];
+      for (let a = s * A; a < s * A + A; a++) t += q[a] === 0 ? (p[a] === 0 ? 0 : Infinity) : (p[a] - q[a]) ** 2 / q[a];
       return 0.7 * t;
     },
     gradient(q, p, s, A, out) {
-      for (let a = s * A; a < s * A + A; a++) out[a] = (1.4 * (p[a] - q[a])) / q[a];
+      for (let a = s * A; a < s * A + A; a++) out[a] = q[a] === 0 ? 0 : (1.4 * (p[a] - q[a])) / q[a];
     },
   });
 }
