@@ -21,7 +21,7 @@ function isShape(x: unknown): x is MdpShape {
 function validateTable(field: string, values: unknown, S: number, A: number): ArrayLike<number> {
   if (!isArrayLike(values)) throw new ValidationError(field, "must be a Float64Array or a number array", typeof values);
   if (values.length !== S * A) {
-    throw new ValidationError(field, `wrong length: expected S*A = ${S * A}, got ${values.length}`, values.length);
+    throw new ValidationError(field, `wrong length: expected S*A = ${S * A}`, values.length);
   }
   const q = values as ArrayLike<number>;
   for (let i = 0; i < q.length; i++) {
@@ -155,7 +155,7 @@ export function validatePolicy(pi: Float64Array | ArrayLike<number>, S: number, 
   ({ S, A } = validateShape(S, A));
   if (!isArrayLike(pi)) throw new ValidationError(field, "must be a Float64Array or a number array", typeof pi);
   if (pi.length !== S * A) {
-    throw new ValidationError(field, `wrong length: expected S*A = ${S * A}, got ${pi.length}`, pi.length);
+    throw new ValidationError(field, `wrong length: expected S*A = ${S * A}`, pi.length);
   }
   for (let s = 0; s < S; s++) {
     let sum = 0;
