@@ -31,7 +31,7 @@ describe("policies", () => {
     expect(Array.from(policyActions(greedyPolicy(Q, 3, 3), 3, 3))).toEqual([1, 0, 2]);
     const mdp = smallMdp();
     expect(greedyPolicy(mdp, [0, 1, 2, 2])).toEqual(greedyPolicy([0, 1, 2, 2], 2, 2));
-    expect(() => greedyPolicy([0, 1, 2], 2, 2)).toThrow(/^Q: wrong length: expected S\*A = 4, got 3/);
+    expect(() => greedyPolicy([0, 1, 2], 2, 2)).toThrow(/^Q: wrong length: expected S\*A = 4 \(got 3\)/);
     expect(() => greedyPolicy([0, Number.NaN, 2, 2], 2, 2)).toThrow(/^Q: must be finite \(got NaN\) at state 0, action 1$/);
   });
 
@@ -99,7 +99,7 @@ describe("policies", () => {
     bad([0.5, 0.5, 0.6, 0.3], /^policy: policy row does not sum to 1 \(got 0\.(9|8999+\d*)\) at state 1$/);
     bad([0.5, 0.5, 1.25, -0.25], /^policy: action probability must be a finite number in \[0, 1\] \(got 1\.25\) at state 1, action 0$/);
     bad([0.5, Number.NaN, 1, 0], /\(got NaN\) at state 0, action 1/);
-    bad([1, 0, 1], /^pi: wrong length: expected S\*A = 4, got 3/, "pi");
+    bad([1, 0, 1], /^pi: wrong length: expected S\*A = 4 \(got 3\)/, "pi");
   });
 
   it("sampleAction follows pi(.|s)", () => {
