@@ -20,14 +20,26 @@ const I = memory.data<u64>([0x3ff0000000000000, 0x3ff0000000000000, 0x000fffffff
 // @ts-ignore: decorator
 @inline function ci(i: i32): v128 { return v128.load(I + (<usize>i << 4)); }
 
-/** Exponent split + degree-7 Horner in f = m - 1 (m in [1,2)): ~25 vector ops per pair, NOT an accurate log. */
+/** The biased exponent of each lane as a double (no bias removed: a floor, not a log). */
+// @ts-ignore: decorator
+@inline function exponentOf(v: v128): v128 {
+  const k = i32x4.shr_s(v, 20);
+  return f64x2.convert_low_i32x4_s(v128.shuffle<i32>(k, k, 1, 3, 1, 3));
+}
+
+/** The mantissa of each lane as a double in [1, 2). */
+// @ts-ignore: decorator
+@inline function mantissaOf(v: v128): v128 {
+  return v128.or(v128.and(v, ci(1)), ci(0));
+}
+
+/** Exponent split + a degree-8 polynomial in f = m - 1 (m in [1, 2)) by Horner: ~25 vector ops per pair, NOT an accurate log. */
 export function floorPoly(x: usize, out: usize, n: i32): void {
   for (let i = 0; i < n; i += 2) {
     const off = <usize>i << 3;
     const v = v128.load(x + off);
-    const k = i32x4.shr_s(v, 20);
-    const kd = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(k, k, 1, 3, 1, 3));
-    const m = v128.or(v128.and(v, ci(1)), ci(0));
+    const kd = exponentOf(v);
+    const m = mantissaOf(v);
     const f = f64x2.sub(m, c(0));
     let p = c(8);
     p = f64x2.add(f64x2.mul(p, f), c(7));
@@ -50,9 +62,8 @@ export function floorPolyTable(x: usize, out: usize, n: i32, table: usize): void
     const r1 = v128.load(table + (<usize>((i32x4.extract_lane(v, 3) >>> 13) & 127) << 4));
     const invc = v128.shuffle<u64>(r0, r1, 0, 2);
     const logc = v128.shuffle<u64>(r0, r1, 1, 3);
-    const k = i32x4.shr_s(v, 20);
-    const kd = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(k, k, 1, 3, 1, 3));
-    const m = v128.or(v128.and(v, ci(1)), ci(0));
+    const kd = exponentOf(v);
+    const m = mantissaOf(v);
     const f = f64x2.sub(f64x2.mul(m, invc), c(0));
     let p = c(6);
     p = f64x2.add(f64x2.mul(p, f), c(5));
@@ -77,9 +88,8 @@ export function floorEstrin(x: usize, out: usize, n: i32): void {
   for (let i = 0; i < n; i += 2) {
     const off = <usize>i << 3;
     const v = v128.load(x + off);
-    const k = i32x4.shr_s(v, 20);
-    const kd = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(k, k, 1, 3, 1, 3));
-    const m = v128.or(v128.and(v, ci(1)), ci(0));
+    const kd = exponentOf(v);
+    const m = mantissaOf(v);
     const f = f64x2.sub(m, c(0));
     const f2 = f64x2.mul(f, f);
     const f4 = f64x2.mul(f2, f2);
