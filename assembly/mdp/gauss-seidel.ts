@@ -98,3 +98,38 @@ export function bellmanGaussSeidelResidual(acc: usize, snap: usize, d: usize, S:
   store<f64>(out, maxD, 8);
   store<f64>(out, sum, 16);
 }
+
+/**
+ * The accumulator a sweep needs to start from a nonzero d (a warm start):
+ *   acc[i] = sum_{s >= i} P_pi[s,i] d[s]   for every i,
+ * the state bellmanGaussSeidelRange expects at a sweep's start (the previous
+ * sweep leaves it so; from d = 0 it is 0). This call adds the rows of the
+ * states [start, end), each scattering into the states i <= s only, in
+ * increasing s as the sweeps do; acc must be 0 before the first range.
+ * Returns sumIn + sum_{s in [start, end)} d[s] (the first sweep's sumIn once
+ * all ranges are done). Layout as bellmanGaussSeidelRange.
+ */
+export function bellmanGaussSeidelStart(
+  rowPtr: usize, cols: usize, probs: usize, pi: usize, d: usize, acc: usize, start: i32, end: i32, A: i32, sumIn: f64,
+): f64 {
+  let sum = sumIn;
+  for (let s = start; s < end; s++) {
+    const ds = load<f64>(d + (<usize>s << 3));
+    sum += ds;
+    for (let a = 0; a < A; a++) {
+      const r = <usize>s * <usize>A + <usize>a;
+      const w = load<f64>(pi + (r << 3));
+      if (w == 0) continue;
+      const f = w * ds;
+      const k0 = load<i32>(rowPtr + (r << 2));
+      const k1 = load<i32>(rowPtr + (r << 2), 4);
+      for (let k = k0; k < k1; k++) {
+        const i = load<i32>(cols + (<usize>k << 2));
+        if (i > s) continue;
+        const dst = acc + (<usize>i << 3);
+        store<f64>(dst, load<f64>(dst) + f * load<f64>(probs + (<usize>k << 3)));
+      }
+    }
+  }
+  return sum;
+}

@@ -167,6 +167,32 @@ describe("evaluate: accuracy and the solvers", () => {
     mdp.dispose();
   });
 
+  it("warm starts of both systems (the Gauss-Seidel sweeps of a large CSR model too): same answer, fewer iterations", () => {
+    const S = 6000;
+    const A = 3;
+    const mdp = garnet({ S, A, branching: 4, seed: 8, gamma: 0.99, format: "sparse" });
+    const pi = uniformPolicy(S, A);
+    const ev = evaluate(mdp, pi);
+    expect(ev.visitationSolver).toBe("gauss-seidel");
+    // From another policy's V and d (as optimise passes them): the same solution to the tolerance.
+    const other = new Float64Array(S * A);
+    for (let s = 0; s < S; s++) other[s * A + (s % A)] = 1;
+    const prev = evaluate(mdp, other);
+    const warm = evaluate(mdp, pi, { initialValues: prev.V, initialVisitation: prev.d });
+    expect(warm.visitationSolver).toBe("gauss-seidel");
+    expectRelClose(warm.V, ev.V, 1e-9);
+    expectRelClose(warm.d, ev.d, 1e-8);
+    // From the answer itself: (almost) nothing left to do.
+    const again = evaluate(mdp, pi, { initialValues: ev.V, initialVisitation: ev.d });
+    expect(again.iterations).toBeLessThanOrEqual(2);
+    expect(again.iterations).toBeLessThan(ev.iterations);
+    expectRelClose(again.d, ev.d, 1e-12);
+    const dOnly = discountedVisitation(mdp, pi, { initialVisitation: ev.d });
+    expect(dOnly.iterations).toBeLessThanOrEqual(1);
+    expect(() => evaluate(mdp, pi, { initialVisitation: new Float64Array(3) })).toThrow(/initialVisitation.*3/s);
+    mdp.dispose();
+  });
+
   it("auto falls back from GMRES to LU on a slowly mixing chain (RiverSwim n = 600, gamma = 0.999)", () => {
     const dense = riverSwim({ n: 600, gamma: 0.999 });
     const right = new Float64Array(1200);

@@ -68,6 +68,15 @@ export interface PolicyValueOptions extends EvaluateOptions {
   initialValues?: ArrayLike<number>;
 }
 
+/** Options of `discountedVisitation`: also a starting guess (e.g. the previous policy's d). */
+export interface VisitationOptions extends EvaluateOptions {
+  /** Initial visitation for the iterative solvers (length S, finite); ignored by LU. */
+  initialVisitation?: ArrayLike<number>;
+}
+
+/** Options of `evaluate`: warm starts for both of its systems. */
+export interface EvaluationOptions extends PolicyValueOptions, VisitationOptions {}
+
 /** The result of `evaluate`. Arrays are fresh copies: S values, or S*A laid out [s*A + a]. */
 export interface Evaluation {
   /** V_pi[s] = E[sum_t gamma^t r_t | s_0 = s], unnormalised. */
@@ -109,7 +118,7 @@ export interface Visitation {
 }
 
 const SOLVERS: readonly SolverChoice[] = ["auto", "lu", "gmres", "bicgstab", "iterative", "richardson"];
-const OPTION_NAMES = ["solver", "tolerance", "maxIterations", "initialValues"];
+const OPTION_NAMES = ["solver", "tolerance", "maxIterations"];
 
 interface CheckedOptions {
   solver: SolverChoice;
@@ -117,14 +126,14 @@ interface CheckedOptions {
   maxIterations?: number;
 }
 
-function checkOptions(options: unknown, where: string, allowInitial: boolean): CheckedOptions {
+function checkOptions(options: unknown, where: string, starts: readonly string[]): CheckedOptions {
   if (options === undefined) return { solver: "auto", tolerance: 1e-10 };
   if (options === null || typeof options !== "object") {
     throw new ValidationError("options", `must be an object (${where})`, options);
   }
   const o = options as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    const known = allowInitial ? OPTION_NAMES : OPTION_NAMES.slice(0, 3);
+    const known = [...OPTION_NAMES, ...starts];
     if (!known.includes(key) && o[key] !== undefined) {
       throw new ValidationError("options", `unknown option for ${where}; known: ${known.join(", ")}`, key);
     }
@@ -173,13 +182,15 @@ function solveValues(
 /** Solves for d into a fresh block (callers clamp rounding-level negatives with clampNegatives). */
 function solveVisitation(
   mdp: TabularMdp, system: PolicySystem, take: <B extends Block<"f64">>(b: B) => B,
+  initial?: ArrayLike<number>,
 ): { d: Block<"f64">; report: SolveReport } {
   const b = take(f64Block(mdp.S));
   const bv = b.view;
   bv.set(mdp.blocks.mu.view);
   for (let i = 0; i < bv.length; i++) bv[i] *= 1 - mdp.gamma;
   const d = take(f64Block(mdp.S));
-  d.view.fill(0);
+  if (initial) d.set(initial);
+  else d.view.fill(0);
   const report = system.solve(b, d, true, "relative");
   return { d, report };
 }
@@ -214,22 +225,25 @@ function clampNegatives(d: Float64Array): Float64Array {
 /**
  * Exact evaluation of `policy` (flat pi[s*A + a], each row a distribution) on
  * `mdp`: V, Q, advantage, discounted visitation d and eta, with the solver
- * used and the true residuals. `initialValues` (e.g. the previous policy's V,
- * as optimise passes) warm-starts the iterative solvers of V; the accuracy
- * test is the same. Throws ValidationError on a bad policy or option,
+ * used and the true residuals. `initialValues` and `initialVisitation` (e.g.
+ * the previous policy's V and d, as optimise passes) warm-start the iterative
+ * solvers of the two systems; the accuracy test is the same. Throws ValidationError on a bad policy or option,
  * ConvergenceError if the accuracy cannot be reached.
  */
-export function evaluate(mdp: TabularMdp, policy: ArrayLike<number>, options?: PolicyValueOptions): Evaluation {
+export function evaluate(mdp: TabularMdp, policy: ArrayLike<number>, options?: EvaluationOptions): Evaluation {
   checkTabularMdp(mdp, "evaluate");
-  const opts = checkOptions(options, "evaluate", true);
+  const opts = checkOptions(options, "evaluate", ["initialValues", "initialVisitation"]);
   const { S, A } = mdp;
   const pi = validatePolicy(policy, S, A, "policy");
   const initial = options?.initialValues === undefined
     ? undefined
     : checkVector("initialValues", options.initialValues, S, "evaluate");
+  const initialD = options?.initialVisitation === undefined
+    ? undefined
+    : checkVector("initialVisitation", options.initialVisitation, S, "evaluate");
   return withPolicySystem(mdp, pi, opts, (system, piB, take) => {
     const { V, report: vReport } = solveValues(mdp, system, piB, take, initial);
-    const { d, report: dReport } = solveVisitation(mdp, system, take);
+    const { d, report: dReport } = solveVisitation(mdp, system, take, initialD);
     // pi is done with once both systems are solved: Q takes its block (WebAssembly memory never
     // shrinks, and at S*A = 4e6 a fresh block is 32 MB more of it).
     const Qb = qFromValues(mdp, V, piB);
@@ -260,7 +274,7 @@ export function evaluate(mdp: TabularMdp, policy: ArrayLike<number>, options?: P
  */
 export function policyValue(mdp: TabularMdp, policy: ArrayLike<number>, options?: PolicyValueOptions): PolicyValue {
   checkTabularMdp(mdp, "policyValue");
-  const opts = checkOptions(options, "policyValue", true);
+  const opts = checkOptions(options, "policyValue", ["initialValues"]);
   const { S, A } = mdp;
   const pi = validatePolicy(policy, S, A, "policy");
   const initial = options?.initialValues === undefined
@@ -276,13 +290,16 @@ export function policyValue(mdp: TabularMdp, policy: ArrayLike<number>, options?
  * The discounted state visitation d_pi = (1 - gamma) mu^T (I - gamma P_pi)^{-1}
  * (a distribution over S states) alone.
  */
-export function discountedVisitation(mdp: TabularMdp, policy: ArrayLike<number>, options?: EvaluateOptions): Visitation {
+export function discountedVisitation(mdp: TabularMdp, policy: ArrayLike<number>, options?: VisitationOptions): Visitation {
   checkTabularMdp(mdp, "discountedVisitation");
-  const opts = checkOptions(options, "discountedVisitation", false);
+  const opts = checkOptions(options, "discountedVisitation", ["initialVisitation"]);
   const { S, A } = mdp;
   const pi = validatePolicy(policy, S, A, "policy");
+  const initial = options?.initialVisitation === undefined
+    ? undefined
+    : checkVector("initialVisitation", options.initialVisitation, S, "discountedVisitation");
   return withPolicySystem(mdp, pi, opts, (system, _piB, take) => {
-    const { d, report } = solveVisitation(mdp, system, take);
+    const { d, report } = solveVisitation(mdp, system, take, initial);
     return { d: clampNegatives(d.toArray()), solver: report.solver, iterations: report.iterations, residual: report.residual };
   });
 }

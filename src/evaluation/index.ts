@@ -9,6 +9,8 @@ export {
   type EvaluateOptions,
   type PolicyValue,
   type PolicyValueOptions,
+  type VisitationOptions,
+  type EvaluationOptions,
   type Visitation,
   type SolverChoice,
   type SolverName,

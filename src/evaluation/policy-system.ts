@@ -34,7 +34,7 @@ import {
   policyMatrix,
   policyRowEntries,
 } from "../mdp/bellman.js";
-import { gaussSeidelSweepTransposed, type SweepRows } from "../mdp/gauss-seidel.js";
+import { gaussSeidelStartTransposed, gaussSeidelSweepTransposed, type SweepRows } from "../mdp/gauss-seidel.js";
 import { type Block, f64Block, i32Block, scratch } from "../wasm/arena.js";
 import { CHUNK_STATES } from "../wasm/chunks.js";
 import { kernels } from "../wasm/module.js";
@@ -271,7 +271,7 @@ export class PolicySystem {
     let spent = 0;
     if (!canLu) {
       const probe =
-        (transposed ? this.solveGaussSeidel(b, x, scale) : undefined) ?? this.solveRichardson(b, x, r, transposed, scale, true);
+        (transposed ? this.solveGaussSeidel(b, x, r, scale) : undefined) ?? this.solveRichardson(b, x, r, transposed, scale, true);
       if (probe.solver) return probe as SolveReport;
       spent = probe.iterations;
     }
@@ -442,18 +442,17 @@ export class PolicySystem {
   }
 
   /**
-   * "auto"'s sweeps of the visitation system M^T d = b (gaussSeidelSweepTransposed) from d = 0:
-   * each sweep reports the true residual of its result, so the test is exact. Gives up like
-   * the Richardson probe (returning the sweeps spent, d left at the last iterate) once the
-   * residual shrinks too slowly (STATIONARY_RATE); undefined when it does not apply (dense
-   * P_pi, or a nonzero start: the sweep's accumulator starts from d = 0).
+   * "auto"'s sweeps of the visitation system M^T d = b (gaussSeidelSweepTransposed) from x's
+   * contents (a warm start prepares the sweep's accumulator: gaussSeidelStartTransposed): each
+   * sweep reports the true residual of its result, so the test is exact. Gives up like the
+   * Richardson probe (returning the sweeps spent, d left at the last iterate) once the residual
+   * shrinks too slowly (STATIONARY_RATE); undefined when it does not apply (dense P_pi).
    */
   private solveGaussSeidel(
-    b: Block<"f64">, x: Block<"f64">, scale: ResidualScale,
+    b: Block<"f64">, x: Block<"f64">, r: Block<"f64">, scale: ResidualScale,
   ): SolveReport | { solver?: undefined; iterations: number } | undefined {
     const { S } = this;
     const k = kernels();
-    if (k.normInfSimd(x.ptr, S) !== 0) return undefined;
     const rows = this.sweepRows();
     if (!rows) return undefined;
     const { gamma } = this.mdp;
@@ -466,11 +465,15 @@ export class PolicySystem {
       const out = take(f64Block(3));
       // b2 = b + c sum(b) 1, c = gamma / ((1 - gamma) S): the deflation applied to b.
       k.bellmanDeflateSimd(b.ptr, b2.ptr, S, gamma / ((1 - gamma) * S));
-      acc.view.fill(0);
+      const cold = k.normInfSimd(x.ptr, S) === 0;
       let sum = 0;
+      if (cold) acc.view.fill(0);
+      else sum = gaussSeidelStartTransposed(rows, x, acc);
       let it = 0;
       // Residuals after each sweep, from the initial one (d = 0: b).
-      const history = [k.normInfSimd(b.ptr, S)];
+      const history = [cold ? k.normInfSimd(b.ptr, S) : this.residualInto(b, x, r, true)];
+      // A warm start may already be good enough.
+      if (!cold && history[0] <= this.target(x, scale)) return { solver: "gauss-seidel", iterations: 0, residual: history[0], target: this.target(x, scale) };
       while (it < cap) {
         const sweep = gaussSeidelSweepTransposed(rows, gamma, b2, x, acc, snap, sum, out);
         it++;

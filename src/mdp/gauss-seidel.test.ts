@@ -3,8 +3,8 @@ import { ValidationError } from "../errors.js";
 import { f64Block, i32Block, scratch } from "../wasm/arena.js";
 import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";
 import { applyTransposedCsrTwin, type CsrTwin, policyCsrTwin } from "./bellman.twin.js";
-import { gaussSeidelSweepTransposed } from "./gauss-seidel.js";
-import { gaussSeidelTransposedCsrTwin } from "./gauss-seidel.twin.js";
+import { gaussSeidelStartTransposed, gaussSeidelSweepTransposed } from "./gauss-seidel.js";
+import { gaussSeidelStartCsrTwin, gaussSeidelTransposedCsrTwin } from "./gauss-seidel.twin.js";
 
 /**
  * A random CSR model (sorted rows of 1..maxEntries entries, or exactly `branching`) and a policy
@@ -143,6 +143,42 @@ describe("Gauss-Seidel sweep of the visitation system: the solution", () => {
       expect(Math.abs(model.reports[i].independent - viaCompact.reports[i].independent)).toBeLessThanOrEqual(1e-14);
     }
     for (let j = 0; j < S; j++) expect(Math.abs(model.d[j] - viaCompact.d[j])).toBeLessThanOrEqual(1e-14);
+  });
+
+  it("a warm start (the accumulator of a nonzero d) continues a run of sweeps: kernel = twin, and the same iterates", () => {
+    const rng = testRng(13);
+    const S = 97;
+    const A = 3;
+    const gamma = 0.95;
+    const { csr, pi } = randomModel(rng, S, A);
+    const b = randomArray(rng, S, 0, 1);
+    // Four sweeps from 0, and the first three then restarted from their d: the fourth sweep agrees.
+    const cold = run(csr, pi, b, S, A, gamma, 4);
+    const three = run(csr, pi, b, S, A, gamma, 3);
+    const b2 = deflated(b, gamma);
+    scratch((take) => {
+      const rows = {
+        S,
+        A,
+        rowPtr: take(i32Block(csr.rowPtr.length, csr.rowPtr)),
+        cols: take(i32Block(csr.cols.length, csr.cols)),
+        probs: take(f64Block(csr.probs.length, csr.probs)),
+        pi: take(f64Block(S * A, pi)),
+      };
+      const d = take(f64Block(S, three.d));
+      const acc = take(f64Block(S));
+      acc.view.fill(123); // overwritten
+      // In chunks of 10 states: the numbers of one call, and the twin's.
+      const sum = gaussSeidelStartTransposed(rows, d, acc, 10);
+      const twinAcc = new Float64Array(S);
+      const twinSum = gaussSeidelStartCsrTwin(csr, pi, three.d, twinAcc, S, A);
+      expect(Array.from(acc.view)).toEqual(Array.from(twinAcc));
+      expect(sum).toBe(twinSum);
+      const r = gaussSeidelSweepTransposed(rows, gamma, take(f64Block(S, b2)), d, acc, take(f64Block(S)), sum, take(f64Block(3)));
+      // sum(d) is recomputed rather than carried, so the last bits may differ from the uninterrupted run.
+      for (let j = 0; j < S; j++) expect(Math.abs(d.view[j] - cold.d[j])).toBeLessThanOrEqual(1e-14 * (1 + Math.abs(cold.d[j])));
+      expect(Math.abs(r.residual - cold.reports[3].kernel[0])).toBeLessThanOrEqual(1e-14);
+    });
   });
 
   it("checks block lengths", () => {

@@ -67,3 +67,22 @@ export function gaussSeidelSweepTransposed(
   const v = out.view;
   return { residual: v[0], norm: v[1], sum: v[2] };
 }
+
+/**
+ * Prepares a warm start of the sweeps from the d in `d` (kernel
+ * bellmanGaussSeidelStart): acc[i] = sum_{s >= i} P_pi[s,i] d[s], and returns
+ * sum(d), the first sweep's `sumIn`. From d = 0 this gives acc = 0 and 0.
+ */
+export function gaussSeidelStartTransposed(rows: SweepRows, d: Block<"f64">, acc: Block<"f64">, chunk = CHUNK_STATES): number {
+  const { S, A } = rows;
+  checkLength("pi", rows.pi, S * A);
+  checkLength("d", d, S);
+  checkLength("acc", acc, S);
+  const k = kernels();
+  acc.view.fill(0, 0, S);
+  let sum = 0;
+  forChunks(S, (start, count) => {
+    sum = k.bellmanGaussSeidelStart(rows.rowPtr.ptr, rows.cols.ptr, rows.probs.ptr, rows.pi.ptr, d.ptr, acc.ptr, start, start + count, A, sum);
+  }, chunk);
+  return sum;
+}

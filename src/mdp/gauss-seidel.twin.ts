@@ -44,3 +44,20 @@ export function gaussSeidelTransposedCsrTwin(
   out[1] = maxD;
   out[2] = sum;
 }
+
+/** Twin of gaussSeidelStartTransposed (all ranges): acc[i] = sum_{s >= i} P_pi[s,i] d[s]; returns sum(d). */
+export function gaussSeidelStartCsrTwin(m: CsrTwin, pi: Float64Array, d: Float64Array, acc: Float64Array, S: number, A: number): number {
+  acc.fill(0, 0, S);
+  let sum = 0;
+  for (let s = 0; s < S; s++) {
+    sum += d[s];
+    for (let a = 0; a < A; a++) {
+      const r = s * A + a;
+      const w = pi[r];
+      if (w === 0) continue;
+      const f = w * d[s];
+      for (let k = m.rowPtr[r]; k < m.rowPtr[r + 1]; k++) if (m.cols[k] <= s) acc[m.cols[k]] += f * m.probs[k];
+    }
+  }
+  return sum;
+}

@@ -122,9 +122,9 @@ export function optimise(mdp: TabularMdp, update: Update, options: OptimiseOptio
   for (let k = 0; k < iterations && stopped === "iterations"; k++) {
     const t0 = now();
     const result = update.step(mdp, policy, k, { evaluation, logPolicy, theta, evaluate: options.evaluate });
-    // The previous V warm-starts the iterative solvers (same accuracy test; about half the
-    // iterations once the policies change slowly).
-    const next = evaluate(mdp, result.policy, { ...options.evaluate, initialValues: evaluation.V });
+    // The previous V and d warm-start the iterative solvers (same accuracy test; about half
+    // the iterations once the policies change slowly).
+    const next = evaluate(mdp, result.policy, { ...options.evaluate, initialValues: evaluation.V, initialVisitation: evaluation.d });
     history.time.push(now() - t0);
     // Per-state KL(pi_k || pi_{k+1}) in one SIMD pass (the policies are checked: evaluate just took pi_{k+1}).
     const klStates = perStateKlUnchecked(policy, result.policy, S, A);
