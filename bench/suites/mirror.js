@@ -129,7 +129,7 @@ function runNpgIteration(lib, name, spec) {
   const update = lib.npg({ stepSize: 1 });
   const start = lib.uniformPolicy(mdp);
   const iterations = [];
-  /** Times evaluate(policy) and the step from it; returns the step's result. */
+  /** Times evaluate(policy) and the step from it; returns the step's result and the evaluation. */
   const iteration = (label, policy, k, logPolicy, evaluateOptions) => {
     const t0 = performance.now();
     const evaluation = lib.evaluate(mdp, policy, evaluateOptions);
@@ -146,12 +146,15 @@ function runNpgIteration(lib, name, spec) {
       eta: evaluation.eta,
     });
     console.log(`  ${label}: evaluate ${fmt(t1 - t0)} ms + step ${fmt(t2 - t1)} ms = ${fmt(t2 - t0)} ms`);
-    return result;
+    return { result, evaluation };
   };
   const first = iteration("k = 0 (uniform start)", start, 0, undefined, undefined);
   if (!QUICK) {
-    const second = iteration("k = 1 (log-policy carried)", first.policy, 1, first.logPolicy, undefined);
-    void second;
+    iteration("k = 1 (log-policy carried)", first.result.policy, 1, first.result.logPolicy, undefined);
+    iteration("k = 1, evaluation warm-started from k = 0's V and d (as optimise does)", first.result.policy, 1, first.result.logPolicy, {
+      initialValues: first.evaluation.V,
+      initialVisitation: first.evaluation.d,
+    });
     iteration("k = 0, evaluation to 1e-8", start, 0, undefined, { tolerance: 1e-8 });
   }
   report({ name, kind: spec.kind, S: spec.S, A: spec.A, branching: spec.branching, nnz: mdp.nnz, gamma: GAMMA, buildMs, iterations, peakRss: peakRss() });
