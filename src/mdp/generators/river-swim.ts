@@ -15,7 +15,9 @@
  * Rewards: the paper pays 5 and 10000; we default to the common scaling
  * leftReward = 0.005, rightReward = 1 (Osband, Russo & Van Roy 2013 use
  * 5/1000 and 1); pass 5 and 10000 for the original. The start state is 0
- * (`mu` overrides it).
+ * (`mu` overrides it; implementations of the paper's six-state figure also
+ * start in states 1 and 2 with probability 1/2 each). The probabilities and
+ * rewards above were checked against a public implementation of that figure.
  */
 import { ValidationError } from "../../errors.js";
 import { TabularMdp } from "../tabular-mdp.js";
