@@ -167,6 +167,11 @@ function checkVector(field: string, x: unknown, n: number, where: string): Array
   return v;
 }
 
+/** A warm start if given: checkVector, or undefined. */
+function optionalStart(field: string, x: unknown, n: number, where: string): ArrayLike<number> | undefined {
+  return x === undefined ? undefined : checkVector(field, x, n, where);
+}
+
 /** Solves for V into a fresh block (taken from `take`). */
 function solveValues(
   mdp: TabularMdp, system: PolicySystem, piB: Block<"f64">, take: <B extends Block<"f64">>(b: B) => B,
@@ -227,20 +232,17 @@ function clampNegatives(d: Float64Array): Float64Array {
  * `mdp`: V, Q, advantage, discounted visitation d and eta, with the solver
  * used and the true residuals. `initialValues` and `initialVisitation` (e.g.
  * the previous policy's V and d, as optimise passes) warm-start the iterative
- * solvers of the two systems; the accuracy test is the same. Throws ValidationError on a bad policy or option,
- * ConvergenceError if the accuracy cannot be reached.
+ * solvers of the two systems; the accuracy test is the same. Throws
+ * ValidationError on a bad policy or option, ConvergenceError if the accuracy
+ * cannot be reached.
  */
 export function evaluate(mdp: TabularMdp, policy: ArrayLike<number>, options?: EvaluationOptions): Evaluation {
   checkTabularMdp(mdp, "evaluate");
   const opts = checkOptions(options, "evaluate", ["initialValues", "initialVisitation"]);
   const { S, A } = mdp;
   const pi = validatePolicy(policy, S, A, "policy");
-  const initial = options?.initialValues === undefined
-    ? undefined
-    : checkVector("initialValues", options.initialValues, S, "evaluate");
-  const initialD = options?.initialVisitation === undefined
-    ? undefined
-    : checkVector("initialVisitation", options.initialVisitation, S, "evaluate");
+  const initial = optionalStart("initialValues", options?.initialValues, S, "evaluate");
+  const initialD = optionalStart("initialVisitation", options?.initialVisitation, S, "evaluate");
   return withPolicySystem(mdp, pi, opts, (system, piB, take) => {
     const { V, report: vReport } = solveValues(mdp, system, piB, take, initial);
     const { d, report: dReport } = solveVisitation(mdp, system, take, initialD);
@@ -277,9 +279,7 @@ export function policyValue(mdp: TabularMdp, policy: ArrayLike<number>, options?
   const opts = checkOptions(options, "policyValue", ["initialValues"]);
   const { S, A } = mdp;
   const pi = validatePolicy(policy, S, A, "policy");
-  const initial = options?.initialValues === undefined
-    ? undefined
-    : checkVector("initialValues", options.initialValues, S, "policyValue");
+  const initial = optionalStart("initialValues", options?.initialValues, S, "policyValue");
   return withPolicySystem(mdp, pi, opts, (system, piB, take) => {
     const { V, report } = solveValues(mdp, system, piB, take, initial);
     return { V: V.toArray(), solver: report.solver, iterations: report.iterations, residual: report.residual };
@@ -295,9 +295,7 @@ export function discountedVisitation(mdp: TabularMdp, policy: ArrayLike<number>,
   const opts = checkOptions(options, "discountedVisitation", ["initialVisitation"]);
   const { S, A } = mdp;
   const pi = validatePolicy(policy, S, A, "policy");
-  const initial = options?.initialVisitation === undefined
-    ? undefined
-    : checkVector("initialVisitation", options.initialVisitation, S, "discountedVisitation");
+  const initial = optionalStart("initialVisitation", options?.initialVisitation, S, "discountedVisitation");
   return withPolicySystem(mdp, pi, opts, (system, _piB, take) => {
     const { d, report } = solveVisitation(mdp, system, take, initial);
     return { d: clampNegatives(d.toArray()), solver: report.solver, iterations: report.iterations, residual: report.residual };

@@ -470,10 +470,13 @@ export class PolicySystem {
       if (cold) acc.view.fill(0);
       else sum = gaussSeidelStartTransposed(rows, x, acc);
       let it = 0;
-      // Residuals after each sweep, from the initial one (d = 0: b).
+      // Residuals after each sweep, from the initial one (b from d = 0; a warm start's own).
       const history = [cold ? k.normInfSimd(b.ptr, S) : this.residualInto(b, x, r, true)];
-      // A warm start may already be good enough.
-      if (!cold && history[0] <= this.target(x, scale)) return { solver: "gauss-seidel", iterations: 0, residual: history[0], target: this.target(x, scale) };
+      if (!cold) {
+        // A warm start may be good enough already.
+        const target = this.target(x, scale);
+        if (history[0] <= target) return { solver: "gauss-seidel", iterations: 0, residual: history[0], target };
+      }
       while (it < cap) {
         const sweep = gaussSeidelSweepTransposed(rows, gamma, b2, x, acc, snap, sum, out);
         it++;
