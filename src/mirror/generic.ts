@@ -113,7 +113,7 @@ export function solveStateGeneric(
     if (w > 0) {
       driftGradient(p);
       for (let a = 0; a < A; a++) {
-        if (typeof grad[a] !== "number" || Number.isNaN(grad[a])) {
+        if (Number.isNaN(grad[a])) {
           throw new ValidationError("drift", `${drift.name}: gradient() wrote a non-number`, grad[a], { state, action: a });
         }
         grad[a] = adv[a] - w * grad[a];
