@@ -35,3 +35,20 @@ describe("examples/compare-instances.js", () => {
     expect(cells("qNpg, one-hot features, eta_k = 2^k")).toBe(cells("npg, eta_k = 2^k"));
   });
 });
+
+describe("examples/multi-agent.js", () => {
+  it("runs the four cases; sequential never loses return, simultaneous miscoordinates in the matrix games", () => {
+    const run = spawnSync(process.execPath, [join(ROOT, "examples", "multi-agent.js"), "--sweeps", "3"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("Every sequential run improved the joint return at every agent's step.");
+    const rows = run.stdout.split("\n").filter((l) => l.startsWith("| sequential") || l.startsWith("| simultaneous"));
+    expect(rows.length).toBe(8);
+    const cells = (l: string) => l.split("|").slice(2, -2).map((c) => Number(c.trim()));
+    // Penalty game with greedy steps: sequential -0.4 -> 10, simultaneous -0.4 -> -10.
+    expect(cells(rows[0])).toEqual([-0.4, 10, 10, 10]);
+    expect(cells(rows[1])).toEqual([-0.4, -10, -10, -10]);
+    for (const l of rows.filter((r) => r.startsWith("| sequential"))) expect(l).toMatch(/\| 0 \(of \d+ agent steps\) \|$/);
+  });
+});
+
