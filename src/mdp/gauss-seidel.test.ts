@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../errors.js";
-import { f64Block, i32Block, scratch } from "../wasm/arena.js";
+import { type Block, type BlockKind, f64Block, i32Block, scratch } from "../wasm/arena.js";
 import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";
 import { applyTransposedCsrTwin, type CsrTwin, policyCsrTwin } from "./bellman.twin.js";
-import { gaussSeidelStartTransposed, gaussSeidelSweepTransposed } from "./gauss-seidel.js";
+import { type SweepRows, gaussSeidelStartTransposed, gaussSeidelSweepTransposed } from "./gauss-seidel.js";
 import { gaussSeidelStartCsrTwin, gaussSeidelTransposedCsrTwin } from "./gauss-seidel.twin.js";
 
 /**
@@ -41,6 +41,18 @@ function randomModel(rng: () => number, S: number, A: number, branching?: number
   return { csr, pi };
 }
 
+/** The model's rows and the policy in WebAssembly memory (blocks owned by `take`). */
+function rowsIn(take: <B extends Block<BlockKind>>(b: B) => B, m: CsrTwin, pi: Float64Array, S: number, A: number): SweepRows {
+  return {
+    S,
+    A,
+    rowPtr: take(i32Block(m.rowPtr.length, m.rowPtr)),
+    cols: take(i32Block(m.cols.length, m.cols)),
+    probs: take(f64Block(m.probs.length, m.probs)),
+    pi: take(f64Block(S * A, pi)),
+  };
+}
+
 /** b2 = b + c sum(b) 1, c = gamma / ((1 - gamma) S). */
 function deflated(b: Float64Array, gamma: number): Float64Array {
   const S = b.length;
@@ -67,14 +79,7 @@ function run(m: CsrTwin, pi: Float64Array, b: Float64Array, S: number, A: number
   const reports: { kernel: number[]; twin: number[]; independent: number }[] = [];
   let dKernel: Float64Array = new Float64Array(S);
   scratch((take) => {
-    const rows = {
-      S,
-      A,
-      rowPtr: take(i32Block(m.rowPtr.length, m.rowPtr)),
-      cols: take(i32Block(m.cols.length, m.cols)),
-      probs: take(f64Block(m.probs.length, m.probs)),
-      pi: take(f64Block(S * A, pi)),
-    };
+    const rows = rowsIn(take, m, pi, S, A);
     const b2B = take(f64Block(S, b2));
     const d = take(f64Block(S));
     const acc = take(f64Block(S));
@@ -103,13 +108,22 @@ describe("Gauss-Seidel sweep of the visitation system: kernel = TypeScript twin"
     const { csr, pi } = randomModel(rng, S, A);
     const b = randomArray(rng, S, 0, 1);
     // Chunks of 7 states (several kernel calls per sweep) must give the numbers of one call.
-    const { reports } = run(csr, pi, b, S, A, 0.9, 3, 7);
+    const { reports, d } = run(csr, pi, b, S, A, 0.9, 3, 7);
     for (const r of reports) {
       // Same operations in the same order: the same numbers.
       expect(r.kernel).toEqual(r.twin);
       // The residual the sweep reports is the residual of its result (checked by an independent product).
       expect(Math.abs(r.kernel[0] - r.independent)).toBeLessThanOrEqual(1e-13 * (1 + r.kernel[1]));
     }
+    // The warm-start accumulator of the last d: kernel (chunks of 7) = twin.
+    const twinAcc = new Float64Array(S);
+    const twinSum = gaussSeidelStartCsrTwin(csr, pi, d, twinAcc, S, A);
+    scratch((take) => {
+      const rows = rowsIn(take, csr, pi, S, A);
+      const acc = take(f64Block(S));
+      expect(gaussSeidelStartTransposed(rows, take(f64Block(S, d)), acc, 7)).toBe(twinSum);
+      expect(Array.from(acc.view)).toEqual(Array.from(twinAcc));
+    });
   });
 });
 
@@ -157,14 +171,7 @@ describe("Gauss-Seidel sweep of the visitation system: the solution", () => {
     const three = run(csr, pi, b, S, A, gamma, 3);
     const b2 = deflated(b, gamma);
     scratch((take) => {
-      const rows = {
-        S,
-        A,
-        rowPtr: take(i32Block(csr.rowPtr.length, csr.rowPtr)),
-        cols: take(i32Block(csr.cols.length, csr.cols)),
-        probs: take(f64Block(csr.probs.length, csr.probs)),
-        pi: take(f64Block(S * A, pi)),
-      };
+      const rows = rowsIn(take, csr, pi, S, A);
       const d = take(f64Block(S, three.d));
       const acc = take(f64Block(S));
       acc.view.fill(123); // overwritten
