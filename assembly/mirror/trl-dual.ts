@@ -685,6 +685,20 @@ const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
   while (next < S) {
     let n = 0;
     for (; n < SLOTS; n++) {
+      if (A == 4 && next + 2 <= S) {
+        // The common case inline; slotFill takes whatever it refuses.
+        const b0 = <usize>next * rowBytes;
+        const b1 = b0 + rowBytes;
+        const c0 = load<f64>(coef + (<usize>next << 3));
+        const c1 = load<f64>(coef + (<usize>next << 3), 8);
+        if (
+          c0 > 0.0 && c0 < Infinity && c1 > 0.0 && c1 < Infinity &&
+          slotLoad4(slotAt(n), pi + b0, adv + b0, out + b0, c0, pi + b1, adv + b1, out + b1, c1)
+        ) {
+          next += 2;
+          continue;
+        }
+      }
       next = slotFill(slotAt(n), pi, adv, coef, S, A, out, rowBytes, next);
       if (next < 0) {
         next = S;
