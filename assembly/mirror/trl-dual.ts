@@ -710,9 +710,14 @@ const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
       busy = 0;
       for (let k = 0; k < n; k++) busy |= i32(slotStep(slotAt(k), A)) << k;
     }
+    // The slots not done yet go on side by side (their chains overlap).
+    while (busy != 0) {
+      let still = 0;
+      for (let k = 0; k < n; k++) if (busy & (1 << k)) still |= i32(slotStep(slotAt(k), A)) << k;
+      busy = still;
+    }
     for (let k = 0; k < n; k++) {
       const slot = slotAt(k);
-      if (busy & (1 << k)) while (slotStep(slot, A));
       if (A == 4) slotStore4(slot);
       else {
         slotFinish(slot, A);
