@@ -300,8 +300,8 @@ let lastT: f64 = NaN;
 // ended on a small one (0 otherwise); then per action, side by side (one
 // pointer walks them), d = amax - A, c pi, the last evaluation's term, pi
 // (kept by the KL ball, trl.ts, which solves one slot for many c) and 1/x.
-const SLOTS = 4;
-const ROUNDS = 2;
+const SLOTS = 8;
+const ROUNDS = 2; // steps every slot of a batch takes before any test
 export const PAIR_MAX_A = 64;
 export const S_T = 0;
 export const S_LO = 16;
@@ -669,22 +669,27 @@ const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
 
 /**
  * The SIMD kernel for A <= PAIR_MAX_A: states two by two in the lanes of a
- * slot, batches of SLOTS slots. Most states need three evaluations (the start,
- * one Halley step, the check), so every slot of a batch takes three steps
- * side by side with no branch on the data, and only then does each slot that
- * is not done go on alone. The slots' chains of dependent divisions are
- * independent, so the processor overlaps them (one step is a chain of about
- * 70 cycles and 30 of arithmetic). A lane that is done keeps its t, so extra
- * steps change nothing. States that need trlState's special paths go
- * through it directly. Results equal the scalar kernel bit for bit.
+ * slot, batches of SLOTS slots (half as many above 8 actions). Most states
+ * need two evaluations (the start and one Halley step, which is then below
+ * TAU t), so every slot of a batch takes ROUNDS = 2 steps side by side with no
+ * branch on the data; the slots not done then go on side by side until they
+ * are. The slots' chains of dependent divisions are independent, so the
+ * processor overlaps them (one step is a chain of about 70 cycles and 30 of
+ * arithmetic). Refilling each slot as soon as it is done (no batches) was
+ * measured slower: its branches on the data cost more than the tail. A lane
+ * that is done keeps its t, so extra steps change nothing. States that need
+ * trlState's special paths go through it directly. Results equal the scalar
+ * kernel bit for bit.
  */
 // @ts-ignore: decorator
 @inline function trlStream(pi: usize, adv: usize, coef: usize, S: i32, A: i32, out: usize): void {
   const rowBytes = <usize>A << 3;
+  // Short rows: more slots in flight (measured: 8 at A = 4; at A = 40, 4).
+  const slots = A <= 8 ? SLOTS : SLOTS >> 1;
   let next = 0;
   while (next < S) {
     let n = 0;
-    for (; n < SLOTS; n++) {
+    for (; n < slots; n++) {
       if (A == 4 && next + 2 <= S) {
         // The common case inline; slotFill takes whatever it refuses.
         const b0 = <usize>next * rowBytes;
