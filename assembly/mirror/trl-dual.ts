@@ -112,7 +112,7 @@ let lastT: f64 = NaN;
 
 /**
  * Start of the search: the large-c expansion of the root of g(t) = 1,
- *   t0 = c - E[d] + Var[d] / c - E[(d - E d)^3] / c^2,
+ *   t0 = c - E[d] + (Var[d] - E[(d - E d)^3] / c) / c (one division: times 1/c),
  * d = amax - A under pi, from the raw moments m_k = sum_a pi_a d_a^k (the
  * series of E[1 / (u + d - E d)] in 1/u). Exact when one action holds all
  * of pi; clamped into the bracket by the caller.
@@ -120,7 +120,8 @@ let lastT: f64 = NaN;
 // @ts-ignore: decorator
 @inline function startPoint(c: f64, m1: f64, m2: f64, m3: f64): f64 {
   const mu3 = m3 - 3.0 * m1 * m2 + 2.0 * m1 * m1 * m1;
-  return c - m1 + (m2 - m1 * m1) / c - mu3 / (c * c);
+  const ic = 1.0 / c;
+  return c - m1 + (m2 - m1 * m1 - mu3 * ic) * ic;
 }
 
 /** startPoint lane by lane, the same operations in the same order. */
@@ -132,9 +133,10 @@ let lastT: f64 = NaN;
     f64x2.sub(m3, f64x2.mul(f64x2.mul(three, m1), m2)),
     f64x2.mul(f64x2.mul(f64x2.mul(two, m1), m1), m1),
   );
-  return f64x2.sub(
-    f64x2.add(f64x2.sub(c, m1), f64x2.div(f64x2.sub(m2, f64x2.mul(m1, m1)), c)),
-    f64x2.div(mu3, f64x2.mul(c, c)),
+  const ic = f64x2.div(kc(K_ONE), c);
+  return f64x2.add(
+    f64x2.sub(c, m1),
+    f64x2.mul(f64x2.sub(f64x2.sub(m2, f64x2.mul(m1, m1)), f64x2.mul(mu3, ic)), ic),
   );
 }
 

@@ -103,7 +103,7 @@ export function trlState(
     }
     lo = Math.max(lo, tOff);
   }
-  // Start from the large-c expansion t0 = c - E[d] + Var[d] / c - E[(d - E d)^3] / c^2, d = amax - adv under pi.
+  // Start from the large-c expansion t0 = c - E[d] + (Var[d] - E[(d - E d)^3] / c) / c, d = amax - adv under pi.
   let m1 = 0;
   let m2 = 0;
   let m3 = 0;
@@ -117,7 +117,8 @@ export function trlState(
     m3 += w2 * d;
   }
   const mu3 = m3 - 3 * m1 * m2 + 2 * m1 * m1 * m1;
-  const t0 = c - m1 + (m2 - m1 * m1) / c - mu3 / (c * c);
+  const ic = 1 / c;
+  const t0 = c - m1 + (m2 - m1 * m1 - mu3 * ic) * ic;
   let t = t0 > lo && t0 < hi ? t0 : lo;
   const ts = tStart * scale;
   if (ts > lo && ts < hi) t = ts;
