@@ -7,6 +7,11 @@ const EPS: f64 = 2.220446049250313e-16;
 // Below this c pmax (2^-960) trlState scales the problem by HUGE (2^900).
 export const TINY: f64 = 1.0261342003245941e-289;
 const HUGE: f64 = 8.452712498170644e270;
+// A Halley step below TAU t (2^-20, a power of two: TAU t is exact) ends the
+// search: the root is then within about (step / t)^3 t <= 2^-60 t of t + step
+// (see trlState), and the terms at t + step follow from those at t by a
+// series whose first omitted term is below 2^-60.
+const TAU: f64 = 9.5367431640625e-7;
 
 // Vector constants, each splatted into 16 bytes of static data: V8 rebuilds a
 // v128.const on every use inside a loop, a load from here is one instruction.
@@ -18,6 +23,7 @@ const KC = memory.data<f64>([
   2.0, 2.0, // 4
   3.0, 3.0, // 5
   TINY, TINY, // 6
+  TAU, TAU, // 7
 ]);
 const K_ONE = 0;
 const K_HALF = 1;
@@ -26,6 +32,7 @@ const K_NEG_INF = 3;
 const K_TWO = 4;
 const K_THREE = 5;
 const K_TINY = 6;
+const K_TAU = 7;
 
 // @ts-ignore: decorator
 @inline function kc(i: i32): v128 {
@@ -105,7 +112,7 @@ let lastT: f64 = NaN;
 
 /**
  * Start of the search: the large-c expansion of the root of g(t) = 1,
- *   t0 = c - E[d] + Var[d] / c - E[(d - E d)^3] / c^2,
+ *   t0 = c - E[d] + (Var[d] - E[(d - E d)^3] / c) / c (one division: times 1/c),
  * d = amax - A under pi, from the raw moments m_k = sum_a pi_a d_a^k (the
  * series of E[1 / (u + d - E d)] in 1/u). Exact when one action holds all
  * of pi; clamped into the bracket by the caller.
@@ -113,7 +120,8 @@ let lastT: f64 = NaN;
 // @ts-ignore: decorator
 @inline function startPoint(c: f64, m1: f64, m2: f64, m3: f64): f64 {
   const mu3 = m3 - 3.0 * m1 * m2 + 2.0 * m1 * m1 * m1;
-  return c - m1 + (m2 - m1 * m1) / c - mu3 / (c * c);
+  const ic = 1.0 / c;
+  return c - m1 + (m2 - m1 * m1 - mu3 * ic) * ic;
 }
 
 /** startPoint lane by lane, the same operations in the same order. */
@@ -125,9 +133,10 @@ let lastT: f64 = NaN;
     f64x2.sub(m3, f64x2.mul(f64x2.mul(three, m1), m2)),
     f64x2.mul(f64x2.mul(f64x2.mul(two, m1), m1), m1),
   );
-  return f64x2.sub(
-    f64x2.add(f64x2.sub(c, m1), f64x2.div(f64x2.sub(m2, f64x2.mul(m1, m1)), c)),
-    f64x2.div(mu3, f64x2.mul(c, c)),
+  const ic = f64x2.div(kc(K_ONE), c);
+  return f64x2.add(
+    f64x2.sub(c, m1),
+    f64x2.mul(f64x2.sub(f64x2.sub(m2, f64x2.mul(m1, m1)), f64x2.mul(mu3, ic)), ic),
   );
 }
 
@@ -139,9 +148,17 @@ let lastT: f64 = NaN;
  * with sum p = 1: t = lambda - amax is the root of g(t) = 1 in [c pmax, c]
  * (g decreasing and convex), found by Halley's method on 1/g - 1 (cubic
  * convergence; 1/g is affine when one action dominates), safeguarded by
- * bisection, from the large-c expansion of the root (startPoint), until the
- * step is within 2 ulp of t (or the bracket is): about three evaluations.
- * The last evaluation's terms, divided by their sum, are the answer.
+ * bisection, from the large-c expansion of the root (startPoint), until a
+ * Halley step falls below TAU t = 2^-20 t (or within 2 ulp of t, or the
+ * bracket closes): two or three evaluations. Why that is machine precision:
+ * Halley's error obeys e1 = C e^3 + O(e^4), C = (F2 / 2 F1)^2 - F3 / 6 F1 with
+ * Fk the k-th derivative of F = 1/g; with weights q_a proportional to
+ * term_a / x_a and y = 1/x in (0, 1/t], F2 / F1 = -2 Var_q(y) / E_q(y) and
+ * F3 / F1 = 6 E_q[y (y - E_q y)^2] / E_q(y), so |F2 / F1| <= 2/t,
+ * 0 <= F3 / F1 <= 6/t^2 and |C| <= 1/t^2: a step s <= TAU t (s = e to
+ * leading order) leaves |e1| <= TAU^3 t = 2^-60 t. The terms at t + s are
+ * term_a / (1 + r_a), r_a = s / x_a, |r_a| <= TAU, taken as term_a (1 - r_a (1 - r_a)),
+ * off by r_a^3 <= 2^-60 (relative). The terms, divided by their sum, are the answer.
  * Actions outside pi's support whose advantage exceeds lambda take the
  * remaining mass (KKT: A_a = lambda there). tStart, when inside the bracket,
  * replaces the start point: t of a nearby c, moved along dlambda/dc (the KL
@@ -218,6 +235,7 @@ let lastT: f64 = NaN;
   const ts = tStart * scale;
   if (ts > lo && ts < hi) t = ts;
   let g = 1.0;
+  let step = 0.0;
   for (let it = 0; it < 200; it++) {
     g = evalRow(pr, qr, A, c, amax, scale, t, or, simd);
     const f = g - 1.0;
@@ -230,10 +248,27 @@ let lastT: f64 = NaN;
     let tn = t + (f * d1) / (d1 * d1 - f * evalD2);
     // Bisection; 0.5 lo + 0.5 hi, not 0.5 (lo + hi), which overflows near the largest double.
     if (!(tn > lo && tn < hi)) tn = 0.5 * lo + 0.5 * hi;
+    else if (abs(tn - t) <= TAU * t) {
+      step = tn - t;
+      break;
+    }
     if (abs(tn - t) <= 2.0 * EPS * t || hi - lo <= 2.0 * EPS * hi) break;
     t = tn;
   }
   lastT = t / scale;
+  if (step != 0.0) {
+    // The terms moved from t to t + step (see above), with the inverses the evaluation used.
+    g = 0.0;
+    for (let a = 0; a < A; a++) {
+      const off = <usize>a << 3;
+      const p = load<f64>(pr + off);
+      const inv = p == 0.0 ? 0.0 : 1.0 / (t + (amax - load<f64>(qr + off)) * scale);
+      const r = step * inv;
+      const e = load<f64>(or + off) * (1.0 - r * (1.0 - r));
+      store<f64>(or + off, e);
+      g += e;
+    }
+  }
   // Removes the last rounding residue so that the row sums to 1.
   const inv = 1.0 / g;
   for (let a = 0; a < A; a++) {
@@ -263,10 +298,12 @@ let lastT: f64 = NaN;
 // The SIMD kernel's work area: SLOTS pairs of states in flight, each pair one
 // f64x2 per quantity (lane = state). Static data, not an allocation.
 // Per slot, 16 bytes each: t, lo, hi, the lanes still iterating, g, the
-// iteration count and output rows (i32s); then per action, side by side (one
-// pointer walks them), d = amax - A, c pi, the last evaluation's term and pi
-// (kept by the KL ball, trl.ts, which solves one slot for many c).
-const SLOTS = 4;
+// iteration count and output rows (i32s), the last Halley step of a lane that
+// ended on a small one (0 otherwise); then per action, side by side (one
+// pointer walks them), d = amax - A, c pi, the last evaluation's term, pi
+// (kept by the KL ball, trl.ts, which solves one slot for many c) and 1/x.
+const SLOTS = 8;
+const ROUNDS = 2; // steps every slot of a batch takes before any test
 export const PAIR_MAX_A = 64;
 export const S_T = 0;
 export const S_LO = 16;
@@ -274,12 +311,14 @@ export const S_HI = 32;
 export const S_ACTIVE = 48;
 export const S_G = 64;
 export const S_INFO = 80;
-export const S_ROWS = 96;
-export const ROW = 64;
+export const S_STEP = 96;
+export const S_ROWS = 112;
+export const ROW = 80;
 export const R_D = 0;
 export const R_CP = 16;
 export const R_TERM = 32;
 export const R_PI = 48;
+export const R_INV = 64;
 export const SLOT_BYTES = S_ROWS + ROW * PAIR_MAX_A;
 const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
 
@@ -370,6 +409,103 @@ const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
   v128.store(slot, lo, S_LO);
   v128.store(slot, c, S_HI);
   v128.store(slot, f64x2.eq(zero, zero), S_ACTIVE);
+  v128.store(slot, zero, S_STEP);
+  store<i32>(slot, 0, S_INFO);
+  store<u32>(slot, <u32>o0, S_INFO + 4);
+  store<u32>(slot, <u32>o1, S_INFO + 8);
+  return true;
+}
+
+/**
+ * slotLoad at A = 4 in registers: the eight input vectors of the pair
+ * transposed by shuffles, amax, pmax, d, c pi, the moments and the start
+ * point computed once (no second pass over the slot rows), the same
+ * operations in the same order lane by lane.
+ */
+// @ts-ignore: decorator
+@inline function slotLoad4(
+  slot: usize, p0: usize, q0: usize, o0: usize, c0: f64, p1: usize, q1: usize, o1: usize, c1: f64,
+): bool {
+  const zero = f64x2.splat(0);
+  const negInf = kc(K_NEG_INF);
+  const pa = v128.load(p0);
+  const pb = v128.load(p1);
+  const pc = v128.load(p0, 16);
+  const pd = v128.load(p1, 16);
+  const qa = v128.load(q0);
+  const qb = v128.load(q1);
+  const qc = v128.load(q0, 16);
+  const qd = v128.load(q1, 16);
+  const P0 = lo2(pa, pb);
+  const P1 = hi2(pa, pb);
+  const P2 = lo2(pc, pd);
+  const P3 = hi2(pc, pd);
+  const Q0 = lo2(qa, qb);
+  const Q1 = hi2(qa, qb);
+  const Q2 = lo2(qc, qd);
+  const Q3 = hi2(qc, qd);
+  const pos0 = f64x2.gt(P0, zero);
+  const pos1 = f64x2.gt(P1, zero);
+  const pos2 = f64x2.gt(P2, zero);
+  const pos3 = f64x2.gt(P3, zero);
+  // pmax keeps its first operand on ties: the first best action, as trlState.
+  const amax = f64x2.pmax(
+    f64x2.pmax(v128.bitselect(Q0, negInf, pos0), v128.bitselect(Q1, negInf, pos1)),
+    f64x2.pmax(v128.bitselect(Q2, negInf, pos2), v128.bitselect(Q3, negInf, pos3)),
+  );
+  const offMax = f64x2.pmax(
+    f64x2.pmax(v128.bitselect(negInf, Q0, pos0), v128.bitselect(negInf, Q1, pos1)),
+    f64x2.pmax(v128.bitselect(negInf, Q2, pos2), v128.bitselect(negInf, Q3, pos3)),
+  );
+  if (v128.any_true(f64x2.gt(offMax, amax))) return false;
+  const c = f64x2.replace_lane(f64x2.splat(c0), 1, c1);
+  const z0 = f64x2.eq(P0, zero);
+  const z1 = f64x2.eq(P1, zero);
+  const z2 = f64x2.eq(P2, zero);
+  const z3 = f64x2.eq(P3, zero);
+  let pmax = f64x2.add(zero, v128.andnot(v128.and(P0, f64x2.eq(Q0, amax)), z0));
+  pmax = f64x2.add(pmax, v128.andnot(v128.and(P1, f64x2.eq(Q1, amax)), z1));
+  pmax = f64x2.add(pmax, v128.andnot(v128.and(P2, f64x2.eq(Q2, amax)), z2));
+  pmax = f64x2.add(pmax, v128.andnot(v128.and(P3, f64x2.eq(Q3, amax)), z3));
+  const lo = f64x2.mul(c, pmax);
+  if (!v128.all_true<i64>(f64x2.ge(lo, kc(K_TINY)))) return false;
+  const d0 = f64x2.sub(amax, Q0);
+  const d1 = f64x2.sub(amax, Q1);
+  const d2 = f64x2.sub(amax, Q2);
+  const d3 = f64x2.sub(amax, Q3);
+  const r = slot + S_ROWS;
+  v128.store(r, d0, R_D);
+  v128.store(r, d1, ROW + R_D);
+  v128.store(r, d2, 2 * ROW + R_D);
+  v128.store(r, d3, 3 * ROW + R_D);
+  v128.store(r, f64x2.mul(c, P0), R_CP);
+  v128.store(r, f64x2.mul(c, P1), ROW + R_CP);
+  v128.store(r, f64x2.mul(c, P2), 2 * ROW + R_CP);
+  v128.store(r, f64x2.mul(c, P3), 3 * ROW + R_CP);
+  const e0 = v128.andnot(d0, z0);
+  const e1 = v128.andnot(d1, z1);
+  const e2 = v128.andnot(d2, z2);
+  const e3 = v128.andnot(d3, z3);
+  const w0 = f64x2.mul(P0, e0);
+  const w1 = f64x2.mul(P1, e1);
+  const w2 = f64x2.mul(P2, e2);
+  const w3 = f64x2.mul(P3, e3);
+  const v0 = f64x2.mul(w0, e0);
+  const v1 = f64x2.mul(w1, e1);
+  const v2 = f64x2.mul(w2, e2);
+  const v3 = f64x2.mul(w3, e3);
+  const m1 = f64x2.add(f64x2.add(f64x2.add(f64x2.add(zero, w0), w1), w2), w3);
+  const m2 = f64x2.add(f64x2.add(f64x2.add(f64x2.add(zero, v0), v1), v2), v3);
+  const m3 = f64x2.add(
+    f64x2.add(f64x2.add(f64x2.add(zero, f64x2.mul(v0, e0)), f64x2.mul(v1, e1)), f64x2.mul(v2, e2)),
+    f64x2.mul(v3, e3),
+  );
+  const t0 = startPointV(c, m1, m2, m3);
+  v128.store(slot, v128.bitselect(t0, lo, v128.and(f64x2.gt(t0, lo), f64x2.lt(t0, c))), S_T);
+  v128.store(slot, lo, S_LO);
+  v128.store(slot, c, S_HI);
+  v128.store(slot, f64x2.eq(zero, zero), S_ACTIVE);
+  v128.store(slot, zero, S_STEP);
   store<i32>(slot, 0, S_INFO);
   store<u32>(slot, <u32>o0, S_INFO + 4);
   store<u32>(slot, <u32>o1, S_INFO + 8);
@@ -406,6 +542,10 @@ const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
     v128.store(r, e1, ROW + R_TERM);
     v128.store(r, e2, 2 * ROW + R_TERM);
     v128.store(r, e3, 3 * ROW + R_TERM);
+    v128.store(r, i0, R_INV);
+    v128.store(r, i1, ROW + R_INV);
+    v128.store(r, i2, 2 * ROW + R_INV);
+    v128.store(r, i3, 3 * ROW + R_INV);
     const u0 = f64x2.mul(e0, i0);
     const u1 = f64x2.mul(e1, i1);
     const u2 = f64x2.mul(e2, i2);
@@ -419,6 +559,7 @@ const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
       const inv = f64x2.div(one, f64x2.add(t, v128.load(r, R_D)));
       const term = f64x2.mul(v128.load(r, R_CP), inv);
       v128.store(r, term, R_TERM);
+      v128.store(r, inv, R_INV);
       g = f64x2.add(g, term);
       const u = f64x2.mul(term, inv);
       s1 = f64x2.add(s1, u);
@@ -432,23 +573,49 @@ const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
   const hi = v128.bitselect(v128.load(slot, S_HI), t, right);
   v128.store(slot, lo, S_LO);
   v128.store(slot, hi, S_HI);
-  let tn = f64x2.add(t, f64x2.div(f64x2.mul(f, s1), f64x2.sub(f64x2.mul(s1, s1), f64x2.mul(f, s2))));
+  const th = f64x2.add(t, f64x2.div(f64x2.mul(f, s1), f64x2.sub(f64x2.mul(s1, s1), f64x2.mul(f, s2))));
   const half = kc(K_HALF);
-  tn = v128.bitselect(tn, f64x2.add(f64x2.mul(half, lo), f64x2.mul(half, hi)), v128.and(f64x2.gt(tn, lo), f64x2.lt(tn, hi)));
+  const halley = v128.and(f64x2.gt(th, lo), f64x2.lt(th, hi));
+  const tn = v128.bitselect(th, f64x2.add(f64x2.mul(half, lo), f64x2.mul(half, hi)), halley);
+  const step = f64x2.sub(th, t);
+  const small = v128.and(halley, f64x2.le(f64x2.abs(step), f64x2.mul(kc(K_TAU), t)));
   const twoEps = kc(K_TWO_EPS);
   const done = v128.or(
-    f64x2.eq(f, zero),
+    v128.or(f64x2.eq(f, zero), small),
     v128.or(
       f64x2.le(f64x2.abs(f64x2.sub(tn, t)), f64x2.mul(twoEps, t)),
       f64x2.le(f64x2.sub(hi, lo), f64x2.mul(twoEps, hi)),
     ),
   );
-  const active = v128.andnot(v128.load(slot, S_ACTIVE), done);
+  const was = v128.load(slot, S_ACTIVE);
+  const active = v128.andnot(was, done);
   v128.store(slot, active, S_ACTIVE);
+  // The step that ends a lane is kept (a lane that is done keeps its t, its step too).
+  v128.store(slot, v128.bitselect(v128.and(step, small), v128.load(slot, S_STEP), was), S_STEP);
   v128.store(slot, v128.bitselect(tn, t, active), S_T);
   const it = load<i32>(slot, S_INFO) + 1;
   store<i32>(slot, it, S_INFO);
   return v128.any_true(active) && it < 200;
+}
+
+/**
+ * Moves a finished slot's terms from t to t + step (trlState's series, with
+ * the inverses of the last evaluation) and sums them into g, lane by lane in
+ * action order; a lane with step 0 keeps its terms and g bit for bit.
+ */
+// @ts-ignore: decorator
+@inline export function slotFinish(slot: usize, A: i32): void {
+  const one = kc(K_ONE);
+  const step = v128.load(slot, S_STEP);
+  let g = f64x2.splat(0);
+  const end = slot + S_ROWS + <usize>A * ROW;
+  for (let r = slot + S_ROWS; r < end; r += ROW) {
+    const q = f64x2.mul(step, v128.load(r, R_INV));
+    const e = f64x2.mul(v128.load(r, R_TERM), f64x2.sub(one, f64x2.mul(q, f64x2.sub(one, q))));
+    v128.store(r, e, R_TERM);
+    g = f64x2.add(g, e);
+  }
+  v128.store(slot, g, S_G);
 }
 
 /** Writes a finished slot's answer: the last terms divided by their sum g, lane by lane. */
@@ -474,24 +641,71 @@ const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
   }
 }
 
+/** slotFinish and slotStore at A = 4 in registers, the same operations. */
+// @ts-ignore: decorator
+@inline function slotStore4(slot: usize): void {
+  const one = kc(K_ONE);
+  const step = v128.load(slot, S_STEP);
+  const r = slot + S_ROWS;
+  const x0 = f64x2.mul(step, v128.load(r, R_INV));
+  const x1 = f64x2.mul(step, v128.load(r, ROW + R_INV));
+  const x2 = f64x2.mul(step, v128.load(r, 2 * ROW + R_INV));
+  const x3 = f64x2.mul(step, v128.load(r, 3 * ROW + R_INV));
+  const e0 = f64x2.mul(v128.load(r, R_TERM), f64x2.sub(one, f64x2.mul(x0, f64x2.sub(one, x0))));
+  const e1 = f64x2.mul(v128.load(r, ROW + R_TERM), f64x2.sub(one, f64x2.mul(x1, f64x2.sub(one, x1))));
+  const e2 = f64x2.mul(v128.load(r, 2 * ROW + R_TERM), f64x2.sub(one, f64x2.mul(x2, f64x2.sub(one, x2))));
+  const e3 = f64x2.mul(v128.load(r, 3 * ROW + R_TERM), f64x2.sub(one, f64x2.mul(x3, f64x2.sub(one, x3))));
+  const g = f64x2.add(f64x2.add(f64x2.add(f64x2.add(f64x2.splat(0), e0), e1), e2), e3);
+  const inv = f64x2.div(one, g);
+  const va = f64x2.mul(e0, inv);
+  const vb = f64x2.mul(e1, inv);
+  const vc = f64x2.mul(e2, inv);
+  const vd = f64x2.mul(e3, inv);
+  const o0 = <usize>load<u32>(slot, S_INFO + 4);
+  const o1 = <usize>load<u32>(slot, S_INFO + 8);
+  v128.store(o0, lo2(va, vb));
+  v128.store(o0, lo2(vc, vd), 16);
+  v128.store(o1, hi2(va, vb));
+  v128.store(o1, hi2(vc, vd), 16);
+}
+
 /**
  * The SIMD kernel for A <= PAIR_MAX_A: states two by two in the lanes of a
- * slot, batches of SLOTS slots. Most states need three evaluations (the start,
- * one Halley step, the check), so every slot of a batch takes three steps
- * side by side with no branch on the data, and only then does each slot that
- * is not done go on alone. The slots' chains of dependent divisions are
- * independent, so the processor overlaps them (one step is a chain of about
- * 70 cycles and 30 of arithmetic). A lane that is done keeps its t, so extra
- * steps change nothing. States that need trlState's special paths go
- * through it directly. Results equal the scalar kernel bit for bit.
+ * slot, batches of SLOTS slots (half as many above 8 actions). Most states
+ * need two evaluations (the start and one Halley step, which is then below
+ * TAU t), so every slot of a batch takes ROUNDS = 2 steps side by side with no
+ * branch on the data; the slots not done then go on side by side until they
+ * are. The slots' chains of dependent divisions are independent, so the
+ * processor overlaps them (one step is a chain of about 70 cycles and 30 of
+ * arithmetic). Refilling each slot as soon as it is done (no batches) was
+ * measured slower: its branches on the data cost more than the tail. A lane
+ * that is done keeps its t, so extra steps change nothing. States that need
+ * trlState's special paths go through it directly. Results equal the scalar
+ * kernel bit for bit.
  */
 // @ts-ignore: decorator
 @inline function trlStream(pi: usize, adv: usize, coef: usize, S: i32, A: i32, out: usize): void {
   const rowBytes = <usize>A << 3;
+  // Short rows: more slots in flight (measured: 8 at A = 4; at A = 40, 4).
+  const slots = A <= 8 ? SLOTS : SLOTS >> 1;
   let next = 0;
   while (next < S) {
     let n = 0;
-    for (; n < SLOTS; n++) {
+    for (; n < slots; n++) {
+      if (A == 4 && next + 2 <= S) {
+        // The common case inline; slotFill takes whatever it refuses.
+        const b0 = <usize>next * rowBytes;
+        const b1 = b0 + rowBytes;
+        const c0 = load<f64>(coef + (<usize>next << 3));
+        const c1 = load<f64>(coef + (<usize>next << 3), 8);
+        if (
+          c0 > 0.0 && c0 < Infinity && c1 > 0.0 && c1 < Infinity &&
+          slotLoad4(slotAt(n), pi + b0, adv + b0, out + b0, c0, pi + b1, adv + b1, out + b1, c1)
+        ) {
+          next += 2;
+          continue;
+        }
+      }
       next = slotFill(slotAt(n), pi, adv, coef, S, A, out, rowBytes, next);
       if (next < 0) {
         next = S;
@@ -499,14 +713,27 @@ const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
       }
     }
     let busy = 0;
-    for (let r = 0; r < 3; r++) {
+    for (let r = 0; r < ROUNDS; r++) {
       busy = 0;
       for (let k = 0; k < n; k++) busy |= i32(slotStep(slotAt(k), A)) << k;
     }
+    // The slots not done yet go on side by side (their chains overlap).
+    while (busy != 0) {
+      let still = 0;
+      // Only the busy slots, by their bits: one loop exit to predict, not a branch per slot.
+      for (let b = busy; b != 0; b &= b - 1) {
+        const k = ctz(b);
+        still |= i32(slotStep(slotAt(k), A)) << k;
+      }
+      busy = still;
+    }
     for (let k = 0; k < n; k++) {
       const slot = slotAt(k);
-      if (busy & (1 << k)) while (slotStep(slot, A));
-      slotStore(slot, A);
+      if (A == 4) slotStore4(slot);
+      else {
+        slotFinish(slot, A);
+        slotStore(slot, A);
+      }
     }
   }
 }
@@ -528,7 +755,9 @@ function slotFill(
     const c1 = load<f64>(coef + (<usize>s << 3), 8);
     if (
       c0 > 0.0 && c0 < Infinity && c1 > 0.0 && c1 < Infinity &&
-      slotLoad(slot, pi + b0, adv + b0, out + b0, c0, pi + b1, adv + b1, out + b1, c1, A)
+      (A == 4
+        ? slotLoad4(slot, pi + b0, adv + b0, out + b0, c0, pi + b1, adv + b1, out + b1, c1)
+        : slotLoad(slot, pi + b0, adv + b0, out + b0, c0, pi + b1, adv + b1, out + b1, c1, A))
     ) {
       return s + 2;
     }

@@ -4,8 +4,8 @@
 import { normalV, phiNormV } from "./math";
 import { ballFirst, ballStart, ballState } from "./trl-ball";
 import {
-  PAIR_MAX_A, R_CP, R_D, R_PI, R_TERM, ROW, S_ACTIVE, S_G, S_HI, S_INFO, S_LO, S_ROWS, S_T, SLOT_BYTES, TINY,
-  slotStep, startPointV,
+  PAIR_MAX_A, R_CP, R_D, R_PI, R_TERM, ROW, S_ACTIVE, S_G, S_HI, S_INFO, S_LO, S_ROWS, S_STEP, S_T, SLOT_BYTES, TINY,
+  slotFinish, slotStep, startPointV,
 } from "./trl-dual";
 
 const EPS: f64 = 2.220446049250313e-16;
@@ -226,6 +226,7 @@ function laneFill(
   v128.store(bs, lo, S_LO);
   v128.store(bs, c, S_HI);
   v128.store(bs, i64x2.splat(-1), S_ACTIVE);
+  v128.store(bs, f64x2.splat(0), S_STEP);
   store<i32>(bs, 0, S_INFO);
   return i64x2.bitmask(v128.not(f64x2.ge(lo, bc(BK_TINY))));
 }
@@ -412,7 +413,10 @@ function ballLanes(pi: usize, adv: usize, base: usize, S: i32, A: i32, delta: f6
     }
     while (busy != 0) {
       for (let j = 0; j < BALL_SLOTS; j++) {
-        if (busy & (1 << j) && !slotStep(BALL + <usize>j * BALL_BYTES, A)) busy &= ~(1 << j);
+        if (busy & (1 << j) && !slotStep(BALL + <usize>j * BALL_BYTES, A)) {
+          busy &= ~(1 << j);
+          slotFinish(BALL + <usize>j * BALL_BYTES, A);
+        }
       }
     }
     anyLive = 0;

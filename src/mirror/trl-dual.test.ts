@@ -57,6 +57,51 @@ describe("TRL dual: the SIMD kernel's pairs of states equal the scalar kernel bi
   });
 });
 
+describe("TRL dual: machine precision although most searches stop two evaluations in", () => {
+  /**
+   * Independent reference: t = lambda - amax by bisection of g(t) = sum c pi / (t + amax - adv) = 1
+   * on [c pmax, c] down to adjacent doubles, then p = c pi / (t + d) normalised.
+   */
+  function reference(pi: Float64Array, adv: Float64Array, s: number, A: number, c: number): number[] {
+    let amax = -Infinity;
+    for (let a = 0; a < A; a++) if (pi[s * A + a] > 0) amax = Math.max(amax, adv[s * A + a]);
+    const g = (t: number): number => {
+      let sum = 0;
+      for (let a = 0; a < A; a++) sum += (c * pi[s * A + a]) / (t + (amax - adv[s * A + a]));
+      return sum;
+    };
+    let lo = 0;
+    let hi = c;
+    for (let i = 0; i < 2000; i++) {
+      const mid = 0.5 * lo + 0.5 * hi;
+      if (mid <= lo || mid >= hi) break;
+      if (g(mid) > 1) lo = mid;
+      else hi = mid;
+    }
+    const p = Array.from({ length: A }, (_, a) => (c * pi[s * A + a]) / (hi + (amax - adv[s * A + a])));
+    const sum = p.reduce((x, y) => x + y, 0);
+    return p.map((x) => x / sum);
+  }
+
+  it.each([2, 4, 7, 40])("A = %i, c from 1e-4 to 1e4: every p within 5e-15 (relative) of the bisection reference", (A) => {
+    const rng = testRng(900 + A);
+    const S = 401;
+    const pi = randomPolicy(rng, S, A, 0);
+    const adv = randomAdvantage(rng, pi, S, A, 3);
+    const coef = Float64Array.from({ length: S }, () => 10 ** (8 * rng() - 4));
+    const [simd, scalar] = runBoth(pi, adv, coef, S, A);
+    expect(simd).toEqual(scalar);
+    let worst = 0;
+    for (let s = 0; s < S; s++) {
+      const ref = reference(pi, adv, s, A, coef[s]);
+      for (let a = 0; a < A; a++) worst = Math.max(worst, Math.abs(simd[s * A + a] - ref[a]) / ref[a]);
+    }
+    // Stopping at a Halley step below 2^-20 t without moving the terms to t + step would be off by ~1e-7,
+    // a first-order move by ~1e-12.
+    expect(worst).toBeLessThan(5e-15);
+  });
+});
+
 describe("TRL dual at extreme penalties", () => {
   it("gives finite policies summing to 1, near greedy for tiny c and near pi for huge c", () => {
     const rng = testRng(5);

@@ -9,6 +9,9 @@ const EPS = 2.220446049250313e-16;
 // Below this c pmax (2^-960) the step is solved scaled by HUGE (2^900), as in the kernel.
 const TINY = 2 ** -960;
 const HUGE = 2 ** 900;
+// A Halley step below TAU t ends the search (cubic convergence: the root is
+// then within about TAU^3 t of t + step; see the kernel).
+const TAU = 2 ** -20;
 
 /**
  * Writes term_a = (c pi_a) / (t + (amax - adv_a) scale) to out (0 where pi_a = 0)
@@ -100,7 +103,7 @@ export function trlState(
     }
     lo = Math.max(lo, tOff);
   }
-  // Start from the large-c expansion t0 = c - E[d] + Var[d] / c - E[(d - E d)^3] / c^2, d = amax - adv under pi.
+  // Start from the large-c expansion t0 = c - E[d] + (Var[d] - E[(d - E d)^3] / c) / c, d = amax - adv under pi.
   let m1 = 0;
   let m2 = 0;
   let m3 = 0;
@@ -114,11 +117,13 @@ export function trlState(
     m3 += w2 * d;
   }
   const mu3 = m3 - 3 * m1 * m2 + 2 * m1 * m1 * m1;
-  const t0 = c - m1 + (m2 - m1 * m1) / c - mu3 / (c * c);
+  const ic = 1 / c;
+  const t0 = c - m1 + (m2 - m1 * m1 - mu3 * ic) * ic;
   let t = t0 > lo && t0 < hi ? t0 : lo;
   const ts = tStart * scale;
   if (ts > lo && ts < hi) t = ts;
   let g = 1;
+  let step = 0;
   for (let it = 0; it < 200; it++) {
     const [gt, d1, d2] = evalRow(pi, adv, base, A, c, amax, scale, t, out);
     g = gt;
@@ -129,8 +134,22 @@ export function trlState(
     // Halley on the concave increasing 1/g - 1 (see the kernel).
     let tn = t + (f * d1) / (d1 * d1 - f * d2);
     if (!(tn > lo && tn < hi)) tn = 0.5 * lo + 0.5 * hi;
+    else if (Math.abs(tn - t) <= TAU * t) {
+      step = tn - t;
+      break;
+    }
     if (Math.abs(tn - t) <= 2 * EPS * t || hi - lo <= 2 * EPS * hi) break;
     t = tn;
+  }
+  if (step !== 0) {
+    // The terms moved to t + step: term / (1 + r), r = step / x, to r^2.
+    g = 0;
+    for (let a = 0; a < A; a++) {
+      const p = pi[base + a];
+      const inv = p === 0 ? 0 : 1 / (t + (amax - adv[base + a]) * scale);
+      const r = step * inv;
+      g += out[base + a] *= 1 - r * (1 - r);
+    }
   }
   const inv = 1 / g;
   for (let a = 0; a < A; a++) out[base + a] *= inv;
