@@ -3,14 +3,15 @@
 // entry points. Plain-TypeScript twin: src/mirror/trl.twin.ts.
 import { normalV, phiNormV } from "./math";
 import { ballFirst, ballStart, ballState } from "./trl-ball";
+import { TINY, startPointV } from "./trl-dual";
 import {
-  PAIR_MAX_A, R_CP, R_D, R_PI, R_TERM, ROW, S_ACTIVE, S_G, S_HI, S_INFO, S_LO, S_ROWS, S_STEP, S_T, SLOT_BYTES, TINY,
-  slotFinish, slotStep, startPointV,
-} from "./trl-dual";
+  PAIR_MAX_A, R_CP, R_D, R_PI, R_TERM, ROW, S_ACTIVE, S_G, S_HI, S_INFO, S_LO, S_ROWS, S_STEP, S_T, SLOT_BYTES,
+  slotFinish, slotStep,
+} from "./trl-slots";
 
 const EPS: f64 = 2.220446049250313e-16;
 
-// The SIMD kernel's work area: BALL_SLOTS slots of trl-dual.ts (each two
+// The SIMD kernel's work area: BALL_SLOTS slots of trl-slots.ts (each two
 // states side by side, lane = state) and, 16 bytes each, the search's c, bracket ends cLo and
 // cHi, base, pi on the best actions (pmax), the raw moments of d = amax - A
 // under pi (trlState's start point), the lanes whose c is the last (the

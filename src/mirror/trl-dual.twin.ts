@@ -1,5 +1,5 @@
 /**
- * Plain-TypeScript twin of assembly/mirror/trl-dual.ts: the forward-KL
+ * Plain-TypeScript twin of assembly/mirror/trl-dual.ts and trl-slots.ts: the forward-KL
  * (trust-region learning) step per state through its dual. Same algorithm as
  * the kernel (Halley's method on 1/g - 1 from the large-c expansion, the last
  * evaluation's terms normalised); see its doc comments.

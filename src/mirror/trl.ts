@@ -1,5 +1,5 @@
 /**
- * Trust-region learning per state (kernels: assembly/mirror/trl-dual.ts, trl-ball.ts, trl.ts): the
+ * Trust-region learning per state (kernels: assembly/mirror/trl-dual.ts, trl-slots.ts, trl-ball.ts, trl.ts): the
  * forward-KL-regularised argmax through its dual, and the per-state KL ball.
  */
 import { kernels } from "../wasm/module.js";
