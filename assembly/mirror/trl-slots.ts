@@ -58,6 +58,25 @@ const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
 }
 
 /**
+ * A loaded slot's header: t from the start point (clamped into the bracket
+ * [lo, c] by falling back to lo), the bracket, both lanes iterating, no small
+ * step yet, iteration count 0 and the two output rows.
+ */
+// @ts-ignore: decorator
+@inline function slotBegin(slot: usize, c: v128, lo: v128, m1: v128, m2: v128, m3: v128, o0: usize, o1: usize): void {
+  const zero = f64x2.splat(0);
+  const t0 = startPointV(c, m1, m2, m3);
+  v128.store(slot, v128.bitselect(t0, lo, v128.and(f64x2.gt(t0, lo), f64x2.lt(t0, c))), S_T);
+  v128.store(slot, lo, S_LO);
+  v128.store(slot, c, S_HI);
+  v128.store(slot, f64x2.eq(zero, zero), S_ACTIVE);
+  v128.store(slot, zero, S_STEP);
+  store<i32>(slot, 0, S_INFO);
+  store<u32>(slot, <u32>o0, S_INFO + 4);
+  store<u32>(slot, <u32>o1, S_INFO + 8);
+}
+
+/**
  * Loads states s0 and s1 into a slot (lane 0 and lane 1): trlState's first
  * pass, start point and bracket, lane by lane with the same operations.
  * Returns false, leaving the slot unused, when a state needs trlState's
@@ -134,15 +153,7 @@ const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
   }
   const lo = f64x2.mul(c, pmax);
   if (!v128.all_true<i64>(f64x2.ge(lo, kc(K_TINY)))) return false;
-  const t0 = startPointV(c, m1, m2, m3);
-  v128.store(slot, v128.bitselect(t0, lo, v128.and(f64x2.gt(t0, lo), f64x2.lt(t0, c))), S_T);
-  v128.store(slot, lo, S_LO);
-  v128.store(slot, c, S_HI);
-  v128.store(slot, f64x2.eq(zero, zero), S_ACTIVE);
-  v128.store(slot, zero, S_STEP);
-  store<i32>(slot, 0, S_INFO);
-  store<u32>(slot, <u32>o0, S_INFO + 4);
-  store<u32>(slot, <u32>o1, S_INFO + 8);
+  slotBegin(slot, c, lo, m1, m2, m3, o0, o1);
   return true;
 }
 
@@ -230,15 +241,7 @@ const WORK = memory.data(SLOTS * SLOT_BYTES, 16);
     f64x2.add(f64x2.add(f64x2.add(zero, f64x2.mul(v0, e0)), f64x2.mul(v1, e1)), f64x2.mul(v2, e2)),
     f64x2.mul(v3, e3),
   );
-  const t0 = startPointV(c, m1, m2, m3);
-  v128.store(slot, v128.bitselect(t0, lo, v128.and(f64x2.gt(t0, lo), f64x2.lt(t0, c))), S_T);
-  v128.store(slot, lo, S_LO);
-  v128.store(slot, c, S_HI);
-  v128.store(slot, f64x2.eq(zero, zero), S_ACTIVE);
-  v128.store(slot, zero, S_STEP);
-  store<i32>(slot, 0, S_INFO);
-  store<u32>(slot, <u32>o0, S_INFO + 4);
-  store<u32>(slot, <u32>o1, S_INFO + 8);
+  slotBegin(slot, c, lo, m1, m2, m3, o0, o1);
   return true;
 }
 
