@@ -8,3 +8,4 @@ export * from "./clip";
 export * from "./tv";
 export * from "./l2";
 export * from "./greedy";
+export * from "./tsallis";

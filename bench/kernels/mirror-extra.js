@@ -1,8 +1,8 @@
 // The Mirror Learning per-state kernels that bench/kernels/mirror.js does not
 // cover: the log of a policy (the start of every log-space step), the check of
 // a log-policy against its policy, per-state total variation, the per-state KL
-// ball (max-KL neighbourhood) and the greedy step, against their
-// plain-TypeScript twins (src/mirror/*.twin.ts), at the same shapes as
+// ball (max-KL neighbourhood), the greedy step and AMPO's Tsallis projection,
+// against their plain-TypeScript twins (src/mirror/*.twin.ts, src/algorithms/tsallis.twin.ts), at the same shapes as
 // mirror.js: S*A = 10^5 and 10^6 with A = 4 and A = 40.
 import { dist } from "../lib/harness.js";
 import { mirrorPolicies } from "./fixtures.js";
@@ -14,14 +14,17 @@ const SHAPES = [
   { S: 25_000, A: 40 },
 ];
 
+/** AMPO's Tsallis index in the mirror suite (q = 1/2: the powers are squares). */
+const TSALLIS_Q = 0.5;
+
 /** Radius of the per-state KL ball: small enough that it binds in most states. */
 const DELTA = 0.01;
 
 export default async function mirrorExtraKernels(lib) {
-  const [exp, kl, trl, greedy] = await Promise.all(
-    ["exp-update", "kl", "trl", "greedy"].map((f) => dist(`mirror/${f}.twin.js`)),
+  const [exp, kl, trl, greedy, tsallis] = await Promise.all(
+    [...["exp-update", "kl", "trl", "greedy"].map((f) => `mirror/${f}.twin.js`), "algorithms/tsallis.twin.js"].map((f) => dist(f)),
   );
-  if (!exp || !kl || !trl || !greedy) return [];
+  if (!exp || !kl || !trl || !greedy || !tsallis) return [];
   const k = lib.kernels();
   const rng = new lib.Rng(11);
 
@@ -113,6 +116,17 @@ export default async function mirrorExtraKernels(lib) {
         scalar: run("mirrorGreedyScalar"),
         twin,
         check: () => (run("mirrorGreedySimd")(), twin(), maxDiff(f.b.out.view, f.outJs)),
+      };
+    }),
+    // y = the advantage (AMPO's Step II input is eta Q + grad h(pi_k)): bisection to adjacent doubles per state.
+    spec(`mirrorTsallisProject (Tsallis projection, q = ${TSALLIS_Q})`, (f) => {
+      const run = (name) => () => k[name](f.b.adv.ptr, TSALLIS_Q, f.S, f.A, f.b.out.ptr);
+      const twin = () => tsallis.tsallisProjectionTwin(TSALLIS_Q, f.adv, f.S, f.A, f.outJs);
+      return {
+        simd: run("mirrorTsallisProjectSimd"),
+        scalar: run("mirrorTsallisProjectScalar"),
+        twin,
+        check: () => (run("mirrorTsallisProjectSimd")(), twin(), maxDiff(f.b.out.view, f.outJs)),
       };
     }),
   ];

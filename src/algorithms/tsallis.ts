@@ -20,10 +20,15 @@
  * precision). Bracket (m = max y, both ends give sums on either side of 1):
  *   q < 1: lambda - m in [q/(1-q), q/(1-q) A^(1-q)];  q > 1: m - lambda in [q/(q-1) A^(1-q), q/(q-1)].
  * Bisection runs to adjacent doubles; the row is then divided by its sum
- * (a correction of a few ulps).
+ * (a correction of a few ulps). It runs in the WebAssembly kernel pair
+ * mirrorTsallisProjectSimd / Scalar (assembly/mirror/tsallis.ts: two states per
+ * f64x2, every S x A solve is a kernel, issue 3); tsallis.twin.ts is its
+ * plain-TypeScript twin (the powers by **, so the kernel agrees with it to a few ulps).
  */
 import { ValidationError } from "../errors.js";
 import { customDrift, type Drift } from "../mirror/drifts.js";
+import { f64Block, scratch } from "../wasm/arena.js";
+import { kernels } from "../wasm/module.js";
 
 /** The Tsallis mirror map with index q. */
 export interface TsallisMap {
@@ -89,13 +94,14 @@ export function tsallisDrift(q: number, eta: number): Drift {
 
 /**
  * Bregman projection onto the simplex, per state: out_s = argmax_{p} <y_s, p> - h_q(p)
- * (see the module comment). y: S*A, finite or -Infinity (each row needs a
- * finite entry; -Infinity only for q < 1, where it yields 0). Returns out.
+ * (see the module comment; kernel mirrorTsallisProjectSimd in
+ * assembly/mirror/tsallis.ts, plain-TypeScript twin in tsallis.twin.ts). y: S*A,
+ * finite or -Infinity (each row needs a finite entry; -Infinity only for q < 1,
+ * where it yields 0). Returns out.
  */
 export function tsallisProjection(q: number, y: ArrayLike<number>, S: number, A: number, out = new Float64Array(S * A)): Float64Array {
   tsallis(q);
   if (y.length !== S * A) throw new ValidationError("y", `wrong length: expected S*A = ${S * A}`, y.length);
-  const shifted = new Float64Array(A);
   for (let s = 0; s < S; s++) {
     const base = s * A;
     let m = -Infinity;
@@ -107,47 +113,14 @@ export function tsallisProjection(q: number, y: ArrayLike<number>, S: number, A:
       m = Math.max(m, v);
     }
     if (m === -Infinity) throw new ValidationError("y", "each state needs a finite entry", m, { state: s });
-    for (let a = 0; a < A; a++) shifted[a] = y[base + a] - m;
-    // t = lambda - m (q < 1) or m - lambda (q > 1); sum(t) decreases in t for q < 1, increases for q > 1.
-    const sumAt = (t: number): number => {
-      let total = 0;
-      for (let a = 0; a < A; a++) total += weight(q, shifted[a], t);
-      return total;
-    };
-    const c = q < 1 ? q / (1 - q) : q / (q - 1);
-    let lo = q < 1 ? c : c * A ** (1 - q);
-    let hi = q < 1 ? c * A ** (1 - q) : c;
-    if (lo > hi) [lo, hi] = [hi, lo];
-    // Invariant: the root lies in [lo, hi].
-    for (let it = 0; it < 2200; it++) {
-      const mid = 0.5 * (lo + hi);
-      if (mid <= lo || mid >= hi) break;
-      const f = sumAt(mid) - 1;
-      if (f === 0) {
-        lo = hi = mid;
-        break;
-      }
-      // q < 1: the sum decreases with t, so f > 0 means the root is above mid.
-      if ((f > 0) === (q < 1)) lo = mid;
-      else hi = mid;
-    }
-    const t = 0.5 * (lo + hi);
-    let total = 0;
-    for (let a = 0; a < A; a++) {
-      out[base + a] = weight(q, shifted[a], t);
-      total += out[base + a];
-    }
-    for (let a = 0; a < A; a++) out[base + a] /= total;
   }
+  const n = S * A;
+  if (n === 0) return out;
+  scratch((take) => {
+    const yb = take(f64Block(n, y));
+    const o = take(f64Block(n));
+    kernels().mirrorTsallisProjectSimd(yb.ptr, q, S, A, o.ptr);
+    out.set(o.view);
+  });
   return out;
-}
-
-/** p_a at shifted y_a = u <= 0 and t (see tsallisProjection). */
-function weight(q: number, u: number, t: number): number {
-  if (q < 1) {
-    if (u === -Infinity) return 0;
-    return (q / ((1 - q) * (t - u))) ** (1 / (1 - q));
-  }
-  const v = ((q - 1) * (u + t)) / q;
-  return v > 0 ? v ** (1 / (q - 1)) : 0;
 }
