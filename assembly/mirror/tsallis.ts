@@ -5,24 +5,32 @@
 //
 // The SIMD kernel runs two states per f64x2 (lane = state): each lane's row
 // sum adds its actions in the same order as the scalar kernel and the twin, so
-// the two kernels agree bit for bit. Both lanes bisect in lockstep until both
+// the two kernels agree bit for bit. The lanes bisect in lockstep until both
 // are done; a finished lane's bracket is frozen by a mask. Lockstep, not a
 // refill of finished lanes (trl-slots.ts): every state starts from the same
-// bracket and runs to adjacent doubles, so iteration counts differ by a few
-// of ~55 and a refill has almost nothing to gain.
+// bracket and runs to adjacent doubles (measured: 32..57 steps, mean ~52, on
+// random rows for q = 1/2 and 3, A = 4..40), so lockstep costs 1-1.6% extra
+// lane-steps in pairs and 1.2-2.6% in fours: all a refill could win back.
+// Two pairs run in one loop (solveQuadV): a bisection step is one chain of
+// dependent operations, and the second pair fills its latency (measured
+// S = 25,000, A = 4, q = 1/2: 10.5 -> 7.0 ms; A = 40: no change, the
+// divisions' throughput bounds it).
 //
 // Powers b^e, b in [0, 1] (up to an ulp above 1: the bracket keeps t at or
 // beyond the point where the base is 1), e = 1/(1-q) or 1/(q-1) > 0:
 //   e = 2 (q = 1/2 or 3/2): b * b;  e = 1 (q = 2): b;  e = 1/2 (q = 3): sqrt b
-//   (each what the twin's ** gives: V8's pow is fdlibm's, which returns sqrt for
-//   e = 1/2; q = 3 measured 2-4x faster than with exp(e log b));
+//   (each what the twin's ** gives, bit for bit: V8's pow is fdlibm's, which
+//   returns sqrt for e = 1/2). Measured against exp(e log b) at e = 2 + 4e-10:
+//   the square is 8.5x (A = 4) to 11x (A = 40) faster, the sqrt 2-4x;
 //   else exp(e log b) with logNorm / expNeg (math.ts), whose domains are a
-//   normal b > 0 and a result >= the smallest normal double: lanes outside them
-//   (b = 0 from y = -inf or a clipped q > 1 action, subnormal b, results that
-//   are subnormal or 0) take Math.pow, so they get what the twin's ** gives
-//   up to pow's rounding, never a flushed or garbage value. exp(e log b) has
-//   a relative error of about |e log b| ulps (the rounding of e log b), small
-//   where the weights that decide the sum are (b near 1).
+//   normal b > 0 and a result >= the smallest normal double. Outside them:
+//   b = 0 (y = -inf for q < 1, a cut-off action for q > 1) gives 0 without a
+//   log (a pair of zeros skips both); subnormal b, and results that may be
+//   subnormal (e log b in [ln 2^-1075, ln 2^-1022)), take Math.pow, so they get
+//   what the twin's ** gives up to pow's rounding, never a flushed or garbage
+//   value. exp(e log b) has a relative error of about |e log b| / 2 ulps (the
+//   rounding of e log b, and log's error times e), small where the weights
+//   that decide the sum are (b near 1): see the bounds in tsallis-kernel.test.ts.
 import { expNegS, expNegV, logNormS, logNormV, normalS, normalV } from "./math";
 
 const POW_GENERAL = 0;
