@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PARITY_LENGTHS, testRng } from "../../test/helpers/lengths.js";
 import { f64Block, scratch } from "../wasm/arena.js";
 import { kernels } from "../wasm/module.js";
+import { ValidationError } from "../errors.js";
 import { tsallisProjection } from "./tsallis.js";
 import { tsallisProjectionTwin } from "./tsallis.twin.js";
 
@@ -141,5 +142,15 @@ describe("Tsallis projection kernels: edge rows", () => {
       const y = rows(rng, q, 33, 7, false);
       expect(Array.from(tsallisProjection(q, y, 33, 7))).toEqual(runKernels(q, y, 33, 7).simd);
     }
+  });
+});
+
+describe("tsallisProjection at the boundary", () => {
+  it("rejects a shape the kernel cannot take and an out of the wrong length (ValidationError, not a trap)", () => {
+    const y = new Float64Array(6);
+    expect(() => tsallisProjection(0.5, y, 1.5, 4)).toThrow(ValidationError);
+    expect(() => tsallisProjection(0.5, y, -2, -3)).toThrow(ValidationError);
+    expect(() => tsallisProjection(0.5, y, 2, 3, new Float64Array(5))).toThrow(ValidationError);
+    expect(tsallisProjection(0.5, new Float64Array(0), 0, 3)).toEqual(new Float64Array(0));
   });
 });

@@ -26,6 +26,7 @@
  * plain-TypeScript twin (the powers by **, so the kernel agrees with it to a few ulps).
  */
 import { ValidationError } from "../errors.js";
+import { checkArray } from "../mirror/checks.js";
 import { customDrift, type Drift } from "../mirror/drifts.js";
 import { f64Block, scratch } from "../wasm/arena.js";
 import { kernels } from "../wasm/module.js";
@@ -101,7 +102,11 @@ export function tsallisDrift(q: number, eta: number): Drift {
  */
 export function tsallisProjection(q: number, y: ArrayLike<number>, S: number, A: number, out = new Float64Array(S * A)): Float64Array {
   tsallis(q);
+  // The kernel takes S and A as 32-bit integers and writes all of out: check what the loops over y took on trust.
+  if (!Number.isInteger(S) || S < 0 || S >= 2 ** 31) throw new ValidationError("S", "must be an integer >= 0 (below 2^31)", S);
+  if (!Number.isInteger(A) || A < 0 || A >= 2 ** 31) throw new ValidationError("A", "must be an integer >= 0 (below 2^31)", A);
   if (y.length !== S * A) throw new ValidationError("y", `wrong length: expected S*A = ${S * A}`, y.length);
+  checkArray("out", out, S * A, "S*A");
   for (let s = 0; s < S; s++) {
     const base = s * A;
     let m = -Infinity;
