@@ -13,9 +13,11 @@
  * take 3.2 GB).
  */
 import { ConvergenceError, ValidationError } from "../errors.js";
+import { cg } from "../linalg/cg.js";
 import { SingularMatrixError, luFactor, luSolve } from "../linalg/lu.js";
+import type { LinearOperator } from "../linalg/operator.js";
 import { type StateDistribution, resolveDistribution } from "../mirror/distributions.js";
-import { f64Block, i32Block, scratch } from "../wasm/arena.js";
+import { type Block, f64Block, i32Block, scratch } from "../wasm/arena.js";
 import type { LinearFeatures } from "./features.js";
 
 /** Where the least-squares fit weighs its errors: omega(s,a) = states(s) x(a|s). */
@@ -66,7 +68,7 @@ export interface LeastSquaresOptions {
 /** Largest dim solved by dense LU under solver "auto" (the Gram matrix is dim^2 doubles). */
 export const DENSE_FIT_MAX_DIM = 2048;
 
-/** CG stops when |b - M w| <= CG_TOLERANCE |b| (recurrence), then checks the true residual to CG_CHECK. */
+/** CG aims at a true residual |b - M w| <= CG_TOLERANCE |b| and accepts up to CG_CHECK |b| (rounding). */
 const CG_TOLERANCE = 1e-14;
 const CG_CHECK = 1e-10;
 
@@ -83,9 +85,9 @@ const CG_CHECK = 1e-10;
  * Solvers: LU with partial pivoting of the Gram matrix (cost sum_i nnz(phi_i)^2
  * + dim^3 / 3; used up to dim = DENSE_FIT_MAX_DIM), or conjugate gradients
  * preconditioned by the Gram diagonal, each iteration one product with Phi and
- * one with Phi^T (2 nnz multiply-adds), stopped at a relative residual of
- * 1e-14 and checked against the true residual (1e-10, else ConvergenceError;
- * at most 2 dim + 100 iterations). On singular equations (ridge 0) LU throws,
+ * one with Phi^T (2 nnz multiply-adds; the solver is src/linalg/cg.ts),
+ * aiming at a true residual of 1e-14 |b| and accepting up to 1e-10 |b| (else
+ * ConvergenceError; at most 2 dim + 100 operator applications). On singular equations (ridge 0) LU throws,
  * while CG, whose equations are consistent, returns one of the minimisers.
  */
 export function weightedLeastSquares(
@@ -181,30 +183,36 @@ function solveLu(features: LinearFeatures, omega: ArrayLike<number>, b: Float64A
   });
 }
 
-/** out = (Phi^T Omega Phi + r I) x, matrix-free; t is S*A scratch. */
-function gramTimes(features: LinearFeatures, omega: ArrayLike<number>, r: number, x: Float64Array, t: Float64Array, out: Float64Array): void {
+/**
+ * The Gram operator y = (Phi^T Omega Phi + r I) x on WebAssembly blocks (one
+ * product with Phi, one with Phi^T; the features are JavaScript arrays, so
+ * the sparse loops run here), for the Krylov solvers of src/linalg.
+ */
+function gramOperator(features: LinearFeatures, omega: ArrayLike<number>, r: number): LinearOperator {
   const { dim, rowStart, columns, values } = features;
   const n = features.S * features.A;
-  for (let i = 0; i < n; i++) {
-    let z = 0;
-    if (omega[i] !== 0) for (let e = rowStart[i]; e < rowStart[i + 1]; e++) z += values[e] * x[columns[e]];
-    t[i] = omega[i] * z;
-  }
-  for (let j = 0; j < dim; j++) out[j] = r * x[j];
-  for (let i = 0; i < n; i++) {
-    const ti = t[i];
-    if (ti === 0) continue;
-    for (let e = rowStart[i]; e < rowStart[i + 1]; e++) out[columns[e]] += values[e] * ti;
-  }
+  const t = new Float64Array(n);
+  return {
+    n: dim,
+    apply(xb: Block<"f64">, yb: Block<"f64">): void {
+      const x = xb.view;
+      const y = yb.view;
+      for (let i = 0; i < n; i++) {
+        let z = 0;
+        if (omega[i] !== 0) for (let e = rowStart[i]; e < rowStart[i + 1]; e++) z += values[e] * x[columns[e]];
+        t[i] = omega[i] * z;
+      }
+      for (let j = 0; j < dim; j++) y[j] = r * x[j];
+      for (let i = 0; i < n; i++) {
+        const ti = t[i];
+        if (ti === 0) continue;
+        for (let e = rowStart[i]; e < rowStart[i + 1]; e++) y[columns[e]] += values[e] * ti;
+      }
+    },
+  };
 }
 
-function dot(x: Float64Array, y: Float64Array): number {
-  let s = 0;
-  for (let j = 0; j < x.length; j++) s += x[j] * y[j];
-  return s;
-}
-
-/** Jacobi-preconditioned conjugate gradients on the normal equations (see weightedLeastSquares). */
+/** Jacobi-preconditioned conjugate gradients (src/linalg/cg.ts) on the normal equations (see weightedLeastSquares). */
 function solveCg(features: LinearFeatures, omega: ArrayLike<number>, b: Float64Array, diag: Float64Array, r: number): { w: Float64Array; iterations: number } {
   const dim = features.dim;
   const inv = new Float64Array(dim);
@@ -213,42 +221,30 @@ function solveCg(features: LinearFeatures, omega: ArrayLike<number>, b: Float64A
     if (!(d > 0)) throw singular(j);
     inv[j] = 1 / d;
   }
-  const w = new Float64Array(dim);
-  const res = b.slice();
-  const z = new Float64Array(dim);
-  const p = new Float64Array(dim);
-  const q = new Float64Array(dim);
-  const t = new Float64Array(features.S * features.A);
-  const bNorm = Math.sqrt(dot(b, b));
-  if (bNorm === 0) return { w, iterations: 0 };
-  for (let j = 0; j < dim; j++) p[j] = z[j] = inv[j] * res[j];
-  let rz = dot(res, z);
-  const cap = 2 * dim + 100;
-  let it = 0;
-  let resNorm = bNorm;
-  while (it < cap && resNorm > CG_TOLERANCE * bNorm) {
-    it++;
-    gramTimes(features, omega, r, p, t, q);
-    const pq = dot(p, q);
-    // A direction of zero curvature: the equations are singular along p (ridge 0).
-    if (!(pq > 0)) break;
-    const alpha = rz / pq;
-    for (let j = 0; j < dim; j++) {
-      w[j] += alpha * p[j];
-      res[j] -= alpha * q[j];
-      z[j] = inv[j] * res[j];
-    }
-    resNorm = Math.sqrt(dot(res, res));
-    const rzNew = dot(res, z);
-    const beta = rzNew / rz;
-    rz = rzNew;
-    for (let j = 0; j < dim; j++) p[j] = z[j] + beta * p[j];
-  }
-  // The recurrence drifts from the true residual in rounding: check b - M w itself.
-  gramTimes(features, omega, r, w, t, q);
-  let trueSq = 0;
-  for (let j = 0; j < dim; j++) trueSq += (b[j] - q[j]) ** 2;
-  const trueRel = Math.sqrt(trueSq) / bNorm;
-  if (!(trueRel <= CG_CHECK)) throw new ConvergenceError("weightedLeastSquares (Jacobi-preconditioned CG; try ridge > 0)", it, trueRel, CG_CHECK);
-  return { w, iterations: it };
+  let bNorm = 0;
+  for (let j = 0; j < dim; j++) bNorm += b[j] * b[j];
+  bNorm = Math.sqrt(bNorm);
+  if (bNorm === 0) return { w: new Float64Array(dim), iterations: 0 };
+  const jacobi: LinearOperator = {
+    n: dim,
+    apply(xb, yb) {
+      const x = xb.view;
+      const y = yb.view;
+      for (let j = 0; j < dim; j++) y[j] = inv[j] * x[j];
+    },
+  };
+  return scratch((take) => {
+    const bb = take(f64Block(dim, b));
+    const wb = take(f64Block(dim));
+    wb.view.fill(0);
+    const result = cg(gramOperator(features, omega, r), bb, wb, {
+      tolerance: CG_TOLERANCE * bNorm,
+      maxIterations: 2 * dim + 100,
+      preconditioner: jacobi,
+    });
+    // The true residual may stall above 1e-14 |b| in rounding: accept it below CG_CHECK.
+    const rel = result.residualNorm / bNorm;
+    if (!(rel <= CG_CHECK)) throw new ConvergenceError("weightedLeastSquares (Jacobi-preconditioned CG; try ridge > 0)", result.iterations, rel, CG_CHECK);
+    return { w: wb.toArray(), iterations: result.steps };
+  });
 }

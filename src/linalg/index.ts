@@ -3,6 +3,8 @@ export { matvec, matvecTransposed } from "./dense.js";
 export { luFactor, luSolve, luSolveTransposed, SingularMatrixError } from "./lu.js";
 export {
   bicgstab,
+  cg,
+  type CgResult,
   DEFAULT_MAX_ITERATIONS,
   DEFAULT_RESTART,
   denseOperator,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { arena, f64Block, i32Block, scratch, type Block } from "../wasm/arena.js";
 import { ValidationError } from "../errors.js";
-import { bicgstab, denseOperator, gmres, type KrylovOptions, type KrylovResult, type LinearOperator } from "./krylov.js";
+import { bicgstab, cg, denseOperator, gmres, type KrylovOptions, type KrylovResult, type LinearOperator } from "./krylov.js";
 import { luFactor, luSolve } from "./lu.js";
 import { randomArray, testRng } from "../../test/helpers/lengths.js";
 
@@ -372,6 +372,76 @@ describe("gmres specifics", () => {
         last = result.residualNorm;
       }
       expect(last).toBeLessThan(0.5 * first);
+    });
+  });
+});
+
+describe("cg (symmetric positive definite systems)", () => {
+  const rngCg = testRng(41);
+  /** A = B^T B + shift I (n x n, symmetric positive definite), rows scaled by d on both sides. */
+  function spd(n: number, shift: number, d: (i: number) => number = () => 1): Float64Array {
+    const bm = randomArray(rngCg, n * n, -1, 1);
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        let v = i === j ? shift : 0;
+        for (let k = 0; k < n; k++) v += bm[k * n + i] * bm[k * n + j];
+        a[i * n + j] = d(i) * d(j) * v;
+      }
+    }
+    return a;
+  }
+
+  it("solves as LU does, from zero and from a warm start; a Jacobi preconditioner tames bad scaling", () => {
+    const n = 50;
+    const a = spd(n, 1, (i) => 10 ** (4 * (i / (n - 1)) - 2));
+    const r = randomArray(rngCg, n);
+    const ref = luReference(a, n, r);
+    scratch((take) => {
+      const op = denseOperator(take(f64Block(n * n, a)), n);
+      const b = take(f64Block(n, r));
+      const x = take(f64Block(n).set(new Float64Array(n)));
+      const jacobi: LinearOperator = {
+        n,
+        apply(u, y) {
+          for (let i = 0; i < n; i++) y.view[i] = u.view[i] / a[i * n + i];
+        },
+      };
+      const pre = cg(op, b, x, { tolerance: 1e-10, preconditioner: jacobi, maxIterations: 500 });
+      expect(pre.converged).toBe(true);
+      expect(pre.steps).toBeLessThan(pre.iterations);
+      expect(trueResidual(a, n, x.view, r)).toBeLessThanOrEqual(1e-10);
+      expect(maxDiff(x.view, ref)).toBeLessThan(1e-6 * Math.max(...ref.map(Math.abs)));
+      // From the solution it only checks the residual.
+      const again = cg(op, b, x, { tolerance: 1e-10, preconditioner: jacobi });
+      expect(again.steps).toBe(0);
+      expect(again.iterations).toBe(1);
+      // Without the preconditioner the same budget is not enough.
+      x.set(new Float64Array(n));
+      const plain = cg(op, b, x, { tolerance: 1e-10, maxIterations: pre.iterations });
+      expect(plain.converged).toBe(false);
+      expect(Number.isFinite(plain.residualNorm)).toBe(true);
+    });
+  });
+
+  it("a consistent singular system gives a solution; n = 0; bad input is a ValidationError", () => {
+    const n = 6;
+    // Rank 5: the last row and column repeat the first.
+    const base = spd(5, 0.5);
+    const a = new Float64Array(n * n);
+    const at = (i: number) => (i === 5 ? 0 : i);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = base[at(i) * 5 + at(j)];
+    const w = randomArray(rngCg, n);
+    const r = new Float64Array(n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) r[i] += a[i * n + j] * w[j];
+    scratch((take) => {
+      const op = denseOperator(take(f64Block(n * n, a)), n);
+      const x = take(f64Block(n).set(new Float64Array(n)));
+      const result = cg(op, take(f64Block(n, r)), x, { tolerance: 1e-12 });
+      expect(result.converged).toBe(true);
+      expect(trueResidual(a, n, x.view, r)).toBeLessThanOrEqual(1e-12);
+      expect(cg({ n: 0, apply() {} }, take(f64Block(0)), take(f64Block(0)), { tolerance: 0 })).toEqual({ iterations: 0, residualNorm: 0, converged: true, steps: 0 });
+      expect(() => cg(op, take(f64Block(n, r)), x, { tolerance: -1 })).toThrow(ValidationError);
     });
   });
 });
