@@ -1,14 +1,25 @@
-// A/B of AMPO with the Tsallis map (q = 0.5, eta_k = 2^k) on the garnet of
-// the mirror suite (S = 2000, A = 10, branching 4, gamma 0.99), two builds in
-// one process, interleaved: node --expose-gc bench/ampo-tsallis-ab.js <distA> <distB> [reps]
-// (each a dist/ directory). Prints ms per iteration of optimise's steps
-// (history.time, as bench/suites/mirror.js) for each, and the ratio A / B.
+#!/usr/bin/env node
+// A/B of one Mirror Learning instance of the mirror suite (bench/lib/instances.js)
+// run by optimise on the suite's garnet (S = 2000, A = 10, branching 4, gamma
+// 0.99) to within 1e-8 of optimal, two builds in one process, interleaved:
+//
+//   node --expose-gc bench/instance-ab.js <distA> <distB> [--instance "ampo: Tsallis"] [--reps 7]
+//
+// (each a dist/ directory; --instance matches "name: hyperparameters" of the
+// suite's list by substring). Prints ms per iteration of optimise's steps and
+// exact evaluations (history.time, as the suite) for each, and the ratio A / B.
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { instances } from "./lib/instances.js";
 
-const [distA, distB, repsArg] = process.argv.slice(2);
-if (!distA || !distB) throw new Error("usage: ampo-tsallis-ab.js <distA> <distB> [reps]");
-const reps = Number(repsArg ?? 7);
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { instance: { type: "string", default: "ampo: Tsallis" }, reps: { type: "string", default: "7" } },
+});
+const [distA, distB] = positionals;
+if (!distA || !distB) throw new Error('usage: instance-ab.js <distA> <distB> [--instance "ampo: Tsallis"] [--reps 7]');
+const reps = Number(values.reps);
 
 async function load(dir) {
   const imp = (p) => import(pathToFileURL(join(resolve(dir), p)).href);
@@ -18,10 +29,16 @@ async function load(dir) {
 }
 
 const libs = [await load(distA), await load(distB)];
+const pick = (lib) => {
+  const found = instances(lib, 0.99).filter((i) => `${i.name}: ${i.hyper}`.includes(values.instance));
+  if (found.length !== 1) throw new Error(`--instance "${values.instance}" matches ${found.length} instances`);
+  return found[0];
+};
+console.log(`instance: ${pick(libs[0]).name}, ${pick(libs[0]).hyper}`);
 const run = (lib) => {
   const mdp = lib.garnet({ S: 2000, A: 10, branching: 4, gamma: 0.99, seed: 1, format: "sparse" });
   const optimum = lib.optimalEta(mdp);
-  const update = lib.ampo({ mirrorMap: lib.tsallis(0.5), stepSize: (k) => 2 ** k });
+  const update = pick(lib).make(mdp);
   globalThis.gc?.();
   const r = lib.optimise(mdp, update, { iterations: 1000, tolerance: 1e-8 * Math.max(1, Math.abs(optimum)), optimum });
   return { ms: r.history.time.reduce((x, y) => x + y, 0) / r.iterations, iterations: r.iterations };
