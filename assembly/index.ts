@@ -1,6 +1,6 @@
 // The one WebAssembly module of mirror-rl. Each concept file exports its
 // kernels; this index re-exports them. Kernels take pointers, lengths and
-// scalars only and never allocate: TypeScript owns the memory (src/wasm/arena.ts).
+// scalars only and never allocate: TypeScript owns the memory (src/core/arena.ts).
 
 /** First byte above the module's static data: where the TypeScript arena starts. */
 export function heapBase(): usize {
@@ -11,9 +11,9 @@ export * from "./linalg/vector";
 export * from "./mdp/bellman";
 export * from "./mdp/bellman-csr";
 export * from "./mdp/gauss-seidel";
-export * from "./mdp/optimality";
+export * from "./planning/optimality";
 export * from "./mirror/kernels";
-export * from "./linalg/dense";
+export * from "./linalg/matvec";
 export * from "./linalg/lu";
 export * from "./linalg/blas1";
 export * from "./envs/cartpole";

@@ -23,7 +23,7 @@ const reps = Number(values.reps);
 
 async function load(dir) {
   const imp = (p) => import(pathToFileURL(join(resolve(dir), p)).href);
-  const [root, algorithms, optimise] = await Promise.all([imp("index.js"), imp("algorithms/index.js"), imp("mirror/optimise.js")]);
+  const [root, algorithms, optimise] = await Promise.all([imp("index.js"), imp("instances/index.js"), imp("mirror/optimise.js")]);
   await root.init();
   return { ...root, ...algorithms, ...optimise };
 }

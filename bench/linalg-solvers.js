@@ -18,10 +18,10 @@ const { values } = parseArgs({ options: { dist: { type: "string", default: join(
 const load = (p) => import(pathToFileURL(join(values.dist, p)).href);
 const [linalg, arena, module, twins, { Rng }] = await Promise.all([
   load("linalg/index.js"),
-  load("wasm/arena.js"),
-  load("wasm/module.js"),
+  load("core/arena.js"),
+  load("core/wasm.js"),
   load("linalg/lu.twin.js"),
-  load("random/rng.js"),
+  load("core/rng.js"),
 ]);
 const { f64Block, i32Block } = arena;
 const k = module.kernels();

@@ -38,9 +38,9 @@ for (let i = 0; i < args.length; i++) {
 if (builds.length === 0) builds.push({ name: "build", path: join(ROOT, "build", "mirror.wasm") });
 
 const dist = (p) => import(pathToFileURL(join(ROOT, "dist", p)).href);
-const exp = await dist("mirror/exp-update.twin.js");
-const kl = await dist("mirror/kl.twin.js");
-const trl = await dist("mirror/trl.twin.js");
+const exp = await dist("mirror/kernels/exp-update.twin.js");
+const kl = await dist("mirror/kernels/kl.twin.js");
+const trl = await dist("mirror/kernels/trl.twin.js");
 
 for (const b of builds) {
   const { instance } = await WebAssembly.instantiate(readFileSync(b.path), {

@@ -13,13 +13,13 @@ import { machine, RESULTS, ROOT } from "./lib/harness.js";
 
 const QUICK = process.argv.includes("--quick");
 const load = (p) => import(join(ROOT, "dist", p));
-const { kernels } = await load("wasm/module.js");
-const { f32Block, i32Block } = await load("wasm/arena.js");
+const { kernels } = await load("core/wasm.js");
+const { f32Block, i32Block } = await load("core/arena.js");
 const nn = await load("nn/index.js");
 const optim = await load("optim/index.js");
 const twin = await load("nn/dense.twin.js");
 const mlpTwin = await load("nn/mlp.twin.js");
-const { Rng } = await load("random/rng.js");
+const { Rng } = await load("core/rng.js");
 const k = kernels();
 const rng = new Rng(1);
 

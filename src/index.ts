@@ -6,16 +6,16 @@
  * browser call `await init()` first; in Node it is optional (the module loads
  * synchronously on first use).
  */
-export { init, isInitialised, type WasmSource } from "./wasm/module.js";
-export { ValidationError, ConvergenceError, type Location } from "./errors.js";
-export { Rng } from "./random/rng.js";
+export { init, isInitialised, type WasmSource } from "./core/wasm.js";
+export { ValidationError, ConvergenceError, type Location } from "./core/errors.js";
+export { Rng } from "./core/rng.js";
 
 export * from "./mdp/index.js";
 export * from "./policy/index.js";
 export * from "./evaluation/index.js";
-export * from "./solvers/index.js";
+export * from "./planning/index.js";
 export * from "./mirror/index.js";
-export * from "./algorithms/index.js";
+export * from "./instances/index.js";
 export * from "./theory/index.js";
 export * from "./envs/index.js";
 export * from "./multiagent/index.js";

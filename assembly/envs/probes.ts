@@ -1,6 +1,6 @@
 // Array forms of the environment kernels' helpers, exported so that tests can
 // compare them bit for bit with their TypeScript twins (src/envs/trig.ts and
-// src/random/rng.ts). Not used on any hot path.
+// src/core/rng.ts). Not used on any hot path.
 
 import { sinCos1, sinCos2, cosOut, cosOut2 } from "./trig";
 import { rngUniform } from "./xoshiro";

@@ -1,10 +1,10 @@
 // xoshiro128** (Blackman & Vigna, 2018) inside kernels: the same generator and
-// the same uniform draw as src/random/rng.ts, so that an environment copy
+// the same uniform draw as src/core/rng.ts, so that an environment copy
 // reset inside a kernel draws the bits a TypeScript environment would draw
 // from `new Rng(seed)`. The state of one generator is four u32 at p
 // (as `Rng.getState()`). Imported by the environment kernels only.
 
-/** The next 32-bit output of the xoshiro128** state at p (four u32), as src/random/rng.ts. */
+/** The next 32-bit output of the xoshiro128** state at p (four u32), as src/core/rng.ts. */
 // @ts-ignore: decorator
 @inline export function rngNext(p: usize): u32 {
   let s0 = load<u32>(p);

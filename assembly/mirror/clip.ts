@@ -1,6 +1,6 @@
 // The PPO clip drift's exact per-state step: a separable concave
 // piecewise-linear programme on the simplex, solved by filling slope segments
-// in decreasing order. Plain-TypeScript twin: src/mirror/clip.twin.ts.
+// in decreasing order. Plain-TypeScript twin: src/mirror/kernels/clip.twin.ts.
 // Scalar: the sort (sort.ts) ranks with vectors; the fill walks segments in order.
 import { pminF64 } from "./select";
 import { sortIndices } from "./sort";

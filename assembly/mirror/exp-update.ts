@@ -1,5 +1,5 @@
 // The exponential (mirror-descent / NPG) policy update, per state, in log space.
-// Plain-TypeScript twin: src/mirror/exp-update.twin.ts.
+// Plain-TypeScript twin: src/mirror/kernels/exp-update.twin.ts.
 import { expCheckS, expCheckV, expNegS, expNegV, hmax, hsum, logPipelinedV, normalV, logNormS, logNormV, logS, logV, negInfV } from "./math";
 
 /** z = logPi + k adv of one row into lo; returns the row's maximum per lane (an odd last action in both). */

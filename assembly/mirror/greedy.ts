@@ -1,4 +1,4 @@
-// The greedy (policy-iteration) step. Plain-TypeScript twin: src/mirror/greedy.twin.ts.
+// The greedy (policy-iteration) step. Plain-TypeScript twin: src/mirror/kernels/greedy.twin.ts.
 import { greedyRow } from "./greedy-row";
 
 // Vector constants in static data (V8 rebuilds a v128.const on every use in a loop).

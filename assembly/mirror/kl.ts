@@ -1,6 +1,6 @@
 // Per-state divergences between two policies over S x A tables: the KL
 // divergence KL(p_s || q_s) and the total variation TV(p_s, q_s).
-// Plain-TypeScript twin: src/mirror/kl.twin.ts.
+// Plain-TypeScript twin: src/mirror/kernels/kl.twin.ts.
 import { klTermS, normalS, normalV, phiNormV, phiRow0, phiRow1, phiRowsV, phiTmpV } from "./math";
 
 // Second result of klPairs: whether every ratio of the row was a normal double.

@@ -1,5 +1,5 @@
 // The squared-L2 drift's exact per-state step: a Euclidean projection onto the
-// simplex. Plain-TypeScript twin: src/mirror/l2.twin.ts.
+// simplex. Plain-TypeScript twin: src/mirror/kernels/l2.twin.ts.
 import { greedyRow } from "./greedy-row";
 import { hsum } from "./math";
 

@@ -1,7 +1,7 @@
 // One state of the per-state KL ball (max-KL neighbourhood): the search on the
 // penalty of the trust-region step (trl-dual.ts), as the scalar kernel runs it;
 // trl.ts runs it for two states at once in the SIMD lanes.
-// Plain-TypeScript twin: src/mirror/trl.twin.ts.
+// Plain-TypeScript twin: src/mirror/kernels/trl.twin.ts.
 import { hsum, klTermS, normalS, normalV, phiNormV } from "./math";
 import { trlLastT, trlState } from "./trl-dual";
 

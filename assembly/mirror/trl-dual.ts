@@ -1,6 +1,6 @@
 // Trust-region learning per state: the forward-KL-regularised argmax through
 // its one-dimensional dual (trlState, one state at a time). Plain-TypeScript
-// twin: src/mirror/trl-dual.twin.ts. The SIMD kernel's pairs of states in
+// twin: src/mirror/kernels/trl-dual.twin.ts. The SIMD kernel's pairs of states in
 // flight are in trl-slots.ts; the per-state KL ball (trl.ts) solves many of
 // these per state.
 import { hsum } from "./math";

@@ -3,7 +3,7 @@
 // dependent divisions overlap, and the module's kernels mirrorTrlSolve{Simd,
 // Scalar}. The per-state solver (trlState), its constants and the algorithm's
 // doc comments are in trl-dual.ts; the KL ball (trl.ts) drives slots too.
-// Plain-TypeScript twin: src/mirror/trl-dual.twin.ts.
+// Plain-TypeScript twin: src/mirror/kernels/trl-dual.twin.ts.
 import {
   K_HALF, K_NEG_INF, K_ONE, K_TAU, K_TINY, K_TWO_EPS, TINY, kc, startPointV, trlState,
 } from "./trl-dual";

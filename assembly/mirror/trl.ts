@@ -1,6 +1,6 @@
 // The per-state KL ball (max-KL neighbourhood): the SIMD kernel runs the
 // search of trl-ball.ts for two states at once, one per lane; both kernels'
-// entry points. Plain-TypeScript twin: src/mirror/trl.twin.ts.
+// entry points. Plain-TypeScript twin: src/mirror/kernels/trl.twin.ts.
 import { normalV, phiNormV } from "./math";
 import { ballFirst, ballStart, ballState } from "./trl-ball";
 import { TINY, startPointV } from "./trl-dual";

@@ -1,7 +1,7 @@
 // The Tsallis Bregman projection onto the simplex, per state (AMPO's Step II
 // with the Tsallis mirror map: Alfano, Yuan & Rebeschini 2023, seed 001;
-// Tsallis 1988). Plain-TypeScript twin: src/algorithms/tsallis.twin.ts; the
-// maths is in src/algorithms/tsallis.ts's module comment.
+// Tsallis 1988). Plain-TypeScript twin: src/mirror/kernels/tsallis.twin.ts; the
+// maths is in src/mirror/kernels/tsallis.ts's module comment.
 //
 // The SIMD kernel runs two states per f64x2 (lane = state): each lane's row
 // sum adds its actions in the same order as the scalar kernel and the twin, so

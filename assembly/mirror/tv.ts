@@ -1,6 +1,6 @@
 // Total-variation steps per state: the squared-TV drift and the TV ball, both
 // exact by moving mass from the worst actions to the best one.
-// Plain-TypeScript twin: src/mirror/tv.twin.ts. One kernel: per state (any A,
+// Plain-TypeScript twin: src/mirror/kernels/tv.twin.ts. One kernel: per state (any A,
 // its sort ranks with vectors), and for A = 4 (FrozenLake, garnets) two states
 // per vector, bit-identical to the per-state path (tvPair4).
 import { pminF64, selectF64 } from "./select";

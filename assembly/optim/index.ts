@@ -1,3 +1,3 @@
 // Optimiser kernels (f32 parameter vectors): Adam and global-norm clipping.
 export * from "./adam";
-export * from "./clip";
+export * from "./grad-norm";

@@ -26,8 +26,8 @@ const seconds = Number(values.seconds);
 const numEnvs = Number(values.envs);
 const dist = pathToFileURL(resolve(values.dist) + "/").href;
 const { makeVecEnv, ENV_IDS } = await import(new URL("envs/index.js", dist).href);
-const { Rng } = await import(new URL("random/rng.js", dist).href);
-const { kernels } = await import(new URL("wasm/module.js", dist).href);
+const { Rng } = await import(new URL("core/rng.js", dist).href);
+const { kernels } = await import(new URL("core/wasm.js", dist).href);
 
 function actionPool(id, n, rng) {
   return Array.from({ length: 64 }, () => {

@@ -1,10 +1,10 @@
-// Dense matrix-vector products (assembly/linalg/dense.ts) against their
-// plain-TypeScript twins (src/linalg/dense.twin.ts), square n x n.
+// Dense matrix-vector products (assembly/linalg/matvec.ts) against their
+// plain-TypeScript twins (src/linalg/matvec.twin.ts), square n x n.
 import { dist } from "../lib/harness.js";
 import { maxDifference } from "./fixtures.js";
 
 export default async function denseKernels(lib) {
-  const twin = await dist("linalg/dense.twin.js");
+  const twin = await dist("linalg/matvec.twin.js");
   if (!twin) return [];
   const k = lib.kernels();
 

@@ -1,6 +1,6 @@
-// Bellman optimality backup kernels (assembly/mdp/optimality.ts: V <- max_a
+// Bellman optimality backup kernels (assembly/planning/optimality.ts: V <- max_a
 // R + gamma P V with the greedy action) against their plain-TypeScript twins
-// (src/mdp/optimality.twin.ts): the inner loop of value iteration and of
+// (src/planning/optimality.twin.ts): the inner loop of value iteration and of
 // policy iteration's improvement step.
 import { dist } from "../lib/harness.js";
 import { label, maxDifference, releaseModels, sharedModel } from "./fixtures.js";
@@ -15,7 +15,7 @@ const SPARSE = [{ S: 1_000_000, A: 4, sparse: true, branching: 4 }];
 const TIE = 1e-10;
 
 export default async function optimalityKernels(lib) {
-  const twin = await dist("mdp/optimality.twin.js");
+  const twin = await dist("planning/optimality.twin.js");
   if (!twin) return [];
   const k = lib.kernels();
 

@@ -33,13 +33,13 @@ export async function dist(path) {
 export async function library() {
   const parts = await Promise.all(
     [
-      "wasm/module.js",
-      "wasm/arena.js",
-      "random/rng.js",
+      "core/wasm.js",
+      "core/arena.js",
+      "core/rng.js",
       "mdp/index.js",
       "policy/index.js",
       "evaluation/index.js",
-      "solvers/index.js",
+      "planning/index.js",
       "index.js",
     ].map((p) => dist(p)),
   );

@@ -36,7 +36,7 @@ const CASES = {
 /** The built library with the Mirror Learning instances and optimise (not yet all re-exported from the root). */
 async function mirrorLibrary() {
   const lib = await library();
-  const [algorithms, optimise] = await Promise.all([dist("algorithms/index.js"), dist("mirror/optimise.js")]);
+  const [algorithms, optimise] = await Promise.all([dist("instances/index.js"), dist("mirror/optimise.js")]);
   if (!algorithms || !optimise) return undefined;
   return { ...lib, ...algorithms, ...optimise };
 }

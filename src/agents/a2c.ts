@@ -13,14 +13,14 @@
  *   const agent = new A2C({ env: "CartPole-v1", numEnvs: 8, seed: 1 });
  *   await agent.learn(500_000);
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { Adam } from "../optim/adam.js";
-import { clipGradNormScale } from "../optim/clip.js";
+import { clipGradNormScale } from "../optim/grad-norm.js";
 import { normalizeAdvantages } from "../returns/advantage.js";
-import { disown, f32Block, i32Block, own, type Block, type BlockKind } from "../wasm/arena.js";
-import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type OnPolicyConfig } from "./base.js";
-import { Rmsprop } from "./rmsprop.js";
-import { decodeAgentFile, decodeF32, encodeF32 } from "./save.js";
+import { disown, f32Block, i32Block, own, type Block, type BlockKind } from "../core/arena.js";
+import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type OnPolicyConfig } from "./on-policy.js";
+import { Rmsprop } from "../optim/rmsprop.js";
+import { decodeAgentFile, decodeF32, encodeF32 } from "./agent-file.js";
 import { explainedVariance, valueLossInto } from "./value-loss.js";
 import type { Metrics } from "./logger.js";
 

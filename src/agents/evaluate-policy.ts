@@ -4,7 +4,7 @@
  * deviation of the undiscounted returns, as SB3 does (np.mean, np.std).
  * Episode i is reset with seed + i, so an evaluation is reproducible.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { makeEnv, type EnvId } from "../envs/registry.js";
 import type { Env, Observation } from "../envs/env.js";
 

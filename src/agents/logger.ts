@@ -2,7 +2,7 @@
  * Metrics as CleanRL names them, one JSON object per line (JSONL) appended to a
  * file in Node; in a browser there is no file and `logFile` is an error.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 
 export type Metrics = Record<string, number>;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { clipDrift, forwardKlDrift } from "../mirror/drifts.js";
 import { ppoClipLoss } from "./ppo-loss.js";
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { testRng } from "../../test/helpers/lengths.js";
 
 const f = Math.fround;

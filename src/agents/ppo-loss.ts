@@ -14,10 +14,10 @@
  * not depend on the JavaScript engine) and also returns SB3's clip fraction
  * and approx_kl = mean((r - 1) - log r) (Schulman's k3 estimator).
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import type { Drift } from "../mirror/drifts.js";
-import { f32Block, f64Block, scratch, type Block } from "../wasm/arena.js";
-import { kernels } from "../wasm/module.js";
+import { f32Block, f64Block, scratch, type Block } from "../core/arena.js";
+import { kernels } from "../core/wasm.js";
 import { checkRef, type F32Ref } from "../nn/tensor.js";
 
 export interface ClipLossStats {

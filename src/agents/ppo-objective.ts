@@ -9,8 +9,8 @@
  * ParameterStore (overwritten), ready for clipping and the optimiser step.
  */
 import type { F32Ref, I32Ref } from "../nn/tensor.js";
-import { Block } from "../wasm/arena.js";
-import type { ActorCritic } from "./policies.js";
+import { Block } from "../core/arena.js";
+import type { ActorCritic } from "./actor-critic.js";
 import { ppoClipLossInto } from "./ppo-loss.js";
 import { valueLossInto } from "./value-loss.js";
 

@@ -4,13 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PPO } from "./ppo.js";
 import { A2C } from "./a2c.js";
-import { ActorCritic } from "./policies.js";
+import { ActorCritic } from "./actor-critic.js";
 import { ppoLossAndGradients, type PpoMinibatch } from "./ppo-objective.js";
 import { evaluatePolicy } from "./evaluate-policy.js";
-import { Rng } from "../random/rng.js";
-import { f32Block, f64Block, i32Block } from "../wasm/arena.js";
+import { Rng } from "../core/rng.js";
+import { f32Block, f64Block, i32Block } from "../core/arena.js";
 import { makeEnv } from "../envs/registry.js";
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 
 describe("PPO's whole loss: gradient with respect to every parameter", () => {
   for (const continuous of [false, true]) {

@@ -16,17 +16,17 @@
  *   await agent.learn(100_000);
  *   const bytes = agent.save(); const again = PPO.load(bytes);
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { clipDrift } from "../mirror/drifts.js";
 import { Adam } from "../optim/adam.js";
-import { clipGradNormScale } from "../optim/clip.js";
-import { disown, f32Block, f64Block, i32Block, own, type Block, type BlockKind } from "../wasm/arena.js";
-import { kernels } from "../wasm/module.js";
-import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type OnPolicyConfig } from "./base.js";
+import { clipGradNormScale } from "../optim/grad-norm.js";
+import { disown, f32Block, f64Block, i32Block, own, type Block, type BlockKind } from "../core/arena.js";
+import { kernels } from "../core/wasm.js";
+import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type OnPolicyConfig } from "./on-policy.js";
 import { clipEpsilon } from "./ppo-loss.js";
 import { ppoLossAndGradients } from "./ppo-objective.js";
 import { scheduleFn, scheduleToJson, type Schedule } from "./schedules.js";
-import { decodeAgentFile, decodeF32, encodeF32 } from "./save.js";
+import { decodeAgentFile, decodeF32, encodeF32 } from "./agent-file.js";
 import { explainedVariance } from "./value-loss.js";
 import type { Metrics } from "./logger.js";
 

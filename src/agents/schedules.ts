@@ -4,7 +4,7 @@
  * (p = 1 - timesteps / totalTimesteps, updated after each rollout). A number is
  * a constant; "lin_<x>" (rl-baselines3-zoo's notation) is p => p * x.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 
 export type Schedule = number | string | ((progressRemaining: number) => number);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { expectClose } from "../../test/helpers/envs.js";
-import { Rng } from "../random/rng.js";
+import { Rng } from "../core/rng.js";
 import { AcrobotEnv, wrapPi } from "./acrobot.js";
 import { makeEnv } from "./registry.js";
 

@@ -23,7 +23,7 @@
  *
  * The vectorised kernel is assembly/envs/acrobot.ts (same operation order).
  */
-import type { Rng } from "../random/rng.js";
+import type { Rng } from "../core/rng.js";
 import { ClassicControlEnv, type ClassicEnvOptions, type ClassicSpec, discreteAction, resetBounds } from "./classic.js";
 import { Box, Discrete } from "./spaces.js";
 import { cos, sin } from "./trig.js";

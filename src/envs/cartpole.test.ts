@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { expectClose } from "../../test/helpers/envs.js";
-import { Rng } from "../random/rng.js";
+import { Rng } from "../core/rng.js";
 import { CartPoleEnv } from "./cartpole.js";
 import { makeEnv } from "./registry.js";
 

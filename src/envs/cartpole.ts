@@ -18,7 +18,7 @@
  *
  * The vectorised kernel is assembly/envs/cartpole.ts (same operation order).
  */
-import type { Rng } from "../random/rng.js";
+import type { Rng } from "../core/rng.js";
 import {
   ClassicControlEnv,
   type ClassicEnvOptions,

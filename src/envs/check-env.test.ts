@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { smallMdp } from "../mdp/generators/small.js";
-import { Rng } from "../random/rng.js";
+import { Rng } from "../core/rng.js";
 import { checkEnv } from "./check-env.js";
 import type { Env, ResetOptions, StepResult } from "./env.js";
 import { ENV_IDS, makeEnv, makeVecEnv } from "./registry.js";

@@ -9,7 +9,7 @@
  * pair that does not round-trip. Warnings are things that work but are
  * unusual (an action box not in [-1, 1], no declared time limit).
  */
-import { Rng } from "../random/rng.js";
+import { Rng } from "../core/rng.js";
 import type { Env } from "./env.js";
 import { Box, Discrete, type Space } from "./spaces.js";
 

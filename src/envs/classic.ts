@@ -10,8 +10,8 @@
  * Observations are Float32Array (Gymnasium's float32 observation spaces) while
  * the state stays f64, as Gymnasium computes on a float64 state.
  */
-import { ValidationError } from "../errors.js";
-import { Rng } from "../random/rng.js";
+import { ValidationError } from "../core/errors.js";
+import { Rng } from "../core/rng.js";
 import type { Action, Env, ResetOptions, ResetResult, StepResult } from "./env.js";
 import type { Box, Space } from "./spaces.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../random/rng.js";
+import { Rng } from "../core/rng.js";
 import { MountainCarEnv } from "./mountain-car.js";
 import { makeEnv } from "./registry.js";
 

@@ -13,7 +13,7 @@
  *
  * The vectorised kernel is assembly/envs/mountain-car.ts (same operation order).
  */
-import type { Rng } from "../random/rng.js";
+import type { Rng } from "../core/rng.js";
 import { ClassicControlEnv, type ClassicEnvOptions, type ClassicSpec, discreteAction, resetBounds } from "./classic.js";
 import { Box, Discrete } from "./spaces.js";
 import { cos } from "./trig.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../errors.js";
-import { Rng } from "../random/rng.js";
+import { ValidationError } from "../core/errors.js";
+import { Rng } from "../core/rng.js";
 import { angleNormalize, PendulumEnv } from "./pendulum.js";
 import { makeEnv } from "./registry.js";
 

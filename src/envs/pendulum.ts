@@ -20,8 +20,8 @@
  *
  * The vectorised kernel is assembly/envs/pendulum.ts (same operation order).
  */
-import { ValidationError } from "../errors.js";
-import type { Rng } from "../random/rng.js";
+import { ValidationError } from "../core/errors.js";
+import type { Rng } from "../core/rng.js";
 import { checkOptionKeys, ClassicControlEnv, type ClassicEnvOptions, type ClassicSpec, scalarBoxAction } from "./classic.js";
 import { Box } from "./spaces.js";
 import { cos, sin } from "./trig.js";

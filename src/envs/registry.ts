@@ -3,7 +3,7 @@
  * `gymnasium.make` / `make_vec` for the built-in environments, and the slower
  * vectorised path for user environments (`makeVecEnv(() => new MyEnv(), ...)`).
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { ACROBOT_SPEC, type AcrobotParams } from "./acrobot.js";
 import { CARTPOLE_SPEC, type CartPoleParams } from "./cartpole.js";
 import type { ClassicControlEnv, ClassicEnvOptions, ClassicSpec } from "./classic.js";

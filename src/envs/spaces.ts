@@ -5,8 +5,8 @@
  * `Rng`, with Gymnasium's distributions: uniform on bounded dimensions, normal
  * on unbounded ones, shifted exponential on half-bounded ones.
  */
-import { ValidationError } from "../errors.js";
-import type { Rng } from "../random/rng.js";
+import { ValidationError } from "../core/errors.js";
+import type { Rng } from "../core/rng.js";
 
 /** Element type of a Box: "float32" (Float32Array) or "float64" (Float64Array). */
 export type BoxDtype = "float32" | "float64";

@@ -9,7 +9,7 @@
  * reset with a seed, and with `reset()` (continuing its own generator) when
  * it ends; reset options given to `reset` are reused by these automatic resets.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import type { Action, Env, Observation, ResetOptions, VecEnv, VecResetResult, VecStepResult } from "./env.js";
 import { flatSize, type Space } from "./spaces.js";
 import { checkSeed, checkVecOut, createVecStepResult, EpisodeTracker } from "./vec-common.js";

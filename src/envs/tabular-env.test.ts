@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { frozenLake, FROZEN_LAKE_MAPS } from "../mdp/generators/frozen-lake.js";
 import { TabularMdp } from "../mdp/tabular-mdp.js";
-import { Rng } from "../random/rng.js";
+import { Rng } from "../core/rng.js";
 import { makeVecEnv } from "./registry.js";
 import { tabularEnv } from "./tabular-env.js";
 

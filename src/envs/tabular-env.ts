@@ -12,9 +12,9 @@
  * return. `terminal` may instead list the terminal states, give a predicate,
  * or be "none" (a continuing task, ended only by the time limit).
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
-import { Rng } from "../random/rng.js";
+import { Rng } from "../core/rng.js";
 import type { Action, Env, ResetOptions, ResetResult, StepResult } from "./env.js";
 import { checkMaxEpisodeSteps, discreteAction } from "./classic.js";
 import { Discrete } from "./spaces.js";

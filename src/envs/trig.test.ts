@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { kernels } from "../wasm/module.js";
-import { f64Block, scratch } from "../wasm/arena.js";
-import { Rng } from "../random/rng.js";
+import { kernels } from "../core/wasm.js";
+import { f64Block, scratch } from "../core/arena.js";
+import { Rng } from "../core/rng.js";
 import { cos, sin } from "./trig.js";
 import { PARITY_LENGTHS, testRng } from "../../test/helpers/lengths.js";
 

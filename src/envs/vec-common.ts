@@ -1,5 +1,5 @@
 /** Pieces shared by the WebAssembly vector environment and `SyncVecEnv`. */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import type { VecStepResult } from "./env.js";
 
 /** A result object for `step(actions, out)` with numEnvs rows of obsSize. */

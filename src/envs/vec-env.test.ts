@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../errors.js";
-import { Rng } from "../random/rng.js";
-import { f64Block } from "../wasm/arena.js";
+import { ValidationError } from "../core/errors.js";
+import { Rng } from "../core/rng.js";
+import { f64Block } from "../core/arena.js";
 import type { VecEnv, VecStepResult } from "./env.js";
 import { ENV_IDS, makeEnv, makeVecEnv, type EnvId } from "./registry.js";
 import type { ClassicVecEnv } from "./vec-env.js";

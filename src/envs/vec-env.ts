@@ -15,10 +15,10 @@
  *
  * Rewards are f64 (the exact single-environment rewards), flags 0/1 bytes.
  */
-import { ValidationError } from "../errors.js";
-import { Rng } from "../random/rng.js";
-import { Block, disown, f32Block, f64Block, i32Block, own, type BlockKind } from "../wasm/arena.js";
-import { kernels } from "../wasm/module.js";
+import { ValidationError } from "../core/errors.js";
+import { Rng } from "../core/rng.js";
+import { Block, disown, f32Block, f64Block, i32Block, own, type BlockKind } from "../core/arena.js";
+import { kernels } from "../core/wasm.js";
 import type { ClassicControlEnv, ClassicEnvOptions, ClassicSpec } from "./classic.js";
 import type { ResetOptions, VecEnv, VecResetResult, VecStepResult } from "./env.js";
 import type { Space } from "./spaces.js";

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ConvergenceError, ValidationError } from "../errors.js";
+import { ConvergenceError, ValidationError } from "../core/errors.js";
 import { garnet } from "../mdp/generators/garnet.js";
 import { riverSwim } from "../mdp/generators/river-swim.js";
 import { TabularMdp } from "../mdp/tabular-mdp.js";
 import { uniformPolicy } from "../policy/policy.js";
-import { arena } from "../wasm/arena.js";
+import { arena } from "../core/arena.js";
 import { type SolverChoice, discountedVisitation, evaluate, policyValue, qFromV } from "./index.js";
 
 const SOLVERS: SolverChoice[] = ["auto", "lu", "gmres", "bicgstab", "iterative", "richardson"];

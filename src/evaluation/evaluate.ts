@@ -39,12 +39,12 @@
  * of WebAssembly memory); every temporary block is freed before returning, so
  * repeated calls do not grow WebAssembly memory.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { policyReward, qFromValues } from "../mdp/bellman.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { checkTabularMdp } from "../mdp/validate.js";
 import { validatePolicy } from "../policy/policy.js";
-import { type Block, f64Block, scratch } from "../wasm/arena.js";
+import { type Block, f64Block, scratch } from "../core/arena.js";
 import { PolicySystem, type SolveReport, type SolverChoice, type SolverName } from "./policy-system.js";
 
 export type { SolverChoice, SolverName } from "./policy-system.js";

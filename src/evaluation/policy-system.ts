@@ -20,7 +20,7 @@
  * diagonal 1 - gamma P_pi[s,s] exceeds the off-diagonal sum gamma (1 - P_pi[s,s])),
  * so it is never singular and LU needs no special care.
  */
-import { ConvergenceError, ValidationError } from "../errors.js";
+import { ConvergenceError, ValidationError } from "../core/errors.js";
 import { bicgstab, gmres, type LinearOperator } from "../linalg/krylov.js";
 import { luFactor, luSolve, luSolveTransposed } from "../linalg/lu.js";
 import {
@@ -35,9 +35,9 @@ import {
   policyRowEntries,
 } from "../mdp/bellman.js";
 import { gaussSeidelStartTransposed, gaussSeidelSweepTransposed, type SweepRows } from "../mdp/gauss-seidel.js";
-import { type Block, f64Block, i32Block, scratch } from "../wasm/arena.js";
-import { CHUNK_STATES } from "../wasm/chunks.js";
-import { kernels } from "../wasm/module.js";
+import { type Block, f64Block, i32Block, scratch } from "../core/arena.js";
+import { CHUNK_STATES } from "../core/chunks.js";
+import { kernels } from "../core/wasm.js";
 
 /** A linear solver for the evaluation system. */
 export type SolverName = "lu" | "gmres" | "bicgstab" | "iterative" | "richardson" | "gauss-seidel";

@@ -16,8 +16,8 @@
  * down again before completing an iteration. x is only ever updated with
  * finite coefficients, so it never holds NaN.
  */
-import { f64Block, scratch, type Block } from "../wasm/arena.js";
-import { kernels } from "../wasm/module.js";
+import { f64Block, scratch, type Block } from "../core/arena.js";
+import { kernels } from "../core/wasm.js";
 import { nrm2 } from "./blas1.js";
 import { checkKrylov, finiteOrThrow, residual, type KrylovOptions, type KrylovResult, type LinearOperator } from "./operator.js";
 

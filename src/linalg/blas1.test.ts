@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { kernels } from "../wasm/module.js";
-import { f64Block, scratch } from "../wasm/arena.js";
+import { kernels } from "../core/wasm.js";
+import { f64Block, scratch } from "../core/arena.js";
 import { nrm2 } from "./blas1.js";
 import {
   axpbyTwin,

@@ -4,8 +4,8 @@
  * Internal building blocks: they check nothing, the solvers check at their
  * boundary. `n` defaults to the first block's length.
  */
-import { kernels } from "../wasm/module.js";
-import type { Block } from "../wasm/arena.js";
+import { kernels } from "../core/wasm.js";
+import type { Block } from "../core/arena.js";
 
 /** x <- a x. */
 export function scale(a: number, x: Block<"f64">, n = x.length): void {

@@ -13,8 +13,8 @@
  * once from the true residual, then stops. On a singular but consistent system
  * (b in the range of A) it returns one of the solutions.
  */
-import { f64Block, scratch, type Block } from "../wasm/arena.js";
-import { kernels } from "../wasm/module.js";
+import { f64Block, scratch, type Block } from "../core/arena.js";
+import { kernels } from "../core/wasm.js";
 import { checkKrylov, finiteOrThrow, residual, type KrylovOptions, type KrylovResult, type LinearOperator } from "./operator.js";
 
 /** What `cg` returns: the Krylov result and the CG steps taken (directions, not counting residual checks). */

@@ -3,9 +3,9 @@
  * and finiteness, each failing with a ValidationError that names the argument,
  * the function and the bad value. Internal to src/linalg.
  */
-import { ValidationError } from "../errors.js";
-import { kernels } from "../wasm/module.js";
-import type { Block, BlockKind } from "../wasm/arena.js";
+import { ValidationError } from "../core/errors.js";
+import { kernels } from "../core/wasm.js";
+import type { Block, BlockKind } from "../core/arena.js";
 
 /** A matrix or vector dimension: a non-negative safe integer. */
 export function checkDimension(where: string, field: string, n: unknown): number {

@@ -14,8 +14,8 @@
  * Float64Arrays. Restarted GMRES never increases the residual; a cycle that
  * does not decrease it would repeat itself exactly, so the solver stops there.
  */
-import { f64Block, scratch, type Block } from "../wasm/arena.js";
-import { kernels } from "../wasm/module.js";
+import { f64Block, scratch, type Block } from "../core/arena.js";
+import { kernels } from "../core/wasm.js";
 import { nrm2 } from "./blas1.js";
 import { checkKrylov, finiteOrThrow, residual, type KrylovOptions, type KrylovResult, type LinearOperator } from "./operator.js";
 

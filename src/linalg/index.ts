@@ -1,5 +1,5 @@
 /** Linear algebra on WebAssembly blocks: dense products, LU, Krylov solvers and level-1 helpers. */
-export { matvec, matvecTransposed } from "./dense.js";
+export { matvec, matvecTransposed } from "./matvec.js";
 export { luFactor, luSolve, luSolveTransposed, SingularMatrixError } from "./lu.js";
 export {
   bicgstab,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { arena, f64Block, i32Block, scratch, type Block } from "../wasm/arena.js";
-import { ValidationError } from "../errors.js";
+import { arena, f64Block, i32Block, scratch, type Block } from "../core/arena.js";
+import { ValidationError } from "../core/errors.js";
 import { bicgstab, cg, denseOperator, gmres, type KrylovOptions, type KrylovResult, type LinearOperator } from "./krylov.js";
 import { luFactor, luSolve } from "./lu.js";
 import { randomArray, testRng } from "../../test/helpers/lengths.js";

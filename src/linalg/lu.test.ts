@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { kernels } from "../wasm/module.js";
-import { f64Block, i32Block, scratch } from "../wasm/arena.js";
-import { ValidationError } from "../errors.js";
+import { kernels } from "../core/wasm.js";
+import { f64Block, i32Block, scratch } from "../core/arena.js";
+import { ValidationError } from "../core/errors.js";
 import { luFactor, luSolve, luSolveTransposed, SingularMatrixError } from "./lu.js";
 import { luFactorTwin, luSolveTransposedTwin, luSolveTwin } from "./lu.twin.js";
 import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";

@@ -10,9 +10,9 @@
  * luFactor it holds U in its upper triangle and the multipliers of L (unit
  * diagonal implied) below; pivots[j] is the row swapped with row j at step j.
  */
-import { f64Block, scratch, type Block } from "../wasm/arena.js";
-import { kernels } from "../wasm/module.js";
-import { ValidationError } from "../errors.js";
+import { f64Block, scratch, type Block } from "../core/arena.js";
+import { kernels } from "../core/wasm.js";
+import { ValidationError } from "../core/errors.js";
 import { checkBlock, checkDimension, checkDistinct, checkFinite } from "./checks.js";
 
 /**

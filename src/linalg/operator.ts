@@ -2,9 +2,9 @@
  * Linear operators and the contract of the Krylov solvers (gmres.ts,
  * bicgstab.ts): types, option defaults and the checks both share.
  */
-import { ValidationError } from "../errors.js";
-import { kernels } from "../wasm/module.js";
-import type { Block } from "../wasm/arena.js";
+import { ValidationError } from "../core/errors.js";
+import { kernels } from "../core/wasm.js";
+import type { Block } from "../core/arena.js";
 import { nrm2 } from "./blas1.js";
 import { checkBlock, checkDimension, checkDistinct, checkFinite, checkFiniteNumber } from "./checks.js";
 

@@ -2,8 +2,8 @@
  * Level-1 vector operations on WebAssembly blocks (SIMD kernels in
  * assembly/linalg/vector.ts). Internal building blocks of the solvers.
  */
-import { kernels } from "../wasm/module.js";
-import type { Block } from "../wasm/arena.js";
+import { kernels } from "../core/wasm.js";
+import type { Block } from "../core/arena.js";
 
 /** dot(x, y) = sum_i x[i] y[i] over the first n entries. */
 export function dot(x: Block<"f64">, y: Block<"f64">, n = x.length): number {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../errors.js";
-import { Rng } from "../random/rng.js";
-import { f64Block, scratch } from "../wasm/arena.js";
-import { CHUNK_STATES } from "../wasm/chunks.js";
-import { kernels } from "../wasm/module.js";
+import { ValidationError } from "../core/errors.js";
+import { Rng } from "../core/rng.js";
+import { f64Block, scratch } from "../core/arena.js";
+import { CHUNK_STATES } from "../core/chunks.js";
+import { kernels } from "../core/wasm.js";
 import {
   applyPolicy,
   applyPolicyTransposed,

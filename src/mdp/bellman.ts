@@ -18,12 +18,12 @@
  * block is trusted to be a valid policy (check user input once with
  * `validatePolicy`); lengths are checked here. Only compactPolicyMatrix allocates.
  * On large models the per-state CSR kernels are called in chunks of states
- * (src/wasm/chunks.ts), with the same results.
+ * (src/core/chunks.ts), with the same results.
  */
-import { ValidationError } from "../errors.js";
-import { type Block, type BlockKind, f64Block, i32Block } from "../wasm/arena.js";
-import { CHUNK_STATES, forChunks } from "../wasm/chunks.js";
-import { kernels } from "../wasm/module.js";
+import { ValidationError } from "../core/errors.js";
+import { type Block, type BlockKind, f64Block, i32Block } from "../core/arena.js";
+import { CHUNK_STATES, forChunks } from "../core/chunks.js";
+import { kernels } from "../core/wasm.js";
 import type { TabularMdp } from "./tabular-mdp.js";
 
 /** The fields of a TabularMdp the Bellman kernels read. */

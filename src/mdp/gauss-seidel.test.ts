@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../errors.js";
-import { type Block, type BlockKind, f64Block, i32Block, scratch } from "../wasm/arena.js";
+import { ValidationError } from "../core/errors.js";
+import { type Block, type BlockKind, f64Block, i32Block, scratch } from "../core/arena.js";
 import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";
 import { applyTransposedCsrTwin, type CsrTwin, policyCsrTwin } from "./bellman.twin.js";
 import { type SweepRows, gaussSeidelStartTransposed, gaussSeidelSweepTransposed } from "./gauss-seidel.js";

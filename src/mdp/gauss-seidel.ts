@@ -10,10 +10,10 @@
  * column) and each sweep yields the true residual of its result. Internal to
  * the evaluation solvers: blocks are trusted to be distinct; lengths are checked.
  */
-import { ValidationError } from "../errors.js";
-import type { Block, BlockKind } from "../wasm/arena.js";
-import { CHUNK_STATES, forChunks } from "../wasm/chunks.js";
-import { kernels } from "../wasm/module.js";
+import { ValidationError } from "../core/errors.js";
+import type { Block, BlockKind } from "../core/arena.js";
+import { CHUNK_STATES, forChunks } from "../core/chunks.js";
+import { kernels } from "../core/wasm.js";
 
 /** The rows a sweep reads: a CSR model with its policy, or a compact P_pi (A = 1, `pi` all ones). */
 export interface SweepRows {
@@ -44,7 +44,7 @@ function checkLength(field: string, block: Block<BlockKind>, n: number): void {
 /**
  * One sweep in place on d and acc. Start with d = 0, acc = 0, sumIn = 0 and pass each
  * report's sum to the next sweep; `snap` is scratch (it ends holding the deflated residual).
- * `chunk`: states per kernel call (see src/wasm/chunks.ts; the result does not depend on it).
+ * `chunk`: states per kernel call (see src/core/chunks.ts; the result does not depend on it).
  */
 export function gaussSeidelSweepTransposed(
   rows: SweepRows, gamma: number, b2: Block<"f64">, d: Block<"f64">, acc: Block<"f64">, snap: Block<"f64">,
@@ -56,7 +56,7 @@ export function gaussSeidelSweepTransposed(
   checkLength("out", out, 3);
   const k = kernels();
   k.blas1CopySimd(acc.ptr, snap.ptr, S);
-  // In chunks of states (src/wasm/chunks.ts): the running sum carries over, the numbers are those of one call.
+  // In chunks of states (src/core/chunks.ts): the running sum carries over, the numbers are those of one call.
   let sum = sumIn;
   forChunks(S, (start, count) => {
     sum = k.bellmanGaussSeidelRange(

@@ -9,7 +9,7 @@
  * `storage: "sparse"` replaces `P` by the CSR arrays `rowPtr` (S*A + 1),
  * `cols` and `probs` (one entry per stored transition), as in `fromSparse`.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 
 /** The `format` tag of every mirror-rl MDP JSON document. */
 export const MDP_JSON_FORMAT = "mirror-rl/tabular-mdp";

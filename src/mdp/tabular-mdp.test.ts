@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TabularMdp } from "./tabular-mdp.js";
-import { arena } from "../wasm/arena.js";
-import { Rng } from "../random/rng.js";
+import { arena } from "../core/arena.js";
+import { Rng } from "../core/rng.js";
 import { testRng } from "../../test/helpers/lengths.js";
 
 /** A random dense MDP in plain arrays, with some exact zeros in P. */

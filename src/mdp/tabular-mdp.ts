@@ -11,9 +11,9 @@
  * validation, and belongs to the MDP: `dispose()` frees it at once, otherwise
  * it is freed when the MDP is garbage-collected.
  */
-import { ValidationError } from "../errors.js";
-import type { Rng } from "../random/rng.js";
-import { Block, type BlockKind, disown, f64Block, i32Block, own } from "../wasm/arena.js";
+import { ValidationError } from "../core/errors.js";
+import type { Rng } from "../core/rng.js";
+import { Block, type BlockKind, disown, f64Block, i32Block, own } from "../core/arena.js";
 import { countNonZeros, csrToDense, denseToCsr, sortCsrRows } from "./csr.js";
 import { MDP_JSON_FORMAT, MDP_JSON_VERSION, type MdpJson, parseMdpJson } from "./json.js";
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { TabularMdp, type DenseMdpSpec, type SparseMdpSpec } from "./tabular-mdp.js";
 import { compensatedSum, validateDenseSpec, validateSparseSpec } from "./validate.js";
 

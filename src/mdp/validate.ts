@@ -8,7 +8,7 @@
  * is 320 MB, and the constructors copy it into WebAssembly memory exactly once
  * after it has passed.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import type { TabularMdp } from "./tabular-mdp.js";
 
 /**

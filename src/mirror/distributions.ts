@@ -2,7 +2,7 @@
  * State distributions of Mirror Learning: the sampling distribution beta and
  * the drift distribution nu (seed 000), and the weights of the mean-KL ball.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { validateDistribution } from "../mdp/validate.js";
 
 /**

@@ -12,7 +12,7 @@ import {
   squaredTvDrift,
   zeroDrift,
 } from "./drifts.js";
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 
 const rng = testRng(71);
 

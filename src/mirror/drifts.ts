@@ -13,8 +13,8 @@
  * the simplex, with the same derivative along every direction inside it, and
  * exactly zero at pi = pi_old.
  */
-import { ValidationError } from "../errors.js";
-import { klTerm } from "./kl.twin.js";
+import { ValidationError } from "../core/errors.js";
+import { klTerm } from "./kernels/kl.twin.js";
 
 /** Which closed form `mirrorStep` may use; "custom" drifts go to the generic solver. */
 export type DriftKind = "zero" | "forwardKl" | "reverseKl" | "squaredTv" | "squaredL2" | "clip" | "custom";

@@ -3,7 +3,7 @@ import { testRng } from "../../test/helpers/lengths.js";
 import { randomAdvantage, randomPolicy } from "../../test/helpers/mirror.js";
 import { solveStateGeneric } from "./generic.js";
 import { forwardKlDrift, reverseKlDrift, squaredL2Drift, zeroDrift } from "./drifts.js";
-import { trlSolve } from "./trl.js";
+import { trlSolve } from "./kernels/trl.js";
 import { neighbourhoodMeasure, mixtureSegment, meanKlBall, maxKlBall, tvBall, allPolicies } from "./neighbourhoods.js";
 import { searchMultiplier } from "./search.js";
 

@@ -18,9 +18,9 @@
  * cannot leave a face), so it starts from a mixture of pi_old with the uniform
  * policy unless the drift is infinite there (reverse KL outside pi_old's support).
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import type { Drift } from "./drifts.js";
-import { klTerm } from "./kl.twin.js";
+import { klTerm } from "./kernels/kl.twin.js";
 
 export interface GenericOptions {
   /** Frank-Wolfe gap at which a state counts as solved (default 1e-10). */

@@ -39,10 +39,10 @@ export {
 } from "./step.js";
 export { type GenericOptions, type GenericStateResult, solveStateGeneric } from "./generic.js";
 export { searchMultiplier } from "./search.js";
-export { expUpdate, logOf } from "./exp-update.js";
-export { perStateKl, perStateTv } from "./kl.js";
-export { trlSolve, klBallSolve } from "./trl.js";
-export { clipSolve } from "./clip.js";
-export { tvSolve } from "./tv.js";
-export { l2Solve } from "./l2.js";
-export { greedyStep } from "./greedy.js";
+export { expUpdate, logOf } from "./kernels/exp-update.js";
+export { perStateKl, perStateTv } from "./kernels/kl.js";
+export { trlSolve, klBallSolve } from "./kernels/trl.js";
+export { clipSolve } from "./kernels/clip.js";
+export { tvSolve } from "./kernels/tv.js";
+export { l2Solve } from "./kernels/l2.js";
+export { greedyStep } from "./kernels/greedy.js";

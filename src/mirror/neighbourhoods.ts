@@ -4,9 +4,9 @@
  * solver for it, and `neighbourhoodMeasure` evaluates its constraint for any
  * candidate policy (for diagnostics and tests).
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import type { StateDistribution } from "./distributions.js";
-import { klRow, tvRow } from "./kl.twin.js";
+import { klRow, tvRow } from "./kernels/kl.twin.js";
 
 /** All policies: no constraint (GPI, TRL, NPG, PPO-as-Mirror-Learning). */
 export interface AllPolicies {

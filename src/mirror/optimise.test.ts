@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../errors.js";
-import { gpi, npg, trpo, type Update } from "../algorithms/index.js";
+import { ValidationError } from "../core/errors.js";
+import { gpi, npg, trpo, type Update } from "../instances/index.js";
 import { evaluate } from "../evaluation/evaluate.js";
 import { garnet } from "../mdp/generators/garnet.js";
 import { uniformPolicy } from "../policy/policy.js";
-import { policyIteration } from "../solvers/policy-iteration.js";
+import { policyIteration } from "../planning/policy-iteration.js";
 import { optimise } from "./optimise.js";
 
 describe("optimise", () => {

@@ -17,14 +17,14 @@
  * `logPolicy` (log-space updates, so probabilities never underflow to 0) and
  * `theta` (parametrised updates).
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { evaluate, type EvaluateOptions, type Evaluation } from "../evaluation/evaluate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { uniformPolicy, validatePolicy } from "../policy/policy.js";
-import { policyIteration } from "../solvers/policy-iteration.js";
-import type { Update, UpdateResult } from "../algorithms/update.js";
-import { checkLogPolicy } from "./checks.js";
-import { perStateKlUnchecked } from "./kl.js";
+import { policyIteration } from "../planning/policy-iteration.js";
+import type { Update, UpdateResult } from "../instances/instance.js";
+import { checkLogPolicy } from "../core/validate.js";
+import { perStateKlUnchecked } from "./kernels/kl.js";
 
 export interface OptimiseOptions {
   /** Maximum number of steps (default 100; 0 evaluates the start policy only). */

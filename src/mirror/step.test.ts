@@ -17,8 +17,8 @@ import {
 } from "./drifts.js";
 import { mirrorStep, mirrorUpdate, type MirrorStepOptions, type MirrorStepResult } from "./step.js";
 import { allPolicies, maxKlBall, meanKlBall, mixtureSegment, tvBall } from "./neighbourhoods.js";
-import { klRow, tvRow } from "./kl.twin.js";
-import { ValidationError } from "../errors.js";
+import { klRow, tvRow } from "./kernels/kl.twin.js";
+import { ValidationError } from "../core/errors.js";
 
 const rng = testRng(99);
 

@@ -37,26 +37,26 @@
  *              1e-12 in alpha when the objective is concave in alpha, as for
  *              every built-in drift), endpoints always compared.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { evaluate } from "../evaluation/evaluate.js";
-import { kernels } from "../wasm/module.js";
-import { f64Block, scratch } from "../wasm/arena.js";
-import { checkArray, checkNumber, checkPolicy, checkTable, validateShape } from "./checks.js";
+import { kernels } from "../core/wasm.js";
+import { f64Block, scratch } from "../core/arena.js";
+import { checkArray, checkNumber, checkPolicy, checkTable, validateShape } from "../core/validate.js";
 import { validateDistribution } from "../mdp/validate.js";
 import { type Drift, zeroDrift } from "./drifts.js";
 import { type Neighbourhood, allPolicies, neighbourhoodMeasure } from "./neighbourhoods.js";
 import { type StateDistribution, resolveDistribution } from "./distributions.js";
 import { type GenericOptions, checkedDriftValue, solveStateGeneric } from "./generic.js";
 import { searchMultiplier } from "./search.js";
-import { expStepUnchecked, logPolicyCheckUnchecked } from "./exp-update.js";
-import { greedyStep } from "./greedy.js";
-import { klBallRun, trlSolve } from "./trl.js";
-import { tvSolve } from "./tv.js";
-import { l2Solve } from "./l2.js";
-import { clipSolve } from "./clip.js";
-import { klRow } from "./kl.twin.js";
-import { perStateKlUnchecked } from "./kl.js";
+import { expStepUnchecked, logPolicyCheckUnchecked } from "./kernels/exp-update.js";
+import { greedyStep } from "./kernels/greedy.js";
+import { klBallRun, trlSolve } from "./kernels/trl.js";
+import { tvSolve } from "./kernels/tv.js";
+import { l2Solve } from "./kernels/l2.js";
+import { clipSolve } from "./kernels/clip.js";
+import { klRow } from "./kernels/kl.twin.js";
+import { perStateKlUnchecked } from "./kernels/kl.js";
 
 /** What the step needs from an evaluation of the old policy (`evaluate`'s result qualifies). */
 export interface MirrorEvaluation {

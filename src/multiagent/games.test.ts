@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { gpi } from "../algorithms/gpi.js";
-import { policyIteration } from "../solvers/policy-iteration.js";
-import { ValidationError } from "../errors.js";
+import { gpi } from "../instances/gpi.js";
+import { policyIteration } from "../planning/policy-iteration.js";
+import { ValidationError } from "../core/errors.js";
 import { GridAction, climbingGame, matrixGame, penaltyGame, twoAgentGridworld } from "./games.js";
-import { optimiseMultiAgent } from "./optimise.js";
+import { optimiseMultiAgent } from "./optimise-multi-agent.js";
 import { jointEta } from "./updates.js";
 import type { MultiAgentMdp } from "./multi-agent-mdp.js";
 

@@ -4,7 +4,7 @@
  * reinforcement learning in cooperative multiagent systems", AAAI) and a
  * small two-agent gridworld.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { validateGamma } from "../mdp/validate.js";
 import { MultiAgentMdp } from "./multi-agent-mdp.js";
 

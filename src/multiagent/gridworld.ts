@@ -28,7 +28,7 @@
  * collision-free 4-move paths exist, so the optimal eta is
  * goalReward * gamma^3.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { validateGamma } from "../mdp/validate.js";
 import { MultiAgentMdp } from "./multi-agent-mdp.js";
 

@@ -25,7 +25,7 @@ export {
   type OptimiseMultiAgentResult,
   type MultiAgentHistory,
   optimiseMultiAgent,
-} from "./optimise.js";
+} from "./optimise-multi-agent.js";
 export {
   type MatrixGameOptions,
   CLIMBING_PAYOFF,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { randomMdp } from "../mdp/generators/random-mdp.js";
 import { TabularMdp } from "../mdp/tabular-mdp.js";
 import { randomPolicy } from "../../test/helpers/mirror.js";

@@ -23,7 +23,7 @@
  * (marginal); a joint policy is a product exactly when it equals the product
  * of its marginals.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { type DenseMdpSpec, type SparseMdpSpec, TabularMdp } from "../mdp/tabular-mdp.js";
 import { validateCount } from "../mdp/validate.js";
 import { validatePolicy } from "../policy/policy.js";

@@ -1,21 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { analytical } from "../algorithms/analytical.js";
-import { gpi } from "../algorithms/gpi.js";
-import { npg } from "../algorithms/npg.js";
-import { trl } from "../algorithms/trl.js";
-import { ValidationError } from "../errors.js";
+import { analytical } from "../instances/analytical.js";
+import { gpi } from "../instances/gpi.js";
+import { npg } from "../instances/npg.js";
+import { trl } from "../instances/trl.js";
+import { ValidationError } from "../core/errors.js";
 import { evaluate } from "../evaluation/evaluate.js";
 import { garnet } from "../mdp/generators/garnet.js";
 import { randomMdp } from "../mdp/generators/random-mdp.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { squaredL2Drift } from "../mirror/drifts.js";
 import { mirrorStep } from "../mirror/step.js";
-import { Rng } from "../random/rng.js";
+import { Rng } from "../core/rng.js";
 import { randomPolicy } from "../../test/helpers/mirror.js";
 import { testRng } from "../../test/helpers/lengths.js";
 import { climbingGame, penaltyGame } from "./games.js";
 import { MultiAgentMdp } from "./multi-agent-mdp.js";
-import { optimiseMultiAgent } from "./optimise.js";
+import { optimiseMultiAgent } from "./optimise-multi-agent.js";
 import { type AgentUpdate, jointEta, sequentialUpdate, simultaneousUpdate } from "./updates.js";
 
 function randomFactored(m: MultiAgentMdp, seed: number, zeros = 0): Float64Array[] {

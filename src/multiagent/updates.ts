@@ -26,11 +26,11 @@
  * may switch to the action that matches the other's old choice and
  * miscoordinate, so eta can fall.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { evaluate } from "../evaluation/evaluate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { validatePolicy } from "../policy/policy.js";
-import { Rng } from "../random/rng.js";
+import { Rng } from "../core/rng.js";
 import { type FactoredPolicy, MultiAgentMdp } from "./multi-agent-mdp.js";
 
 /** Per-step input carried from an agent's previous step (log-space updates). */

@@ -7,7 +7,7 @@
  * 4, fitted for relative error, x clamped to +-7.905): within 3.3e-7 relative
  * of Math.tanh, odd, |tanh| < 1, saturating at 0.99999976.
  */
-import { kernels } from "../wasm/module.js";
+import { kernels } from "../core/wasm.js";
 import { checkCount, checkRef, type F32Ref } from "./tensor.js";
 
 /** The activations an `Mlp` can use between layers. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { kernels } from "../wasm/module.js";
-import { Block, f32Block, i32Block, scratch } from "../wasm/arena.js";
+import { kernels } from "../core/wasm.js";
+import { Block, f32Block, i32Block, scratch } from "../core/arena.js";
 import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";
-import { Rng } from "../random/rng.js";
-import { ValidationError } from "../errors.js";
+import { Rng } from "../core/rng.js";
+import { ValidationError } from "../core/errors.js";
 import {
   categoricalBackward, categoricalForward, categoricalKl, categoricalKlBackward, categoricalMode, categoricalSample,
 } from "./categorical.js";

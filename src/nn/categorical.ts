@@ -11,10 +11,10 @@
  * allowed action, a NaN or infinite allowed logit, and a chosen action that is
  * out of range or masked are ValidationErrors naming the row.
  */
-import { kernels } from "../wasm/module.js";
-import { arena } from "../wasm/arena.js";
-import { ValidationError } from "../errors.js";
-import type { Rng } from "../random/rng.js";
+import { kernels } from "../core/wasm.js";
+import { arena } from "../core/arena.js";
+import { ValidationError } from "../core/errors.js";
+import type { Rng } from "../core/rng.js";
 import { checkCount, checkRef, f32View, type F32Ref, type I32Ref, type U8Ref } from "./tensor.js";
 import { expF32 } from "./mathf32.js";
 

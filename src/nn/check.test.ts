@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { kernels } from "../wasm/module.js";
-import { f32Block, scratch } from "../wasm/arena.js";
+import { kernels } from "../core/wasm.js";
+import { f32Block, scratch } from "../core/arena.js";
 import { PARITY_LENGTHS } from "../../test/helpers/lengths.js";
 import { checkFinite } from "./check.js";
 

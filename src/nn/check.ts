@@ -1,6 +1,6 @@
 /** Finiteness checks at the TypeScript boundary, scanned by a WASM kernel. */
-import { kernels } from "../wasm/module.js";
-import { ValidationError, type Location } from "../errors.js";
+import { kernels } from "../core/wasm.js";
+import { ValidationError, type Location } from "../core/errors.js";
 import type { F32Ref } from "./tensor.js";
 
 /**

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { kernels } from "../wasm/module.js";
-import { f32Block, scratch } from "../wasm/arena.js";
+import { kernels } from "../core/wasm.js";
+import { f32Block, scratch } from "../core/arena.js";
 import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";
 import { denseBackwardInput, denseBackwardParams, denseForward, denseTanhForward } from "./dense.js";
 import { denseBackwardInputTwin, denseBackwardParamsTwin, denseForwardTwin, denseTanhForwardTwin } from "./dense.twin.js";
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 
 const k = kernels();
 const rng = testRng(11);

@@ -16,9 +16,9 @@
  * These wrappers check shapes; `Mlp` calls the kernels directly after checking
  * once.
  */
-import { kernels } from "../wasm/module.js";
-import { f32Block, scratch } from "../wasm/arena.js";
-import { ValidationError } from "../errors.js";
+import { kernels } from "../core/wasm.js";
+import { f32Block, scratch } from "../core/arena.js";
+import { ValidationError } from "../core/errors.js";
 import { checkCount, checkDisjoint, checkRef, type F32Ref } from "./tensor.js";
 
 /** Runs `fn` with a pack scratch pointer of n f32: `pack` when given (checked), else a block for this call. */

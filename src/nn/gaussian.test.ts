@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { kernels } from "../wasm/module.js";
-import { f32Block, scratch } from "../wasm/arena.js";
+import { kernels } from "../core/wasm.js";
+import { f32Block, scratch } from "../core/arena.js";
 import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";
-import { Rng } from "../random/rng.js";
+import { Rng } from "../core/rng.js";
 import {
   gaussianEntropy, gaussianKl, gaussianKlBackward, gaussianLogProb, gaussianLogProbBackward, gaussianSample,
 } from "./gaussian.js";

@@ -8,9 +8,9 @@
  *   H = sum_d log sigma_d + D (1 + log 2 pi) / 2
  *   KL(P || Q) = sum_d [ log(sigmaQ/sigmaP) + (sigmaP^2 + (muP - muQ)^2) / (2 sigmaQ^2) - 1/2 ]
  */
-import { kernels } from "../wasm/module.js";
-import { ValidationError } from "../errors.js";
-import type { Rng } from "../random/rng.js";
+import { kernels } from "../core/wasm.js";
+import { ValidationError } from "../core/errors.js";
+import type { Rng } from "../core/rng.js";
 import { checkFinite } from "./check.js";
 import { checkCount, checkRef, f32View, type F32Ref } from "./tensor.js";
 import { expF32 } from "./mathf32.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../random/rng.js";
+import { Rng } from "../core/rng.js";
 import { HIDDEN_GAIN, orthogonal, POLICY_GAIN } from "./init.js";
 import { Mlp } from "./mlp.js";
 import { orthogonalQrTwin } from "./orthogonal.twin.js";

@@ -7,10 +7,10 @@
  * gains: sqrt(2) for hidden layers, 0.01 for the policy output, 1 for the value
  * output; biases start at 0.
  */
-import { ValidationError } from "../errors.js";
-import type { Rng } from "../random/rng.js";
-import { f64Block, scratch } from "../wasm/arena.js";
-import { kernels } from "../wasm/module.js";
+import { ValidationError } from "../core/errors.js";
+import type { Rng } from "../core/rng.js";
+import { f64Block, scratch } from "../core/arena.js";
+import { kernels } from "../core/wasm.js";
 
 /** SB3's gain for hidden layers (tanh and ReLU alike). */
 export const HIDDEN_GAIN = Math.SQRT2;

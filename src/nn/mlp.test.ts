@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { arena, f32Block, i32Block, scratch } from "../wasm/arena.js";
+import { arena, f32Block, i32Block, scratch } from "../core/arena.js";
 import { randomArray, testRng } from "../../test/helpers/lengths.js";
-import { Rng } from "../random/rng.js";
-import { ValidationError } from "../errors.js";
+import { Rng } from "../core/rng.js";
+import { ValidationError } from "../core/errors.js";
 import { Mlp, mlpParameterCount } from "./mlp.js";
 import { mlpBackwardTwin, mlpForwardTwin } from "./mlp.twin.js";
 import { ParameterStore } from "./parameters.js";

@@ -10,10 +10,10 @@
  *
  *   h_0 = x,  h_{l+1} = act(h_l W_l + b_l)  (no activation after the last layer)
  */
-import { disown, f32Block, own, type Block } from "../wasm/arena.js";
-import { kernels } from "../wasm/module.js";
-import { ValidationError } from "../errors.js";
-import { Rng } from "../random/rng.js";
+import { disown, f32Block, own, type Block } from "../core/arena.js";
+import { kernels } from "../core/wasm.js";
+import { ValidationError } from "../core/errors.js";
+import { Rng } from "../core/rng.js";
 import { ACTIVATIONS, type Activation } from "./activation.js";
 import { checkFinite } from "./check.js";
 import { HIDDEN_GAIN, orthogonal } from "./init.js";

@@ -5,9 +5,9 @@
  * reserve slices while the model is built; slices address the vectors by
  * offset, so they stay valid when a later reservation moves the vectors.
  */
-import { disown, f32Block, own, type Block } from "../wasm/arena.js";
-import { kernels } from "../wasm/module.js";
-import { ValidationError } from "../errors.js";
+import { disown, f32Block, own, type Block } from "../core/arena.js";
+import { kernels } from "../core/wasm.js";
+import { ValidationError } from "../core/errors.js";
 import type { F32Ref } from "./tensor.js";
 
 /** A live reference to a slice of the store's parameter or gradient vector. */

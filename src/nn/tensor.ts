@@ -1,10 +1,10 @@
 /**
  * References to f32, i32 and u8 data in WebAssembly memory, as the neural
- * kernels take them: an arena `Block` (src/wasm/arena.ts) or an `F32Matrix`
+ * kernels take them: an arena `Block` (src/core/arena.ts) or an `F32Matrix`
  * window on one. Wrappers check `length` against the shapes they are given.
  */
-import { arena, type Block } from "../wasm/arena.js";
-import { ValidationError } from "../errors.js";
+import { arena, type Block } from "../core/arena.js";
+import { ValidationError } from "../core/errors.js";
 
 /** f32 values at byte address `ptr` (an `f32Block(...)` or an `F32Matrix`). */
 export interface F32Ref {

@@ -11,12 +11,12 @@
  * eps sits outside the square root of the bias-corrected second moment, as in
  * PyTorch (so eps is not the paper's eps-hat). weightDecay is torch's L2
  * penalty added to the gradient, not AdamW's decoupled decay. gradScale folds
- * global-norm clipping (src/optim/clip.ts) into the same pass. SB3 builds its
+ * global-norm clipping (src/optim/grad-norm.ts) into the same pass. SB3 builds its
  * PPO and A2C optimisers with eps = 1e-5; torch's default is 1e-8.
  */
-import { kernels } from "../wasm/module.js";
-import { disown, f32Block, own, type Block } from "../wasm/arena.js";
-import { ValidationError } from "../errors.js";
+import { kernels } from "../core/wasm.js";
+import { disown, f32Block, own, type Block } from "../core/arena.js";
+import { ValidationError } from "../core/errors.js";
 import type { F32Ref } from "../nn/tensor.js";
 
 /** What Adam updates: a `ParameterStore` or a `ParameterSlice` (anything with live params and grads). */

@@ -3,8 +3,8 @@
  * `pi[s*A + a]` = probability of action a in state s (s in [0, S), a in [0, A)),
  * each row a distribution. Helpers to build, check and read them.
  */
-import { ValidationError } from "../errors.js";
-import type { Rng } from "../random/rng.js";
+import { ValidationError } from "../core/errors.js";
+import type { Rng } from "../core/rng.js";
 import { PROBABILITY_TOLERANCE, isArrayLike, validateShape } from "../mdp/validate.js";
 
 /** Anything with the MDP's sizes (a `TabularMdp` qualifies). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { generalizedAdvantageEstimation, type GaeInput } from "./gae.js";
 import { gaeTwin } from "./gae.twin.js";
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { PARITY_LENGTHS, randomArray, testRng } from "../../test/helpers/lengths.js";
 
 /** A random rollout of nSteps x numEnvs with episode ends of both kinds. */

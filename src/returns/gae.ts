@@ -14,9 +14,9 @@
  * same) and 0 for a termination. lambda = 1 gives Monte-Carlo returns minus
  * values, lambda = 0 the one-step TD error (rlax's identities).
  */
-import { ValidationError } from "../errors.js";
-import { f64Block, scratch, type Block } from "../wasm/arena.js";
-import { kernels } from "../wasm/module.js";
+import { ValidationError } from "../core/errors.js";
+import { f64Block, scratch, type Block } from "../core/arena.js";
+import { kernels } from "../core/wasm.js";
 
 export interface GaeInput {
   /** nSteps x numEnvs rewards r_t. */

@@ -6,8 +6,8 @@
  * (truncations already marked for bootstrap), and after `computeAdvantages`
  * the GAE advantages and value targets (src/returns/gae.ts).
  */
-import { ValidationError } from "../errors.js";
-import { Block, disown, f32Block, f64Block, i32Block, own, type BlockKind } from "../wasm/arena.js";
+import { ValidationError } from "../core/errors.js";
+import { Block, disown, f32Block, f64Block, i32Block, own, type BlockKind } from "../core/arena.js";
 import { checkGaeCoefficients, gaeOnBlocks, type GaeBlocks } from "./gae.js";
 
 export class RolloutBuffer {

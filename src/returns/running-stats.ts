@@ -10,7 +10,7 @@
  * prior pseudo-count that keeps the first normalisation finite); epsilon 0
  * gives the plain batch statistics.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 
 export interface RunningStatsState {
   mean: Float64Array;

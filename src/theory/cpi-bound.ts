@@ -20,7 +20,7 @@
  * fit in an interval of width 1 (a wider span than needed only makes alpha*
  * more conservative), and a valid guarantee for any reward range.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 
 function checkGamma(gamma: unknown): number {

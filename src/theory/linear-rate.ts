@@ -4,7 +4,7 @@
  * gap_k > floor, i.e. gap_k ≈ c rate^k (seed 001: linear convergence of NPG /
  * AMPO with geometrically increasing steps, V* - V_k <= O((1-c)^k)).
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 
 export interface LinearRate {
   /** exp(slope): the fitted factor per iteration (< 1 for convergence). */

@@ -2,7 +2,7 @@
  * Monotone improvement (the Mirror Learning theorem, seed 000:
  * eta(pi_{n+1}) >= eta(pi_n) for all n), checked over a history of returns.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 
 export interface MonotoneCheck {
   /** True when every step drops by at most tolerance * max(1, |eta_k|). */

@@ -15,7 +15,7 @@
  * shrinks like gamma^k, so ||V* - V_k|| = O(gamma^k): policy iteration's rate.
  * (eps_k = +Infinity when pi_k gives a greedy action probability 0.)
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 
 export interface NpgContraction {
   /** ||V* - V_{k+1}||_inf. */

@@ -7,7 +7,7 @@
  * computed from separate exact evaluations (values of pi and pi', visitation
  * of pi', advantage of pi), so an error in any of them shows as a difference.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { evaluate, type EvaluateOptions } from "../evaluation/evaluate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 

@@ -16,7 +16,7 @@
  */
 import { evaluate, type EvaluateOptions } from "../evaluation/evaluate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
-import { klRow } from "../mirror/kl.twin.js";
+import { klRow } from "../mirror/kernels/kl.twin.js";
 
 export interface SurrogateBound {
   /** J(pi') = eta(pi'). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../core/errors.js";
 import { smallMdp } from "../mdp/generators/small.js";
 import { cpiAdvantage, cpiBound, cpiOptimalAlpha } from "./cpi-bound.js";
 import { checkMonotone } from "./monotone.js";
@@ -8,8 +8,8 @@ import { npgContraction } from "./npg-contraction.js";
 import { performanceDifference } from "./performance-difference.js";
 import { surrogateBound } from "./surrogate-bound.js";
 import { evaluate } from "../evaluation/evaluate.js";
-import { npg } from "../algorithms/npg.js";
-import { policyIteration } from "../solvers/policy-iteration.js";
+import { npg } from "../instances/npg.js";
+import { policyIteration } from "../planning/policy-iteration.js";
 
 describe("performanceDifference", () => {
   it("both sides agree on pymdptoolbox's small MDP, and eta values are the evaluations'", () => {

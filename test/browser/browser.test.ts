@@ -34,7 +34,7 @@ const useRoot = existsSync(join(ROOT, "dist/index.js"));
 // The API comes from the package root once it is built; until then from the concept modules.
 const MODULES = useRoot
   ? ["index.js"]
-  : ["mdp/index.js", "policy/index.js", "evaluation/index.js", "solvers/index.js"].filter((m) =>
+  : ["mdp/index.js", "policy/index.js", "evaluation/index.js", "planning/index.js"].filter((m) =>
       existsSync(join(ROOT, "dist", m)),
     );
 // Once the package root and the evaluation module exist, the page must really run `evaluate`.

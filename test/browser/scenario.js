@@ -41,9 +41,9 @@ function randomPolicy(rng, S, A) {
  */
 export async function runScenario(distUrl, modules, seed) {
   const at = (path) => new URL(path, distUrl).href;
-  const { init, kernels } = await import(at("wasm/module.js"));
-  const { f64Block } = await import(at("wasm/arena.js"));
-  const { Rng } = await import(at("random/rng.js"));
+  const { init, kernels } = await import(at("core/wasm.js"));
+  const { f64Block } = await import(at("core/arena.js"));
+  const { Rng } = await import(at("core/rng.js"));
   const lib = Object.assign({}, ...(await Promise.all(modules.map((m) => import(at(m))))));
   await (lib.init ?? init)();
 

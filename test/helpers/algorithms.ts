@@ -1,5 +1,5 @@
 /** Shared data for the unit tests of src/algorithms. */
-import { Rng } from "../../src/random/rng.js";
+import { Rng } from "../../src/core/rng.js";
 
 /** A softmax policy with logits temperature * N(0, 1) (full support). */
 export function softmaxRandom(rng: Rng, S: number, A: number, temperature = 1): Float64Array {

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { evaluate } from "../../src/evaluation/index.js";
 import { garnet } from "../../src/mdp/generators/garnet.js";
 import { sampleAction } from "../../src/policy/policy.js";
-import { Rng } from "../../src/random/rng.js";
+import { Rng } from "../../src/core/rng.js";
 import { randomPolicy } from "./policies.js";
 
 describe("Monte-Carlo rollouts", () => {

@@ -10,7 +10,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../../src/evaluation/index.js";
 import { garnet } from "../../src/mdp/generators/garnet.js";
-import { Rng } from "../../src/random/rng.js";
+import { Rng } from "../../src/core/rng.js";
 import { randomPolicy } from "./policies.js";
 
 function pdlGap(mdp: Parameters<typeof evaluate>[0], pi: Float64Array, piNew: Float64Array, tolerance?: number) {

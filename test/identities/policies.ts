@@ -1,5 +1,5 @@
 /** Seeded random policies for the identity tests. */
-import { Rng } from "../../src/random/rng.js";
+import { Rng } from "../../src/core/rng.js";
 
 /**
  * A random policy: each state's row is one-hot (probability `deterministic`)

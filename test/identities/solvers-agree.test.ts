@@ -11,8 +11,8 @@ import { garnet } from "../../src/mdp/generators/garnet.js";
 import { randomMdp } from "../../src/mdp/generators/random-mdp.js";
 import { TabularMdp } from "../../src/mdp/tabular-mdp.js";
 import { applyCsrTwin, applyTransposedCsrTwin } from "../../src/mdp/bellman.twin.js";
-import { CHUNK_STATES } from "../../src/wasm/chunks.js";
-import { Rng } from "../../src/random/rng.js";
+import { CHUNK_STATES } from "../../src/core/chunks.js";
+import { Rng } from "../../src/core/rng.js";
 import { maxAbs, maxAbsDiff, randomPolicy } from "./policies.js";
 
 const SOLVERS: SolverChoice[] = ["lu", "gmres", "bicgstab", "iterative", "richardson"];

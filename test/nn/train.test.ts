@@ -2,8 +2,8 @@
 // learns a small classification task, and a Gaussian head with a learned
 // log-std fits a continuous target, through the same flat parameter store.
 import { describe, expect, it } from "vitest";
-import { f32Block, i32Block, scratch } from "../../src/wasm/arena.js";
-import { Rng } from "../../src/random/rng.js";
+import { f32Block, i32Block, scratch } from "../../src/core/arena.js";
+import { Rng } from "../../src/core/rng.js";
 import {
   categoricalBackward, categoricalForward, gaussianLogProb, gaussianLogProbBackward, Mlp, ParameterStore,
 } from "../../src/nn/index.js";

@@ -5,7 +5,7 @@
  * produce (NPG steps of several sizes, the analytical update, TRPO).
  */
 import { describe, expect, it } from "vitest";
-import { analytical, npg, trpo } from "../../src/algorithms/index.js";
+import { analytical, npg, trpo } from "../../src/instances/index.js";
 import { evaluate } from "../../src/evaluation/evaluate.js";
 import { performanceDifference } from "../../src/theory/performance-difference.js";
 import { surrogateBound } from "../../src/theory/surrogate-bound.js";

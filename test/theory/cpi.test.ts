@@ -7,10 +7,10 @@
  * rewards in [-5, 5] check the span-rescaled form.
  */
 import { describe, expect, it } from "vitest";
-import { cpi } from "../../src/algorithms/index.js";
+import { cpi } from "../../src/instances/index.js";
 import { evaluate } from "../../src/evaluation/evaluate.js";
 import { garnet } from "../../src/mdp/generators/garnet.js";
-import { Rng } from "../../src/random/rng.js";
+import { Rng } from "../../src/core/rng.js";
 import { performanceDifference } from "../../src/theory/performance-difference.js";
 import { garnetCases, randomSoftmaxPolicy } from "./garnets.js";
 

@@ -5,7 +5,7 @@
  */
 import { garnet } from "../../src/mdp/generators/garnet.js";
 import type { TabularMdp } from "../../src/mdp/tabular-mdp.js";
-import { Rng } from "../../src/random/rng.js";
+import { Rng } from "../../src/core/rng.js";
 
 export interface GarnetCase {
   index: number;

@@ -10,7 +10,7 @@
  * tolerance after their iteration cap are reported with the gap left.
  */
 import { it } from "vitest";
-import { ampo, analytical, cpi, gpi, npg, ppo, qNpg, tabularFeatures, trl, trpo, tsallis, type Update } from "../../src/algorithms/index.js";
+import { ampo, analytical, cpi, gpi, npg, ppo, qNpg, tabularFeatures, trl, trpo, tsallis, type Update } from "../../src/instances/index.js";
 import { frozenLake } from "../../src/mdp/generators/frozen-lake.js";
 import { garnet } from "../../src/mdp/generators/garnet.js";
 import type { TabularMdp } from "../../src/mdp/tabular-mdp.js";

@@ -20,7 +20,7 @@ import {
   trpo,
   tsallis,
   type Update,
-} from "../../src/algorithms/index.js";
+} from "../../src/instances/index.js";
 import { optimise } from "../../src/mirror/optimise.js";
 import { checkMonotone } from "../../src/theory/monotone.js";
 import { garnetCases, randomSoftmaxPolicy } from "./garnets.js";

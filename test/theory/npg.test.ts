@@ -16,10 +16,10 @@
  *   rate gamma (theory/npg-contraction.ts).
  */
 import { describe, expect, it } from "vitest";
-import { gpi, npg } from "../../src/algorithms/index.js";
+import { gpi, npg } from "../../src/instances/index.js";
 import { evaluate } from "../../src/evaluation/evaluate.js";
 import { optimise } from "../../src/mirror/optimise.js";
-import { policyIteration } from "../../src/solvers/policy-iteration.js";
+import { policyIteration } from "../../src/planning/policy-iteration.js";
 import { fitLinearRate } from "../../src/theory/linear-rate.js";
 import { npgContraction } from "../../src/theory/npg-contraction.js";
 import { argmaxRows, garnetCases, randomSoftmaxPolicy } from "./garnets.js";

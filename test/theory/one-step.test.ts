@@ -6,14 +6,14 @@
  * objectives of random points are computed here from the drift definitions.
  */
 import { describe, expect, it } from "vitest";
-import { ampo, analytical, cpi, gpi, npg, ppo, trl, trpo, tsallis, tsallisDrift } from "../../src/algorithms/index.js";
-import { analyticalConstant } from "../../src/algorithms/analytical.js";
+import { ampo, analytical, cpi, gpi, npg, ppo, trl, trpo, tsallis, tsallisDrift } from "../../src/instances/index.js";
+import { analyticalConstant } from "../../src/instances/analytical.js";
 import { evaluate } from "../../src/evaluation/evaluate.js";
 import { clipDrift, forwardKlDrift, reverseKlDrift, zeroDrift, type Drift } from "../../src/mirror/drifts.js";
 import { allPolicies, meanKlBall } from "../../src/mirror/neighbourhoods.js";
 import { mirrorStep } from "../../src/mirror/step.js";
-import { klRow } from "../../src/mirror/kl.twin.js";
-import type { Rng } from "../../src/random/rng.js";
+import { klRow } from "../../src/mirror/kernels/kl.twin.js";
+import type { Rng } from "../../src/core/rng.js";
 import { garnetCases, randomSimplexPolicy, randomSoftmaxPolicy } from "./garnets.js";
 
 /** J(p) with beta = nu = uniform (weight 1 on the drift). */

@@ -14,7 +14,7 @@
  * p in [0, 1]. pymdptoolbox has no discount in the example; ours defaults to
  * 0.9 (its solvers' usual choice). `mu` is uniform.
  */
-import { ValidationError } from "../../errors.js";
+import { ValidationError } from "../../core/errors.js";
 import { TabularMdp } from "../tabular-mdp.js";
 import { validateCount, validateGamma } from "../validate.js";
 

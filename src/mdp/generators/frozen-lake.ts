@@ -14,7 +14,7 @@
  * `R[s][a]` is the expected reward sum_{s'} P(s'|s,a) r(s'); duplicate outcomes
  * (e.g. two slips into a wall) are merged by adding their probabilities.
  */
-import { ValidationError } from "../../errors.js";
+import { ValidationError } from "../../core/errors.js";
 import { TabularMdp } from "../tabular-mdp.js";
 import { validateGamma } from "../validate.js";
 

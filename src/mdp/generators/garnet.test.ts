@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { garnet } from "./garnet.js";
-import { Rng } from "../../random/rng.js";
+import { Rng } from "../../core/rng.js";
 
 describe("garnet", () => {
   it("has `branching` distinct, increasing next states per row and rows summing to 1", () => {

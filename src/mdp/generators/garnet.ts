@@ -16,9 +16,9 @@
  * seed are the same MDP): all rewards first, then for each row r = s*A + a
  * the support, then its cut points.
  */
-import { ValidationError } from "../../errors.js";
-import { Rng } from "../../random/rng.js";
-import { f64Block, i32Block } from "../../wasm/arena.js";
+import { ValidationError } from "../../core/errors.js";
+import { Rng } from "../../core/rng.js";
+import { f64Block, i32Block } from "../../core/arena.js";
 import { type MdpBlocks, type TabularMdp, adoptMdpBlocks, allocateMdpBlocks } from "../tabular-mdp.js";
 import { validateCount, validateGamma, validateShape } from "../validate.js";
 

@@ -23,9 +23,9 @@
  * entries, then the rescue entry if needed); rewards come from a sub-stream
  * forked from it first, so the reward option never changes P.
  */
-import { ValidationError } from "../../errors.js";
-import { Rng } from "../../random/rng.js";
-import { f64Block } from "../../wasm/arena.js";
+import { ValidationError } from "../../core/errors.js";
+import { Rng } from "../../core/rng.js";
+import { f64Block } from "../../core/arena.js";
 import { type TabularMdp, adoptMdpBlocks, allocateMdpBlocks } from "../tabular-mdp.js";
 import { isArrayLike, validateFitsInMemory, validateGamma, validateShape } from "../validate.js";
 

@@ -19,7 +19,7 @@
  * start in states 1 and 2 with probability 1/2 each). The probabilities and
  * rewards above were checked against a public implementation of that figure.
  */
-import { ValidationError } from "../../errors.js";
+import { ValidationError } from "../../core/errors.js";
 import { TabularMdp } from "../tabular-mdp.js";
 import { validateCount, validateGamma } from "../validate.js";
 

@@ -1,0 +1,258 @@
+/**
+ * The actor-critic of PPO and A2C (SB3's ActorCriticPolicy with separate
+ * networks): an actor MLP giving the logits of a categorical distribution
+ * (discrete actions) or the means of a diagonal Gaussian with a
+ * state-independent log-std parameter (continuous actions, log-std starting
+ * at 0 as SB3's log_std_init), and a critic MLP giving V(s), all in one
+ * ParameterStore so one optimiser step and one global-norm clip cover all.
+ * Orthogonal initialisation with SB3's gains (sqrt 2 hidden, 0.01 policy
+ * output, 1 value output) or, with orthoInit false, torch's default for
+ * nn.Linear: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases.
+ */
+import { ValidationError } from "../core/errors.js";
+import { Rng } from "../core/rng.js";
+import { disown, f32Block, i32Block, own, type Block, type BlockKind } from "../core/arena.js";
+import { Mlp } from "../nn/mlp.js";
+import { ParameterStore } from "../nn/parameters.js";
+import { POLICY_GAIN, VALUE_GAIN } from "../nn/init.js";
+import { categoricalBackward, categoricalForward, categoricalMode, categoricalSample } from "../nn/categorical.js";
+import { gaussianEntropy, gaussianLogProb, gaussianLogProbBackward, gaussianSample } from "../nn/gaussian.js";
+import type { ParameterSlice } from "../nn/parameters.js";
+import type { Activation } from "../nn/activation.js";
+import type { F32Ref, I32Ref } from "../nn/tensor.js";
+
+/** Hidden widths: one list for both networks, or separate ones (SB3's `dict(pi=[...], vf=[...])`). */
+export type NetArch = readonly number[] | { readonly pi: readonly number[]; readonly vf: readonly number[] };
+
+export interface ActorCriticOptions {
+  obsSize: number;
+  /** Number of discrete actions, or the dimension of a continuous action. */
+  nActions: number;
+  /** Diagonal Gaussian actions (Box) instead of categorical ones; default false. */
+  continuous?: boolean;
+  netArch?: NetArch;
+  activation?: Activation;
+  orthoInit?: boolean;
+  /** Generator for the initial weights. */
+  rng: Rng;
+}
+
+export function splitNetArch(netArch: NetArch | undefined): { pi: number[]; vf: number[] } {
+  if (netArch === undefined) return { pi: [64, 64], vf: [64, 64] };
+  if (Array.isArray(netArch)) return { pi: [...netArch], vf: [...netArch] };
+  const a = netArch as { pi?: readonly number[]; vf?: readonly number[] };
+  if (!a || !Array.isArray(a.pi) || !Array.isArray(a.vf)) {
+    throw new ValidationError("netArch", "must be an array of widths or { pi: [...], vf: [...] }", netArch);
+  }
+  return { pi: [...a.pi], vf: [...a.vf] };
+}
+
+export class ActorCritic {
+  readonly store = new ParameterStore();
+  readonly actor: Mlp;
+  readonly critic: Mlp;
+  readonly obsSize: number;
+  /** Discrete: the number of actions; continuous: the action dimension (the actor's output width either way). */
+  readonly nActions: number;
+  readonly continuous: boolean;
+  /** Continuous actions: the log standard deviations (a parameter). */
+  readonly logStd?: ParameterSlice;
+  private capacity = 0;
+  /** [logp (rows x A), logpAct, entropy, dLogits, gLogp, dValues, actions (i32), actions (f32, rows x A)]; shared with the finaliser. */
+  private readonly blocks: Block<BlockKind>[] = [];
+  /** Per-row activations of the rollout ([actor blocks, critic blocks], see `enableRolloutCache`); shared with the finaliser. */
+  private readonly cacheBlocks: Block<"f32">[] = [];
+  private cacheRows = 0;
+  private actorCache: Block<"f32">[] = [];
+  private criticCache: Block<"f32">[] = [];
+
+  constructor(o: ActorCriticOptions) {
+    this.obsSize = o.obsSize;
+    this.nActions = o.nActions;
+    this.continuous = o.continuous ?? false;
+    const { pi, vf } = splitNetArch(o.netArch);
+    const activation = o.activation ?? "tanh";
+    this.actor = new Mlp({ inputSize: o.obsSize, outputSize: o.nActions, netArch: pi, activation, outputGain: POLICY_GAIN, rng: o.rng, store: this.store });
+    this.critic = new Mlp({ inputSize: o.obsSize, outputSize: 1, netArch: vf, activation, outputGain: VALUE_GAIN, rng: o.rng, store: this.store });
+    if (o.orthoInit === false) {
+      for (const net of [this.actor, this.critic]) {
+        const p = new Float32Array(net.parameterCount);
+        for (const layer of net.layers) {
+          const bound = 1 / Math.sqrt(layer.nIn);
+          for (let i = 0; i < layer.nIn * layer.nOut + layer.nOut; i++) p[layer.weightOffset + i] = o.rng.uniform(-bound, bound);
+        }
+        net.setParameters(p);
+      }
+    }
+    if (this.continuous) this.logStd = this.store.reserve(o.nActions, new Float32Array(o.nActions));
+    own(this, this.blocks);
+    this.ensure(64);
+  }
+
+  /** Makes the head buffers hold `rows` rows. */
+  ensure(rows: number): void {
+    if (rows <= this.capacity) return;
+    for (const b of this.blocks) b.free();
+    const A = this.nActions;
+    this.blocks.length = 0;
+    this.blocks.push(f32Block(rows * A), f32Block(rows), f32Block(rows), f32Block(rows * A), f32Block(rows), f32Block(rows), i32Block(rows), f32Block(rows * A));
+    this.capacity = rows;
+  }
+
+  get logp(): Block<"f32"> { return this.blocks[0] as Block<"f32">; }
+  get logpAct(): Block<"f32"> { return this.blocks[1] as Block<"f32">; }
+  get entropy(): Block<"f32"> { return this.blocks[2] as Block<"f32">; }
+  get dLogits(): Block<"f32"> { return this.blocks[3] as Block<"f32">; }
+  get gLogp(): Block<"f32"> { return this.blocks[4] as Block<"f32">; }
+  get dValues(): Block<"f32"> { return this.blocks[5] as Block<"f32">; }
+  get actionBlock(): Block<"i32"> { return this.blocks[6] as Block<"i32">; }
+  get actionF32Block(): Block<"f32"> { return this.blocks[7] as Block<"f32">; }
+
+  /**
+   * Keeps the actor's and critic's activations of `rows` rollout rows
+   * (`recordRollout`), so that the first minibatch of an update, which sees
+   * the rollout's parameters, replays them instead of recomputing its forward
+   * passes (`replayRollout`).
+   */
+  enableRolloutCache(rows: number): void {
+    if (rows <= this.cacheRows) return;
+    disown(this.cacheBlocks, this.cacheBlocks);
+    this.cacheBlocks.length = 0;
+    this.actorCache = this.actor.activationCacheBlocks(rows);
+    this.criticCache = this.critic.activationCacheBlocks(rows);
+    this.cacheBlocks.push(...this.actorCache, ...this.criticCache);
+    own(this, this.cacheBlocks, this.cacheBlocks);
+    this.cacheRows = rows;
+  }
+
+  /** Rows of the rollout cache (0: none). */
+  get rolloutCacheRows(): number {
+    return this.cacheRows;
+  }
+
+  /** After `act` with values on E rows: records both networks' activations as rollout rows row0, ..., row0 + E - 1. */
+  recordRollout(row0: number): void {
+    this.actor.recordActivations(this.actorCache, row0);
+    this.critic.recordActivations(this.criticCache, row0);
+  }
+
+  /**
+   * Makes rollout rows idx[0..rows) (i32 at byte address idx) the last
+   * forward of the actor and the critic (Mlp.replayActivations: bit-identical
+   * to recomputing them while the parameters are the rollout's and both
+   * batches are multiples of 4 rows).
+   */
+  replayRollout(idx: number, rows: number): void {
+    this.ensure(rows);
+    this.actor.replayActivations(this.actorCache, idx, rows);
+    this.critic.replayActivations(this.criticCache, idx, rows);
+  }
+
+  /** Log-probabilities of every action (into `logp`, rows x A) for `rows` observations. */
+  distribution(obs: ArrayLike<number> | F32Ref, rows: number): void {
+    this.ensure(rows);
+    const logits = this.actor.forward(obs, rows);
+    categoricalForward({ logits, logp: this.logp, rows, actionCount: this.nActions });
+  }
+
+  /**
+   * Rollout step: samples actions (or takes the modes / means) for `rows`
+   * observations, writing them (Int32Array for discrete actions, rows x A
+   * Float32Array for continuous ones), their log-probabilities and V(s).
+   */
+  act(
+    obs: Float32Array, rows: number, rng: Rng | undefined,
+    actions: Int32Array | Float32Array, logpAct?: Float32Array, values?: Float64Array,
+  ): void {
+    const A = this.nActions;
+    if (this.continuous) {
+      this.ensure(rows);
+      const mean = this.actor.forward(obs, rows);
+      const out = actions as Float32Array;
+      if (rng) gaussianSample(mean, this.logStd!.view, rows, rng, out);
+      else out.set(mean.view.subarray(0, rows * A));
+      if (logpAct) {
+        const a = this.actionF32Block;
+        a.view.set(out.subarray(0, rows * A));
+        gaussianLogProb({ mean, logStd: this.logStd!.value, actions: a, rows, actionDim: A, out: this.logpAct });
+        logpAct.set(this.logpAct.view.subarray(0, rows));
+      }
+    } else {
+      this.distribution(obs, rows);
+      const acts = actions as Int32Array;
+      if (rng) categoricalSample(this.logp, rows, A, rng, acts);
+      else categoricalMode(this.logp, rows, A, acts);
+      if (logpAct) {
+        const lp = this.logp.view;
+        for (let r = 0; r < rows; r++) logpAct[r] = lp[r * A + acts[r]];
+      }
+    }
+    if (values) this.values(obs, rows, values);
+  }
+
+  /**
+   * Training forward of the actor: log pi(a_r | s_r) into `logpAct` and the
+   * entropies into `entropy` (one value per row) for given observations and
+   * actions (I32Ref for discrete, rows x A F32Ref for continuous).
+   */
+  logProbForward(obs: F32Ref, rows: number, actions: I32Ref | F32Ref): void {
+    this.ensure(rows);
+    this.actor.forward(obs, rows);
+    this.logProbHead(rows, actions);
+  }
+
+  /** The head of `logProbForward` on the actor's last output (a forward or `replayRollout` on these rows). */
+  logProbHead(rows: number, actions: I32Ref | F32Ref): void {
+    this.ensure(rows);
+    const A = this.nActions;
+    const out = this.actor.lastOutput;
+    if (this.continuous) {
+      gaussianLogProb({ mean: out, logStd: this.logStd!.value, actions: actions as F32Ref, rows, actionDim: A, out: this.logpAct });
+      this.entropy.view.fill(gaussianEntropy(this.logStd!.view), 0, rows);
+    } else {
+      categoricalForward({ logits: out, logp: this.logp, rows, actionCount: A, actions: actions as I32Ref, logpAct: this.logpAct, entropy: this.entropy });
+    }
+  }
+
+  /**
+   * Backward of sum_r gLogp_r log pi(a_r | s_r) - entCoef mean_r H_r (gLogp in
+   * the `gLogp` block) into the actor's (and log-std's) gradients; after
+   * `logProbForward` on the same rows.
+   */
+  logProbBackward(rows: number, actions: I32Ref | F32Ref, entCoef: number): void {
+    const A = this.nActions;
+    if (this.continuous) {
+      const mean = this.actor.lastOutput;
+      gaussianLogProbBackward({
+        mean, logStd: this.logStd!.value, actions: actions as F32Ref, rows, actionDim: A, g: this.gLogp, dMean: this.dLogits, dLogStd: this.logStd!.grad,
+      });
+      // H = sum_d logStd_d + const for every row: d(-entCoef mean H)/d logStd_d = -entCoef.
+      if (entCoef !== 0) {
+        const g = this.logStd!.gradView;
+        for (let d = 0; d < A; d++) g[d] -= entCoef;
+      }
+    } else {
+      categoricalBackward({
+        logp: this.logp, rows, actionCount: A, dLogits: this.dLogits, actions: actions as I32Ref, gLogp: this.gLogp,
+        ...(entCoef !== 0 ? { entropy: this.entropy, gEntropy: -entCoef / rows } : {}),
+      });
+    }
+    this.actor.backward(this.dLogits);
+  }
+
+  /** V(s) for `rows` observations into `out` (f64). */
+  values(obs: ArrayLike<number> | F32Ref, rows: number, out: Float64Array, offset = 0): Float64Array {
+    if (rows === 0) return out;
+    const v = this.critic.forward(obs, rows).view;
+    for (let r = 0; r < rows; r++) out[offset + r] = v[r];
+    return out;
+  }
+
+  dispose(): void {
+    disown(this, this.blocks);
+    disown(this.cacheBlocks, this.cacheBlocks);
+    this.actor.dispose();
+    this.critic.dispose();
+    this.store.dispose();
+  }
+}

@@ -1,0 +1,479 @@
+/**
+ * What PPO and A2C share (SB3's OnPolicyAlgorithm): resolving the
+ * environment, the actor-critic, seeded random streams, observation and
+ * reward normalisation, collecting rollouts with truncation bootstrap,
+ * the learn loop with callbacks and metrics, predict, and the saved state.
+ * Each algorithm file supplies its config defaults and `train()`.
+ */
+import { ValidationError } from "../core/errors.js";
+import { Rng } from "../core/rng.js";
+import { makeVecEnv } from "../envs/registry.js";
+import { SyncVecEnv } from "../envs/sync-vec-env.js";
+import type { Env, VecEnv, VecStepResult } from "../envs/env.js";
+import type { EnvId } from "../envs/registry.js";
+import type { Activation } from "../nn/activation.js";
+import { ObsNormalizer, RewardNormalizer, type RunningStatsState } from "../returns/running-stats.js";
+import { RolloutBuffer } from "../returns/rollout-buffer.js";
+import { checkGaeCoefficients } from "../returns/gae.js";
+import { ActorCritic, splitNetArch, type NetArch } from "./actor-critic.js";
+import { scheduleFn, scheduleToJson, type Schedule } from "./schedules.js";
+import { JsonlLogger, nodeFs, type Metrics } from "./logger.js";
+import type { Callback, ProgressInfo } from "./callbacks.js";
+import { decodeF32, encodeAgentFile, encodeF32 } from "./agent-file.js";
+
+/** An environment: a built-in id, a single Env (numEnvs must be 1), a VecEnv, or a factory of Envs. */
+export type EnvSpec = string | Env | VecEnv | (() => Env);
+
+/** The settings both algorithms have, with SB3's names in camelCase. */
+export interface OnPolicyConfig {
+  env: EnvSpec;
+  /** Copies of the environment for an id or a factory; default 1 (SB3's make_vec_env). */
+  numEnvs?: number;
+  nSteps?: number;
+  gamma?: number;
+  gaeLambda?: number;
+  learningRate?: Schedule;
+  entCoef?: number;
+  vfCoef?: number;
+  maxGradNorm?: number;
+  netArch?: NetArch;
+  activation?: Activation;
+  /** Observation (and reward) normalisation as SB3's VecNormalize; `true` is both, as the zoo's `normalize: true`. */
+  normalize?: boolean | { obs?: boolean; reward?: boolean };
+  normalizeAdvantage?: boolean;
+  orthoInit?: boolean;
+  seed?: number;
+  /** Finished episodes averaged for `charts/episodic_return` (SB3: 100). */
+  statsWindow?: number;
+}
+
+export interface LearnOptions {
+  callback?: Callback;
+  /** Append one JSON line of metrics per iteration to this file (Node). */
+  logFile?: string;
+  /** Start the step count (and the schedules) from 0; default true (SB3). */
+  resetNumTimesteps?: boolean;
+}
+
+export interface PredictOptions {
+  deterministic?: boolean;
+}
+
+/** The numbers of a resolved config (after defaults). */
+export interface ResolvedCommon {
+  numEnvs: number; nSteps: number; gamma: number; gaeLambda: number; entCoef: number; vfCoef: number; maxGradNorm: number;
+  normalizeObs: boolean; normalizeReward: boolean; normalizeAdvantage: boolean; orthoInit: boolean; seed: number; statsWindow: number;
+  activation: Activation; netArch: { pi: number[]; vf: number[] };
+}
+
+function isVecEnv(e: unknown): e is VecEnv {
+  return typeof e === "object" && e !== null && typeof (e as VecEnv).numEnvs === "number" && typeof (e as VecEnv).createStepResult === "function";
+}
+
+function num(field: string, v: unknown, dflt: number, lo: number, hi: number, integer = false): number {
+  const x = v === undefined ? dflt : v;
+  if (typeof x !== "number" || !(x >= lo && x <= hi) || (integer && !Number.isInteger(x))) {
+    throw new ValidationError(field, `must be ${integer ? "an integer" : "a number"} in [${lo}, ${hi}]`, x);
+  }
+  return x;
+}
+
+/** Defaults that differ between PPO and A2C. */
+export interface AlgorithmDefaults {
+  nSteps: number; gamma: number; gaeLambda: number; learningRate: Schedule; entCoef: number; vfCoef: number; maxGradNorm: number;
+  normalizeAdvantage: boolean;
+}
+
+export function resolveCommon(c: OnPolicyConfig, d: AlgorithmDefaults): ResolvedCommon {
+  if (!c || typeof c !== "object") throw new ValidationError("config", "must be an object with env", c);
+  const norm = c.normalize ?? false;
+  if (typeof norm !== "boolean" && (typeof norm !== "object" || norm === null)) {
+    throw new ValidationError("normalize", "must be a boolean or { obs, reward }", norm);
+  }
+  const activation = c.activation ?? "tanh";
+  if (activation !== "tanh" && activation !== "relu") throw new ValidationError("activation", "must be \"tanh\" or \"relu\"", activation);
+  const r: ResolvedCommon = {
+    numEnvs: num("numEnvs", c.numEnvs, isVecEnv(c.env) ? c.env.numEnvs : 1, 1, 1 << 20, true),
+    nSteps: num("nSteps", c.nSteps, d.nSteps, 1, 1 << 24, true),
+    gamma: num("gamma", c.gamma, d.gamma, 0, 1),
+    gaeLambda: num("gaeLambda", c.gaeLambda, d.gaeLambda, 0, 1),
+    entCoef: num("entCoef", c.entCoef, d.entCoef, -1e9, 1e9),
+    vfCoef: num("vfCoef", c.vfCoef, d.vfCoef, 0, 1e9),
+    maxGradNorm: num("maxGradNorm", c.maxGradNorm, d.maxGradNorm, 1e-12, Infinity),
+    normalizeObs: typeof norm === "boolean" ? norm : norm.obs ?? true,
+    normalizeReward: typeof norm === "boolean" ? norm : norm.reward ?? false,
+    normalizeAdvantage: c.normalizeAdvantage ?? d.normalizeAdvantage,
+    orthoInit: c.orthoInit ?? true,
+    seed: num("seed", c.seed, 0, 0, 2 ** 32 - 1, true),
+    statsWindow: num("statsWindow", c.statsWindow, 100, 1, 1e6, true),
+    activation,
+    netArch: splitNetArch(c.netArch),
+  };
+  checkGaeCoefficients(r.gamma, r.gaeLambda);
+  return r;
+}
+
+export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
+  abstract readonly algorithm: "PPO" | "A2C";
+  readonly config: C;
+  readonly common: ResolvedCommon;
+  readonly env: VecEnv;
+  readonly policy: ActorCritic;
+  readonly obsSize: number;
+  /** Discrete: the number of actions; continuous (Box): the action dimension. */
+  readonly nActions: number;
+  readonly continuous: boolean = false;
+  private readonly actionLow?: Float64Array;
+  private readonly actionHigh?: Float64Array;
+  readonly obsNormalizer?: ObsNormalizer;
+  readonly rewardNormalizer?: RewardNormalizer;
+  protected readonly learningRateFn: (p: number) => number;
+  /** Streams: action sampling in rollouts, minibatch shuffles, predict's sampling. */
+  protected actionRng: Rng;
+  protected shuffleRng: Rng;
+  protected predictRng: Rng;
+  protected readonly buffer: RolloutBuffer;
+  /** Environment steps so far (all copies). */
+  numTimesteps = 0;
+  iterations = 0;
+  /** SB3's _current_progress_remaining. */
+  progressRemaining = 1;
+  private lastObs?: Float32Array;
+  private readonly stepOut: VecStepResult;
+  private readonly epReturns: number[] = [];
+  private readonly epLengths: number[] = [];
+  private readonly scratch: { actions: Int32Array | Float32Array; envActions: Float64Array; logp: Float32Array; values: Float64Array; rewards: Float64Array; ended: Uint8Array; boot: Float64Array; obs: Float32Array };
+
+  protected constructor(config: C, defaults: AlgorithmDefaults) {
+    this.config = config;
+    this.common = resolveCommon(config, defaults);
+    const c = this.common;
+    this.learningRateFn = scheduleFn("learningRate", config.learningRate ?? defaults.learningRate);
+    this.env = this.makeEnv(config.env, c.numEnvs, c.seed);
+    const space = this.env.actionSpace;
+    if (space.kind === "discrete") this.nActions = space.n;
+    else if (space.kind === "box" && space.size >= 1) {
+      this.nActions = space.size;
+      this.continuous = true;
+      this.actionLow = Float64Array.from(space.low);
+      this.actionHigh = Float64Array.from(space.high);
+    } else throw new ValidationError("env", "needs a Discrete or a non-empty Box action space", (space as { kind?: string }).kind);
+    this.obsSize = this.env.obsSize;
+    const master = new Rng(c.seed);
+    const initRng = master.fork();
+    this.actionRng = master.fork();
+    this.shuffleRng = master.fork();
+    this.predictRng = master.fork();
+    this.policy = new ActorCritic({
+      obsSize: this.obsSize, nActions: this.nActions, continuous: this.continuous, netArch: c.netArch, activation: c.activation, orthoInit: c.orthoInit, rng: initRng,
+    });
+    if (c.normalizeObs) this.obsNormalizer = new ObsNormalizer(this.obsSize);
+    if (c.normalizeReward) this.rewardNormalizer = new RewardNormalizer(c.numEnvs, c.gamma);
+    this.buffer = new RolloutBuffer(c.nSteps, c.numEnvs, this.obsSize, this.continuous ? this.nActions : 1, this.continuous);
+    this.stepOut = this.env.createStepResult();
+    const E = c.numEnvs;
+    this.scratch = {
+      actions: this.continuous ? new Float32Array(E * this.nActions) : new Int32Array(E),
+      envActions: new Float64Array(this.continuous ? E * this.nActions : 0), logp: new Float32Array(E), values: new Float64Array(E), rewards: new Float64Array(E),
+      ended: new Uint8Array(E), boot: new Float64Array(E), obs: new Float32Array(E * this.obsSize),
+    };
+  }
+
+  private makeEnv(spec: EnvSpec, numEnvs: number, seed: number): VecEnv {
+    if (typeof spec === "string") return makeVecEnv(spec as EnvId, { numEnvs, seed });
+    if (typeof spec === "function") return makeVecEnv(spec as () => Env, { numEnvs, seed });
+    if (isVecEnv(spec)) {
+      if (spec.numEnvs !== numEnvs) throw new ValidationError("numEnvs", `must equal the VecEnv's numEnvs = ${spec.numEnvs}`, numEnvs);
+      return spec;
+    }
+    if (spec && typeof spec === "object" && typeof (spec as Env).step === "function") {
+      if (numEnvs !== 1) throw new ValidationError("numEnvs", "a single Env gives one copy: pass a factory () => Env for more", numEnvs);
+      return new SyncVecEnv([spec as Env], { seed });
+    }
+    throw new ValidationError("env", "must be an environment id, an Env, a VecEnv or a function returning an Env", spec);
+  }
+
+  /** Normalises raw observations with the current statistics into `out` (a copy when normalisation is off). */
+  protected normalizeObs(raw: ArrayLike<number>, out: Float32Array): Float32Array {
+    if (this.obsNormalizer) return this.obsNormalizer.normalize(raw, out);
+    for (let i = 0; i < out.length; i++) out[i] = raw[i];
+    return out;
+  }
+
+  private resetEnv(): void {
+    const { obs } = this.env.reset({ seed: this.common.seed });
+    this.obsNormalizer?.stats.update(obs, this.common.numEnvs);
+    this.lastObs = this.normalizeObs(obs, new Float32Array(obs.length));
+  }
+
+  /** Fills the rollout buffer with nSteps vectorised steps and computes GAE (SB3's collect_rollouts). */
+  protected collectRollouts(): void {
+    const { numEnvs: E, nSteps, gamma, gaeLambda } = this.common;
+    const s = this.scratch;
+    const out = this.stepOut;
+    const d = this.obsSize;
+    this.buffer.reset();
+    for (let t = 0; t < nSteps; t++) {
+      const obs = this.lastObs!;
+      this.policy.act(obs, E, this.actionRng, s.actions, s.logp, s.values);
+      if (this.policy.rolloutCacheRows) this.policy.recordRollout(t * E);
+      // Continuous actions are clipped to the Box for the environment only; the
+      // buffer keeps the sampled ones, whose log-probabilities PPO needs (as SB3).
+      this.env.step(this.continuous ? this.clipActions(s.actions, s.envActions) : s.actions, out);
+      this.obsNormalizer?.stats.update(out.obs, E);
+      let rewards: ArrayLike<number> = out.rewards;
+      for (let e = 0; e < E; e++) {
+        s.ended[e] = out.terminated[e] | out.truncated[e];
+        // A NaN reward would flow through GAE into every parameter: stop it here, where it is clear.
+        if (!Number.isFinite(out.rewards[e])) {
+          throw new ValidationError("reward", "the environment returned a non-finite reward", out.rewards[e], { copy: e, timestep: this.numTimesteps });
+        }
+      }
+      if (this.rewardNormalizer) rewards = this.rewardNormalizer.step(out.rewards, s.ended, s.rewards);
+      // Truncated copies bootstrap from V(final observation); terminated ones from 0.
+      s.boot.fill(0);
+      for (let e = 0; e < E; e++) {
+        if (!s.ended[e]) continue;
+        this.epReturns.push(out.info.episodeReturn[e]);
+        this.epLengths.push(out.info.episodeLength[e]);
+        if (out.truncated[e] && !out.terminated[e]) {
+          const fin = this.normalizeObs(out.info.finalObs.subarray(e * d, (e + 1) * d), new Float32Array(d));
+          s.boot[e] = this.policy.values(fin, 1, new Float64Array(1))[0];
+        }
+      }
+      this.buffer.add(obs, s.actions, s.logp, s.values, rewards, s.ended, s.boot);
+      const next = this.normalizeObs(out.obs, s.obs);
+      this.lastObs!.set(next);
+      this.numTimesteps += E;
+    }
+    const w = this.common.statsWindow;
+    if (this.epReturns.length > w) {
+      this.epReturns.splice(0, this.epReturns.length - w);
+      this.epLengths.splice(0, this.epLengths.length - w);
+    }
+    const last = this.policy.values(this.lastObs!, E, new Float64Array(E));
+    this.buffer.computeAdvantages(last, gamma, gaeLambda);
+  }
+
+  /** Clips rows of continuous actions to the Box [low, high] into `out`. */
+  private clipActions(actions: ArrayLike<number>, out: Float64Array | Float32Array): Float64Array | Float32Array {
+    const D = this.nActions;
+    const lo = this.actionLow!;
+    const hi = this.actionHigh!;
+    for (let i = 0; i < out.length; i++) {
+      const a = actions[i];
+      const d = i % D;
+      out[i] = a < lo[d] ? lo[d] : a > hi[d] ? hi[d] : a;
+    }
+    return out;
+  }
+
+  /** One update from the full rollout buffer; returns CleanRL-named metrics. */
+  protected abstract train(): Metrics;
+
+  /** Mean return of the last `statsWindow` finished training episodes (NaN before the first). */
+  get recentReturn(): number {
+    const r = this.epReturns;
+    return r.length ? r.reduce((a, b) => a + b, 0) / r.length : NaN;
+  }
+
+  /**
+   * Trains for at least `totalTimesteps` environment steps (rounded up to whole
+   * rollouts of nSteps x numEnvs, as SB3). The callback runs after every
+   * update and can stop training by returning false.
+   */
+  async learn(totalTimesteps: number, options: LearnOptions = {}): Promise<this> {
+    if (!Number.isInteger(totalTimesteps) || totalTimesteps < 0) {
+      throw new ValidationError("totalTimesteps", "must be an integer >= 0", totalTimesteps);
+    }
+    const { callback, logFile } = options;
+    if (callback !== undefined && typeof callback !== "function") throw new ValidationError("callback", "must be a function", callback);
+    const reset = options.resetNumTimesteps ?? true;
+    if (reset) {
+      this.numTimesteps = 0;
+      this.iterations = 0;
+    }
+    if (reset || !this.lastObs) this.resetEnv();
+    const total = reset ? totalTimesteps : this.numTimesteps + totalTimesteps;
+    const logger = logFile ? new JsonlLogger(logFile) : undefined;
+    const start = performance.now();
+    const startSteps = this.numTimesteps;
+    let lastYield = start;
+    while (this.numTimesteps < total) {
+      // 1. rollout (and advantages), 2. epochs of updates, 3. logging.
+      this.collectRollouts();
+      this.iterations++;
+      // Clamped at 0: the last rollout may overshoot total, and SB3 would then feed a
+      // negative progress to the schedules (a negative learning rate).
+      this.progressRemaining = Math.max(0, 1 - this.numTimesteps / total);
+      const metrics = this.train();
+      const now = performance.now();
+      const sps = ((this.numTimesteps - startSteps) * 1000) / Math.max(now - start, 1e-9);
+      metrics["charts/SPS"] = sps;
+      const lens = this.epLengths;
+      metrics["charts/episodic_return"] = this.recentReturn;
+      metrics["charts/episodic_length"] = lens.length ? lens.reduce((a, b) => a + b, 0) / lens.length : NaN;
+      const info: ProgressInfo = { timesteps: this.numTimesteps, iteration: this.iterations, sps, recentReturn: this.recentReturn, metrics };
+      logger?.write({ global_step: this.numTimesteps, iteration: this.iterations, ...metrics });
+      if (callback && (await callback(info)) === false) break;
+      if (now - lastYield > 50) {
+        // Let timers, I/O and a browser's rendering run between updates.
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Actions for one observation (returns a number) or for rows of them
+   * (obsSize values each, returns an Int32Array); for a Box action space,
+   * a Float32Array of rows x actionDim values clipped to the Box. Observations are normalised
+   * with the saved statistics (not updated). deterministic: the most probable
+   * action; otherwise sampled from the policy's own predict stream.
+   */
+  predict(obs: ArrayLike<number> | number, options: PredictOptions = {}): number | Int32Array | Float32Array {
+    const d = this.obsSize;
+    const arr: ArrayLike<number> = typeof obs === "number" ? [obs] : obs;
+    if (!arr || typeof arr.length !== "number" || arr.length === 0 || arr.length % d !== 0) {
+      throw new ValidationError("obs", `must hold a multiple of obsSize = ${d} values`, (arr as ArrayLike<number>)?.length ?? obs);
+    }
+    const rows = arr.length / d;
+    const x = this.normalizeObs(arr, new Float32Array(arr.length));
+    const rng = options.deterministic ? undefined : this.predictRng;
+    if (this.continuous) {
+      // Box actions: rows x actionDim, clipped to the space (SB3's predict); one row for one observation.
+      const a = new Float32Array(rows * this.nActions);
+      this.policy.act(x, rows, rng, a);
+      return this.clipActions(a, a) as Float32Array;
+    }
+    const actions = new Int32Array(rows);
+    this.policy.act(x, rows, rng, actions);
+    return isSingle(obs, d) ? actions[0] : actions;
+  }
+
+  // ----- saving -----
+
+  protected abstract optimizerState(): Record<string, unknown>;
+  protected abstract setOptimizerState(state: Record<string, unknown>): void;
+  protected abstract configJson(): Record<string, unknown>;
+
+  /** The agent as a versioned, checksummed file (src/agents/agent-file.ts). */
+  save(): Uint8Array {
+    const c = this.config;
+    const envId = typeof c.env === "string" ? c.env : (isVecEnv(c.env) || typeof c.env === "object") ? (c.env as { id?: string }).id : undefined;
+    const stats = (s?: { stats: { getState(): RunningStatsState } }) => {
+      if (!s) return null;
+      const st = s.stats.getState();
+      return { mean: Array.from(st.mean), var: Array.from(st.var), count: st.count };
+    };
+    return encodeAgentFile({
+      library: "mirror-rl",
+      algorithm: this.algorithm,
+      config: { ...this.configJson(), env: typeof c.env === "string" ? c.env : null, envId: envId ?? null, numEnvs: this.common.numEnvs,
+        learningRate: scheduleToJson(c.learningRate ?? this.learningRateFn(1), this.progressRemaining) },
+      spaces: { obsSize: this.obsSize, nActions: this.nActions, continuous: this.continuous },
+      parameters: encodeF32(this.policy.store.parameters()),
+      optimizer: this.optimizerState(),
+      obsRms: stats(this.obsNormalizer),
+      retRms: stats(this.rewardNormalizer),
+      numTimesteps: this.numTimesteps,
+      iterations: this.iterations,
+      progressRemaining: this.progressRemaining,
+      rng: { action: this.actionRng.getState(), shuffle: this.shuffleRng.getState(), predict: this.predictRng.getState() },
+    });
+  }
+
+  /** Writes `save()` to a file (Node). */
+  saveFile(path: string): void {
+    const fs = nodeFs();
+    if (!fs) throw new ValidationError("path", "saveFile needs Node's file system; use save() for the bytes", path);
+    fs.writeFileSync(path, this.save());
+  }
+
+  /** Restores everything `save()` wrote except the config (the constructor's job). */
+  protected restore(p: Record<string, unknown>): void {
+    const spaces = p.spaces as { obsSize: number; nActions: number; continuous?: boolean };
+    if (!spaces || spaces.obsSize !== this.obsSize || spaces.nActions !== this.nActions || (spaces.continuous ?? false) !== this.continuous) {
+      throw new ValidationError("env", `does not match the saved agent's spaces (obsSize ${spaces?.obsSize}, ${spaces?.nActions} actions)`,
+        { obsSize: this.obsSize, nActions: this.nActions });
+    }
+    this.policy.store.setParameters(decodeF32("parameters", p.parameters as string, this.policy.store.size));
+    this.setOptimizerState(p.optimizer as Record<string, unknown>);
+    const setStats = (target: { stats: { setState(s: RunningStatsState): void } } | undefined, s: unknown, field: string) => {
+      if (!target) return;
+      const st = s as { mean: number[]; var: number[]; count: number } | null;
+      if (!st) throw new ValidationError(field, "is missing from the file although the config normalises", st);
+      target.stats.setState({ mean: Float64Array.from(st.mean), var: Float64Array.from(st.var), count: st.count });
+    };
+    setStats(this.obsNormalizer, p.obsRms, "obsRms");
+    setStats(this.rewardNormalizer, p.retRms, "retRms");
+    this.numTimesteps = Number(p.numTimesteps) || 0;
+    this.iterations = Number(p.iterations) || 0;
+    this.progressRemaining = typeof p.progressRemaining === "number" ? p.progressRemaining : 1;
+    const rng = p.rng as Record<string, [number, number, number, number]> | undefined;
+    if (rng) {
+      this.actionRng = Rng.fromState(rng.action);
+      this.shuffleRng = Rng.fromState(rng.shuffle);
+      this.predictRng = Rng.fromState(rng.predict);
+    }
+  }
+
+  /** Frees WebAssembly memory now (environments created from an id or a factory are closed). */
+  dispose(): void {
+    this.policy.dispose();
+    this.buffer.dispose();
+    // Environments made here from an id or a factory are ours to close; the user's are not.
+    if (typeof this.config.env === "string" || typeof this.config.env === "function") this.env.close();
+  }
+}
+
+/**
+ * Resolves after pending I/O, timers and (in a browser) rendering had a
+ * chance to run. setTimeout(0) waits at least 1 ms in Node and 4 ms in a
+ * nested browser timer, 2-8% of learn()'s time at one yield per 50 ms:
+ * Node's setImmediate and a MessageChannel message do not wait.
+ */
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (fn: () => void) => unknown; MessageChannel?: typeof MessageChannel };
+  if (typeof g.setImmediate === "function") return new Promise((r) => g.setImmediate!(() => r()));
+  if (typeof g.MessageChannel === "function") {
+    return new Promise((r) => {
+      const ch = new g.MessageChannel!();
+      ch.port1.onmessage = () => {
+        ch.port1.close();
+        r();
+      };
+      ch.port2.postMessage(null);
+    });
+  }
+  return new Promise((r) => setTimeout(r, 0));
+}
+
+/** The bytes of an agent file (Node). */
+export function readAgentFile(path: string): Uint8Array {
+  const fs = nodeFs();
+  if (!fs) throw new ValidationError("path", "loadFile needs Node's file system; use load(bytes)", path);
+  return new Uint8Array(fs.readFileSync(path));
+}
+
+function isSingle(obs: ArrayLike<number> | number, d: number): boolean {
+  return typeof obs === "number" || obs.length === d;
+}
+
+/** Reads a saved file's config and the env to rebuild it with. */
+export function loadedConfig(p: Record<string, unknown>, algorithm: string, env: EnvSpec | undefined): Record<string, unknown> {
+  if (p.algorithm !== algorithm) {
+    throw new ValidationError("model file", `holds a ${String(p.algorithm)} agent, not ${algorithm}`, p.algorithm);
+  }
+  const config = { ...(p.config as Record<string, unknown>) };
+  const useEnv = env ?? (config.env as string | null) ?? undefined;
+  if (useEnv === undefined) {
+    throw new ValidationError("env", `the agent was trained on a user environment (${String(config.envId)}): pass { env } to load`, undefined);
+  }
+  delete config.envId;
+  config.env = useEnv;
+  if (env !== undefined && isVecEnv(env)) config.numEnvs = env.numEnvs;
+  if (env !== undefined && typeof env === "object" && !isVecEnv(env)) config.numEnvs = 1;
+  return config;
+}

@@ -1,0 +1,142 @@
+/**
+ * Value iteration with pymdptoolbox's semantics (mdptoolbox.mdp.ValueIteration).
+ */
+import { f64Block, i32Block, scratch } from "../core/arena.js";
+import {
+  absoluteTieTolerance,
+  checkValues,
+  optimalityBackupInto,
+  spanDiff,
+  transitionColumnMin,
+} from "./optimality.js";
+import type { TabularMdp } from "../mdp/tabular-mdp.js";
+import { checkCount, checkSpanStopOptions, epsilonThreshold, now, spanStopAnswer } from "./common.js";
+
+export interface ValueIterationOptions {
+  /** epsilon of the epsilon-optimal policy; default 0.01 (pymdptoolbox's). */
+  epsilon?: number;
+  /**
+   * Cap on the number of backups. The cap used is pymdptoolbox's computed
+   * bound (see `valueIterationBound`), or min(maxIterations, bound) when given.
+   */
+  maxIterations?: number;
+  /** V_0: a constant or S values; default 0. */
+  initialValue?: number | ArrayLike<number>;
+  /** Relative tie tolerance of the greedy step (src/planning/optimality.ts); default 1e-10, 0 = numpy's argmax. */
+  tieTolerance?: number;
+}
+
+export interface ValueIterationResult {
+  /** The last iterate V_n = T V_{n-1}, s in [0, S). NOT V*: see `valueIteration`. */
+  V: Float64Array;
+  /** The greedy policy of V_{n-1} as one action per state (ties to the lowest index). */
+  actions: Int32Array;
+  /** The same policy as a flat one-hot table pi[s*A + a]. */
+  policy: Float64Array;
+  /** Backups done (pymdptoolbox's `iter`). */
+  iterations: number;
+  /** The iteration cap that was in force (the computed bound, or the smaller given cap). */
+  maxIterations: number;
+  /** span(V_n - V_{n-1}) at the stop. */
+  variation: number;
+  /** True when the stop came from variation < epsilon (1 - gamma) / gamma, false when from the cap. */
+  converged: boolean;
+  /** MacQueen's bounds lower <= V* <= upper (componentwise); upper - lower = gamma/(1-gamma) variation. */
+  bounds: { lower: Float64Array; upper: Float64Array };
+  /** Wall-clock time of the solve in milliseconds. */
+  time: number;
+}
+
+const OPTIONS = ["epsilon", "maxIterations", "initialValue", "tieTolerance"] as const;
+
+/**
+ * pymdptoolbox's bound on value iteration's backups (its `_boundIter`; Puterman
+ * 1994, Theorem 6.6.6 and Proposition 6.6.5):
+ *
+ *   k = 1 - sum_j min_{s,a} P(j|s,a),
+ *   bound = ceil( log( epsilon (1-gamma)/gamma / span(T V_0 - V_0) ) / log(gamma k) ),
+ *
+ * at least 1 (and 1 when gamma = 0, gamma k = 0 or the first span is already
+ * below the threshold). `span0` = span(T V_0 - V_0); `k` from transitionColumnMin.
+ */
+export function valueIterationBound(gamma: number, epsilon: number, span0: number, k: number): number {
+  if (gamma === 0) return 1;
+  const kk = Math.min(1, Math.max(0, k));
+  const x = Math.log(epsilonThreshold(epsilon, gamma) / span0) / Math.log(gamma * kk);
+  return x > 1 ? Math.ceil(x) : 1;
+}
+
+/**
+ * Value iteration V_{n} = T V_{n-1} = max_a (R + gamma P V_{n-1}) from V_0
+ * (Bellman 1957; Puterman 1994, section 6.3), as pymdptoolbox's ValueIteration:
+ * it stops at the first n with
+ *
+ *   span(V_n - V_{n-1}) < epsilon (1 - gamma) / gamma,      span(x) = max x - min x,
+ *
+ * or after the computed bound on iterations (`valueIterationBound`; a given
+ * `maxIterations` only lowers it). Returned `policy` is greedy in V_{n-1}
+ * (the argmax of the last backup).
+ *
+ * What the result guarantees, when `converged`: the policy is epsilon-optimal,
+ * 0 <= V*(s) - V^policy(s) < epsilon for every s. The returned V is NOT V*.
+ * With d = V_n - V_{n-1}, MacQueen's bounds (returned as `bounds`) say
+ *
+ *   gamma/(1-gamma) min_s d  <=  V*(s) - V(s)  <=  gamma/(1-gamma) max_s d,
+ *
+ * so V is within epsilon of V* only up to a common shift (the span
+ * seminorm), and that shift is large when V_0 is far from V* (pymdptoolbox's
+ * forest example at discount 0.96: V = (5.93, 9.39, 13.39), V* = (74.65,
+ * 78.11, 82.11), a shift of about 68.7 in every state). The exact value
+ * of the returned policy is `evaluate(mdp, result.policy).V`
+ * (src/evaluation/evaluate.ts); V* itself is `policyIteration(mdp).V`.
+ *
+ * mdp: a TabularMdp (dense or sparse). Options: epsilon (0.01), maxIterations
+ * (the bound), initialValue (0), tieTolerance (1e-10 relative).
+ */
+export function valueIteration(mdp: TabularMdp, options: ValueIterationOptions = {}): ValueIterationResult {
+  const where = "valueIteration";
+  const { epsilon, tieTolerance, threshold } = checkSpanStopOptions(mdp, options, OPTIONS, where);
+  const { S, A, gamma } = mdp;
+  const userCap = checkCount("maxIterations", options.maxIterations, Infinity, where);
+  const init = options.initialValue ?? 0;
+  const V0 =
+    typeof init === "number"
+      ? checkValues("initialValue", new Float64Array(S).fill(init), S, where)
+      : checkValues("initialValue", init, S, where);
+
+  const start = now();
+  return scratch((take) => {
+    let cur = take(f64Block(S, V0));
+    let next = take(f64Block(S));
+    const greedy = take(i32Block(S));
+    const qRow = take(f64Block(A));
+    let iterations = 0;
+    let cap = userCap;
+    let variation = Infinity;
+    let converged = false;
+    for (;;) {
+      iterations++;
+      optimalityBackupInto(mdp, cur, absoluteTieTolerance(tieTolerance, cur, S), next, greedy, qRow, 0);
+      variation = spanDiff(next, cur, S);
+      if (iterations === 1) {
+        let shared = 0;
+        for (const h of transitionColumnMin(mdp)) shared += h;
+        cap = Math.min(userCap, valueIterationBound(gamma, epsilon, variation, 1 - shared));
+      }
+      [cur, next] = [next, cur];
+      if (variation < threshold) {
+        converged = true;
+        break;
+      }
+      if (iterations >= cap) break;
+    }
+    return {
+      ...spanStopAnswer(cur, next, greedy, A, gamma),
+      iterations,
+      maxIterations: cap,
+      variation,
+      converged,
+      time: now() - start,
+    };
+  });
+}
