@@ -1,23 +1,150 @@
 /**
- * Boundary checks shared by the mirror module: shapes, tables and per-state
- * coefficients, each failing with a ValidationError that names the field, the
- * location and the bad value, so that kernels only ever see valid input.
+ * The boundary checks of the whole library, in one place and one form:
+ *
+ *   checkThing(field, value, ...shape, where?)
+ *
+ * `field` is the user's own name for the argument (`"policy"`, `"gamma"`,
+ * `"options.tolerance"`), `value` what they passed, then the shape it must
+ * have, and last an optional location that the message appends (`{ state: 3 }`,
+ * `{ function: "luSolve" }`). Each check returns the checked value and throws a
+ * `ValidationError` that names the field, the location and the bad value, so
+ * that kernels only ever see valid input.
+ *
+ * The checks read the caller's arrays in place and never copy them unless the
+ * doc says so: a dense S = 2000, A = 10 model is 320 MB.
  */
-import { ValidationError } from "./errors.js";
-import { validateShape } from "../mdp/validate.js";
+import { ValidationError, type Location } from "./errors.js";
+import { kernels } from "./wasm.js";
+import type { Block, BlockKind } from "./arena.js";
 
-export { validateShape };
+/**
+ * Rows of transition tables, distributions and policies must sum to 1 within
+ * this absolute tolerance; single entries may exceed 1 by as much (rounding in
+ * the caller's normalisation).
+ */
+export const PROBABILITY_TOLERANCE = 1e-9;
 
-/** Checks `x` is a Float64Array of length n; returns it. */
-export function checkArray(field: string, x: unknown, n: number, what: string): Float64Array {
-  if (!(x instanceof Float64Array)) {
-    throw new ValidationError(field, "must be a Float64Array", x === null ? "null" : typeof x);
+/** Largest index a 32-bit signed column or row pointer can hold. */
+export const MAX_I32 = 2 ** 31 - 1;
+
+/** wasm32 linear memory ends at 4 GiB; no model larger than this can be stored. */
+export const WASM_MEMORY_LIMIT = 4 * 1024 ** 3;
+
+/** True for arrays and typed arrays (the only array-likes the library accepts). */
+export function isArrayLike(x: unknown): x is ArrayLike<unknown> {
+  return Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
+}
+
+/** What a bad argument is, for messages: "null", "array", "Float32Array", "string", ... */
+export function kindOf(x: unknown): string {
+  if (x === null) return "null";
+  if (Array.isArray(x)) return "array";
+  return typeof x === "object" ? (x.constructor?.name ?? "object") : typeof x;
+}
+
+/**
+ * Sum of `x[offset .. offset+n)` with Neumaier's compensation, so long
+ * distributions (S = 10^6 states) are not rejected for rounding alone.
+ */
+export function compensatedSum(x: ArrayLike<number>, offset = 0, n = x.length - offset): number {
+  let sum = 0;
+  let c = 0;
+  for (let i = offset; i < offset + n; i++) {
+    const v = x[i];
+    const t = sum + v;
+    c += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+    sum = t;
   }
-  if (x.length !== n) throw new ValidationError(field, `wrong length: expected ${what} = ${n}`, x.length);
+  return sum + c;
+}
+
+/** A count (`S`, `A`, `branching`, ...): a positive integer that fits 32-bit indices. */
+export function checkCount(field: string, n: unknown, what = "count", where?: Location): number {
+  if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) {
+    throw new ValidationError(field, `${what} must be a positive integer`, n, where);
+  }
+  if (n > MAX_I32) throw new ValidationError(field, `${what} must be below 2^31 (32-bit indices)`, n, where);
+  return n;
+}
+
+/** A dimension that may be 0 (an empty vector or matrix): a non-negative safe integer. */
+export function checkDimension(field: string, n: unknown, where?: Location): number {
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) {
+    throw new ValidationError(field, "must be a non-negative integer", n, where);
+  }
+  return n;
+}
+
+/** `S` and `A`, and that the `S*A` rows can be addressed with 32-bit row pointers. */
+export function checkShape(S: unknown, A: unknown): { S: number; A: number } {
+  const s = checkCount("S", S, "number of states");
+  const a = checkCount("A", A, "number of actions");
+  if (s * a + 1 > MAX_I32) {
+    throw new ValidationError("S*A", "number of state-action pairs must be below 2^31 - 1", s * a, { S: s, A: a });
+  }
+  return { S: s, A: a };
+}
+
+/** The discount factor: a finite number in [0, 1). */
+export function checkGamma(field: string, gamma: unknown, where?: Location): number {
+  if (typeof gamma !== "number" || !(gamma >= 0 && gamma < 1)) {
+    throw new ValidationError(field, "discount must be a finite number in [0, 1)", gamma, where);
+  }
+  return gamma;
+}
+
+/** A number in [lo, hi] (or open at either end through `openLo`/`openHi`); NaN never passes. */
+export function checkNumber(
+  field: string,
+  v: unknown,
+  { lo = -Infinity, hi = Infinity, openLo = false, openHi = false }: { lo?: number; hi?: number; openLo?: boolean; openHi?: boolean },
+  where?: Location,
+): number {
+  if (typeof v !== "number" || Number.isNaN(v)) throw new ValidationError(field, "must be a number", v, where);
+  const okLo = openLo ? v > lo : v >= lo;
+  const okHi = openHi ? v < hi : v <= hi;
+  if (!okLo || !okHi) {
+    throw new ValidationError(field, `must be in ${openLo ? "(" : "["}${lo}, ${hi}${openHi ? ")" : "]"}`, v, where);
+  }
+  return v;
+}
+
+/** A finite number. */
+export function checkFiniteNumber(field: string, x: unknown, where?: Location): number {
+  if (typeof x !== "number" || !Number.isFinite(x)) throw new ValidationError(field, "must be a finite number", x, where);
   return x;
 }
 
-/** An S*A table of finite numbers (advantages, Q values). */
+/** Throws unless `bytes` of model data can fit in wasm32 memory. */
+export function checkFitsInMemory(field: string, bytes: number, where?: Location): void {
+  if (bytes > WASM_MEMORY_LIMIT) {
+    const gib = (bytes / 1024 ** 3).toFixed(2);
+    throw new ValidationError(
+      field,
+      `needs ${gib} GiB, more than wasm32's 4 GiB memory${field === "P" ? " (use the sparse form, TabularMdp.fromSparse)" : ""}`,
+      bytes,
+      where,
+    );
+  }
+}
+
+/** An array or typed array of exactly `n` entries (`what` names n in the message: "S", "S*A"). */
+export function checkLength(field: string, x: unknown, n: number, what: string, where?: Location): ArrayLike<unknown> {
+  if (!isArrayLike(x)) throw new ValidationError(field, `must be an array or typed array of ${what}`, kindOf(x), where);
+  if (x.length !== n) throw new ValidationError(field, `wrong length: expected ${what} = ${n}, got ${x.length}`, x.length, where);
+  return x;
+}
+
+/** A Float64Array of length n. */
+export function checkArray(field: string, x: unknown, n: number, what: string, where?: Location): Float64Array {
+  if (!(x instanceof Float64Array)) {
+    throw new ValidationError(field, "must be a Float64Array", x === null ? "null" : typeof x, where);
+  }
+  if (x.length !== n) throw new ValidationError(field, `wrong length: expected ${what} = ${n}`, x.length, where);
+  return x;
+}
+
+/** An S*A Float64Array of finite numbers (advantages, Q values). */
 export function checkTable(field: string, x: unknown, S: number, A: number): Float64Array {
   const t = checkArray(field, x, S * A, "S*A");
   for (let i = 0; i < t.length; i++) {
@@ -28,7 +155,32 @@ export function checkTable(field: string, x: unknown, S: number, A: number): Flo
   return t;
 }
 
-/** An S*A table of log-probabilities: finite or -inf, each row with a finite entry, rows summing to 1 in probability within 1e-9. */
+/**
+ * A policy `pi[s*A + a]`: length S*A, entries finite in [0, 1], each row
+ * summing to 1 within `PROBABILITY_TOLERANCE`. Returns `x` itself when it is a
+ * Float64Array, else a Float64Array copy of the number array.
+ */
+export function checkPolicy(field: string, x: unknown, S: number, A: number): Float64Array {
+  if (!isArrayLike(x)) {
+    throw new ValidationError(field, "must be a Float64Array or a number array", x === null ? "null" : typeof x);
+  }
+  const t = x as ArrayLike<unknown>;
+  if (t.length !== S * A) throw new ValidationError(field, `wrong length: expected S*A = ${S * A}`, t.length);
+  for (let s = 0; s < S; s++) {
+    let sum = 0;
+    for (let a = 0; a < A; a++) {
+      const v = t[s * A + a];
+      if (typeof v !== "number" || !(v >= 0 && v <= 1 + PROBABILITY_TOLERANCE)) {
+        throw new ValidationError(field, "action probability must be a finite number in [0, 1]", v, { state: s, action: a });
+      }
+      sum += v;
+    }
+    if (!(Math.abs(sum - 1) <= PROBABILITY_TOLERANCE)) throw new ValidationError(field, "policy row does not sum to 1", sum, { state: s });
+  }
+  return x instanceof Float64Array ? x : Float64Array.from(x as number[]);
+}
+
+/** An S*A table of log-probabilities: finite or -inf, rows summing to 1 in probability within 1e-9. */
 export function checkLogPolicy(field: string, x: unknown, S: number, A: number): Float64Array {
   const t = checkArray(field, x, S * A, "S*A");
   for (let s = 0; s < S; s++) {
@@ -36,35 +188,34 @@ export function checkLogPolicy(field: string, x: unknown, S: number, A: number):
     for (let a = 0; a < A; a++) {
       const v = t[s * A + a];
       if (!(v <= 0 && (Number.isFinite(v) || v === -Infinity))) {
-        throw new ValidationError(field, "log-probability must be finite and <= 0, or -Infinity", v, {
-          state: s,
-          action: a,
-        });
+        throw new ValidationError(field, "log-probability must be finite and <= 0, or -Infinity", v, { state: s, action: a });
       }
       sum += Math.exp(v);
     }
-    if (!(Math.abs(sum - 1) <= 1e-9)) {
+    if (!(Math.abs(sum - 1) <= PROBABILITY_TOLERANCE)) {
       throw new ValidationError(field, "exp of the row does not sum to 1", sum, { state: s });
     }
   }
   return t;
 }
 
-/** A row-stochastic S*A table (a policy): entries in [0, 1], rows summing to 1 within 1e-9. */
-export function checkPolicy(field: string, x: unknown, S: number, A: number): Float64Array {
-  const t = checkArray(field, x, S * A, "S*A");
-  for (let s = 0; s < S; s++) {
-    let sum = 0;
-    for (let a = 0; a < A; a++) {
-      const v = t[s * A + a];
-      if (!(v >= 0 && v <= 1)) {
-        throw new ValidationError(field, "probability must be a finite number in [0, 1]", v, { state: s, action: a });
-      }
-      sum += v;
+/**
+ * A distribution over `n` items (`mu` over states): length n, entries finite
+ * and non-negative, summing to 1 within `PROBABILITY_TOLERANCE` (compensated
+ * sum). `what` names an entry in locations ("state").
+ */
+export function checkDistribution(field: string, x: unknown, n: number, what = "state"): ArrayLike<number> {
+  checkLength(field, x, n, what === "state" ? "S" : "n");
+  const arr = x as ArrayLike<number>;
+  for (let i = 0; i < n; i++) {
+    const v = arr[i];
+    if (typeof v !== "number" || !(v >= 0 && v <= 1 + PROBABILITY_TOLERANCE)) {
+      throw new ValidationError(field, "probability must be a finite number in [0, 1]", v, { [what]: i });
     }
-    if (!(Math.abs(sum - 1) <= 1e-9)) throw new ValidationError(field, "policy row does not sum to 1", sum, { state: s });
   }
-  return t;
+  const sum = compensatedSum(arr, 0, n);
+  if (!(Math.abs(sum - 1) <= PROBABILITY_TOLERANCE)) throw new ValidationError(field, "distribution does not sum to 1", sum);
+  return arr;
 }
 
 /** Per-state coefficients: length S, each >= min (default 0), +inf allowed when `allowInfinity`. */
@@ -86,17 +237,91 @@ export function checkCoefficients(
   return t;
 }
 
-/** A scalar in [lo, hi] (or (lo, hi] etc. through `open`), finite unless hi is Infinity and allowed. */
-export function checkNumber(
-  field: string,
-  v: unknown,
-  { lo = -Infinity, hi = Infinity, openLo = false, openHi = false }: { lo?: number; hi?: number; openLo?: boolean; openHi?: boolean },
-): number {
-  if (typeof v !== "number" || Number.isNaN(v)) throw new ValidationError(field, "must be a number", v);
-  const okLo = openLo ? v > lo : v >= lo;
-  const okHi = openHi ? v < hi : v <= hi;
-  if (!okLo || !okHi) {
-    throw new ValidationError(field, `must be in ${openLo ? "(" : "["}${lo}, ${hi}${openHi ? ")" : "]"}`, v);
+/** Edit distance between two short strings (option names), for suggestions. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
   }
-  return v;
+  return row[b.length];
+}
+
+/** The known name a misspelt one most likely meant (`learning_rate` -> `learningRate`), or undefined. */
+export function nearestName(name: string, known: readonly string[]): string | undefined {
+  const flat = (s: string): string => s.replace(/[_\-\s]/g, "").toLowerCase();
+  const f = flat(name);
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = flat(k) === f ? 0 : editDistance(f, flat(k));
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(f.length / 3)) ? best : undefined;
+}
+
+/**
+ * A config object: a plain object (or undefined, read as {}) whose keys are all
+ * in `known`. An unknown key is a ValidationError that suggests the nearest
+ * known name, so a misspelt option is never ignored silently:
+ * `options: unknown option "learning_rate" for PPO; did you mean "learningRate"?`.
+ * Keys whose value is undefined pass (spreading optional fields gives them).
+ */
+export function checkOptions<T extends object>(
+  field: string,
+  options: T | undefined,
+  known: readonly string[],
+  where: string,
+  kind = "option",
+): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new ValidationError(field, `must be an object of options for ${where}`, kindOf(options));
+  }
+  for (const key of Object.keys(options)) {
+    if (known.includes(key) || (options as Record<string, unknown>)[key] === undefined) continue;
+    const near = nearestName(key, known);
+    const hint = near ? `; did you mean "${near}"?` : `; known: ${known.join(", ")}`;
+    throw new ValidationError(field, `unknown ${kind} for ${where}${hint}`, key);
+  }
+  return options;
+}
+
+/** A live WebAssembly block of the given kind holding at least `minLength` entries. */
+export function checkBlock<K extends BlockKind>(field: string, block: Block<K> | undefined, kind: K, minLength: number, where?: Location): Block<K> {
+  if (block === null || typeof block !== "object" || typeof (block as Block<K>).ptr !== "number") {
+    throw new ValidationError(field, `must be a WebAssembly block of ${kind} (f64Block/i32Block)`, block, where);
+  }
+  if (block.kind !== kind) throw new ValidationError(field, `must be a block of ${kind}`, block.kind, where);
+  if (block.isFreed) throw new ValidationError(field, "block was already freed", block.length, where);
+  if (block.length < minLength) {
+    throw new ValidationError(field, `block too short: needs at least ${minLength} entries`, block.length, where);
+  }
+  return block;
+}
+
+/** Two blocks that a kernel reads and writes must not be the same memory (`other` names the second). */
+export function checkDistinctBlocks(field: string, a: Block<BlockKind>, b: Block<BlockKind>, other: string, where?: Location): void {
+  if (a.ptr === b.ptr && a.length > 0 && b.length > 0) {
+    throw new ValidationError(field, `must not be the same block as ${other}`, a.length, where);
+  }
+}
+
+/** The first n entries of an f64 block are finite (one SIMD pass; the index is located only on failure). Returns max |x|. */
+export function checkFiniteBlock(field: string, block: Block<"f64">, n: number, where?: Location): number {
+  const m = kernels().blas1NormInfCheckedSimd(block.ptr, n);
+  if (Number.isFinite(m)) return m;
+  const v = block.view;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(v[i])) throw new ValidationError(field, "entries must be finite", v[i], { ...where, index: i });
+  }
+  return m;
 }

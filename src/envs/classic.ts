@@ -11,6 +11,7 @@
  * the state stays f64, as Gymnasium computes on a float64 state.
  */
 import { ValidationError } from "../core/errors.js";
+import { checkOptions } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
 import type { Action, Env, ResetOptions, ResetResult, StepResult } from "./env.js";
 import type { Box, Space } from "./spaces.js";
@@ -75,7 +76,7 @@ export function resetBounds(
   id: string,
 ): [number, number] {
   if (!options) return [low, high];
-  checkOptionKeys(options, ["low", "high"], id);
+  checkOptions("options", options, ["low", "high"], id, "reset option");
   const lo = options.low ?? low;
   const hi = options.high ?? high;
   if (!Number.isFinite(lo)) throw new ValidationError("options.low", "must be a finite number", lo, { env: id });
@@ -84,13 +85,6 @@ export function resetBounds(
   return [lo, hi];
 }
 
-export function checkOptionKeys(options: Readonly<Record<string, unknown>>, known: readonly string[], id: string): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new ValidationError("options", `unknown reset option (known: ${known.join(", ")})`, key, { env: id });
-    }
-  }
-}
 
 /** Reads a discrete action: an integer in [0, n), or a length-1 array holding one. */
 export function discreteAction(action: unknown, n: number, id: string): number {

@@ -21,8 +21,9 @@
  * The vectorised kernel is assembly/envs/pendulum.ts (same operation order).
  */
 import { ValidationError } from "../core/errors.js";
+import { checkOptions } from "../core/validate.js";
 import type { Rng } from "../core/rng.js";
-import { checkOptionKeys, ClassicControlEnv, type ClassicEnvOptions, type ClassicSpec, scalarBoxAction } from "./classic.js";
+import { ClassicControlEnv, type ClassicEnvOptions, type ClassicSpec, scalarBoxAction } from "./classic.js";
 import { Box } from "./spaces.js";
 import { cos, sin } from "./trig.js";
 
@@ -71,7 +72,7 @@ export class PendulumEnv extends ClassicControlEnv<PendulumParams> {
 
   private halfWidths(options: Readonly<Record<string, number>> | undefined): [number, number] {
     if (!options) return [DEFAULT_X, DEFAULT_Y];
-    checkOptionKeys(options, ["x_init", "y_init"], this.id);
+    checkOptions("options", options, ["x_init", "y_init"], this.id, "reset option");
     const x = options.x_init ?? DEFAULT_X;
     const y = options.y_init ?? DEFAULT_Y;
     if (!Number.isFinite(x)) throw new ValidationError("options.x_init", "must be a finite number", x, { env: this.id });

@@ -42,8 +42,8 @@
 import { ValidationError } from "../core/errors.js";
 import { policyReward, qFromValues } from "../mdp/bellman.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
-import { checkTabularMdp } from "../mdp/validate.js";
-import { validatePolicy } from "../policy/policy.js";
+import { checkTabularMdp } from "../mdp/spec.js";
+import { checkOptions, checkPolicy } from "../core/validate.js";
 import { type Block, f64Block, scratch } from "../core/arena.js";
 import { PolicySystem, type SolveReport, type SolverChoice, type SolverName } from "./policy-system.js";
 
@@ -126,18 +126,9 @@ interface CheckedOptions {
   maxIterations?: number;
 }
 
-function checkOptions(options: unknown, where: string, starts: readonly string[]): CheckedOptions {
+function checkEvaluateOptions(options: unknown, where: string, starts: readonly string[]): CheckedOptions {
   if (options === undefined) return { solver: "auto", tolerance: 1e-10 };
-  if (options === null || typeof options !== "object") {
-    throw new ValidationError("options", `must be an object (${where})`, options);
-  }
-  const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    const known = [...OPTION_NAMES, ...starts];
-    if (!known.includes(key) && o[key] !== undefined) {
-      throw new ValidationError("options", `unknown option for ${where}; known: ${known.join(", ")}`, key);
-    }
-  }
+  const o = checkOptions("options", options as Record<string, unknown>, [...OPTION_NAMES, ...starts], where);
   const solver = (o.solver ?? "auto") as SolverChoice;
   if (!SOLVERS.includes(solver)) {
     throw new ValidationError("solver", `must be one of ${SOLVERS.join(", ")} (${where})`, o.solver);
@@ -238,9 +229,9 @@ function clampNegatives(d: Float64Array): Float64Array {
  */
 export function evaluate(mdp: TabularMdp, policy: ArrayLike<number>, options?: EvaluationOptions): Evaluation {
   checkTabularMdp(mdp, "evaluate");
-  const opts = checkOptions(options, "evaluate", ["initialValues", "initialVisitation"]);
+  const opts = checkEvaluateOptions(options, "evaluate", ["initialValues", "initialVisitation"]);
   const { S, A } = mdp;
-  const pi = validatePolicy(policy, S, A, "policy");
+  const pi = checkPolicy("policy", policy, S, A);
   const initial = optionalStart("initialValues", options?.initialValues, S, "evaluate");
   const initialD = optionalStart("initialVisitation", options?.initialVisitation, S, "evaluate");
   return withPolicySystem(mdp, pi, opts, (system, piB, take) => {
@@ -276,9 +267,9 @@ export function evaluate(mdp: TabularMdp, policy: ArrayLike<number>, options?: E
  */
 export function policyValue(mdp: TabularMdp, policy: ArrayLike<number>, options?: PolicyValueOptions): PolicyValue {
   checkTabularMdp(mdp, "policyValue");
-  const opts = checkOptions(options, "policyValue", ["initialValues"]);
+  const opts = checkEvaluateOptions(options, "policyValue", ["initialValues"]);
   const { S, A } = mdp;
-  const pi = validatePolicy(policy, S, A, "policy");
+  const pi = checkPolicy("policy", policy, S, A);
   const initial = optionalStart("initialValues", options?.initialValues, S, "policyValue");
   return withPolicySystem(mdp, pi, opts, (system, piB, take) => {
     const { V, report } = solveValues(mdp, system, piB, take, initial);
@@ -292,9 +283,9 @@ export function policyValue(mdp: TabularMdp, policy: ArrayLike<number>, options?
  */
 export function discountedVisitation(mdp: TabularMdp, policy: ArrayLike<number>, options?: VisitationOptions): Visitation {
   checkTabularMdp(mdp, "discountedVisitation");
-  const opts = checkOptions(options, "discountedVisitation", ["initialVisitation"]);
+  const opts = checkEvaluateOptions(options, "discountedVisitation", ["initialVisitation"]);
   const { S, A } = mdp;
-  const pi = validatePolicy(policy, S, A, "policy");
+  const pi = checkPolicy("policy", policy, S, A);
   const initial = optionalStart("initialVisitation", options?.initialVisitation, S, "discountedVisitation");
   return withPolicySystem(mdp, pi, opts, (system, _piB, take) => {
     const { d, report } = solveVisitation(mdp, system, take, initial);

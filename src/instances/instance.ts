@@ -13,7 +13,7 @@
 import { ValidationError } from "../core/errors.js";
 import { evaluate, type EvaluateOptions } from "../evaluation/evaluate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
-import { validatePolicy } from "../policy/policy.js";
+import { checkPolicy } from "../core/validate.js";
 
 /** What a step needs from the exact evaluation of the old policy (`evaluate`'s result qualifies). */
 export interface PolicyEvaluation {
@@ -122,7 +122,7 @@ export function prepareStep(
   checkMdp(mdp, where);
   const { S, A } = mdp;
   if (!(policy instanceof Float64Array)) throw new ValidationError("policy", `${where}: must be a Float64Array`, typeof policy);
-  validatePolicy(policy, S, A, "policy");
+  checkPolicy("policy", policy, S, A);
   const kk = checkIteration(k, where);
   if (options !== undefined && (options === null || typeof options !== "object")) {
     throw new ValidationError("options", `${where}: must be an object`, options);

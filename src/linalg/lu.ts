@@ -13,7 +13,7 @@
 import { f64Block, scratch, type Block } from "../core/arena.js";
 import { kernels } from "../core/wasm.js";
 import { ValidationError } from "../core/errors.js";
-import { checkBlock, checkDimension, checkDistinct, checkFinite } from "./checks.js";
+import { checkBlock, checkDimension, checkDistinctBlocks, checkFiniteBlock } from "../core/validate.js";
 
 /**
  * The matrix is singular to working precision: at `column` no candidate pivot
@@ -45,12 +45,12 @@ export class SingularMatrixError extends RangeError {
  * n·eps·max|A|; `a` is then partly overwritten.
  */
 export function luFactor(a: Block<"f64">, n: number, pivots: Block<"i32">): void {
-  checkDimension("luFactor", "n", n);
-  checkBlock("luFactor", "a", a, "f64", n * n);
-  checkBlock("luFactor", "pivots", pivots, "i32", n);
+  checkDimension("n", n, { function: "luFactor" });
+  checkBlock("a", a, "f64", n * n, { function: "luFactor" });
+  checkBlock("pivots", pivots, "i32", n, { function: "luFactor" });
   if (n === 0) return;
   const k = kernels();
-  const maxAbs = checkFinite("luFactor", "a", a, n * n);
+  const maxAbs = checkFiniteBlock("a", a, n * n, { function: "luFactor" });
   const threshold = n * Number.EPSILON * maxAbs;
   const bad = scratch((take) => {
     const work = take(f64Block(k.luWorkLength(n)));
@@ -69,11 +69,11 @@ export function luFactor(a: Block<"f64">, n: number, pivots: Block<"i32">): void
 }
 
 function checkSolve(where: string, a: Block<"f64">, n: number, pivots: Block<"i32">, b: Block<"f64">): void {
-  checkDimension(where, "n", n);
-  checkBlock(where, "a", a, "f64", n * n);
-  checkBlock(where, "pivots", pivots, "i32", n);
-  checkBlock(where, "b", b, "f64", n);
-  checkDistinct(where, "b", b, a, "a");
+  checkDimension("n", n, { function: where });
+  checkBlock("a", a, "f64", n * n, { function: where });
+  checkBlock("pivots", pivots, "i32", n, { function: where });
+  checkBlock("b", b, "f64", n, { function: where });
+  checkDistinctBlocks("b", b, a, "a", { function: where });
   const p = pivots.view;
   for (let j = 0; j < n; j++) {
     if (!(p[j] >= j && p[j] < n)) {
@@ -83,7 +83,7 @@ function checkSolve(where: string, a: Block<"f64">, n: number, pivots: Block<"i3
       });
     }
   }
-  checkFinite(where, "b", b, n);
+  checkFiniteBlock("b", b, n, { function: where });
 }
 
 function checkSolution(where: string, b: Block<"f64">, n: number): void {

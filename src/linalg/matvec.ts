@@ -5,19 +5,19 @@
  */
 import { kernels } from "../core/wasm.js";
 import type { Block } from "../core/arena.js";
-import { checkBlock, checkDimension, checkDistinct, checkFiniteNumber } from "./checks.js";
+import { checkBlock, checkDimension, checkDistinctBlocks, checkFiniteNumber } from "../core/validate.js";
 
 function checkGemv(where: string, m: Block<"f64">, rows: number, cols: number, x: Block<"f64">, y: Block<"f64">,
   xLength: number, yLength: number, alpha: number, beta: number): void {
-  checkDimension(where, "rows", rows);
-  checkDimension(where, "cols", cols);
-  checkBlock(where, "m", m, "f64", rows * cols);
-  checkBlock(where, "x", x, "f64", xLength);
-  checkBlock(where, "y", y, "f64", yLength);
-  checkDistinct(where, "y", y, x, "x");
-  checkDistinct(where, "y", y, m, "m");
-  checkFiniteNumber(where, "alpha", alpha);
-  checkFiniteNumber(where, "beta", beta);
+  checkDimension("rows", rows, { function: where });
+  checkDimension("cols", cols, { function: where });
+  checkBlock("m", m, "f64", rows * cols, { function: where });
+  checkBlock("x", x, "f64", xLength, { function: where });
+  checkBlock("y", y, "f64", yLength, { function: where });
+  checkDistinctBlocks("y", y, x, "x", { function: where });
+  checkDistinctBlocks("y", y, m, "m", { function: where });
+  checkFiniteNumber("alpha", alpha, { function: where });
+  checkFiniteNumber("beta", beta, { function: where });
 }
 
 /**

@@ -6,7 +6,7 @@ import { ValidationError } from "../core/errors.js";
 import { kernels } from "../core/wasm.js";
 import type { Block } from "../core/arena.js";
 import { nrm2 } from "./blas1.js";
-import { checkBlock, checkDimension, checkDistinct, checkFinite, checkFiniteNumber } from "./checks.js";
+import { checkBlock, checkDimension, checkDistinctBlocks, checkFiniteBlock, checkFiniteNumber } from "../core/validate.js";
 
 /** y = A x for an n×n operator A (the first n entries of x and y); the solvers never pass y aliasing x. */
 export interface LinearOperator {
@@ -57,7 +57,7 @@ function checkOperator(where: string, field: string, op: LinearOperator, n?: num
   if (op === null || typeof op !== "object" || typeof op.apply !== "function") {
     throw new ValidationError(field, "must be a LinearOperator { n, apply(x, y) }", op, { function: where });
   }
-  const size = checkDimension(where, `${field}.n`, op.n);
+  const size = checkDimension(`${field}.n`, op.n, { function: where });
   if (n !== undefined && size !== n) {
     throw new ValidationError(`${field}.n`, `must equal the operator's n = ${n}`, size, { function: where });
   }
@@ -68,13 +68,13 @@ function checkOperator(where: string, field: string, op: LinearOperator, n?: num
 export function checkKrylov(where: string, op: LinearOperator, b: Block<"f64">, x: Block<"f64">,
   options: KrylovOptions): KrylovSettings {
   const n = checkOperator(where, "op", op);
-  checkBlock(where, "b", b, "f64", n);
-  checkBlock(where, "x", x, "f64", n);
-  checkDistinct(where, "x", x, b, "b");
+  checkBlock("b", b, "f64", n, { function: where });
+  checkBlock("x", x, "f64", n, { function: where });
+  checkDistinctBlocks("x", x, b, "b", { function: where });
   if (options === null || typeof options !== "object") {
     throw new ValidationError("options", "must be an object with a tolerance", options, { function: where });
   }
-  const tolerance = checkFiniteNumber(where, "options.tolerance", options.tolerance);
+  const tolerance = checkFiniteNumber("options.tolerance", options.tolerance, { function: where });
   if (tolerance < 0) throw new ValidationError("options.tolerance", "must be >= 0", tolerance, { function: where });
   const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
   if (!Number.isSafeInteger(maxIterations) || maxIterations < 1) {
@@ -86,8 +86,8 @@ export function checkKrylov(where: string, op: LinearOperator, b: Block<"f64">, 
   }
   const preconditioner = options.preconditioner;
   if (preconditioner !== undefined) checkOperator(where, "options.preconditioner", preconditioner, n);
-  checkFinite(where, "b", b, n);
-  const zeroGuess = checkFinite(where, "x", x, n) === 0;
+  checkFiniteBlock("b", b, n, { function: where });
+  const zeroGuess = checkFiniteBlock("x", x, n, { function: where }) === 0;
   return { n, tolerance, maxIterations, restart, preconditioner, zeroGuess };
 }
 
@@ -114,10 +114,10 @@ export function residual(where: string, op: LinearOperator, b: Block<"f64">, x: 
  * gemv kernel. The block is used, not copied: keep it alive while the operator is.
  */
 export function denseOperator(m: Block<"f64">, n: number, options: { scale?: number; shift?: number } = {}): LinearOperator {
-  checkDimension("denseOperator", "n", n);
-  checkBlock("denseOperator", "m", m, "f64", n * n);
-  const scale = checkFiniteNumber("denseOperator", "scale", options.scale ?? 1);
-  const shift = checkFiniteNumber("denseOperator", "shift", options.shift ?? 0);
+  checkDimension("n", n, { function: "denseOperator" });
+  checkBlock("m", m, "f64", n * n, { function: "denseOperator" });
+  const scale = checkFiniteNumber("scale", options.scale ?? 1, { function: "denseOperator" });
+  const shift = checkFiniteNumber("shift", options.shift ?? 0, { function: "denseOperator" });
   const k = kernels();
   return {
     n,

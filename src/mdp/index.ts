@@ -12,20 +12,5 @@ export {
   type DenseMdpJson,
   type SparseMdpJson,
 } from "./json.js";
-export {
-  PROBABILITY_TOLERANCE,
-  WASM_MEMORY_LIMIT,
-  validateShape,
-  validateGamma,
-  validateDenseTransitions,
-  validateRewards,
-  validateInitialDistribution,
-  validateDistribution,
-  validateCsr,
-  validateDenseSpec,
-  validateSparseSpec,
-  type CsrInfo,
-  type DenseTransitions,
-  type RewardTable,
-} from "./validate.js";
+export type { CsrInfo, DenseTransitions, RewardTable } from "./spec.js";
 export * from "./generators/index.js";

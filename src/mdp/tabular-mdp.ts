@@ -16,19 +16,8 @@ import type { Rng } from "../core/rng.js";
 import { Block, type BlockKind, disown, f64Block, i32Block, own } from "../core/arena.js";
 import { countNonZeros, csrToDense, denseToCsr, sortCsrRows } from "./csr.js";
 import { MDP_JSON_FORMAT, MDP_JSON_VERSION, type MdpJson, parseMdpJson } from "./json.js";
-import {
-  type DenseTransitions,
-  type NestedRewards,
-  type NestedTransitions,
-  type RewardTable,
-  validateCsr,
-  validateDenseTransitions,
-  validateFitsInMemory,
-  validateGamma,
-  validateInitialDistribution,
-  validateRewards,
-  validateShape,
-} from "./validate.js";
+import { type DenseTransitions, type NestedRewards, type NestedTransitions, type RewardTable, checkCsr, checkDenseTransitions, checkRewards } from "./spec.js";
+import { checkFitsInMemory, checkGamma, checkDistribution, checkShape } from "../core/validate.js";
 
 /** A dense MDP: `P` flat `P[(s*A + a)*S + s']` (length S*A*S) or nested `P[s][a][s']`. */
 export interface DenseMdpSpec {
@@ -157,11 +146,11 @@ export class TabularMdp {
    */
   static fromDense(spec: DenseMdpSpec): TabularMdp {
     if (spec === null || typeof spec !== "object") throw new ValidationError("spec", "must be an object", spec);
-    const { S, A } = validateShape(spec.S, spec.A);
-    const gamma = validateGamma(spec.gamma);
-    const pLayout = validateDenseTransitions(spec.P, S, A);
-    const rLayout = validateRewards(spec.R, S, A);
-    if (spec.mu !== undefined) validateInitialDistribution(spec.mu, S);
+    const { S, A } = checkShape(spec.S, spec.A);
+    const gamma = checkGamma("gamma", spec.gamma);
+    const pLayout = checkDenseTransitions(spec.P, S, A);
+    const rLayout = checkRewards(spec.R, S, A);
+    if (spec.mu !== undefined) checkDistribution("mu", spec.mu, S);
     const blocks = allocate((take) => ({
       P: take(f64Block(S * A * S)),
       R: take(f64Block(S * A)),
@@ -184,11 +173,11 @@ export class TabularMdp {
   /** Builds a sparse (CSR) MDP; see `SparseMdpSpec`. Rows are sorted by next state on import. */
   static fromSparse(spec: SparseMdpSpec): TabularMdp {
     if (spec === null || typeof spec !== "object") throw new ValidationError("spec", "must be an object", spec);
-    const { S, A } = validateShape(spec.S, spec.A);
-    const gamma = validateGamma(spec.gamma);
-    const { nnz, sorted } = validateCsr(spec.rowPtr, spec.cols, spec.probs, S, A);
-    const rLayout = validateRewards(spec.R, S, A);
-    if (spec.mu !== undefined) validateInitialDistribution(spec.mu, S);
+    const { S, A } = checkShape(spec.S, spec.A);
+    const gamma = checkGamma("gamma", spec.gamma);
+    const { nnz, sorted } = checkCsr(spec.rowPtr, spec.cols, spec.probs, S, A);
+    const rLayout = checkRewards(spec.R, S, A);
+    if (spec.mu !== undefined) checkDistribution("mu", spec.mu, S);
     const blocks = allocate((take) => ({
       rowPtr: take(i32Block(S * A + 1)),
       cols: take(i32Block(nnz)),
@@ -292,7 +281,7 @@ export class TabularMdp {
   /** A dense copy (a new MDP with its own memory, even if this one is dense). */
   toDense(): TabularMdp {
     const { S, A } = this;
-    validateFitsInMemory("P", S * A * S * 8, { S, A });
+    checkFitsInMemory("P", S * A * S * 8, { S, A });
     const src = this.blocks;
     const blocks = allocate((take) => ({
       P: take(f64Block(S * A * S)),
@@ -445,15 +434,15 @@ export class TabularMdp {
  */
 export function adoptMdpBlocks(S: number, A: number, gamma: number, blocks: MdpBlocks): TabularMdp {
   try {
-    validateShape(S, A);
-    validateGamma(gamma);
-    if (blocks.P) validateDenseTransitions(blocks.P.view, S, A);
+    checkShape(S, A);
+    checkGamma("gamma", gamma);
+    if (blocks.P) checkDenseTransitions(blocks.P.view, S, A);
     else {
-      const { sorted } = validateCsr(blocks.rowPtr!.view, blocks.cols!.view, blocks.probs!.view, S, A);
+      const { sorted } = checkCsr(blocks.rowPtr!.view, blocks.cols!.view, blocks.probs!.view, S, A);
       if (!sorted) sortCsrRows(blocks.rowPtr!.view, blocks.cols!.view, blocks.probs!.view);
     }
-    validateRewards(blocks.R.view, S, A);
-    validateInitialDistribution(blocks.mu.view, S);
+    checkRewards(blocks.R.view, S, A);
+    checkDistribution("mu", blocks.mu.view, S);
   } catch (error) {
     for (const b of blockList(blocks)) b.free();
     throw error;

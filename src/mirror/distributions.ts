@@ -3,7 +3,7 @@
  * the drift distribution nu (seed 000), and the weights of the mean-KL ball.
  */
 import { ValidationError } from "../core/errors.js";
-import { validateDistribution } from "../mdp/validate.js";
+import { checkDistribution } from "../core/validate.js";
 
 /**
  * "visitation": the old policy's discounted visitation d_old (the default);
@@ -24,7 +24,7 @@ export function resolveDistribution(
   if (spec === "mu") return mu;
   if (spec === "uniform") return new Float64Array(S).fill(1 / S);
   if (spec instanceof Float64Array) {
-    validateDistribution(field, spec, S, "state");
+    checkDistribution(field, spec, S, "state");
     return spec;
   }
   throw new ValidationError(field, 'must be "visitation", "mu", "uniform" or a Float64Array of length S', spec);

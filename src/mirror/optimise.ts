@@ -20,7 +20,8 @@
 import { ValidationError } from "../core/errors.js";
 import { evaluate, type EvaluateOptions, type Evaluation } from "../evaluation/evaluate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
-import { uniformPolicy, validatePolicy } from "../policy/policy.js";
+import { uniformPolicy } from "../policy/policy.js";
+import { checkPolicy } from "../core/validate.js";
 import { policyIteration } from "../planning/policy-iteration.js";
 import type { Update, UpdateResult } from "../instances/instance.js";
 import { checkLogPolicy } from "../core/validate.js";
@@ -109,7 +110,7 @@ export function optimise(mdp: TabularMdp, update: Update, options: OptimiseOptio
     throw new ValidationError("onIteration", "optimise: must be a function", typeof options.onIteration);
   }
   const { S, A } = mdp;
-  let policy: Float64Array = options.policy === undefined ? uniformPolicy(S, A) : validatePolicy(options.policy, S, A, "policy").slice();
+  let policy: Float64Array = options.policy === undefined ? uniformPolicy(S, A) : checkPolicy("policy", options.policy, S, A).slice();
   let logPolicy: Float64Array | undefined = options.logPolicy === undefined ? undefined : checkLogPolicy("logPolicy", options.logPolicy, S, A).slice();
   let theta: Float64Array | undefined = options.theta === undefined ? undefined : options.theta.slice();
   const optimum = options.optimum ?? optimalEta(mdp);

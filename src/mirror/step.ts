@@ -42,8 +42,8 @@ import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { evaluate } from "../evaluation/evaluate.js";
 import { kernels } from "../core/wasm.js";
 import { f64Block, scratch } from "../core/arena.js";
-import { checkArray, checkNumber, checkPolicy, checkTable, validateShape } from "../core/validate.js";
-import { validateDistribution } from "../mdp/validate.js";
+import { checkArray, checkNumber, checkPolicy, checkTable, checkShape } from "../core/validate.js";
+import { checkDistribution } from "../core/validate.js";
 import { type Drift, zeroDrift } from "./drifts.js";
 import { type Neighbourhood, allPolicies, neighbourhoodMeasure } from "./neighbourhoods.js";
 import { type StateDistribution, resolveDistribution } from "./distributions.js";
@@ -178,11 +178,11 @@ export function mirrorStep(mdp: TabularMdp, policy: Float64Array, options: Mirro
  */
 export function mirrorUpdate(problem: MirrorProblem, options: MirrorStepOptions = {}): MirrorStepResult {
   if (problem === null || typeof problem !== "object") throw new ValidationError("problem", "must be an object", problem);
-  const { S, A } = validateShape(problem.S, problem.A);
+  const { S, A } = checkShape(problem.S, problem.A);
   const pi = checkPolicy("policy", problem.policy, S, A);
   const adv = checkTable("advantage", problem.advantage, S, A);
-  validateDistribution("visitation", problem.visitation, S);
-  validateDistribution("mu", problem.mu, S);
+  checkDistribution("visitation", problem.visitation, S);
+  checkDistribution("mu", problem.mu, S);
   const drift = options.drift ?? zeroDrift();
   if (drift === null || typeof drift !== "object" || typeof drift.value !== "function") {
     throw new ValidationError("drift", "must be a Drift (zeroDrift(), forwardKlDrift(C), ...)", drift);

@@ -5,7 +5,7 @@
  * small two-agent gridworld.
  */
 import { ValidationError } from "../core/errors.js";
-import { validateGamma } from "../mdp/validate.js";
+import { checkGamma } from "../core/validate.js";
 import { MultiAgentMdp } from "./multi-agent-mdp.js";
 
 export { twoAgentGridworld, type TwoAgentGridworld, type GridworldOptions, GridAction } from "./gridworld.js";
@@ -57,7 +57,7 @@ export function matrixGame(payoff: ArrayLike<ArrayLike<number>>, options: Matrix
       R[a0 * cols + a1] = v;
     }
   }
-  const gamma = validateGamma(options.gamma ?? 0);
+  const gamma = checkGamma("gamma", options.gamma ?? 0);
   return MultiAgentMdp.fromDense({
     S: 1,
     actionCounts: [rows, cols],

@@ -29,7 +29,7 @@
  * goalReward * gamma^3.
  */
 import { ValidationError } from "../core/errors.js";
-import { validateGamma } from "../mdp/validate.js";
+import { checkGamma } from "../core/validate.js";
 import { MultiAgentMdp } from "./multi-agent-mdp.js";
 
 /** One agent's action in the gridworld. */
@@ -121,7 +121,7 @@ export function twoAgentGridworld(options: GridworldOptions = {}): TwoAgentGridw
   if (typeof slip !== "number" || !(slip >= 0 && slip < 1)) throw new ValidationError("slip", "must be a number in [0, 1)", slip);
   const collisionPenalty = checkFinite("collisionPenalty", options.collisionPenalty, -1);
   const goalReward = checkFinite("goalReward", options.goalReward, 1);
-  const gamma = validateGamma(options.gamma ?? 0.9);
+  const gamma = checkGamma("gamma", options.gamma ?? 0.9);
   const format = options.format ?? "sparse";
   if (format !== "sparse" && format !== "dense") throw new ValidationError("format", 'must be "sparse" or "dense"', format);
 

@@ -25,8 +25,8 @@
  */
 import { ValidationError } from "../core/errors.js";
 import { type DenseMdpSpec, type SparseMdpSpec, TabularMdp } from "../mdp/tabular-mdp.js";
-import { validateCount } from "../mdp/validate.js";
-import { validatePolicy } from "../policy/policy.js";
+import { checkCount } from "../core/validate.js";
+import { checkPolicy } from "../core/validate.js";
 import { buildInducedMdp } from "./induced.js";
 
 /** One flat policy per agent, `policies[i][s*A_i + a_i]`, i in [0, N). */
@@ -47,7 +47,7 @@ function checkActionCounts(actionCounts: unknown): number[] {
   if (counts.length < 1) throw new ValidationError("actionCounts", "needs at least one agent", counts.length);
   counts.forEach((n, i) => {
     try {
-      validateCount("actionCounts", n, "action count");
+      checkCount("actionCounts", n, "action count");
     } catch {
       throw new ValidationError("actionCounts", "action count must be a positive integer", n, { agent: i });
     }
@@ -187,7 +187,7 @@ export class MultiAgentMdp {
     if (policies.length !== this.N) {
       throw new ValidationError(field, `must hold one policy per agent (N = ${this.N})`, policies.length);
     }
-    return policies.map((p, i) => validatePolicy(p as ArrayLike<number>, this.S, this.actionCounts[i], `${field}[${i}]`));
+    return policies.map((p, i) => checkPolicy(`${field}[${i}]`, p as ArrayLike<number>, this.S, this.actionCounts[i]));
   }
 
   /** The factored uniform policy: pi_i(a_i|s) = 1/A_i for every agent. */
@@ -216,13 +216,13 @@ export class MultiAgentMdp {
   /** Agent i's marginal of a joint policy: pi_i(a_i|s) = sum_{a_{-i}} pi(a|s), flat [s*A_i + a_i]. */
   marginal(joint: ArrayLike<number>, agent: number): Float64Array {
     const i = this.checkAgent(agent);
-    const pi = validatePolicy(joint, this.S, this.A, "joint");
+    const pi = checkPolicy("joint", joint, this.S, this.A);
     return this.marginalUnchecked(pi, i);
   }
 
   /** Every agent's marginal of a joint policy (a factored policy; its product is pi when pi is a product). */
   marginals(joint: ArrayLike<number>): Float64Array[] {
-    const pi = validatePolicy(joint, this.S, this.A, "joint");
+    const pi = checkPolicy("joint", joint, this.S, this.A);
     return this.actionCounts.map((_, i) => this.marginalUnchecked(pi, i));
   }
 

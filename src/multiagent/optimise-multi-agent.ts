@@ -6,6 +6,7 @@
  * guarantee). Iteration k passes k to every agent's `step` (step schedules).
  */
 import { ValidationError } from "../core/errors.js";
+import { checkOptions } from "../core/validate.js";
 import type { Rng } from "../core/rng.js";
 import type { FactoredPolicy, MultiAgentMdp } from "./multi-agent-mdp.js";
 import {
@@ -64,10 +65,8 @@ export function optimiseMultiAgent(
   mamdp: MultiAgentMdp, update: AgentUpdates, options: OptimiseMultiAgentOptions,
 ): OptimiseMultiAgentResult {
   const m = checkMultiAgent(mamdp, "optimiseMultiAgent");
-  if (options === null || typeof options !== "object") throw new ValidationError("options", "must be an object (optimiseMultiAgent)", options);
-  for (const key of Object.keys(options)) {
-    if (!OPTION_NAMES.includes(key)) throw new ValidationError("options", `unknown option; known: ${OPTION_NAMES.join(", ")}`, key);
-  }
+  if (options === undefined) throw new ValidationError("options", "must be an object (optimiseMultiAgent)", options);
+  checkOptions("options", options, OPTION_NAMES, "optimiseMultiAgent");
   const { iterations, tolerance, onIteration } = options;
   if (typeof iterations !== "number" || !Number.isInteger(iterations) || iterations < 0) {
     throw new ValidationError("iterations", "must be an integer >= 0 (optimiseMultiAgent)", iterations);

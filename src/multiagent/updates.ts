@@ -29,7 +29,7 @@
 import { ValidationError } from "../core/errors.js";
 import { evaluate } from "../evaluation/evaluate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
-import { validatePolicy } from "../policy/policy.js";
+import { checkPolicy } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
 import { type FactoredPolicy, MultiAgentMdp } from "./multi-agent-mdp.js";
 
@@ -192,7 +192,7 @@ function agentStep(
     if (result === null || typeof result !== "object") {
       throw new ValidationError("update", "step must return an object with a policy", result, { agent: i });
     }
-    validatePolicy(result.policy, m.S, m.actionCounts[i], `update.step(...).policy of agent ${i}`);
+    checkPolicy(`update.step(...).policy of agent ${i}`, result.policy, m.S, m.actionCounts[i]);
     return result;
   } finally {
     induced.dispose();

@@ -4,25 +4,15 @@
  * Internal to src/planning/.
  */
 import { ValidationError } from "../core/errors.js";
+import { checkOptions } from "../core/validate.js";
 import { type OptimalityModel, checkTieTolerance } from "./optimality.js";
-import { checkTabularMdp } from "../mdp/validate.js";
+import { checkTabularMdp } from "../mdp/spec.js";
 import type { Block } from "../core/arena.js";
 import { deterministicPolicy } from "../policy/policy.js";
 
 /** Wall-clock milliseconds (performance.now exists in Node >= 16 and every browser). */
 export const now = (): number => performance.now();
 
-/** Rejects option names the solver does not know (a typo would otherwise be ignored silently). */
-export function checkOptionNames(options: object, known: readonly string[], where: string): void {
-  if (options === null || typeof options !== "object") {
-    throw new ValidationError("options", `must be an object (${where})`, options);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key) && (options as Record<string, unknown>)[key] !== undefined) {
-      throw new ValidationError("options", `unknown option for ${where}; known: ${known.join(", ")}`, key);
-    }
-  }
-}
 
 /** A finite number > 0. */
 export function checkPositive(field: string, value: unknown, fallback: number, where: string): number {
@@ -112,7 +102,7 @@ export function checkSpanStopOptions(
   where: string,
 ): { epsilon: number; tieTolerance: number; threshold: number } {
   checkTabularMdp(mdp, where);
-  checkOptionNames(options, known, where);
+  checkOptions("options", options, known, where);
   const epsilon = checkPositive("epsilon", options.epsilon, 0.01, where);
   const tieTolerance = checkTieTolerance(options.tieTolerance, where);
   return { epsilon, tieTolerance, threshold: epsilonThreshold(epsilon, mdp.gamma) };

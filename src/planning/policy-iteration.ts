@@ -2,6 +2,7 @@
  * Policy iteration with pymdptoolbox's semantics (mdptoolbox.mdp.PolicyIteration).
  */
 import { f64Block, i32Block, scratch, type Block } from "../core/arena.js";
+import { checkOptions } from "../core/validate.js";
 import { bellmanSweep } from "../mdp/bellman.js";
 import {
   absoluteTieTolerance,
@@ -10,8 +11,8 @@ import {
 } from "./optimality.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { ValidationError } from "../core/errors.js";
-import { checkTabularMdp } from "../mdp/validate.js";
-import { checkActions, checkCount, checkOptionNames, now, oneHot } from "./common.js";
+import { checkTabularMdp } from "../mdp/spec.js";
+import { checkActions, checkCount, now, oneHot } from "./common.js";
 import { solvePolicyValue } from "./policy-value.js";
 
 export interface PolicyIterationOptions {
@@ -113,7 +114,7 @@ function iterativeEvaluation(mdp: TabularMdp, pi: Block<"f64">, V: Block<"f64">,
 export function policyIteration(mdp: TabularMdp, options: PolicyIterationOptions = {}): PolicyIterationResult {
   const where = "policyIteration";
   checkTabularMdp(mdp, where);
-  checkOptionNames(options, OPTIONS, where);
+  checkOptions("options", options, OPTIONS, where);
   const { S, A } = mdp;
   const maxIterations = checkCount("maxIterations", options.maxIterations, 1000, where);
   const tieTolerance = checkTieTolerance(options.tieTolerance, where);

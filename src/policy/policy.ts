@@ -5,7 +5,7 @@
  */
 import { ValidationError } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
-import { PROBABILITY_TOLERANCE, isArrayLike, validateShape } from "../mdp/validate.js";
+import { checkPolicy, checkShape, isArrayLike } from "../core/validate.js";
 
 /** Anything with the MDP's sizes (a `TabularMdp` qualifies). */
 export interface MdpShape {
@@ -18,7 +18,7 @@ function isShape(x: unknown): x is MdpShape {
 }
 
 /** Checks `values` is S*A finite numbers (a Q table or logits) and returns it as an array-like. */
-function validateTable(field: string, values: unknown, S: number, A: number): ArrayLike<number> {
+function checkValues(field: string, values: unknown, S: number, A: number): ArrayLike<number> {
   if (!isArrayLike(values)) throw new ValidationError(field, "must be a Float64Array or a number array", typeof values);
   if (values.length !== S * A) {
     throw new ValidationError(field, `wrong length: expected S*A = ${S * A}`, values.length);
@@ -51,7 +51,7 @@ function argmax(x: ArrayLike<number>, offset: number, n: number): number {
 export function uniformPolicy(mdp: MdpShape): Float64Array;
 export function uniformPolicy(S: number, A: number): Float64Array;
 export function uniformPolicy(first: MdpShape | number, second?: number): Float64Array {
-  const { S, A } = isShape(first) ? validateShape(first.S, first.A) : validateShape(first, second);
+  const { S, A } = isShape(first) ? checkShape(first.S, first.A) : checkShape(first, second);
   return new Float64Array(S * A).fill(1 / A);
 }
 
@@ -63,8 +63,8 @@ export function greedyPolicy(mdp: MdpShape, Q: ArrayLike<number>): Float64Array;
 export function greedyPolicy(Q: ArrayLike<number>, S: number, A: number): Float64Array;
 export function greedyPolicy(first: MdpShape | ArrayLike<number>, second: unknown, third?: number): Float64Array {
   const [Qin, S0, A0] = isShape(first) ? [second, first.S, first.A] : [first, second, third];
-  const { S, A } = validateShape(S0, A0);
-  const Q = validateTable("Q", Qin, S, A);
+  const { S, A } = checkShape(S0, A0);
+  const Q = checkValues("Q", Qin, S, A);
   const pi = new Float64Array(S * A);
   for (let s = 0; s < S; s++) pi[s * A + argmax(Q, s * A, A)] = 1;
   return pi;
@@ -84,8 +84,8 @@ export function softmaxPolicy(
   fourth?: number,
 ): Float64Array {
   const [Qin, S0, A0, T0] = isShape(first) ? [second, first.S, first.A, third] : [first, second, third, fourth];
-  const { S, A } = validateShape(S0, A0);
-  const Q = validateTable("Q", Qin, S, A);
+  const { S, A } = checkShape(S0, A0);
+  const Q = checkValues("Q", Qin, S, A);
   const T = T0 ?? 1;
   if (typeof T !== "number" || !(T > 0 && T < Infinity)) {
     throw new ValidationError("temperature", "must be a finite positive number", T);
@@ -122,7 +122,7 @@ export function epsilonGreedyPolicy(Q: ArrayLike<number>, S: number, A: number, 
 /** The deterministic policy taking `actions[s]` (an integer in [0, A)) in state s; S = actions.length. */
 export function deterministicPolicy(actions: ArrayLike<number>, A: number): Float64Array {
   if (!isArrayLike(actions)) throw new ValidationError("actions", "must be an array of action indices", typeof actions);
-  const { S } = validateShape(actions.length, A);
+  const { S } = checkShape(actions.length, A);
   const pi = new Float64Array(S * A);
   for (let s = 0; s < S; s++) {
     const a = actions[s];
@@ -139,8 +139,8 @@ export function policyActions(mdp: MdpShape, pi: ArrayLike<number>): Int32Array;
 export function policyActions(pi: ArrayLike<number>, S: number, A: number): Int32Array;
 export function policyActions(first: MdpShape | ArrayLike<number>, second: unknown, third?: number): Int32Array {
   const [piIn, S0, A0] = isShape(first) ? [second, first.S, first.A] : [first, second, third];
-  const { S, A } = validateShape(S0, A0);
-  const pi = validateTable("policy", piIn, S, A);
+  const { S, A } = checkShape(S0, A0);
+  const pi = checkValues("policy", piIn, S, A);
   const out = new Int32Array(S);
   for (let s = 0; s < S; s++) out[s] = argmax(pi, s * A, A);
   return out;
@@ -152,28 +152,8 @@ export function policyActions(first: MdpShape | ArrayLike<number>, second: unkno
  * when it is already a Float64Array, else a Float64Array copy.
  */
 export function validatePolicy(pi: Float64Array | ArrayLike<number>, S: number, A: number, field = "policy"): Float64Array {
-  ({ S, A } = validateShape(S, A));
-  if (!isArrayLike(pi)) throw new ValidationError(field, "must be a Float64Array or a number array", typeof pi);
-  if (pi.length !== S * A) {
-    throw new ValidationError(field, `wrong length: expected S*A = ${S * A}`, pi.length);
-  }
-  for (let s = 0; s < S; s++) {
-    let sum = 0;
-    for (let a = 0; a < A; a++) {
-      const v = pi[s * A + a];
-      if (typeof v !== "number" || !(v >= 0 && v <= 1 + PROBABILITY_TOLERANCE)) {
-        throw new ValidationError(field, "action probability must be a finite number in [0, 1]", v, {
-          state: s,
-          action: a,
-        });
-      }
-      sum += v;
-    }
-    if (!(Math.abs(sum - 1) <= PROBABILITY_TOLERANCE)) {
-      throw new ValidationError(field, "policy row does not sum to 1", sum, { state: s });
-    }
-  }
-  return pi instanceof Float64Array ? pi : Float64Array.from(pi);
+  ({ S, A } = checkShape(S, A));
+  return checkPolicy(field, pi, S, A);
 }
 
 /** Draws an action a ~ pi(. | s) with one uniform from `rng` (pi assumed valid, e.g. by `validatePolicy`). */

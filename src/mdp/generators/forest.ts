@@ -16,7 +16,7 @@
  */
 import { ValidationError } from "../../core/errors.js";
 import { TabularMdp } from "../tabular-mdp.js";
-import { validateCount, validateGamma } from "../validate.js";
+import { checkCount, checkGamma } from "../../core/validate.js";
 
 export interface ForestOptions {
   /** Number of age classes, at least 2; default 3. */
@@ -36,7 +36,7 @@ export const ForestAction = Object.freeze({ WAIT: 0, CUT: 1 });
 
 /** Builds pymdptoolbox's forest MDP (see the module comment). Dense, A = 2. */
 export function forest(options: ForestOptions = {}): TabularMdp {
-  const S = validateCount("S", options.S ?? 3, "number of states");
+  const S = checkCount("S", options.S ?? 3, "number of states");
   if (S < 2) throw new ValidationError("S", "the forest needs at least 2 states (as in pymdptoolbox)", S);
   const r1 = options.r1 ?? 4;
   const r2 = options.r2 ?? 2;
@@ -44,7 +44,7 @@ export function forest(options: ForestOptions = {}): TabularMdp {
   if (typeof r1 !== "number" || !(r1 > 0 && r1 < Infinity)) throw new ValidationError("r1", "must be a finite number > 0", r1);
   if (typeof r2 !== "number" || !(r2 > 0 && r2 < Infinity)) throw new ValidationError("r2", "must be a finite number > 0", r2);
   if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new ValidationError("p", "fire probability must be in [0, 1]", p);
-  const gamma = validateGamma(options.gamma ?? 0.9);
+  const gamma = checkGamma("gamma", options.gamma ?? 0.9);
   const A = 2;
   const P = new Float64Array(S * A * S);
   const R = new Float64Array(S * A);

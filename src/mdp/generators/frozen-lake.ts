@@ -16,7 +16,7 @@
  */
 import { ValidationError } from "../../core/errors.js";
 import { TabularMdp } from "../tabular-mdp.js";
-import { validateGamma } from "../validate.js";
+import { checkGamma } from "../../core/validate.js";
 
 /** Gymnasium's built-in maps. */
 export const FROZEN_LAKE_MAPS: Readonly<Record<"4x4" | "8x8", readonly string[]>> = Object.freeze({
@@ -85,7 +85,7 @@ export function frozenLake(options: FrozenLakeOptions = {}): TabularMdp {
   if (schedule.length !== 3 || !schedule.every((x) => typeof x === "number" && Number.isFinite(x))) {
     throw new ValidationError("rewardSchedule", "must be three finite numbers [goal, hole, frozen]", schedule);
   }
-  const gamma = validateGamma(options.gamma ?? 0.99);
+  const gamma = checkGamma("gamma", options.gamma ?? 0.99);
   const nrow = desc.length;
   const ncol = desc[0].length;
   const S = nrow * ncol;

@@ -20,7 +20,7 @@ import { ValidationError } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
 import { f64Block, i32Block } from "../../core/arena.js";
 import { type MdpBlocks, type TabularMdp, adoptMdpBlocks, allocateMdpBlocks } from "../tabular-mdp.js";
-import { validateCount, validateGamma, validateShape } from "../validate.js";
+import { checkCount, checkGamma, checkShape } from "../../core/validate.js";
 
 export interface GarnetOptions {
   S: number;
@@ -64,10 +64,10 @@ function sortPrefix(x: Float64Array | Int32Array, n: number): void {
 /** Builds a GARNET MDP (see the module comment). */
 export function garnet(options: GarnetOptions): TabularMdp {
   if (options === null || typeof options !== "object") throw new ValidationError("options", "must be an object", options);
-  const { S, A } = validateShape(options.S, options.A);
-  const b = validateCount("branching", options.branching, "branching");
+  const { S, A } = checkShape(options.S, options.A);
+  const b = checkCount("branching", options.branching, "branching");
   if (b > S) throw new ValidationError("branching", `must be at most S = ${S}`, b);
-  const gamma = validateGamma(options.gamma ?? 0.99);
+  const gamma = checkGamma("gamma", options.gamma ?? 0.99);
   const seed = options.seed ?? 0;
   if (typeof seed !== "number" || !Number.isFinite(seed)) throw new ValidationError("seed", "must be a finite number", seed);
   const low = options.rewards?.low ?? 0;

@@ -27,7 +27,7 @@ import { ValidationError } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
 import { f64Block } from "../../core/arena.js";
 import { type TabularMdp, adoptMdpBlocks, allocateMdpBlocks } from "../tabular-mdp.js";
-import { isArrayLike, validateFitsInMemory, validateGamma, validateShape } from "../validate.js";
+import { isArrayLike, checkFitsInMemory, checkGamma, checkShape } from "../../core/validate.js";
 
 const TWO_TO_MINUS_32 = 2 ** -32;
 
@@ -49,8 +49,8 @@ export interface RandomMdpOptions {
 /** Builds a dense random MDP (see the module comment). */
 export function randomMdp(options: RandomMdpOptions): TabularMdp {
   if (options === null || typeof options !== "object") throw new ValidationError("options", "must be an object", options);
-  const { S, A } = validateShape(options.S, options.A);
-  const gamma = validateGamma(options.gamma ?? 0.9);
+  const { S, A } = checkShape(options.S, options.A);
+  const gamma = checkGamma("gamma", options.gamma ?? 0.9);
   const seed = options.seed ?? 0;
   if (typeof seed !== "number" || !Number.isFinite(seed)) throw new ValidationError("seed", "must be a finite number", seed);
   const density = options.density ?? 0.5;
@@ -69,7 +69,7 @@ export function randomMdp(options: RandomMdpOptions): TabularMdp {
     }
     maskPerAction = mask.length === S * A * S;
   }
-  validateFitsInMemory("P", S * A * S * 8, { S, A });
+  checkFitsInMemory("P", S * A * S * 8, { S, A });
 
   const blocks = allocateMdpBlocks((take) => ({
     P: take(f64Block(S * A * S)),

@@ -21,7 +21,7 @@
  */
 import { ValidationError } from "../../core/errors.js";
 import { TabularMdp } from "../tabular-mdp.js";
-import { validateCount, validateGamma } from "../validate.js";
+import { checkCount, checkGamma } from "../../core/validate.js";
 
 export interface RiverSwimOptions {
   /** Number of states, at least 2; default 6. */
@@ -45,9 +45,9 @@ export const RiverSwimAction = Object.freeze({ LEFT: 0, RIGHT: 1 });
 
 /** Builds the RiverSwim chain (see the module comment). Dense, S = n, A = 2. */
 export function riverSwim(options: RiverSwimOptions = {}): TabularMdp {
-  const n = validateCount("n", options.n ?? 6, "number of states");
+  const n = checkCount("n", options.n ?? 6, "number of states");
   if (n < 2) throw new ValidationError("n", "RiverSwim needs at least 2 states", n);
-  const gamma = validateGamma(options.gamma ?? 0.95);
+  const gamma = checkGamma("gamma", options.gamma ?? 0.95);
   const leftReward = options.leftReward ?? 0.005;
   const rightReward = options.rightReward ?? 1;
   for (const [field, v] of [

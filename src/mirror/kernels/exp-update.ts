@@ -5,7 +5,7 @@
 import { kernels } from "../../core/wasm.js";
 import { f64Block, scratch } from "../../core/arena.js";
 import { forChunks } from "../../core/chunks.js";
-import { checkArray, checkLogPolicy, checkTable, validateShape } from "../../core/validate.js";
+import { checkArray, checkLogPolicy, checkTable, checkShape } from "../../core/validate.js";
 import { ValidationError } from "../../core/errors.js";
 
 /**
@@ -27,7 +27,7 @@ export function expUpdate(
   out = new Float64Array(S * A),
   logOut = new Float64Array(S * A),
 ): { policy: Float64Array; logPolicy: Float64Array } {
-  ({ S, A } = validateShape(S, A));
+  ({ S, A } = checkShape(S, A));
   checkLogPolicy("logPolicy", logPi, S, A);
   checkTable("advantage", adv, S, A);
   checkArray("coef", coef, S, "S");

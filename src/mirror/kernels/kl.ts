@@ -5,10 +5,10 @@
  */
 import { kernels } from "../../core/wasm.js";
 import { f64Block, scratch } from "../../core/arena.js";
-import { checkArray, checkPolicy, validateShape } from "../../core/validate.js";
+import { checkArray, checkPolicy, checkShape } from "../../core/validate.js";
 
 function perState(kernel: "mirrorKlSimd" | "mirrorTvSimd", p: Float64Array, q: Float64Array, S: number, A: number, out: Float64Array): Float64Array {
-  ({ S, A } = validateShape(S, A));
+  ({ S, A } = checkShape(S, A));
   checkPolicy("first", p, S, A);
   checkPolicy("second", q, S, A);
   checkArray("out", out, S, "S");

@@ -4,7 +4,7 @@
  * WebAssembly memory around one kernel call.
  */
 import { f64Block, scratch } from "../../core/arena.js";
-import { checkCoefficients, checkPolicy, checkTable, validateShape } from "../../core/validate.js";
+import { checkCoefficients, checkPolicy, checkTable, checkShape } from "../../core/validate.js";
 
 /**
  * Checks the common arguments of a per-state solve: S, A a valid shape, pi a
@@ -19,7 +19,7 @@ export function checkPerState(
   A: number,
   coefField = "coef",
 ): { S: number; A: number } {
-  ({ S, A } = validateShape(S, A));
+  ({ S, A } = checkShape(S, A));
   checkPolicy("policy", pi, S, A);
   checkTable("advantage", adv, S, A);
   checkCoefficients(coefField, coef, S);

@@ -9,19 +9,19 @@
  * after it has passed.
  */
 import { ValidationError } from "../core/errors.js";
+import {
+  MAX_I32,
+  PROBABILITY_TOLERANCE,
+  checkCount,
+  checkDistribution,
+  checkFitsInMemory,
+  checkGamma,
+  checkLength,
+  checkShape,
+  isArrayLike,
+  kindOf,
+} from "../core/validate.js";
 import type { TabularMdp } from "./tabular-mdp.js";
-
-/**
- * Rows of `P`, `mu` and policies must sum to 1 within this absolute tolerance;
- * single entries may exceed 1 by as much (rounding in the caller's normalisation).
- */
-export const PROBABILITY_TOLERANCE = 1e-9;
-
-/** wasm32 linear memory ends at 4 GiB; no model larger than this can be stored. */
-export const WASM_MEMORY_LIMIT = 4 * 1024 ** 3;
-
-/** Largest index a 32-bit signed column or row pointer can hold. */
-const MAX_I32 = 2 ** 31 - 1;
 
 /** Nested transition tensor `P[s][a][s']`. */
 export type NestedTransitions = ArrayLike<ArrayLike<ArrayLike<number>>>;
@@ -32,69 +32,9 @@ export type DenseTransitions = Float64Array | ArrayLike<number> | NestedTransiti
 /** Rewards as accepted by the constructors: flat `R[s*A + a]` or nested `R[s][a]`. */
 export type RewardTable = Float64Array | ArrayLike<number> | NestedRewards;
 
-/** True for arrays and typed arrays (the only array-likes the library accepts). */
-export function isArrayLike(x: unknown): x is ArrayLike<unknown> {
-  return Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
-}
-
 /** True when `x` is an array whose first entry is itself an array (a nested table). */
 function isNested(x: ArrayLike<unknown>): boolean {
   return Array.isArray(x) && x.length > 0 && isArrayLike(x[0]);
-}
-
-function kindOf(x: unknown): string {
-  if (x === null) return "null";
-  if (Array.isArray(x)) return "array";
-  return typeof x === "object" ? (x.constructor?.name ?? "object") : typeof x;
-}
-
-/** Checks a count (`S`, `A`, ...) is a positive integer that fits 32-bit indices. */
-export function validateCount(field: string, n: unknown, what = "count"): number {
-  if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) {
-    throw new ValidationError(field, `${what} must be a positive integer`, n);
-  }
-  if (n > MAX_I32) throw new ValidationError(field, `${what} must be below 2^31 (32-bit indices)`, n);
-  return n;
-}
-
-/** Checks `S` and `A` and that `S*A` rows can be addressed with 32-bit row pointers. */
-export function validateShape(S: unknown, A: unknown): { S: number; A: number } {
-  const s = validateCount("S", S, "number of states");
-  const a = validateCount("A", A, "number of actions");
-  if (s * a + 1 > MAX_I32) {
-    throw new ValidationError("S*A", "number of state-action pairs must be below 2^31 - 1", s * a, { S: s, A: a });
-  }
-  return { S: s, A: a };
-}
-
-/** Checks the discount factor: a finite number in [0, 1). */
-export function validateGamma(gamma: unknown): number {
-  if (typeof gamma !== "number" || !(gamma >= 0 && gamma < 1)) {
-    throw new ValidationError("gamma", "discount must be a finite number in [0, 1)", gamma);
-  }
-  return gamma;
-}
-
-/** Throws unless `bytes` of model data can fit in wasm32 memory. */
-export function validateFitsInMemory(field: string, bytes: number, where?: Record<string, number>): void {
-  if (bytes > WASM_MEMORY_LIMIT) {
-    const gib = (bytes / 1024 ** 3).toFixed(2);
-    throw new ValidationError(
-      field,
-      `needs ${gib} GiB, more than wasm32's 4 GiB memory${field === "P" ? " (use the sparse form, TabularMdp.fromSparse)" : ""}`,
-      bytes,
-      where,
-    );
-  }
-}
-
-function checkLength(field: string, x: unknown, expected: number, what: string, where?: Record<string, number>): void {
-  if (!isArrayLike(x)) {
-    throw new ValidationError(field, `must be an array or typed array of ${what}`, kindOf(x), where);
-  }
-  if (x.length !== expected) {
-    throw new ValidationError(field, `wrong length: expected ${what} = ${expected}, got ${x.length}`, x.length, where);
-  }
 }
 
 /**
@@ -125,8 +65,8 @@ function checkTransitionRow(row: ArrayLike<number>, offset: number, n: number, s
  * be finite in [0, 1] and every row (s, a) must sum to 1 within 1e-9.
  * Returns which layout was given.
  */
-export function validateDenseTransitions(P: unknown, S: number, A: number): "flat" | "nested" {
-  validateFitsInMemory("P", S * A * S * 8, { S, A });
+export function checkDenseTransitions(P: unknown, S: number, A: number): "flat" | "nested" {
+  checkFitsInMemory("P", S * A * S * 8, { S, A });
   if (!isArrayLike(P)) {
     throw new ValidationError("P", "must be a Float64Array, a flat number array or nested arrays P[s][a][s']", kindOf(P));
   }
@@ -156,7 +96,7 @@ export function validateDenseTransitions(P: unknown, S: number, A: number): "fla
  * Validates rewards: flat `R[s*A + a]` (length S*A) or nested `R[s][a]`; every
  * entry finite (rewards may be negative). Returns which layout was given.
  */
-export function validateRewards(R: unknown, S: number, A: number): "flat" | "nested" {
+export function checkRewards(R: unknown, S: number, A: number): "flat" | "nested" {
   const check = (v: unknown, s: number, a: number): void => {
     if (typeof v !== "number" || !Number.isFinite(v)) {
       throw new ValidationError("R", "reward must be a finite number", v, { state: s, action: a });
@@ -181,48 +121,7 @@ export function validateRewards(R: unknown, S: number, A: number): "flat" | "nes
   return "flat";
 }
 
-/**
- * Sum of `x[offset .. offset+n)` with Neumaier's compensation, so long
- * distributions (S = 10^6 states) are not rejected for rounding alone.
- */
-export function compensatedSum(x: ArrayLike<number>, offset = 0, n = x.length - offset): number {
-  let sum = 0;
-  let c = 0;
-  for (let i = offset; i < offset + n; i++) {
-    const v = x[i];
-    const t = sum + v;
-    c += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
-    sum = t;
-  }
-  return sum + c;
-}
-
-/**
- * Validates a distribution over `n` items (`mu` over states): length n,
- * entries finite and non-negative, sum 1 within 1e-9. `what` names an entry
- * in locations ("state").
- */
-export function validateDistribution(field: string, x: unknown, n: number, what = "state"): void {
-  checkLength(field, x, n, what === "state" ? "S" : "n");
-  const arr = x as ArrayLike<number>;
-  for (let i = 0; i < n; i++) {
-    const v = arr[i];
-    if (typeof v !== "number" || !(v >= 0 && v <= 1 + PROBABILITY_TOLERANCE)) {
-      throw new ValidationError(field, "probability must be a finite number in [0, 1]", v, { [what]: i });
-    }
-  }
-  const sum = compensatedSum(arr, 0, n);
-  if (!(Math.abs(sum - 1) <= PROBABILITY_TOLERANCE)) {
-    throw new ValidationError(field, "distribution does not sum to 1", sum);
-  }
-}
-
-/** Validates the initial-state distribution `mu` (length S). */
-export function validateInitialDistribution(mu: unknown, S: number): void {
-  validateDistribution("mu", mu, S, "state");
-}
-
-/** What `validateCsr` learnt about the rows. */
+/** What `checkCsr` learnt about the rows. */
 export interface CsrInfo {
   /** Number of stored entries. */
   nnz: number;
@@ -237,13 +136,13 @@ export interface CsrInfo {
  * [0, S)) and probabilities `probs[k]` (finite in [0, 1], summing to 1 within
  * 1e-9 per row). Columns may come in any order within a row.
  */
-export function validateCsr(rowPtr: unknown, cols: unknown, probs: unknown, S: number, A: number): CsrInfo {
+export function checkCsr(rowPtr: unknown, cols: unknown, probs: unknown, S: number, A: number): CsrInfo {
   const rows = S * A;
   checkLength("rowPtr", rowPtr, rows + 1, "S*A + 1");
   const ptr = rowPtr as ArrayLike<number>;
   if (!isArrayLike(cols)) throw new ValidationError("cols", "must be an Int32Array or an array of integers", kindOf(cols));
   const nnz = cols.length;
-  validateFitsInMemory("cols", nnz * 12 + (rows + 1) * 4, { S, A });
+  checkFitsInMemory("cols", nnz * 12 + (rows + 1) * 4, { S, A });
   if (nnz > MAX_I32) throw new ValidationError("cols", "more than 2^31 - 1 entries cannot be indexed", nnz);
   checkLength("probs", probs, nnz, "cols.length");
   const c = cols as ArrayLike<number>;
@@ -327,32 +226,32 @@ interface SpecCommon {
   mu?: unknown;
 }
 
-function validateCommonHead(spec: unknown): { S: number; A: number; gamma: number } {
+function checkCommonHead(spec: unknown): { S: number; A: number; gamma: number } {
   if (spec === null || typeof spec !== "object") throw new ValidationError("spec", "must be an object", kindOf(spec));
-  const { S, A } = validateShape((spec as SpecCommon).S, (spec as SpecCommon).A);
-  const gamma = validateGamma((spec as SpecCommon).gamma);
+  const { S, A } = checkShape((spec as SpecCommon).S, (spec as SpecCommon).A);
+  const gamma = checkGamma("gamma", (spec as SpecCommon).gamma);
   return { S, A, gamma };
 }
 
-function validateCommonTail(spec: SpecCommon, S: number, A: number): void {
-  validateRewards(spec.R, S, A);
-  if (spec.mu !== undefined) validateInitialDistribution(spec.mu, S);
+function checkCommonTail(spec: SpecCommon, S: number, A: number): void {
+  checkRewards(spec.R, S, A);
+  if (spec.mu !== undefined) checkDistribution("mu", spec.mu, S);
 }
 
 /** Validates a whole dense spec (as given to `TabularMdp.fromDense`) without building the MDP. */
-export function validateDenseSpec(spec: unknown): { S: number; A: number; gamma: number; layout: "flat" | "nested" } {
-  const head = validateCommonHead(spec);
-  const layout = validateDenseTransitions((spec as { P: unknown }).P, head.S, head.A);
-  validateCommonTail(spec as SpecCommon, head.S, head.A);
+export function checkDenseSpec(spec: unknown): { S: number; A: number; gamma: number; layout: "flat" | "nested" } {
+  const head = checkCommonHead(spec);
+  const layout = checkDenseTransitions((spec as { P: unknown }).P, head.S, head.A);
+  checkCommonTail(spec as SpecCommon, head.S, head.A);
   return { ...head, layout };
 }
 
 /** Validates a whole sparse spec (as given to `TabularMdp.fromSparse`) without building the MDP. */
-export function validateSparseSpec(spec: unknown): { S: number; A: number; gamma: number } & CsrInfo {
-  const head = validateCommonHead(spec);
+export function checkSparseSpec(spec: unknown): { S: number; A: number; gamma: number } & CsrInfo {
+  const head = checkCommonHead(spec);
   const { rowPtr, cols, probs } = spec as { rowPtr: unknown; cols: unknown; probs: unknown };
-  const info = validateCsr(rowPtr, cols, probs, head.S, head.A);
-  validateCommonTail(spec as SpecCommon, head.S, head.A);
+  const info = checkCsr(rowPtr, cols, probs, head.S, head.A);
+  checkCommonTail(spec as SpecCommon, head.S, head.A);
   return { ...head, ...info };
 }
 

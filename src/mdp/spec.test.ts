@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../core/errors.js";
 import { TabularMdp, type DenseMdpSpec, type SparseMdpSpec } from "./tabular-mdp.js";
-import { compensatedSum, validateDenseSpec, validateSparseSpec } from "./validate.js";
+import { checkDenseSpec, checkSparseSpec } from "./spec.js";
+import { compensatedSum } from "../core/validate.js";
 
 /** A valid 4-state, 2-action chain: action 0 stays, action 1 moves right (last state stays). */
 function denseSpec(): DenseMdpSpec & { P: number[]; R: number[]; mu: number[] } {
@@ -151,9 +152,9 @@ describe("validation: rewards and initial distribution", () => {
 
 describe("validation: CSR", () => {
   it("accepts a valid spec and reports whether rows were sorted", () => {
-    expect(validateSparseSpec(sparseSpec())).toMatchObject({ S: 3, A: 1, nnz: 5, sorted: false });
+    expect(checkSparseSpec(sparseSpec())).toMatchObject({ S: 3, A: 1, nnz: 5, sorted: false });
     const sorted = { ...sparseSpec(), cols: [0, 2, 1, 0, 1], probs: [0.5, 0.5, 1, 0.25, 0.75] };
-    expect(validateSparseSpec(sorted).sorted).toBe(true);
+    expect(checkSparseSpec(sorted).sorted).toBe(true);
   });
 
   it("rejects bad row pointers", () => {
@@ -213,8 +214,8 @@ describe("validation: CSR", () => {
   });
 
   it("validates whole specs without building", () => {
-    expect(validateDenseSpec(denseSpec())).toEqual({ S: 4, A: 2, gamma: 0.9, layout: "flat" });
-    rejects(() => validateDenseSpec({ ...denseSpec(), R: [Number.NaN] }), /^R: wrong length/);
-    rejects(() => validateSparseSpec({ ...sparseSpec(), gamma: 1 }), /^gamma/);
+    expect(checkDenseSpec(denseSpec())).toEqual({ S: 4, A: 2, gamma: 0.9, layout: "flat" });
+    rejects(() => checkDenseSpec({ ...denseSpec(), R: [Number.NaN] }), /^R: wrong length/);
+    rejects(() => checkSparseSpec({ ...sparseSpec(), gamma: 1 }), /^gamma/);
   });
 });
