@@ -35,7 +35,7 @@ if (unknown.length) {
   console.error(`bench: unknown suite ${unknown.join(", ")}; choose from ${SUITES.join(", ")}`);
   process.exit(2);
 }
-if (!existsSync(join(ROOT, "dist", "wasm", "module.js")) || !existsSync(join(ROOT, "build", "mirror.wasm"))) {
+if (!existsSync(join(ROOT, "dist", "core", "wasm.js")) || !existsSync(join(ROOT, "build", "mirror.wasm"))) {
   console.error("bench: the package is not built: run `npm run build` first");
   process.exit(2);
 }

@@ -2,7 +2,7 @@
 // cover: the log of a policy (the start of every log-space step), the check of
 // a log-policy against its policy, per-state total variation, the per-state KL
 // ball (max-KL neighbourhood), the greedy step and AMPO's Tsallis projection,
-// against their plain-TypeScript twins (src/mirror/*.twin.ts, src/mirror/kernels/tsallis.twin.ts), at the same shapes as
+// against their plain-TypeScript twins (src/mirror/kernels/*.twin.ts), at the same shapes as
 // mirror.js: S*A = 10^5 and 10^6 with A = 4 and A = 40.
 import { dist } from "../lib/harness.js";
 import { mirrorPolicies } from "./fixtures.js";
@@ -22,7 +22,7 @@ const DELTA = 0.01;
 
 export default async function mirrorExtraKernels(lib) {
   const [exp, kl, trl, greedy, tsallis] = await Promise.all(
-    [...["exp-update", "kl", "trl", "greedy"].map((f) => `mirror/${f}.twin.js`), "mirror/kernels/tsallis.twin.js"].map((f) => dist(f)),
+    ["exp-update", "kl", "trl", "greedy", "tsallis"].map((f) => dist(`mirror/kernels/${f}.twin.js`)),
   );
   if (!exp || !kl || !trl || !greedy || !tsallis) return [];
   const k = lib.kernels();

@@ -1,5 +1,5 @@
 // Mirror Learning per-state kernels (assembly/mirror/*.ts) against their
-// plain-TypeScript twins (src/mirror/*.twin.ts), on random policies with
+// plain-TypeScript twins (src/mirror/kernels/*.twin.ts), on random policies with
 // A = 4 and A = 40 at S*A = 10^5 and 10^6 (the issue's target sizes).
 // Kernels without a SIMD form (they sort) show their one kernel as "SIMD".
 import { dist } from "../lib/harness.js";
@@ -14,7 +14,7 @@ const SHAPES = [
 
 export default async function mirrorKernels(lib) {
   const [exp, kl, trl, l2, clip, tv] = await Promise.all(
-    ["exp-update", "kl", "trl", "l2", "clip", "tv"].map((f) => dist(`mirror/${f}.twin.js`)),
+    ["exp-update", "kl", "trl", "l2", "clip", "tv"].map((f) => dist(`mirror/kernels/${f}.twin.js`)),
   );
   if (!exp || !kl || !trl || !l2 || !clip || !tv) return [];
   const k = lib.kernels();

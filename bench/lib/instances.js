@@ -1,5 +1,5 @@
 // The Mirror Learning instances and hyperparameters of the mirror suite
-// (bench/suites/mirror.js) and of bench/instance-ab.js, given a loaded library.
+// (bench/suites/mirror.js) and of bench/investigations/instance-ab.js, given a loaded library.
 
 /**
  * The instances and their hyperparameters, the same on both MDPs (rewards in

@@ -3,15 +3,14 @@
 // run by optimise on the suite's garnet (S = 2000, A = 10, branching 4, gamma
 // 0.99) to within 1e-8 of optimal, two builds in one process, interleaved:
 //
-//   node --expose-gc bench/instance-ab.js <distA> <distB> [--instance "ampo: Tsallis"] [--reps 7]
+//   node --expose-gc bench/investigations/instance-ab.js <distA> <distB> [--instance "ampo: Tsallis"] [--reps 7]
 //
 // (each a dist/ directory; --instance matches "name: hyperparameters" of the
 // suite's list by substring). Prints ms per iteration of optimise's steps and
 // exact evaluations (history.time, as the suite) for each, and the ratio A / B.
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { instances } from "./lib/instances.js";
+import { importFromDist } from "../lib/builds.js";
+import { instances } from "../lib/instances.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -22,7 +21,7 @@ if (!distA || !distB) throw new Error('usage: instance-ab.js <distA> <distB> [--
 const reps = Number(values.reps);
 
 async function load(dir) {
-  const imp = (p) => import(pathToFileURL(join(resolve(dir), p)).href);
+  const imp = (p) => importFromDist(dir, p);
   const [root, algorithms, optimise] = await Promise.all([imp("index.js"), imp("instances/index.js"), imp("mirror/optimise.js")]);
   await root.init();
   return { ...root, ...algorithms, ...optimise };

@@ -1,22 +1,22 @@
 #!/usr/bin/env node
 // Floors for the kernels that miss 6x their TypeScript twins: times loops that
-// do strictly less work than those kernels (bench/floors/floors.ts, compiled
+// do strictly less work than those kernels (bench/investigations/floors/floors.ts, compiled
 // here with the project's asc), next to the twins they are compared with, in
 // one process. Writes bench/results/floors.md.
 //
-//   npm run build && node bench/floors/run.js
+//   npm run build && node bench/investigations/floors/run.js
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { mirrorPolicies } from "../kernels/fixtures.js";
-import { ROOT, RESULTS, machine } from "../lib/harness.js";
+import { mirrorPolicies } from "../../kernels/fixtures.js";
+import { DIST, importFromDist, wasmExports } from "../../lib/builds.js";
+import { ROOT, RESULTS, machine } from "../../lib/harness.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mirror-floors-"));
 const wasm = join(dir, "floors.wasm");
-execFileSync(join(ROOT, "node_modules", ".bin", "asc"), [join(ROOT, "bench", "floors", "floors.ts"), "-O3", "--runtime", "stub", "--enable", "simd", "--noAssert", "-o", wasm]);
-const k = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(wasm)), { env: { abort: () => { throw new Error("abort"); } } }).exports;
+execFileSync(join(ROOT, "node_modules", ".bin", "asc"), [join(ROOT, "bench", "investigations", "floors", "floors.ts"), "-O3", "--runtime", "stub", "--enable", "simd", "--noAssert", "-o", wasm]);
+const k = wasmExports(wasm, "floors.wasm");
 rmSync(dir, { recursive: true });
 
 /** Median ns per item over 15 batches (after warm-up) of `reps` calls of f, each doing `items` items. */
@@ -33,7 +33,7 @@ function time(f, items, reps = 20) {
 }
 
 // Seeded inputs (the library's generator), as the kernel suite's fixtures.
-const { Rng } = await import(pathToFileURL(join(ROOT, "dist", "random", "rng.js")).href);
+const { Rng } = await importFromDist(DIST, "core/rng.js");
 const rng = new Rng(3);
 const uniform = (lo, hi) => rng.uniform(lo, hi);
 
@@ -60,7 +60,7 @@ const logTwin = () => {
 };
 
 // TRL at A = 4: the twin on the kernels' fixture (coef 1.3), the floor on the same kind of rows.
-const { trlSolveTwin } = await import(pathToFileURL(join(ROOT, "dist", "mirror", "trl-dual.twin.js")).href);
+const { trlSolveTwin } = await importFromDist(DIST, "mirror/kernels/trl-dual.twin.js");
 const f = mirrorPolicies(uniform, S, A);
 const coef = new Float64Array(S).fill(1.3);
 const trlOut = new Float64Array(S * A);
@@ -91,9 +91,9 @@ const m = machine();
 const lines = [
   "# Floors: how fast the kernels that miss 6× could be at best",
   "",
-  `${m.cpu}, ${m.cores} cores, Node ${m.node} (V8 ${m.v8}), ${m.os}, ${m.date.slice(0, 10)}. \`node bench/floors/run.js\`; medians of 15 batches, one process.`,
+  `${m.cpu}, ${m.cores} cores, Node ${m.node} (V8 ${m.v8}), ${m.os}, ${m.date.slice(0, 10)}. \`node bench/investigations/floors/run.js\`; medians of 15 batches, one process.`,
   "",
-  "Each floor loop does strictly less work than the kernel it bounds (bench/floors/floors.ts), so a kernel of that kind cannot run faster than its floor under this engine; the last column is the largest ratio to the twin any such kernel could reach.",
+  "Each floor loop does strictly less work than the kernel it bounds (bench/investigations/floors/floors.ts), so a kernel of that kind cannot run faster than its floor under this engine; the last column is the largest ratio to the twin any such kernel could reach.",
   "",
   "| loop | ns per item | twin ns per item | twin ÷ floor |",
   "| --- | ---: | ---: | ---: |",

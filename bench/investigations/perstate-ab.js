@@ -5,21 +5,21 @@
 // variant alike. Prints, per kernel and shape, the median and best time per
 // call of each variant and the ratios against the current TS twin.
 //
-//   node bench/perstate-ab.js [--base <dir>] [--only trl,ball,...] [--reps <n>] [--shapes 25000x4,...] [--ball-base <x>]
+//   node bench/investigations/perstate-ab.js [--base <dir>] [--only trl,ball,...] [--reps <n>] [--shapes 25000x4,...] [--ball-base <x>]
 //
-// <dir> holds mirror.wasm and dist-mirror/ (a copy of dist/mirror) of the
+// <dir> holds mirror.wasm and dist-mirror/ (a copy of dist/mirror/kernels) of the
 // baseline; without it only the current build is timed. Fixtures as in
 // bench/kernels/mirror.js (coef 1.3) and mirror-extra.js (ball: base 0, delta
 // 0.01; --ball-base x gives every state a forward-KL drift of weight x inside
 // the ball).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { mirrorPolicies } from "./kernels/fixtures.js";
-import { ROOT } from "./lib/harness.js";
+import { mirrorPolicies } from "../kernels/fixtures.js";
+import { DIST, importFromDist, wasmExports } from "../lib/builds.js";
+import { ROOT } from "../lib/harness.js";
 
-const { Rng } = await import(pathToFileURL(join(ROOT, "dist", "random", "rng.js")).href);
+const { Rng } = await importFromDist(DIST, "core/rng.js");
 
 const { values } = parseArgs({
   options: {
@@ -35,9 +35,7 @@ const DELTA = 0.01;
 
 /** One instance of a module build with a bump allocator above its heap base. */
 function load(file) {
-  const mod = new WebAssembly.Module(readFileSync(file));
-  const inst = new WebAssembly.Instance(mod, { env: { abort: () => { throw new Error("abort"); } } });
-  const k = inst.exports;
+  const k = wasmExports(file);
   let top = Math.ceil(k.heapBase() / 16) * 16;
   const alloc = (bytes) => {
     const ptr = top;
@@ -56,12 +54,12 @@ function load(file) {
 }
 
 async function twins(dir) {
-  const get = (f) => import(pathToFileURL(join(dir, `${f}.twin.js`)).href);
+  const get = (f) => importFromDist(dir, `${f}.twin.js`);
   const [trl, clip, tv, l2, greedy, kl] = await Promise.all(["trl", "clip", "tv", "l2", "greedy", "kl"].map(get));
   return { trl, clip, tv, l2, greedy, kl };
 }
 
-const cur = { wasm: load(join(ROOT, "build", "mirror.wasm")), tw: await twins(join(ROOT, "dist", "mirror")) };
+const cur = { wasm: load(join(ROOT, "build", "mirror.wasm")), tw: await twins(join(DIST, "mirror", "kernels")) };
 const base =
   values.base && existsSync(join(values.base, "mirror.wasm"))
     ? { wasm: load(join(values.base, "mirror.wasm")), tw: await twins(join(values.base, "dist-mirror")) }

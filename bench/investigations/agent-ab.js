@@ -3,19 +3,18 @@
 // process, interleaved (A B A B ...), so that both see the same machine load:
 // the machine is shared, and only ratios measured side by side mean much.
 //
-//   node bench/agents/ab.js --a <dist dir> [--b <dist dir>] [--case ppo-cartpole] [--seed 0] [--reps 5] [--steps <n>]
+//   node bench/investigations/agent-ab.js --a <dist dir> [--b <dist dir>] [--case ppo-cartpole] [--seed 0] [--reps 5] [--steps <n>]
 //
 // Each dist dir is a compiled package (`npm run build` output, with its
 // build/ beside it). Prints per run the wall time and the process CPU time
 // (process.cpuUsage, user + system) of learn(), then best and median of both
 // and the B/A ratios. With --b omitted, times A alone (e.g. for a profile).
 import { parseArgs } from "node:util";
-import { pathToFileURL } from "node:url";
-import { resolve } from "node:path";
+import { DIST, importFromDist, median } from "../lib/builds.js";
 
 const { values } = parseArgs({
   options: {
-    a: { type: "string", default: new URL("../../dist/", import.meta.url).pathname },
+    a: { type: "string", default: DIST },
     b: { type: "string" },
     case: { type: "string", default: "ppo-cartpole" },
     seed: { type: "string", default: "0" },
@@ -37,10 +36,7 @@ const steps = values.steps ? Number(values.steps) : c.steps;
 const seed = Number(values.seed);
 const reps = Number(values.reps);
 
-async function load(dir) {
-  const m = await import(new URL("agents/index.js", pathToFileURL(resolve(dir) + "/")).href);
-  return m;
-}
+const load = (dir) => importFromDist(dir, "agents/index.js");
 const builds = [["A", await load(values.a)]];
 if (values.b) builds.push(["B", await load(values.b)]);
 
@@ -66,7 +62,6 @@ for (let r = 0; r < reps; r++) {
     console.log(`${name} rep ${r}: wall ${x.wall.toFixed(3)} s, cpu ${x.cpu.toFixed(3)} s, eval ${x.eval.toFixed(1)}`);
   }
 }
-const median = (a) => { const s = [...a].sort((x, y) => x - y); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 const summary = {};
 for (const [name] of builds) {
   const w = runs[name].map((x) => x.wall);

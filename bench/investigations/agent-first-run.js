@@ -5,20 +5,20 @@
 // run 0 (cold: interpreter, Liftoff, lazy wasm compilation, young heap) and
 // run 1 (same seed, same process: warm) and hash the trained parameters.
 //
-//   node bench/agents/first-run.js --a <dist dir> [--b <dist dir>] [--reps 4] [--seed 1] [--steps 100000]
+//   node bench/investigations/agent-first-run.js --a <dist dir> [--b <dist dir>] [--reps 4] [--seed 1] [--steps 100000]
 //
 // Prints every process's row, then medians and best per build, the B/A
 // ratios, and whether the final save() hashes agree between builds (training
 // must stay bit-identical). The child is this same file with --child.
 import { parseArgs } from "node:util";
-import { pathToFileURL, fileURLToPath } from "node:url";
-import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { DIST, importFromDist, median } from "../lib/builds.js";
 
 const { values } = parseArgs({
   options: {
-    a: { type: "string", default: new URL("../../dist/", import.meta.url).pathname },
+    a: { type: "string", default: DIST },
     b: { type: "string" },
     reps: { type: "string", default: "4" },
     seed: { type: "string", default: "1" },
@@ -31,7 +31,7 @@ const CONFIG = { env: "CartPole-v1", numEnvs: 8, nSteps: 32, batchSize: 256, nEp
   learningRate: "lin_1e-3", clipRange: "lin_0.2", entCoef: 0 };
 
 if (values.child) {
-  const { PPO } = await import(new URL("agents/index.js", pathToFileURL(resolve(values.child) + "/")).href);
+  const { PPO } = await importFromDist(values.child, "agents/index.js");
   const out = [];
   for (let run = 0; run < 2; run++) {
     const t0 = performance.now();
@@ -58,7 +58,6 @@ if (values.child) {
         `run 1 ctor ${r1.ctor.toFixed(1)} ms learn ${r1.learn.toFixed(0)} ms; hash ${r0.hash}${r1.hash === r0.hash ? "" : " (run 1 DIFFERS)"}`);
     }
   }
-  const median = (a) => { const s = [...a].sort((x, y) => x - y); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
   const stats = {};
   for (const [name] of builds) {
     const pick = (run, key) => rows[name].map((x) => x[run][key]);

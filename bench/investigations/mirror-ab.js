@@ -4,7 +4,7 @@
 // of the BUILT package (dist/): mirrorExpUpdate, mirrorLog,
 // mirrorLogPolicyCheck, mirrorKl, mirrorTv and mirrorKlBallSolve at the
 // shapes of bench/kernels/mirror.js (S*A = 10^5 and 10^6, A = 4 and 40).
-//   node bench/mirror-ab.js [--reps 5] [--kernels exp,log,check,kl,tv,ball]
+//   node bench/investigations/mirror-ab.js [--reps 5] [--kernels exp,log,check,kl,tv,ball]
 //        [--shapes 0,1,2,3] [--scalar] old=/path/to/old/mirror.wasm [new=build/mirror.wasm]
 // Each build gets its own instance and copy of the inputs; the cases of one
 // (kernel, shape) run in turn, rep after rep, so that a busy machine slows
@@ -13,11 +13,10 @@
 // Per case: the median over reps of the median of ~60 ms of calls, and the
 // minimum over all calls (the speed without contention, the reproducible
 // figure on a shared machine); ratios are twin / build and first build / build.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { mirrorPolicies } from "./kernels/fixtures.js";
-import { ROOT } from "./lib/harness.js";
+import { mirrorPolicies } from "../kernels/fixtures.js";
+import { DIST, importFromDist, wasmExports } from "../lib/builds.js";
+import { ROOT } from "../lib/harness.js";
 
 const args = process.argv.slice(2);
 let kernelNames = ["exp", "log", "check", "kl", "tv", "ball"];
@@ -37,20 +36,13 @@ for (let i = 0; i < args.length; i++) {
 }
 if (builds.length === 0) builds.push({ name: "build", path: join(ROOT, "build", "mirror.wasm") });
 
-const dist = (p) => import(pathToFileURL(join(ROOT, "dist", p)).href);
+const dist = (p) => importFromDist(DIST, p);
 const exp = await dist("mirror/kernels/exp-update.twin.js");
 const kl = await dist("mirror/kernels/kl.twin.js");
 const trl = await dist("mirror/kernels/trl.twin.js");
 
 for (const b of builds) {
-  const { instance } = await WebAssembly.instantiate(readFileSync(b.path), {
-    env: {
-      abort() {
-        throw new Error(`${b.name}: abort`);
-      },
-    },
-  });
-  b.k = instance.exports;
+  b.k = wasmExports(b.path, b.name);
   b.k.memory.grow(1200); // 75 MiB: the inputs of the largest shape
 }
 

@@ -1,5 +1,5 @@
 // Lower bounds for the per-state kernels that miss 6x their TypeScript twins
-// (bench/floors/run.js compiles this file on its own; it is not part of the
+// (bench/investigations/floors/run.js compiles this file on its own; it is not part of the
 // library). Each loop does strictly less work than the kernel it bounds, so
 // its time is a floor for any kernel of that kind under this engine:
 //   floorPoly / floorEstrin: a deliberately inaccurate "log" (exponent split
