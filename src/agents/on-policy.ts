@@ -59,6 +59,14 @@ export interface PredictOptions {
   deterministic?: boolean;
 }
 
+/** Options of `PPO.load` / `A2C.load`. */
+export interface LoadOptions<C extends OnPolicyConfig = OnPolicyConfig> {
+  /** The environment to rebuild the agent with; needed when it was trained on a user environment. */
+  env?: EnvSpec;
+  /** Config fields replacing the saved ones (e.g. a schedule function, which a file cannot hold). */
+  overrides?: Partial<C>;
+}
+
 /** The numbers of a resolved config (after defaults). */
 export interface ResolvedCommon {
   numEnvs: number; nSteps: number; gamma: number; gaeLambda: number; entCoef: number; vfCoef: number; maxGradNorm: number;

@@ -17,6 +17,12 @@ export interface RmspropOptions {
   eps?: number;
 }
 
+/** RMSprop's state, for saving: the step count and the running mean of squared gradients. */
+export interface RmspropState {
+  step: number;
+  v: Float32Array;
+}
+
 export class Rmsprop {
   readonly alpha: number;
   readonly eps: number;
@@ -54,7 +60,7 @@ export class Rmsprop {
     this.t++;
   }
 
-  getState(): { step: number; v: Float32Array } {
+  getState(): RmspropState {
     return { step: this.t, v: this.blocks[0].toArray() };
   }
 
