@@ -18,14 +18,15 @@ import { Adam } from "../optim/adam.js";
 import { clipGradNormScale } from "../optim/grad-norm.js";
 import { normalizeAdvantages } from "../returns/advantage.js";
 import { disown, f32Block, i32Block, own, type Block, type BlockKind } from "../core/arena.js";
-import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type OnPolicyConfig } from "./on-policy.js";
+import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type LoadOptions, type OnPolicyConfig } from "./on-policy.js";
 import { Rmsprop } from "../optim/rmsprop.js";
 import { decodeAgentFile, decodeF32, encodeF32 } from "./agent-file.js";
 import { explainedVariance, valueLossInto } from "./value-loss.js";
 import type { Metrics } from "./logger.js";
+import type { Schedule } from "./schedules.js";
 
 /** A2C's config: SB3's hyperparameters in camelCase (defaults are SB3's). */
-export interface A2CConfig extends OnPolicyConfig {
+export interface A2CConfig<E extends EnvSpec = EnvSpec> extends OnPolicyConfig<E> {
   /** Default 5. */
   nSteps?: number;
   /** Default 0.99. */
@@ -33,7 +34,7 @@ export interface A2CConfig extends OnPolicyConfig {
   /** Default 1 (n-step returns). */
   gaeLambda?: number;
   /** Default 7e-4. */
-  learningRate?: OnPolicyConfig["learningRate"];
+  learningRate?: Schedule;
   /** Default 0. */
   entCoef?: number;
   /** Default 0.5. */
@@ -52,13 +53,13 @@ export const A2C_DEFAULTS = {
   nSteps: 5, gamma: 0.99, gaeLambda: 1, learningRate: 7e-4, entCoef: 0, vfCoef: 0.5, maxGradNorm: 0.5, normalizeAdvantage: false,
 } as const;
 
-export class A2C extends OnPolicyAgent<A2CConfig> {
+export class A2C<E extends EnvSpec = EnvSpec> extends OnPolicyAgent<A2CConfig<E>> {
   readonly algorithm = "A2C" as const;
   readonly optimizer: Rmsprop | Adam;
   /** [normalised advantages, rows 0..n-1 (the order in which the update replays the rollout)]. */
   private readonly advBlock: Block<BlockKind>[];
 
-  constructor(config: A2CConfig) {
+  constructor(config: A2CConfig<E>) {
     super(config, A2C_DEFAULTS);
     const useRms = config.useRmsProp ?? true;
     const eps = config.rmsPropEps ?? 1e-5;
@@ -155,7 +156,7 @@ export class A2C extends OnPolicyAgent<A2CConfig> {
   }
 
   /** An agent from `save()`'s bytes (see PPO.load). */
-  static load(bytes: Uint8Array, options: { env?: EnvSpec; overrides?: Partial<A2CConfig> } = {}): A2C {
+  static load(bytes: Uint8Array, options: LoadOptions<A2CConfig> = {}): A2C {
     const payload = decodeAgentFile(bytes);
     const config = { ...loadedConfig(payload, "A2C", options.env), ...options.overrides } as unknown as A2CConfig;
     const agent = new A2C(config);
@@ -163,7 +164,7 @@ export class A2C extends OnPolicyAgent<A2CConfig> {
     return agent;
   }
 
-  static loadFile(path: string, options: { env?: EnvSpec; overrides?: Partial<A2CConfig> } = {}): A2C {
+  static loadFile(path: string, options: LoadOptions<A2CConfig> = {}): A2C {
     return A2C.load(readAgentFile(path), options);
   }
 

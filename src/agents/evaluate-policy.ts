@@ -30,7 +30,7 @@ export interface EvaluatePolicyResult {
   lengths: number[];
 }
 
-export function evaluatePolicy(agent: Predictor, env: Env | string, options: EvaluatePolicyOptions = {}): EvaluatePolicyResult {
+export function evaluatePolicy(agent: Predictor, env: Env | EnvId | (string & {}), options: EvaluatePolicyOptions = {}): EvaluatePolicyResult {
   if (!agent || typeof agent.predict !== "function") throw new ValidationError("agent", "must have predict(obs, options)", agent);
   const episodes = options.episodes ?? 10;
   if (!Number.isInteger(episodes) || episodes < 1) throw new ValidationError("episodes", "must be an integer >= 1", episodes);

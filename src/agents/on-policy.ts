@@ -6,11 +6,13 @@
  * Each algorithm file supplies its config defaults and `train()`.
  */
 import { ValidationError } from "../core/errors.js";
+import { checkOptions, isArrayLike, kindOf } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
 import { makeVecEnv } from "../envs/registry.js";
 import { SyncVecEnv } from "../envs/sync-vec-env.js";
 import type { Env, VecEnv, VecStepResult } from "../envs/env.js";
 import type { EnvId } from "../envs/registry.js";
+import type { Box, Discrete, Space } from "../envs/spaces.js";
 import type { Activation } from "../nn/activation.js";
 import { ObsNormalizer, RewardNormalizer, type RunningStatsState } from "../returns/running-stats.js";
 import { RolloutBuffer } from "../returns/rollout-buffer.js";
@@ -21,12 +23,44 @@ import { JsonlLogger, nodeFs, type Metrics } from "./logger.js";
 import type { Callback, ProgressInfo } from "./callbacks.js";
 import { decodeF32, encodeAgentFile, encodeF32 } from "./agent-file.js";
 
-/** An environment: a built-in id, a single Env (numEnvs must be 1), a VecEnv, or a factory of Envs. */
-export type EnvSpec = string | Env | VecEnv | (() => Env);
+/**
+ * An environment: a built-in id (editors complete them; another string is
+ * checked when the agent is built), a single Env (numEnvs must be 1), a
+ * VecEnv, or a factory of Envs. User environments (objects and factories) are
+ * run through `checkEnv` when the agent is built.
+ */
+export type EnvSpec = EnvId | (string & {}) | Env | VecEnv | (() => Env);
+
+/** The action space an EnvSpec has, as far as its type tells. */
+export type ActionSpaceOf<E> = E extends "Pendulum-v1"
+  ? Box
+  : E extends "CartPole-v1" | "Acrobot-v1" | "MountainCar-v0"
+    ? Discrete
+    : E extends { readonly actionSpace: infer S }
+      ? S
+      : E extends () => { readonly actionSpace: infer S }
+        ? S
+        : Space;
+
+/** What `predict` gives for one observation: an index (Discrete) or a Float32Array of actionDim values (Box). */
+export type ActionOf<E> = [ActionSpaceOf<E>] extends [Discrete] ? number : [ActionSpaceOf<E>] extends [Box] ? Float32Array : number | Float32Array;
+
+/** What `predict` gives for a batch: rows indices (Discrete) or rows x actionDim values (Box). */
+export type ActionBatchOf<E> = [ActionSpaceOf<E>] extends [Discrete]
+  ? Int32Array
+  : [ActionSpaceOf<E>] extends [Box]
+    ? Float32Array
+    : Int32Array | Float32Array;
+
+/** One observation: obsSize values, or the index of a Discrete observation space. */
+export type SingleObservation = number | Float32Array | Float64Array | readonly number[];
+
+/** Observations as rows (each obsSize values). */
+export type ObservationRows = readonly (Float32Array | Float64Array | readonly number[])[];
 
 /** The settings both algorithms have, with SB3's names in camelCase. */
-export interface OnPolicyConfig {
-  env: EnvSpec;
+export interface OnPolicyConfig<E extends EnvSpec = EnvSpec> {
+  env: E;
   /** Copies of the environment for an id or a factory; default 1 (SB3's make_vec_env). */
   numEnvs?: number;
   nSteps?: number;
@@ -56,7 +90,10 @@ export interface LearnOptions {
 }
 
 export interface PredictOptions {
+  /** The most probable action (the Gaussian's mean) instead of a sample; default false. */
   deterministic?: boolean;
+  /** `obs` is a flat batch of rows x obsSize values, even when it holds one row; default false. */
+  batch?: boolean;
 }
 
 /** Options of `PPO.load` / `A2C.load`. */
@@ -334,21 +371,30 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
   }
 
   /**
-   * Actions for one observation (returns a number) or for rows of them
-   * (obsSize values each, returns an Int32Array); for a Box action space,
-   * a Float32Array of rows x actionDim values clipped to the Box. Observations are normalised
-   * with the saved statistics (not updated). deterministic: the most probable
-   * action; otherwise sampled from the policy's own predict stream.
+   * The policy's action for one observation, or actions for a batch.
+   *
+   * - one observation (obsSize values, or a Discrete observation's index):
+   *   one action, a number for a Discrete action space or a Float32Array of
+   *   actionDim values clipped to the Box;
+   * - rows (an array of observations), or a flat array of rows x obsSize
+   *   values with `{ batch: true }`: an Int32Array of rows indices, or a
+   *   Float32Array of rows x actionDim values.
+   *
+   * (A flat array of several rows without `batch` is also read as a batch.)
+   * Observations are normalised with the saved statistics (not updated).
+   * deterministic: the most probable action (the Gaussian's mean); otherwise
+   * sampled from the policy's own predict stream.
    */
-  predict(obs: ArrayLike<number> | number, options: PredictOptions = {}): number | Int32Array | Float32Array {
+  predict(obs: ArrayLike<number>, options: PredictOptions & { batch: true }): ActionBatchOf<C["env"]>;
+  predict(obs: ObservationRows, options?: PredictOptions): ActionBatchOf<C["env"]>;
+  predict(obs: SingleObservation, options?: PredictOptions & { batch?: false }): ActionOf<C["env"]>;
+  predict(obs: ArrayLike<number> | number | ObservationRows, options?: PredictOptions): ActionOf<C["env"]> | ActionBatchOf<C["env"]>;
+  predict(obs: ArrayLike<number> | number | ObservationRows, options: PredictOptions = {}): number | Int32Array | Float32Array {
+    const o = checkOptions("options", options, PREDICT_OPTIONS, `${this.algorithm}.predict`);
     const d = this.obsSize;
-    const arr: ArrayLike<number> = typeof obs === "number" ? [obs] : obs;
-    if (!arr || typeof arr.length !== "number" || arr.length === 0 || arr.length % d !== 0) {
-      throw new ValidationError("obs", `must hold a multiple of obsSize = ${d} values`, (arr as ArrayLike<number>)?.length ?? obs);
-    }
-    const rows = arr.length / d;
+    const { values: arr, rows, batch } = observationRows(obs, d, o.batch === true);
     const x = this.normalizeObs(arr, new Float32Array(arr.length));
-    const rng = options.deterministic ? undefined : this.predictRng;
+    const rng = o.deterministic ? undefined : this.predictRng;
     if (this.continuous) {
       // Box actions: rows x actionDim, clipped to the space (SB3's predict); one row for one observation.
       const a = new Float32Array(rows * this.nActions);
@@ -357,7 +403,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     }
     const actions = new Int32Array(rows);
     this.policy.act(x, rows, rng, actions);
-    return isSingle(obs, d) ? actions[0] : actions;
+    return batch ? actions : actions[0];
   }
 
   // ----- saving -----
@@ -465,8 +511,46 @@ export function readAgentFile(path: string): Uint8Array {
   return new Uint8Array(fs.readFileSync(path));
 }
 
-function isSingle(obs: ArrayLike<number> | number, d: number): boolean {
-  return typeof obs === "number" || obs.length === d;
+const PREDICT_OPTIONS = ["deterministic", "batch"] as const;
+
+/**
+ * The observations `predict` was given as one flat array of finite numbers:
+ * its rows, and whether the caller asked for a batch (rows of an array, a
+ * flat array with `batch`, or a flat array of several rows).
+ */
+function observationRows(obs: unknown, d: number, batchFlag: boolean): { values: ArrayLike<number>; rows: number; batch: boolean } {
+  const where = (v: unknown): string => (typeof v === "object" && v !== null ? kindOf(v) : String(v));
+  if (typeof obs === "number") {
+    if (!Number.isFinite(obs)) throw new ValidationError("obs", "must be finite", obs);
+    if (d !== 1) throw new ValidationError("obs", `a single number is one observation of size 1, but obsSize = ${d}`, obs);
+    return { values: [obs], rows: 1, batch: batchFlag };
+  }
+  if (Array.isArray(obs) && obs.length > 0 && typeof obs[0] === "object" && obs[0] !== null) {
+    // Rows: an array of observations.
+    const values = new Float64Array(obs.length * d);
+    for (let r = 0; r < obs.length; r++) {
+      const row = obs[r] as ArrayLike<unknown>;
+      if (!isArrayLike(row) || row.length !== d) {
+        throw new ValidationError("obs", `each row must hold obsSize = ${d} numbers`, isArrayLike(row) ? row.length : where(row), { row: r });
+      }
+      for (let j = 0; j < d; j++) values[r * d + j] = finiteEntry(row[j], r * d + j, d);
+    }
+    return { values, rows: obs.length, batch: true };
+  }
+  if (!isArrayLike(obs)) {
+    throw new ValidationError("obs", "must be an observation (numbers, a Float32Array or Float64Array), an array of them, or a number", where(obs));
+  }
+  const n = obs.length;
+  if (n === 0 || n % d !== 0) throw new ValidationError("obs", `must hold a multiple of obsSize = ${d} values`, n);
+  for (let i = 0; i < n; i++) finiteEntry(obs[i], i, d);
+  return { values: obs as ArrayLike<number>, rows: n / d, batch: batchFlag || n !== d };
+}
+
+function finiteEntry(v: unknown, i: number, d: number): number {
+  if (typeof v !== "number" || !Number.isFinite(v)) {
+    throw new ValidationError("obs", "entries must be finite numbers", v, d > 1 ? { row: Math.floor(i / d), column: i % d } : { index: i });
+  }
+  return v;
 }
 
 /** Reads a saved file's config and the env to rebuild it with. */

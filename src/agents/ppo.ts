@@ -22,7 +22,7 @@ import { Adam } from "../optim/adam.js";
 import { clipGradNormScale } from "../optim/grad-norm.js";
 import { disown, f32Block, f64Block, i32Block, own, type Block, type BlockKind } from "../core/arena.js";
 import { kernels } from "../core/wasm.js";
-import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type OnPolicyConfig } from "./on-policy.js";
+import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type LoadOptions, type OnPolicyConfig } from "./on-policy.js";
 import { clipEpsilon } from "./ppo-loss.js";
 import { ppoLossAndGradients } from "./ppo-objective.js";
 import { scheduleFn, scheduleToJson, type Schedule } from "./schedules.js";
@@ -31,7 +31,7 @@ import { explainedVariance } from "./value-loss.js";
 import type { Metrics } from "./logger.js";
 
 /** PPO's config: SB3's hyperparameters in camelCase (defaults are SB3's). */
-export interface PPOConfig extends OnPolicyConfig {
+export interface PPOConfig<E extends EnvSpec = EnvSpec> extends OnPolicyConfig<E> {
   /** Steps per copy per rollout; default 2048. */
   nSteps?: number;
   /** Minibatch size; default 64. */
@@ -65,7 +65,7 @@ export const PPO_DEFAULTS = {
   entCoef: 0, vfCoef: 0.5, maxGradNorm: 0.5, normalizeAdvantage: true,
 } as const;
 
-export class PPO extends OnPolicyAgent<PPOConfig> {
+export class PPO<E extends EnvSpec = EnvSpec> extends OnPolicyAgent<PPOConfig<E>> {
   readonly algorithm = "PPO" as const;
   readonly batchSize: number;
   readonly nEpochs: number;
@@ -76,7 +76,7 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
   /** Minibatch blocks: [permutation of the rollout's rows, obs, actions, logpOld, adv, returns, old values, stats]. */
   private readonly mb: Block<BlockKind>[];
 
-  constructor(config: PPOConfig) {
+  constructor(config: PPOConfig<E>) {
     super(config, PPO_DEFAULTS);
     const c = config;
     const n = this.common.nSteps * this.common.numEnvs;
@@ -202,7 +202,7 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
    * environment needs `{ env }`; config fields in `overrides` replace the
    * saved ones (e.g. a schedule function, which a file cannot hold).
    */
-  static load(bytes: Uint8Array, options: { env?: EnvSpec; overrides?: Partial<PPOConfig> } = {}): PPO {
+  static load(bytes: Uint8Array, options: LoadOptions<PPOConfig> = {}): PPO {
     const payload = decodeAgentFile(bytes);
     const config = { ...loadedConfig(payload, "PPO", options.env), ...options.overrides } as unknown as PPOConfig;
     const agent = new PPO(config);
@@ -211,7 +211,7 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
   }
 
   /** `load` from a file (Node). */
-  static loadFile(path: string, options: { env?: EnvSpec; overrides?: Partial<PPOConfig> } = {}): PPO {
+  static loadFile(path: string, options: LoadOptions<PPOConfig> = {}): PPO {
     return PPO.load(readAgentFile(path), options);
   }
 
