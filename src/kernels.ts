@@ -106,6 +106,8 @@ export {
   type RmspropState,
   clipGradNorm,
   clipGradNormScale,
+  gradNorm,
+  clipCoefficient,
   type Gradients,
 } from "./optim/index.js";
 

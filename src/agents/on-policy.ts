@@ -6,14 +6,14 @@
  * Each algorithm file supplies its config defaults and `train()`.
  */
 import { ValidationError } from "../core/errors.js";
-import { checkOptions, isArrayLike, kindOf } from "../core/validate.js";
+import { checkOptions, isArrayLike, kindOf, nearestName } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
-import { makeVecEnv } from "../envs/registry.js";
+import { ENV_IDS, makeVecEnv } from "../envs/registry.js";
 import { SyncVecEnv } from "../envs/sync-vec-env.js";
 import type { Env, VecEnv, VecStepResult } from "../envs/env.js";
 import type { EnvId } from "../envs/registry.js";
 import type { Box, Discrete, Space } from "../envs/spaces.js";
-import type { Activation } from "../nn/activation.js";
+import { ACTIVATIONS, type Activation } from "../nn/activation.js";
 import { ObsNormalizer, RewardNormalizer, type RunningStatsState } from "../returns/running-stats.js";
 import { RolloutBuffer } from "../returns/rollout-buffer.js";
 import { checkGaeCoefficients } from "../returns/gae.js";
@@ -22,6 +22,10 @@ import { scheduleFn, scheduleToJson, type Schedule } from "./schedules.js";
 import { JsonlLogger, nodeFs, type Metrics } from "./logger.js";
 import type { Callback, ProgressInfo } from "./callbacks.js";
 import { decodeF32, encodeAgentFile, encodeF32 } from "./agent-file.js";
+import {
+  checkAgentConfig, checkBoolean, checkChoice, checkCount, checkNetworkMemory, checkRngState, checkRolloutMemory, checkUserEnv,
+} from "./config.js";
+import { TrainingDivergedError, type DivergenceHint } from "./diverged.js";
 
 /**
  * An environment: a built-in id (editors complete them; another string is
@@ -129,14 +133,24 @@ export interface AlgorithmDefaults {
   normalizeAdvantage: boolean;
 }
 
+/** Who is being configured: the algorithm's name, its config keys, and the other algorithm's (for messages). */
+export interface AlgorithmKeys {
+  algorithm: "PPO" | "A2C";
+  keys: readonly string[];
+  other: "PPO" | "A2C";
+  otherKeys: readonly string[];
+  /** Checks the algorithm's own settings (called before anything is allocated). */
+  check(config: never): unknown;
+}
+
 export function resolveCommon(c: OnPolicyConfig, d: AlgorithmDefaults): ResolvedCommon {
   if (!c || typeof c !== "object") throw new ValidationError("config", "must be an object with env", c);
   const norm = c.normalize ?? false;
-  if (typeof norm !== "boolean" && (typeof norm !== "object" || norm === null)) {
+  if (typeof norm !== "boolean" && (typeof norm !== "object" || norm === null || Array.isArray(norm))) {
     throw new ValidationError("normalize", "must be a boolean or { obs, reward }", norm);
   }
-  const activation = c.activation ?? "tanh";
-  if (activation !== "tanh" && activation !== "relu") throw new ValidationError("activation", "must be \"tanh\" or \"relu\"", activation);
+  if (typeof norm === "object") checkOptions("normalize", norm, ["obs", "reward"], "normalize");
+  const activation = checkChoice("activation", c.activation, ACTIVATIONS, "tanh");
   const r: ResolvedCommon = {
     numEnvs: num("numEnvs", c.numEnvs, isVecEnv(c.env) ? c.env.numEnvs : 1, 1, 1 << 20, true),
     nSteps: num("nSteps", c.nSteps, d.nSteps, 1, 1 << 24, true),
@@ -145,10 +159,10 @@ export function resolveCommon(c: OnPolicyConfig, d: AlgorithmDefaults): Resolved
     entCoef: num("entCoef", c.entCoef, d.entCoef, -1e9, 1e9),
     vfCoef: num("vfCoef", c.vfCoef, d.vfCoef, 0, 1e9),
     maxGradNorm: num("maxGradNorm", c.maxGradNorm, d.maxGradNorm, 1e-12, Infinity),
-    normalizeObs: typeof norm === "boolean" ? norm : norm.obs ?? true,
-    normalizeReward: typeof norm === "boolean" ? norm : norm.reward ?? false,
-    normalizeAdvantage: c.normalizeAdvantage ?? d.normalizeAdvantage,
-    orthoInit: c.orthoInit ?? true,
+    normalizeObs: typeof norm === "boolean" ? norm : checkBoolean("normalize.obs", norm.obs, true),
+    normalizeReward: typeof norm === "boolean" ? norm : checkBoolean("normalize.reward", norm.reward, false),
+    normalizeAdvantage: checkBoolean("normalizeAdvantage", c.normalizeAdvantage, d.normalizeAdvantage),
+    orthoInit: checkBoolean("orthoInit", c.orthoInit, true),
     seed: num("seed", c.seed, 0, 0, 2 ** 32 - 1, true),
     statsWindow: num("statsWindow", c.statsWindow, 100, 1, 1e6, true),
     activation,
@@ -189,12 +203,14 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
   private readonly epLengths: number[] = [];
   private readonly scratch: { actions: Int32Array | Float32Array; envActions: Float64Array; logp: Float32Array; values: Float64Array; rewards: Float64Array; ended: Uint8Array; boot: Float64Array; obs: Float32Array };
 
-  protected constructor(config: C, defaults: AlgorithmDefaults) {
+  protected constructor(config: C, defaults: AlgorithmDefaults, who: AlgorithmKeys) {
+    checkAgentConfig(config, who.algorithm, who.keys, who.other, who.otherKeys);
     this.config = config;
     this.common = resolveCommon(config, defaults);
+    who.check(config as never);
     const c = this.common;
     this.learningRateFn = scheduleFn("learningRate", config.learningRate ?? defaults.learningRate);
-    this.env = this.makeEnv(config.env, c.numEnvs, c.seed);
+    this.env = this.makeEnv(config.env, c.numEnvs, c.seed, who.algorithm);
     const space = this.env.actionSpace;
     if (space.kind === "discrete") this.nActions = space.n;
     else if (space.kind === "box" && space.size >= 1) {
@@ -204,6 +220,9 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
       this.actionHigh = Float64Array.from(space.high);
     } else throw new ValidationError("env", "needs a Discrete or a non-empty Box action space", (space as { kind?: string }).kind);
     this.obsSize = this.env.obsSize;
+    const widths = 2 * this.obsSize + this.nActions + 1 + [...c.netArch.pi, ...c.netArch.vf].reduce((a, b) => a + b, 0);
+    checkNetworkMemory(c.netArch, this.obsSize, this.nActions);
+    checkRolloutMemory(c.nSteps, c.numEnvs, this.obsSize, this.continuous ? this.nActions : 1, widths);
     const master = new Rng(c.seed);
     const initRng = master.fork();
     this.actionRng = master.fork();
@@ -224,15 +243,36 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     };
   }
 
-  private makeEnv(spec: EnvSpec, numEnvs: number, seed: number): VecEnv {
-    if (typeof spec === "string") return makeVecEnv(spec as EnvId, { numEnvs, seed });
-    if (typeof spec === "function") return makeVecEnv(spec as () => Env, { numEnvs, seed });
+  /**
+   * The vectorised environment: built-in ids are stepped in WebAssembly and
+   * trusted; a user environment (an Env, or the first Env a factory returns)
+   * goes through checkEnv first, so that Gym's old 4-tuple or a string reward
+   * is an error now rather than NaN returns later.
+   */
+  private makeEnv(spec: EnvSpec, numEnvs: number, seed: number, algorithm: string): VecEnv {
+    if (typeof spec === "string") {
+      if (!(ENV_IDS as readonly string[]).includes(spec)) {
+        const near = nearestName(spec, ENV_IDS);
+        throw new ValidationError("env", `unknown environment id (built-in: ${ENV_IDS.join(", ")})${near ? `; did you mean "${near}"?` : ""}`, spec);
+      }
+      return makeVecEnv(spec as EnvId, { numEnvs, seed });
+    }
+    if (typeof spec === "function") {
+      const first = spec();
+      if (first === null || typeof first !== "object") {
+        throw new ValidationError("env", "a factory must return an environment object (with reset, step and spaces)", kindOf(first));
+      }
+      checkUserEnv(first, seed, algorithm);
+      let given = false;
+      return makeVecEnv(() => (given ? spec() : ((given = true), first)), { numEnvs, seed });
+    }
     if (isVecEnv(spec)) {
       if (spec.numEnvs !== numEnvs) throw new ValidationError("numEnvs", `must equal the VecEnv's numEnvs = ${spec.numEnvs}`, numEnvs);
       return spec;
     }
     if (spec && typeof spec === "object" && typeof (spec as Env).step === "function") {
       if (numEnvs !== 1) throw new ValidationError("numEnvs", "a single Env gives one copy: pass a factory () => Env for more", numEnvs);
+      checkUserEnv(spec as Env, seed, algorithm);
       return new SyncVecEnv([spec as Env], { seed });
     }
     throw new ValidationError("env", "must be an environment id, an Env, a VecEnv or a function returning an Env", spec);
@@ -328,12 +368,13 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
    * update and can stop training by returning false.
    */
   async learn(totalTimesteps: number, options: LearnOptions = {}): Promise<this> {
-    if (!Number.isInteger(totalTimesteps) || totalTimesteps < 0) {
-      throw new ValidationError("totalTimesteps", "must be an integer >= 0", totalTimesteps);
+    if (typeof totalTimesteps !== "number" || !Number.isSafeInteger(totalTimesteps) || totalTimesteps < 0) {
+      throw new ValidationError("totalTimesteps", "must be an integer in [0, 2^53)", totalTimesteps);
     }
-    const { callback, logFile } = options;
+    const { callback, logFile } = checkOptions("options", options, LEARN_OPTIONS, `${this.algorithm}.learn`);
     if (callback !== undefined && typeof callback !== "function") throw new ValidationError("callback", "must be a function", callback);
-    const reset = options.resetNumTimesteps ?? true;
+    if (logFile !== undefined && (typeof logFile !== "string" || logFile === "")) throw new ValidationError("logFile", "must be a file path", logFile);
+    const reset = checkBoolean("resetNumTimesteps", options.resetNumTimesteps, true);
     if (reset) {
       this.numTimesteps = 0;
       this.iterations = 0;
@@ -346,12 +387,21 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     let lastYield = start;
     while (this.numTimesteps < total) {
       // 1. rollout (and advantages), 2. epochs of updates, 3. logging.
-      this.collectRollouts();
+      try {
+        this.collectRollouts();
+      } catch (error) {
+        throw this.explainFailure(error, this.iterations + 1, false);
+      }
       this.iterations++;
       // Clamped at 0: the last rollout may overshoot total, and SB3 would then feed a
       // negative progress to the schedules (a negative learning rate).
       this.progressRemaining = Math.max(0, 1 - this.numTimesteps / total);
-      const metrics = this.train();
+      let metrics: Metrics;
+      try {
+        metrics = this.train();
+      } catch (error) {
+        throw this.explainFailure(error, this.iterations, true);
+      }
       const now = performance.now();
       const sps = ((this.numTimesteps - startSteps) * 1000) / Math.max(now - start, 1e-9);
       metrics["charts/SPS"] = sps;
@@ -368,6 +418,59 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
       }
     }
     return this;
+  }
+
+  /**
+   * The error for a non-finite `quantity` ("the policy loss", "the gradient
+   * norm", ...) at the current update, naming the settings to lower with
+   * their values (`extra` adds algorithm-specific ones, e.g. clipRange).
+   */
+  protected diverged(quantity: string, value: number, extra: readonly DivergenceHint[] = [], update = this.iterations): TrainingDivergedError {
+    const lr = this.config.learningRate;
+    const hints: DivergenceHint[] = [
+      ["learningRate", typeof lr === "function" ? this.learningRateFn(this.progressRemaining) : lr ?? this.learningRateFn(1)],
+      ...extra,
+      ["maxGradNorm", this.common.maxGradNorm],
+    ];
+    const normalized = this.common.normalizeObs && this.common.normalizeReward;
+    return new TrainingDivergedError(this.algorithm, update, quantity, value, hints, normalized ? "" : "or set normalize: true");
+  }
+
+  /**
+   * What an error thrown during a rollout or an update means for the user.
+   * Their own environment's errors pass unchanged. Non-finite network
+   * parameters (checked here, on the error path only) mean training
+   * diverged; so does any check failing inside an update, whose inputs all
+   * come from the agent.
+   */
+  private explainFailure(error: unknown, update: number, inUpdate: boolean): unknown {
+    if (error instanceof TrainingDivergedError) return error;
+    const params = this.policy.store.parameters();
+    let bad = -1;
+    for (let i = 0; i < params.length; i++) {
+      if (!Number.isFinite(params[i])) {
+        bad = i;
+        break;
+      }
+    }
+    let result: unknown = error;
+    if (bad >= 0) {
+      const which = bad < this.policy.actor.slice.offset + this.policy.actor.slice.length && bad >= this.policy.actor.slice.offset
+        ? "the actor" : bad >= this.policy.critic.slice.offset && bad < this.policy.critic.slice.offset + this.policy.critic.slice.length
+          ? "the critic" : "the action log-std";
+      result = this.diverged(`a parameter of ${which}`, params[bad], [], update);
+    } else if (error instanceof ValidationError && !inUpdate && error.field === "x") {
+      result = new ValidationError("obs", "the environment returned a non-finite observation", error.value, error.where);
+    } else if (error instanceof ValidationError) {
+      const value = typeof error.value === "number" ? error.value : NaN;
+      const network = NETWORK_FIELDS[error.field];
+      // In an update every input comes from the agent; in a rollout only the network's outputs do.
+      if (inUpdate || (network !== undefined && !(error.field === "actions" && Number.isFinite(value)))) {
+        result = this.diverged(network ?? `${error.field} (${error.problem})`, value, [], update);
+      }
+    }
+    if (result !== error && result instanceof Error) result.cause = error;
+    return result;
   }
 
   /**
@@ -445,6 +548,17 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     fs.writeFileSync(path, this.save());
   }
 
+  /** `restore`, freeing this agent's memory when the file's state is bad (for `load`). */
+  protected restoreOrDispose(p: Record<string, unknown>): this {
+    try {
+      this.restore(p);
+    } catch (error) {
+      this.dispose();
+      throw error;
+    }
+    return this;
+  }
+
   /** Restores everything `save()` wrote except the config (the constructor's job). */
   protected restore(p: Record<string, unknown>): void {
     const spaces = p.spaces as { obsSize: number; nActions: number; continuous?: boolean };
@@ -458,19 +572,24 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
       if (!target) return;
       const st = s as { mean: number[]; var: number[]; count: number } | null;
       if (!st) throw new ValidationError(field, "is missing from the file although the config normalises", st);
+      if (!Array.isArray(st.mean) || !Array.isArray(st.var)) throw new ValidationError(field, "must hold arrays mean and var", kindOf(st.mean));
       target.stats.setState({ mean: Float64Array.from(st.mean), var: Float64Array.from(st.var), count: st.count });
     };
     setStats(this.obsNormalizer, p.obsRms, "obsRms");
     setStats(this.rewardNormalizer, p.retRms, "retRms");
-    this.numTimesteps = Number(p.numTimesteps) || 0;
-    this.iterations = Number(p.iterations) || 0;
-    this.progressRemaining = typeof p.progressRemaining === "number" ? p.progressRemaining : 1;
-    const rng = p.rng as Record<string, [number, number, number, number]> | undefined;
-    if (rng) {
-      this.actionRng = Rng.fromState(rng.action);
-      this.shuffleRng = Rng.fromState(rng.shuffle);
-      this.predictRng = Rng.fromState(rng.predict);
+    this.numTimesteps = checkCount("numTimesteps", p.numTimesteps);
+    this.iterations = checkCount("iterations", p.iterations);
+    const progress = p.progressRemaining;
+    if (typeof progress !== "number" || !(progress >= 0 && progress <= 1)) {
+      throw new ValidationError("progressRemaining", "must be a number in [0, 1]", progress);
     }
+    this.progressRemaining = progress;
+    const rng = p.rng as Record<string, unknown> | null;
+    if (rng === null || typeof rng !== "object") throw new ValidationError("rng", "must hold the saved random streams", rng);
+    // Checked here (not only by Rng.fromState): a state of zeros would give a generator stuck at 0.
+    this.actionRng = Rng.fromState(checkRngState("rng.action", rng.action));
+    this.shuffleRng = Rng.fromState(checkRngState("rng.shuffle", rng.shuffle));
+    this.predictRng = Rng.fromState(checkRngState("rng.predict", rng.predict));
   }
 
   /** Frees WebAssembly memory now (environments created from an id or a factory are closed). */
@@ -513,6 +632,13 @@ export function readAgentFile(path: string): Uint8Array {
 
 const PREDICT_OPTIONS = ["deterministic", "batch"] as const;
 
+/** Fields of the checks inside the networks and heads, as a user would name them. */
+const NETWORK_FIELDS: Readonly<Record<string, string>> = {
+  dOut: "a gradient of the loss", logits: "a logit of the policy", gradients: "the gradient norm", x: "a network input",
+  mean: "the policy's mean action", logStd: "the policy's log-std", finalValues: "the critic's value", actions: "a sampled action",
+};
+const LEARN_OPTIONS = ["callback", "logFile", "resetNumTimesteps"] as const;
+
 /**
  * The observations `predict` was given as one flat array of finite numbers:
  * its rows, and whether the caller asked for a batch (rows of an array, a
@@ -553,10 +679,18 @@ function finiteEntry(v: unknown, i: number, d: number): number {
   return v;
 }
 
-/** Reads a saved file's config and the env to rebuild it with. */
-export function loadedConfig(p: Record<string, unknown>, algorithm: string, env: EnvSpec | undefined): Record<string, unknown> {
+/** The config to rebuild a saved agent with: the file's, with `options.env` and `options.overrides` applied. */
+export function loadedConfig(p: Record<string, unknown>, algorithm: string, options: LoadOptions): Record<string, unknown> {
+  checkOptions("options", options, ["env", "overrides"], `${algorithm}.load`);
+  const { env, overrides } = options;
+  if (overrides !== undefined && (overrides === null || typeof overrides !== "object" || Array.isArray(overrides))) {
+    throw new ValidationError("overrides", "must be an object of config fields", kindOf(overrides));
+  }
   if (p.algorithm !== algorithm) {
     throw new ValidationError("model file", `holds a ${String(p.algorithm)} agent, not ${algorithm}`, p.algorithm);
+  }
+  if (p.config === null || typeof p.config !== "object" || Array.isArray(p.config)) {
+    throw new ValidationError("config", "the file's config must be an object", kindOf(p.config));
   }
   const config = { ...(p.config as Record<string, unknown>) };
   const useEnv = env ?? (config.env as string | null) ?? undefined;
@@ -567,5 +701,5 @@ export function loadedConfig(p: Record<string, unknown>, algorithm: string, env:
   config.env = useEnv;
   if (env !== undefined && isVecEnv(env)) config.numEnvs = env.numEnvs;
   if (env !== undefined && typeof env === "object" && !isVecEnv(env)) config.numEnvs = 1;
-  return config;
+  return { ...config, ...overrides };
 }

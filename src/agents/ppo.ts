@@ -19,12 +19,14 @@
 import { ValidationError } from "../core/errors.js";
 import { clipDrift } from "../mirror/drifts.js";
 import { Adam } from "../optim/adam.js";
-import { clipGradNormScale } from "../optim/grad-norm.js";
+import { clipCoefficient, gradNorm } from "../optim/grad-norm.js";
 import { disown, f32Block, f64Block, i32Block, own, type Block, type BlockKind } from "../core/arena.js";
 import { kernels } from "../core/wasm.js";
 import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type LoadOptions, type OnPolicyConfig } from "./on-policy.js";
 import { clipEpsilon } from "./ppo-loss.js";
-import { ppoLossAndGradients } from "./ppo-objective.js";
+import { ppoLossAndGradients, type PpoLossResult } from "./ppo-objective.js";
+import { A2C_ONLY_KEYS, COMMON_KEYS, PPO_ONLY_KEYS } from "./config.js";
+import type { TrainingDivergedError } from "./diverged.js";
 import { scheduleFn, scheduleToJson, type Schedule } from "./schedules.js";
 import { decodeAgentFile, decodeF32, encodeF32 } from "./agent-file.js";
 import { explainedVariance } from "./value-loss.js";
@@ -65,6 +67,36 @@ export const PPO_DEFAULTS = {
   entCoef: 0, vfCoef: 0.5, maxGradNorm: 0.5, normalizeAdvantage: true,
 } as const;
 
+/** PPO's own settings, checked (before anything is allocated) and resolved. */
+function ppoSettings(c: PPOConfig) {
+  const batchSize = c.batchSize ?? PPO_DEFAULTS.batchSize;
+  if (typeof batchSize !== "number" || !Number.isSafeInteger(batchSize) || batchSize < 1) {
+    throw new ValidationError("batchSize", "must be an integer >= 1", batchSize);
+  }
+  const nEpochs = c.nEpochs ?? PPO_DEFAULTS.nEpochs;
+  if (typeof nEpochs !== "number" || !Number.isInteger(nEpochs) || nEpochs < 1 || nEpochs > 1e6) {
+    throw new ValidationError("nEpochs", "must be an integer in [1, 1e6]", nEpochs);
+  }
+  if (c.targetKl != null && !(typeof c.targetKl === "number" && c.targetKl > 0)) {
+    throw new ValidationError("targetKl", "must be a number > 0, or null", c.targetKl);
+  }
+  return {
+    batchSize,
+    nEpochs,
+    targetKl: c.targetKl ?? undefined,
+    clipRangeFn: scheduleFn("clipRange", c.clipRange ?? PPO_DEFAULTS.clipRange),
+    clipRangeVfFn: c.clipRangeVf == null ? undefined : scheduleFn("clipRangeVf", c.clipRangeVf),
+  };
+}
+
+const PPO_KEYS = {
+  algorithm: "PPO", keys: [...COMMON_KEYS, ...PPO_ONLY_KEYS], other: "A2C", otherKeys: A2C_ONLY_KEYS, check: ppoSettings,
+} as const;
+
+// Every PPOConfig key is in the list checkAgentConfig accepts (a new setting goes into src/agents/config.ts too).
+type UnlistedPpoKeys = Exclude<keyof PPOConfig, (typeof PPO_KEYS.keys)[number]>;
+const PPO_KEYS_LISTED: [UnlistedPpoKeys] extends [never] ? true : UnlistedPpoKeys = true;
+
 export class PPO<E extends EnvSpec = EnvSpec> extends OnPolicyAgent<PPOConfig<E>> {
   readonly algorithm = "PPO" as const;
   readonly batchSize: number;
@@ -77,17 +109,14 @@ export class PPO<E extends EnvSpec = EnvSpec> extends OnPolicyAgent<PPOConfig<E>
   private readonly mb: Block<BlockKind>[];
 
   constructor(config: PPOConfig<E>) {
-    super(config, PPO_DEFAULTS);
-    const c = config;
+    super(config, PPO_DEFAULTS, PPO_KEYS);
     const n = this.common.nSteps * this.common.numEnvs;
-    this.batchSize = c.batchSize ?? PPO_DEFAULTS.batchSize;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new ValidationError("batchSize", "must be an integer >= 1", this.batchSize);
-    this.nEpochs = c.nEpochs ?? PPO_DEFAULTS.nEpochs;
-    if (!Number.isInteger(this.nEpochs) || this.nEpochs < 1) throw new ValidationError("nEpochs", "must be an integer >= 1", this.nEpochs);
-    if (c.targetKl != null && !(c.targetKl > 0)) throw new ValidationError("targetKl", "must be > 0 or null", c.targetKl);
-    this.targetKl = c.targetKl ?? undefined;
-    this.clipRangeFn = scheduleFn("clipRange", c.clipRange ?? PPO_DEFAULTS.clipRange);
-    this.clipRangeVfFn = c.clipRangeVf == null ? undefined : scheduleFn("clipRangeVf", c.clipRangeVf);
+    const s = ppoSettings(config);
+    this.batchSize = s.batchSize;
+    this.nEpochs = s.nEpochs;
+    this.targetKl = s.targetKl;
+    this.clipRangeFn = s.clipRangeFn;
+    this.clipRangeVfFn = s.clipRangeVfFn;
     this.optimizer = new Adam(this.policy.store, { learningRate: this.learningRateFn(1), eps: 1e-5 });
     const B = Math.min(this.batchSize, n);
     this.policy.ensure(B);
@@ -150,8 +179,11 @@ export class PPO<E extends EnvSpec = EnvSpec> extends OnPolicyAgent<PPOConfig<E>
           stop = true;
           break;
         }
-        const { scale } = clipGradNormScale(pol.store, maxGradNorm);
-        this.optimizer.step({ gradScale: scale });
+        // Non-finite losses and gradient norms are checked on the scalars computed anyway: no per-element cost.
+        if (!Number.isFinite(loss.loss)) throw this.lossDiverged(loss);
+        const norm = gradNorm(pol.store);
+        if (!Number.isFinite(norm)) throw this.diverged("the gradient norm", norm);
+        this.optimizer.step({ gradScale: clipCoefficient(norm, maxGradNorm) });
 
         pgSum += loss.policyLoss; vSum += loss.valueLoss; entSum += loss.entropy; clipSum += loss.clipFraction; klSum += loss.approxKl;
         updates++;
@@ -169,6 +201,14 @@ export class PPO<E extends EnvSpec = EnvSpec> extends OnPolicyAgent<PPOConfig<E>
       "charts/clip_range": epsilon,
       "charts/updates": updates,
     };
+  }
+
+  /** Which part of a non-finite minibatch loss diverged, with the settings that drive it. */
+  private lossDiverged(loss: PpoLossResult): TrainingDivergedError {
+    const clip = scheduleToJson(this.config.clipRange ?? PPO_DEFAULTS.clipRange, this.progressRemaining);
+    if (!Number.isFinite(loss.policyLoss)) return this.diverged("the policy loss", loss.policyLoss, [["clipRange", clip]]);
+    if (!Number.isFinite(loss.entropy)) return this.diverged("the policy's entropy", loss.entropy, [["entCoef", this.common.entCoef]]);
+    return this.diverged("the value loss", loss.valueLoss, [["vfCoef", this.common.vfCoef]]);
   }
 
   protected optimizerState(): Record<string, unknown> {
@@ -204,10 +244,8 @@ export class PPO<E extends EnvSpec = EnvSpec> extends OnPolicyAgent<PPOConfig<E>
    */
   static load(bytes: Uint8Array, options: LoadOptions<PPOConfig> = {}): PPO {
     const payload = decodeAgentFile(bytes);
-    const config = { ...loadedConfig(payload, "PPO", options.env), ...options.overrides } as unknown as PPOConfig;
-    const agent = new PPO(config);
-    agent.restore(payload);
-    return agent;
+    const agent = new PPO(loadedConfig(payload, "PPO", options) as unknown as PPOConfig);
+    return agent.restoreOrDispose(payload);
   }
 
   /** `load` from a file (Node). */
