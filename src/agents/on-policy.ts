@@ -5,7 +5,7 @@
  * the learn loop with callbacks and metrics, predict, and the saved state.
  * Each algorithm file supplies its config defaults and `train()`.
  */
-import { ValidationError } from "../core/errors.js";
+import { ValidationError, type Location } from "../core/errors.js";
 import { checkOptions, isArrayLike, kindOf, nearestName } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
 import { ENV_IDS, makeVecEnv } from "../envs/registry.js";
@@ -495,7 +495,8 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
   predict(obs: ArrayLike<number> | number | ObservationRows, options: PredictOptions = {}): number | Int32Array | Float32Array {
     const o = checkOptions("options", options, PREDICT_OPTIONS, `${this.algorithm}.predict`);
     const d = this.obsSize;
-    const { values: arr, rows, batch } = observationRows(obs, d, o.batch === true);
+    // Without normalisation observations go to the network as float32: they must fit one.
+    const { values: arr, rows, batch } = observationRows(obs, d, o.batch === true, this.obsNormalizer === undefined);
     const x = this.normalizeObs(arr, new Float32Array(arr.length));
     const rng = o.deterministic ? undefined : this.predictRng;
     if (this.continuous) {
@@ -568,11 +569,20 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     }
     this.policy.store.setParameters(decodeF32("parameters", p.parameters as string, this.policy.store.size));
     this.setOptimizerState(p.optimizer as Record<string, unknown>);
-    const setStats = (target: { stats: { setState(s: RunningStatsState): void } } | undefined, s: unknown, field: string) => {
+    const setStats = (target: { stats: { setState(s: RunningStatsState): void; getState(): RunningStatsState } } | undefined, s: unknown, field: string) => {
       if (!target) return;
       const st = s as { mean: number[]; var: number[]; count: number } | null;
       if (!st) throw new ValidationError(field, "is missing from the file although the config normalises", st);
-      if (!Array.isArray(st.mean) || !Array.isArray(st.var)) throw new ValidationError(field, "must hold arrays mean and var", kindOf(st.mean));
+      const n = target.stats.getState().mean.length;
+      for (const [key, a] of [["mean", st.mean], ["var", st.var]] as const) {
+        if (!Array.isArray(a) || a.length !== n) throw new ValidationError(`${field}.${key}`, `must be an array of ${n} numbers`, kindOf(a));
+        a.forEach((v: unknown, i) => {
+          if (typeof v !== "number" || !Number.isFinite(v) || (key === "var" && v < 0)) {
+            throw new ValidationError(`${field}.${key}`, key === "var" ? "must hold finite numbers >= 0" : "must hold finite numbers", v, { index: i });
+          }
+        });
+      }
+      if (typeof st.count !== "number" || !(st.count >= 0 && st.count < Infinity)) throw new ValidationError(`${field}.count`, "must be a finite number >= 0", st.count);
       target.stats.setState({ mean: Float64Array.from(st.mean), var: Float64Array.from(st.var), count: st.count });
     };
     setStats(this.obsNormalizer, p.obsRms, "obsRms");
@@ -644,10 +654,17 @@ const LEARN_OPTIONS = ["callback", "logFile", "resetNumTimesteps"] as const;
  * its rows, and whether the caller asked for a batch (rows of an array, a
  * flat array with `batch`, or a flat array of several rows).
  */
-function observationRows(obs: unknown, d: number, batchFlag: boolean): { values: ArrayLike<number>; rows: number; batch: boolean } {
+function observationRows(obs: unknown, d: number, batchFlag: boolean, f32: boolean): { values: ArrayLike<number>; rows: number; batch: boolean } {
+  const finiteEntry = (v: unknown, i: number): number => {
+    if (typeof v !== "number" || !Number.isFinite(f32 ? Math.fround(v) : v)) {
+      const where: Location = d > 1 ? { row: Math.floor(i / d), column: i % d } : { index: i };
+      throw new ValidationError("obs", f32 ? "entries must be finite numbers within float32's range (|x| < 3.4e38)" : "entries must be finite numbers", v, where);
+    }
+    return v;
+  };
   const where = (v: unknown): string => (typeof v === "object" && v !== null ? kindOf(v) : String(v));
   if (typeof obs === "number") {
-    if (!Number.isFinite(obs)) throw new ValidationError("obs", "must be finite", obs);
+    finiteEntry(obs, 0);
     if (d !== 1) throw new ValidationError("obs", `a single number is one observation of size 1, but obsSize = ${d}`, obs);
     return { values: [obs], rows: 1, batch: batchFlag };
   }
@@ -659,7 +676,7 @@ function observationRows(obs: unknown, d: number, batchFlag: boolean): { values:
       if (!isArrayLike(row) || row.length !== d) {
         throw new ValidationError("obs", `each row must hold obsSize = ${d} numbers`, isArrayLike(row) ? row.length : where(row), { row: r });
       }
-      for (let j = 0; j < d; j++) values[r * d + j] = finiteEntry(row[j], r * d + j, d);
+      for (let j = 0; j < d; j++) values[r * d + j] = finiteEntry(row[j], r * d + j);
     }
     return { values, rows: obs.length, batch: true };
   }
@@ -668,15 +685,8 @@ function observationRows(obs: unknown, d: number, batchFlag: boolean): { values:
   }
   const n = obs.length;
   if (n === 0 || n % d !== 0) throw new ValidationError("obs", `must hold a multiple of obsSize = ${d} values`, n);
-  for (let i = 0; i < n; i++) finiteEntry(obs[i], i, d);
+  for (let i = 0; i < n; i++) finiteEntry(obs[i], i);
   return { values: obs as ArrayLike<number>, rows: n / d, batch: batchFlag || n !== d };
-}
-
-function finiteEntry(v: unknown, i: number, d: number): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) {
-    throw new ValidationError("obs", "entries must be finite numbers", v, d > 1 ? { row: Math.floor(i / d), column: i % d } : { index: i });
-  }
-  return v;
 }
 
 /** The config to rebuild a saved agent with: the file's, with `options.env` and `options.overrides` applied. */
