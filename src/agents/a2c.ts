@@ -70,6 +70,12 @@ const A2C_KEYS = {
 type UnlistedA2cKeys = Exclude<keyof A2CConfig, (typeof A2C_KEYS.keys)[number]>;
 const A2C_KEYS_LISTED: [UnlistedA2cKeys] extends [never] ? true : UnlistedA2cKeys = true;
 
+/**
+ * A2C trained from samples (Mnih et al. 2016, synchronous), with
+ * Stable-Baselines3's hyperparameters; see the module comment. Like `PPO`,
+ * a capitalised agent class; the lower-case factories (`npg`, `ppo`, ...)
+ * are exact tabular Mirror Learning instances.
+ */
 export class A2C<E extends EnvSpec = EnvSpec> extends OnPolicyAgent<A2CConfig<E>> {
   readonly algorithm = "A2C" as const;
   readonly optimizer: Rmsprop | Adam;

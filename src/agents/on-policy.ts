@@ -613,9 +613,9 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
 
 /**
  * Resolves after pending I/O, timers and (in a browser) rendering had a
- * chance to run. setTimeout(0) waits at least 1 ms in Node and 4 ms in a
- * nested browser timer, 2-8% of learn()'s time at one yield per 50 ms:
- * Node's setImmediate and a MessageChannel message do not wait.
+ * chance to run. setTimeout(0) is clamped (at least 1 ms in Node, 4 ms for
+ * nested browser timers), a visible share of learn()'s time; Node's
+ * setImmediate and a MessageChannel message do not wait.
  */
 function yieldToEventLoop(): Promise<void> {
   const g = globalThis as { setImmediate?: (fn: () => void) => unknown; MessageChannel?: typeof MessageChannel };

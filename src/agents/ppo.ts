@@ -3,13 +3,21 @@
  * 2017) with Stable-Baselines3's API, defaults and update, for discrete and
  * continuous (diagonal Gaussian) actions.
  * Its policy loss is Mirror Learning's surrogate minus the clip drift
- * (src/agents/ppo-loss.ts with `clipDrift(clipRange)` from src/mirror).
+ * (Kuba et al. 2022; `clipDrift(clipRange)`).
+ *
+ * Naming: capitalised classes (`PPO`, `A2C`) are agents trained from
+ * sampled environment steps; lower-case factories (`ppo({ epsilon })`,
+ * `trpo({ delta })`, ...) are exact tabular Mirror Learning instances run on a
+ * known MDP with `optimise`. `ppo` takes the exact step with the same clip
+ * drift that this class estimates from samples.
  *
  * One iteration: rollout of nSteps x numEnvs steps -> GAE(lambda) advantages
- * -> nEpochs passes over random minibatches of batchSize (advantages
- * normalised per minibatch) with clip loss, value loss (optionally clipped)
- * and entropy bonus, global-norm clipping and Adam (eps 1e-5) -> metrics.
- * An epoch stops early when approx_kl > 1.5 targetKl (as SB3).
+ * (Schulman et al. 2016) -> nEpochs passes over random minibatches of
+ * batchSize (advantages normalised per minibatch) with clip loss, value loss
+ * (optionally clipped) and entropy bonus, global-norm clipping and Adam
+ * (Kingma & Ba 2015; eps 1e-5) -> metrics. An epoch stops early when
+ * approx_kl > 1.5 targetKl (as SB3). A non-finite loss or gradient norm
+ * stops training with a TrainingDivergedError.
  *
  *   const agent = new PPO({ env: "CartPole-v1", numEnvs: 8, nSteps: 32, batchSize: 256, nEpochs: 20,
  *     gamma: 0.98, gaeLambda: 0.8, learningRate: "lin_1e-3", clipRange: "lin_0.2", seed: 1 });
@@ -17,7 +25,7 @@
  *   const bytes = agent.save(); const again = PPO.load(bytes);
  */
 import { ValidationError } from "../core/errors.js";
-import { clipDrift } from "../mirror/drifts.js";
+import { clipDrift } from "../mirror/index.js";
 import { Adam } from "../optim/adam.js";
 import { clipCoefficient, gradNorm } from "../optim/grad-norm.js";
 import { disown, f32Block, f64Block, i32Block, own, type Block, type BlockKind } from "../core/arena.js";
@@ -97,6 +105,11 @@ const PPO_KEYS = {
 type UnlistedPpoKeys = Exclude<keyof PPOConfig, (typeof PPO_KEYS.keys)[number]>;
 const PPO_KEYS_LISTED: [UnlistedPpoKeys] extends [never] ? true : UnlistedPpoKeys = true;
 
+/**
+ * PPO trained from samples (Schulman et al. 2017), with Stable-Baselines3's
+ * hyperparameters; see the module comment. For the exact tabular instance on
+ * a known MDP use `ppo({ epsilon })` (lower case) with `optimise`.
+ */
 export class PPO<E extends EnvSpec = EnvSpec> extends OnPolicyAgent<PPOConfig<E>> {
   readonly algorithm = "PPO" as const;
   readonly batchSize: number;

@@ -1,5 +1,5 @@
 /**
- * Global-norm gradient clipping with torch.nn.utils.clip_grad_norm_'s
+ * Global-norm gradient clipping (Pascanu, Mikolov & Bengio 2013) with torch.nn.utils.clip_grad_norm_'s
  * semantics: the norm is sqrt(sum of all squared gradients) (summed in f64
  * here), and every gradient is multiplied by min(1, maxNorm / (norm + 1e-6)),
  * which shrinks them exactly when norm + 1e-6 > maxNorm. Returns the norm
