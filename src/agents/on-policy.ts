@@ -201,10 +201,13 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
   private readonly stepOut: VecStepResult;
   private readonly epReturns: number[] = [];
   private readonly epLengths: number[] = [];
+  /** The config's keys (errors about them are the user's settings, never divergence). */
+  private readonly configKeys: readonly string[];
   private readonly scratch: { actions: Int32Array | Float32Array; envActions: Float64Array; logp: Float32Array; values: Float64Array; rewards: Float64Array; ended: Uint8Array; boot: Float64Array; obs: Float32Array };
 
   protected constructor(config: C, defaults: AlgorithmDefaults, who: AlgorithmKeys) {
     checkAgentConfig(config, who.algorithm, who.keys, who.other, who.otherKeys);
+    this.configKeys = who.keys;
     this.config = config;
     this.common = resolveCommon(config, defaults);
     who.check(config as never);
@@ -464,8 +467,10 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     } else if (error instanceof ValidationError) {
       const value = typeof error.value === "number" ? error.value : NaN;
       const network = NETWORK_FIELDS[error.field];
-      // In an update every input comes from the agent; in a rollout only the network's outputs do.
-      if (inUpdate || (network !== undefined && !(error.field === "actions" && Number.isFinite(value)))) {
+      // In an update every input comes from the agent except the settings (a schedule may return a bad value
+      // mid-training); in a rollout only the network's outputs do.
+      const setting = this.configKeys.includes(error.field.split(".")[0]);
+      if ((inUpdate && !setting) || (network !== undefined && !(error.field === "actions" && Number.isFinite(value)))) {
         result = this.diverged(network ?? `${error.field} (${error.problem})`, value, [], update);
       }
     }

@@ -276,6 +276,12 @@ describe("what users see", () => {
     agent.dispose();
   });
 
+  it("a schedule that goes bad mid-training is the user's setting, not divergence", async () => {
+    const agent = new PPO({ ...SHORT, clipRange: (p: number) => (p < 1 ? NaN : 0.2) });
+    await expect(agent.learn(64)).rejects.toThrow(/^clipRange: schedule must return a finite number >= 0 \(got NaN\) at progressRemaining/);
+    agent.dispose();
+  });
+
   it("a file whose random stream is all zeros is rejected", async () => {
     const agent = new PPO(SHORT);
     const payload = JSON.parse(new TextDecoder().decode(agent.save().subarray(20))) as { rng: Record<string, number[]> };
