@@ -281,6 +281,7 @@ export {
   type TabularEnv,
   type TabularEnvOptions,
 } from "./envs/index.js";
+export type { EnvClassById } from "./envs/registry.js";
 
 // ----- agents trained from samples (Stable-Baselines3's API) -----
 export {
@@ -291,6 +292,7 @@ export {
   A2C_DEFAULTS,
   type A2CConfig,
   TrainingDivergedError,
+  type DivergenceHint,
   type OnPolicyAgent,
   type OnPolicyConfig,
   type EnvSpec,
