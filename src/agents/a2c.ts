@@ -15,17 +15,19 @@
  */
 import { ValidationError } from "../core/errors.js";
 import { Adam } from "../optim/adam.js";
-import { clipGradNormScale } from "../optim/grad-norm.js";
+import { clipCoefficient, gradNorm } from "../optim/grad-norm.js";
 import { normalizeAdvantages } from "../returns/advantage.js";
 import { disown, f32Block, i32Block, own, type Block, type BlockKind } from "../core/arena.js";
-import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type OnPolicyConfig } from "./on-policy.js";
+import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type LoadOptions, type OnPolicyConfig } from "./on-policy.js";
 import { Rmsprop } from "../optim/rmsprop.js";
 import { decodeAgentFile, decodeF32, encodeF32 } from "./agent-file.js";
 import { explainedVariance, valueLossInto } from "./value-loss.js";
 import type { Metrics } from "./logger.js";
+import type { Schedule } from "./schedules.js";
+import { A2C_ONLY_KEYS, checkBoolean, COMMON_KEYS, PPO_ONLY_KEYS } from "./config.js";
 
 /** A2C's config: SB3's hyperparameters in camelCase (defaults are SB3's). */
-export interface A2CConfig extends OnPolicyConfig {
+export interface A2CConfig<E extends EnvSpec = EnvSpec> extends OnPolicyConfig<E> {
   /** Default 5. */
   nSteps?: number;
   /** Default 0.99. */
@@ -33,7 +35,7 @@ export interface A2CConfig extends OnPolicyConfig {
   /** Default 1 (n-step returns). */
   gaeLambda?: number;
   /** Default 7e-4. */
-  learningRate?: OnPolicyConfig["learningRate"];
+  learningRate?: Schedule;
   /** Default 0. */
   entCoef?: number;
   /** Default 0.5. */
@@ -52,17 +54,37 @@ export const A2C_DEFAULTS = {
   nSteps: 5, gamma: 0.99, gaeLambda: 1, learningRate: 7e-4, entCoef: 0, vfCoef: 0.5, maxGradNorm: 0.5, normalizeAdvantage: false,
 } as const;
 
-export class A2C extends OnPolicyAgent<A2CConfig> {
+/** A2C's own settings, checked (before anything is allocated) and resolved. */
+function a2cSettings(c: A2CConfig): { useRms: boolean; eps: number } {
+  const useRms = checkBoolean("useRmsProp", c.useRmsProp, true);
+  const eps = c.rmsPropEps ?? 1e-5;
+  if (typeof eps !== "number" || !(eps >= 0 && eps < Infinity)) throw new ValidationError("rmsPropEps", "must be finite and >= 0", eps);
+  return { useRms, eps };
+}
+
+const A2C_KEYS = {
+  algorithm: "A2C", keys: [...COMMON_KEYS, ...A2C_ONLY_KEYS], other: "PPO", otherKeys: PPO_ONLY_KEYS, check: a2cSettings,
+} as const;
+
+// Every A2CConfig key is in the list checkAgentConfig accepts (a new setting goes into src/agents/config.ts too).
+type UnlistedA2cKeys = Exclude<keyof A2CConfig, (typeof A2C_KEYS.keys)[number]>;
+const A2C_KEYS_LISTED: [UnlistedA2cKeys] extends [never] ? true : UnlistedA2cKeys = true;
+
+/**
+ * A2C trained from samples (Mnih et al. 2016, synchronous), with
+ * Stable-Baselines3's hyperparameters; see the module comment. Like `PPO`,
+ * a capitalised agent class; the lower-case factories (`npg`, `ppo`, ...)
+ * are exact tabular Mirror Learning instances.
+ */
+export class A2C<E extends EnvSpec = EnvSpec> extends OnPolicyAgent<A2CConfig<E>> {
   readonly algorithm = "A2C" as const;
   readonly optimizer: Rmsprop | Adam;
   /** [normalised advantages, rows 0..n-1 (the order in which the update replays the rollout)]. */
   private readonly advBlock: Block<BlockKind>[];
 
-  constructor(config: A2CConfig) {
-    super(config, A2C_DEFAULTS);
-    const useRms = config.useRmsProp ?? true;
-    const eps = config.rmsPropEps ?? 1e-5;
-    if (!(eps >= 0 && eps < Infinity)) throw new ValidationError("rmsPropEps", "must be finite and >= 0", eps);
+  constructor(config: A2CConfig<E>) {
+    super(config, A2C_DEFAULTS, A2C_KEYS);
+    const { useRms, eps } = a2cSettings(config);
     const lr = this.learningRateFn(1);
     this.optimizer = useRms
       ? new Rmsprop(this.policy.store, { learningRate: lr, alpha: 0.99, eps })
@@ -110,14 +132,19 @@ export class A2C extends OnPolicyAgent<A2CConfig> {
     }
     pg /= n;
     entMean /= n;
+    // Non-finite losses and gradient norms are checked on the scalars computed anyway: no per-element cost.
+    if (!Number.isFinite(pg)) throw this.diverged("the policy loss", pg);
+    if (!Number.isFinite(entMean)) throw this.diverged("the policy's entropy", entMean, [["entCoef", entCoef]]);
     pol.logProbBackward(n, buf.actions, entCoef);
 
     const values = (replayed ? pol.critic.lastOutput : pol.critic.forward(buf.obs, n)).view;
     const vLoss = valueLossInto(values, buf.gae.returns.view, buf.gae.values.view, n, undefined, vfCoef, pol.dValues.view);
+    if (!Number.isFinite(vLoss)) throw this.diverged("the value loss", vLoss, [["vfCoef", vfCoef]]);
     pol.critic.backward(pol.dValues);
 
-    const { scale } = clipGradNormScale(pol.store, maxGradNorm);
-    this.optimizer.step({ gradScale: scale });
+    const norm = gradNorm(pol.store);
+    if (!Number.isFinite(norm)) throw this.diverged("the gradient norm", norm);
+    this.optimizer.step({ gradScale: clipCoefficient(norm, maxGradNorm) });
     return {
       "losses/policy_loss": pg,
       "losses/value_loss": vLoss,
@@ -155,15 +182,13 @@ export class A2C extends OnPolicyAgent<A2CConfig> {
   }
 
   /** An agent from `save()`'s bytes (see PPO.load). */
-  static load(bytes: Uint8Array, options: { env?: EnvSpec; overrides?: Partial<A2CConfig> } = {}): A2C {
+  static load(bytes: Uint8Array, options: LoadOptions<A2CConfig> = {}): A2C {
     const payload = decodeAgentFile(bytes);
-    const config = { ...loadedConfig(payload, "A2C", options.env), ...options.overrides } as unknown as A2CConfig;
-    const agent = new A2C(config);
-    agent.restore(payload);
-    return agent;
+    const agent = new A2C(loadedConfig(payload, "A2C", options) as unknown as A2CConfig);
+    return agent.restoreOrDispose(payload);
   }
 
-  static loadFile(path: string, options: { env?: EnvSpec; overrides?: Partial<A2CConfig> } = {}): A2C {
+  static loadFile(path: string, options: LoadOptions<A2CConfig> = {}): A2C {
     return A2C.load(readAgentFile(path), options);
   }
 

@@ -10,6 +10,7 @@
  * nn.Linear: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases.
  */
 import { ValidationError } from "../core/errors.js";
+import { checkOptions } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
 import { disown, f32Block, i32Block, own, type Block, type BlockKind } from "../core/arena.js";
 import { Mlp } from "../nn/mlp.js";
@@ -37,15 +38,42 @@ export interface ActorCriticOptions {
   rng: Rng;
 }
 
+/** Widest hidden layer accepted: wider layers would not fit a batch of activations in WebAssembly memory. */
+export const MAX_WIDTH = 65536;
+
+/** SB3's netArch as separate actor and critic widths, each an integer in [1, MAX_WIDTH] ([] is a linear model). */
 export function splitNetArch(netArch: NetArch | undefined): { pi: number[]; vf: number[] } {
   if (netArch === undefined) return { pi: [64, 64], vf: [64, 64] };
-  if (Array.isArray(netArch)) return { pi: [...netArch], vf: [...netArch] };
-  const a = netArch as { pi?: readonly number[]; vf?: readonly number[] };
-  if (!a || !Array.isArray(a.pi) || !Array.isArray(a.vf)) {
-    throw new ValidationError("netArch", "must be an array of widths or { pi: [...], vf: [...] }", netArch);
+  if (Array.isArray(netArch)) {
+    if (netArch.length === 1 && netArch[0] !== null && typeof netArch[0] === "object" && !Array.isArray(netArch[0])) {
+      // SB3 before 1.8 wrote net_arch=[dict(pi=[...], vf=[...])].
+      throw new ValidationError("netArch", "is SB3's old [{ pi, vf }] form: pass { pi: [...], vf: [...] } itself", netArch);
+    }
+    const widths = checkWidths("netArch", netArch);
+    return { pi: widths, vf: [...widths] };
   }
-  return { pi: [...a.pi], vf: [...a.vf] };
+  if (netArch === null || typeof netArch !== "object") {
+    throw new ValidationError("netArch", "must be an array of hidden widths or { pi: [...], vf: [...] }", netArch);
+  }
+  checkOptions("netArch", netArch, ["pi", "vf"], "netArch", "key");
+  const a = netArch as { pi?: unknown; vf?: unknown };
+  if (!Array.isArray(a.pi) || !Array.isArray(a.vf)) {
+    throw new ValidationError("netArch", "must be an array of hidden widths or { pi: [...], vf: [...] } with both keys", netArch);
+  }
+  return { pi: checkWidths("netArch.pi", a.pi), vf: checkWidths("netArch.vf", a.vf) };
 }
+
+function checkWidths(field: string, widths: readonly unknown[]): number[] {
+  if (widths.length > 64) throw new ValidationError(field, "has more than 64 hidden layers", widths.length);
+  return widths.map((w, i) => {
+    if (typeof w !== "number" || !Number.isInteger(w) || w < 1 || w > MAX_WIDTH) {
+      throw new ValidationError(`${field}[${i}]`, `must be an integer width in [1, ${MAX_WIDTH}]`, w);
+    }
+    return w;
+  });
+}
+
+const ACTOR_CRITIC_OPTIONS = ["obsSize", "nActions", "continuous", "netArch", "activation", "orthoInit", "rng"] as const;
 
 export class ActorCritic {
   readonly store = new ParameterStore();
@@ -67,6 +95,8 @@ export class ActorCritic {
   private criticCache: Block<"f32">[] = [];
 
   constructor(o: ActorCriticOptions) {
+    checkOptions("options", o, ACTOR_CRITIC_OPTIONS, "ActorCritic");
+    if (!(o.rng instanceof Rng)) throw new ValidationError("rng", "must be an Rng (the generator of the initial weights)", o.rng);
     this.obsSize = o.obsSize;
     this.nActions = o.nActions;
     this.continuous = o.continuous ?? false;

@@ -37,11 +37,11 @@ describe("agent file format", () => {
     expect(back.obsNormalizer!.stats.count).toBe(agent.obsNormalizer!.stats.count);
     expect(back.numTimesteps).toBe(256);
     const obs = randomObs(64, 1);
-    expect(Array.from(back.predict(obs, { deterministic: true }) as Int32Array)).toEqual(
-      Array.from(agent.predict(obs, { deterministic: true }) as Int32Array),
+    expect(Array.from(back.predict(obs, { deterministic: true, batch: true }) as Int32Array)).toEqual(
+      Array.from(agent.predict(obs, { deterministic: true, batch: true }) as Int32Array),
     );
     // The predict stream is saved too: stochastic predictions continue identically.
-    expect(Array.from(back.predict(obs) as Int32Array)).toEqual(Array.from(agent.predict(obs) as Int32Array));
+    expect(Array.from(back.predict(obs, { batch: true }) as Int32Array)).toEqual(Array.from(agent.predict(obs, { batch: true }) as Int32Array));
     // Saving the loaded agent gives the same bytes.
     expect(Buffer.from(back.save()).equals(Buffer.from(agent.save()))).toBe(true);
     agent.dispose();
@@ -56,8 +56,8 @@ describe("agent file format", () => {
     expect(() => A2C.loadFile(path)).toThrow(/pass \{ env \}/);
     const back = A2C.loadFile(path, { env: () => makeEnv("CartPole-v1") });
     const obs = randomObs(20, 2);
-    expect(Array.from(back.predict(obs, { deterministic: true }) as Int32Array)).toEqual(
-      Array.from(agent.predict(obs, { deterministic: true }) as Int32Array),
+    expect(Array.from(back.predict(obs, { deterministic: true, batch: true }) as Int32Array)).toEqual(
+      Array.from(agent.predict(obs, { deterministic: true, batch: true }) as Int32Array),
     );
     expect(() => PPO.load(agent.save())).toThrow(/holds a A2C agent, not PPO/);
     agent.dispose();

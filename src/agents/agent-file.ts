@@ -14,6 +14,7 @@
  * stored and the computed values.
  */
 import { ValidationError } from "../core/errors.js";
+import { kindOf } from "../core/validate.js";
 
 export const FORMAT_MAGIC = "MIRRORRL";
 export const FORMAT_VERSION = 1;
@@ -103,15 +104,24 @@ export function encodeAgentFile(payload: unknown): Uint8Array {
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(8, "0")}`;
 
+/** Why a file's length or checksum is off, most often. */
+const REENCODED = "(the file was changed, cut or re-encoded, e.g. read or written as text: keep agent files as bytes)";
+
 /** Checks the header and checksum and returns the parsed payload. */
 export function decodeAgentFile(bytes: Uint8Array): Record<string, unknown> {
   const F = "model file";
-  if (!(bytes instanceof Uint8Array)) throw new ValidationError(F, "must be a Uint8Array", bytes);
+  if (!(bytes instanceof Uint8Array)) {
+    const hint = typeof bytes === "string" ? ": pass the bytes save() returned (decode base64 or read the file as bytes first)" : " (the bytes save() returned)";
+    throw new ValidationError(F, `must be a Uint8Array${hint}`, kindOf(bytes));
+  }
   if (bytes.length < HEADER) {
     throw new ValidationError(F, `truncated at byte ${bytes.length} of the ${HEADER}-byte header`, bytes.length);
   }
   const magic = String.fromCharCode(...bytes.subarray(0, 8));
-  if (magic !== FORMAT_MAGIC) throw new ValidationError(F, `bad magic: expected "${FORMAT_MAGIC}", not a mirror-rl agent file`, magic);
+  if (magic !== FORMAT_MAGIC) {
+    const base64 = magic === "TUlSUk9S" ? " (it is base64 text of one: decode it to bytes first)" : "";
+    throw new ValidationError(F, `bad magic: expected "${FORMAT_MAGIC}", not a mirror-rl agent file${base64}`, magic);
+  }
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = dv.getUint32(8, true);
   if (version !== FORMAT_VERSION) {
@@ -119,13 +129,15 @@ export function decodeAgentFile(bytes: Uint8Array): Record<string, unknown> {
   }
   const length = dv.getUint32(12, true);
   const total = HEADER + length;
-  if (bytes.length < total) throw new ValidationError(F, `truncated at byte ${bytes.length} of ${total}`, bytes.length);
-  if (bytes.length > total) throw new ValidationError(F, `has ${bytes.length - total} bytes after the payload's end at byte ${total}`, bytes.length);
+  if (bytes.length < total) throw new ValidationError(F, `truncated at byte ${bytes.length} of ${total} ${REENCODED}`, bytes.length);
+  if (bytes.length > total) {
+    throw new ValidationError(F, `has ${bytes.length - total} bytes after the payload's end at byte ${total} ${REENCODED}`, bytes.length);
+  }
   const body = bytes.subarray(HEADER, total);
   const stored = dv.getUint32(16, true);
   const computed = crc32(body);
   if (stored !== computed) {
-    throw new ValidationError(F, `checksum mismatch: stored CRC-32 ${hex(stored)}, computed ${hex(computed)} (the file is corrupted)`, hex(stored));
+    throw new ValidationError(F, `checksum mismatch: stored CRC-32 ${hex(stored)}, computed ${hex(computed)} ${REENCODED}`, hex(stored));
   }
   let payload: unknown;
   try {
@@ -133,6 +145,6 @@ export function decodeAgentFile(bytes: Uint8Array): Record<string, unknown> {
   } catch (e) {
     throw new ValidationError(F, `payload is not valid JSON: ${(e as Error).message}`, length);
   }
-  if (payload === null || typeof payload !== "object") throw new ValidationError(F, "payload must be a JSON object", payload);
+  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) throw new ValidationError(F, "payload must be a JSON object", kindOf(payload));
   return payload as Record<string, unknown>;
 }

@@ -5,7 +5,8 @@
  * Episode i is reset with seed + i, so an evaluation is reproducible.
  */
 import { ValidationError } from "../core/errors.js";
-import { makeEnv, type EnvId } from "../envs/registry.js";
+import { checkOptions, kindOf, nearestName } from "../core/validate.js";
+import { ENV_IDS, makeEnv, type EnvId } from "../envs/registry.js";
 import type { Env, Observation } from "../envs/env.js";
 
 export interface Predictor {
@@ -30,15 +31,25 @@ export interface EvaluatePolicyResult {
   lengths: number[];
 }
 
-export function evaluatePolicy(agent: Predictor, env: Env | string, options: EvaluatePolicyOptions = {}): EvaluatePolicyResult {
-  if (!agent || typeof agent.predict !== "function") throw new ValidationError("agent", "must have predict(obs, options)", agent);
+export function evaluatePolicy(agent: Predictor, env: Env | EnvId | (string & {}), options: EvaluatePolicyOptions = {}): EvaluatePolicyResult {
+  if (!agent || typeof agent.predict !== "function") throw new ValidationError("agent", "must have predict(obs, options)", kindOf(agent));
+  checkOptions("options", options, ["episodes", "deterministic", "seed", "maxSteps"], "evaluatePolicy");
   const episodes = options.episodes ?? 10;
-  if (!Number.isInteger(episodes) || episodes < 1) throw new ValidationError("episodes", "must be an integer >= 1", episodes);
+  if (typeof episodes !== "number" || !Number.isInteger(episodes) || episodes < 1) throw new ValidationError("episodes", "must be an integer >= 1", episodes);
   const seed = options.seed ?? 0;
+  if (typeof seed !== "number" || !Number.isSafeInteger(seed)) throw new ValidationError("seed", "must be an integer", seed);
   const deterministic = options.deterministic ?? true;
+  if (typeof deterministic !== "boolean") throw new ValidationError("deterministic", "must be true or false", deterministic);
   const maxSteps = options.maxSteps ?? 1e6;
+  if (typeof maxSteps !== "number" || !(maxSteps >= 1)) throw new ValidationError("maxSteps", "must be a number >= 1", maxSteps);
+  if (typeof env === "string" && !(ENV_IDS as readonly string[]).includes(env)) {
+    const near = nearestName(env, ENV_IDS);
+    throw new ValidationError("env", `unknown environment id (built-in: ${ENV_IDS.join(", ")})${near ? `; did you mean "${near}"?` : ""}`, env);
+  }
   const e: Env = typeof env === "string" ? makeEnv(env as EnvId) : env;
-  if (!e || typeof e.step !== "function") throw new ValidationError("env", "must be an environment id or an Env", env);
+  if (!e || typeof e.step !== "function" || typeof e.reset !== "function") {
+    throw new ValidationError("env", "must be an environment id or an Env", typeof env === "object" ? kindOf(env) : env);
+  }
   const returns: number[] = [];
   const lengths: number[] = [];
   for (let i = 0; i < episodes; i++) {
@@ -48,6 +59,13 @@ export function evaluatePolicy(agent: Predictor, env: Env | string, options: Eva
     for (;;) {
       const action = agent.predict(obs as ArrayLike<number> | number, { deterministic });
       const r = e.step(action);
+      if (r === null || typeof r !== "object" || typeof r.terminated !== "boolean" || typeof r.truncated !== "boolean") {
+        throw new ValidationError("env", "step() must return { obs, reward, terminated, truncated, info } with boolean flags (Gymnasium's API; see checkEnv)",
+          r !== null && typeof r === "object" ? Object.keys(r).join(", ") : kindOf(r), { episode: i, step: steps });
+      }
+      if (typeof r.reward !== "number" || !Number.isFinite(r.reward)) {
+        throw new ValidationError("reward", "the environment returned a reward that is not a finite number", r.reward, { episode: i, step: steps });
+      }
       total += r.reward;
       steps++;
       obs = r.obs;

@@ -1,18 +1,23 @@
 /**
- * Sample-based policy optimisation with Stable-Baselines3's API: PPO (Mirror
- * Learning with the clip drift) and A2C, evaluation, callbacks, metrics and
- * the saved-agent format.
+ * Sample-based policy optimisation with Stable-Baselines3's API: PPO
+ * (Schulman et al. 2017; Mirror Learning with the clip drift) and A2C (Mnih et
+ * al. 2016), evaluation, callbacks, metrics and the saved-agent format. The
+ * package root re-exports the user-facing names; the losses and the file
+ * format are in `mirror-rl/kernels`.
  */
 export { PPO, PPO_DEFAULTS, type PPOConfig } from "./ppo.js";
 export { A2C, A2C_DEFAULTS, type A2CConfig } from "./a2c.js";
-export { OnPolicyAgent, type OnPolicyConfig, type EnvSpec, type LearnOptions, type PredictOptions } from "./on-policy.js";
+export { TrainingDivergedError, type DivergenceHint } from "./diverged.js";
+export {
+  OnPolicyAgent, type OnPolicyConfig, type EnvSpec, type LearnOptions, type PredictOptions, type LoadOptions,
+} from "./on-policy.js";
 export { evaluatePolicy, type EvaluatePolicyOptions, type EvaluatePolicyResult, type Predictor } from "./evaluate-policy.js";
 export { stopOnReward, callbackList, type Callback, type ProgressInfo } from "./callbacks.js";
 export { JsonlLogger, type Metrics } from "./logger.js";
 export { ActorCritic, type NetArch, type ActorCriticOptions } from "./actor-critic.js";
+export type { Activation } from "../nn/activation.js";
 export { ppoClipLoss, ppoClipLossInto, clipEpsilon, type ClipLossStats } from "./ppo-loss.js";
 export { ppoLossAndGradients, type PpoMinibatch, type PpoLossOptions, type PpoLossResult } from "./ppo-objective.js";
 export { valueLossInto, explainedVariance } from "./value-loss.js";
-export { Rmsprop, type RmspropOptions } from "../optim/rmsprop.js";
 export { scheduleFn, type Schedule } from "./schedules.js";
 export { crc32, encodeAgentFile, decodeAgentFile, FORMAT_MAGIC, FORMAT_VERSION } from "./agent-file.js";

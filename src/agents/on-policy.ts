@@ -5,13 +5,15 @@
  * the learn loop with callbacks and metrics, predict, and the saved state.
  * Each algorithm file supplies its config defaults and `train()`.
  */
-import { ValidationError } from "../core/errors.js";
+import { ValidationError, type Location } from "../core/errors.js";
+import { checkOptions, isArrayLike, kindOf, nearestName } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
-import { makeVecEnv } from "../envs/registry.js";
+import { ENV_IDS, makeVecEnv } from "../envs/registry.js";
 import { SyncVecEnv } from "../envs/sync-vec-env.js";
 import type { Env, VecEnv, VecStepResult } from "../envs/env.js";
 import type { EnvId } from "../envs/registry.js";
-import type { Activation } from "../nn/activation.js";
+import type { Box, Discrete, Space } from "../envs/spaces.js";
+import { ACTIVATIONS, type Activation } from "../nn/activation.js";
 import { ObsNormalizer, RewardNormalizer, type RunningStatsState } from "../returns/running-stats.js";
 import { RolloutBuffer } from "../returns/rollout-buffer.js";
 import { checkGaeCoefficients } from "../returns/gae.js";
@@ -20,13 +22,49 @@ import { scheduleFn, scheduleToJson, type Schedule } from "./schedules.js";
 import { JsonlLogger, nodeFs, type Metrics } from "./logger.js";
 import type { Callback, ProgressInfo } from "./callbacks.js";
 import { decodeF32, encodeAgentFile, encodeF32 } from "./agent-file.js";
+import {
+  checkAgentConfig, checkBoolean, checkChoice, checkCount, checkNetworkMemory, checkRngState, checkRolloutMemory, checkUserEnv,
+} from "./config.js";
+import { TrainingDivergedError, type DivergenceHint } from "./diverged.js";
 
-/** An environment: a built-in id, a single Env (numEnvs must be 1), a VecEnv, or a factory of Envs. */
-export type EnvSpec = string | Env | VecEnv | (() => Env);
+/**
+ * An environment: a built-in id (editors complete them; another string is
+ * checked when the agent is built), a single Env (numEnvs must be 1), a
+ * VecEnv, or a factory of Envs. User environments (objects and factories) are
+ * run through `checkEnv` when the agent is built.
+ */
+export type EnvSpec = EnvId | (string & {}) | Env | VecEnv | (() => Env);
+
+/** The action space an EnvSpec has, as far as its type tells. */
+export type ActionSpaceOf<E> = E extends "Pendulum-v1"
+  ? Box
+  : E extends "CartPole-v1" | "Acrobot-v1" | "MountainCar-v0"
+    ? Discrete
+    : E extends { readonly actionSpace: infer S }
+      ? S
+      : E extends () => { readonly actionSpace: infer S }
+        ? S
+        : Space;
+
+/** What `predict` gives for one observation: an index (Discrete) or a Float32Array of actionDim values (Box). */
+export type ActionOf<E> = [ActionSpaceOf<E>] extends [Discrete] ? number : [ActionSpaceOf<E>] extends [Box] ? Float32Array : number | Float32Array;
+
+/** What `predict` gives for a batch: rows indices (Discrete) or rows x actionDim values (Box). */
+export type ActionBatchOf<E> = [ActionSpaceOf<E>] extends [Discrete]
+  ? Int32Array
+  : [ActionSpaceOf<E>] extends [Box]
+    ? Float32Array
+    : Int32Array | Float32Array;
+
+/** One observation: obsSize values, or the index of a Discrete observation space. */
+export type SingleObservation = number | Float32Array | Float64Array | readonly number[];
+
+/** Observations as rows (each obsSize values). */
+export type ObservationRows = readonly (Float32Array | Float64Array | readonly number[])[];
 
 /** The settings both algorithms have, with SB3's names in camelCase. */
-export interface OnPolicyConfig {
-  env: EnvSpec;
+export interface OnPolicyConfig<E extends EnvSpec = EnvSpec> {
+  env: E;
   /** Copies of the environment for an id or a factory; default 1 (SB3's make_vec_env). */
   numEnvs?: number;
   nSteps?: number;
@@ -56,7 +94,18 @@ export interface LearnOptions {
 }
 
 export interface PredictOptions {
+  /** The most probable action (the Gaussian's mean) instead of a sample; default false. */
   deterministic?: boolean;
+  /** `obs` is a flat batch of rows x obsSize values, even when it holds one row; default false. */
+  batch?: boolean;
+}
+
+/** Options of `PPO.load` / `A2C.load`. */
+export interface LoadOptions<C extends OnPolicyConfig = OnPolicyConfig> {
+  /** The environment to rebuild the agent with; needed when it was trained on a user environment. */
+  env?: EnvSpec;
+  /** Config fields replacing the saved ones (e.g. a schedule function, which a file cannot hold). */
+  overrides?: Partial<C>;
 }
 
 /** The numbers of a resolved config (after defaults). */
@@ -84,14 +133,24 @@ export interface AlgorithmDefaults {
   normalizeAdvantage: boolean;
 }
 
+/** Who is being configured: the algorithm's name, its config keys, and the other algorithm's (for messages). */
+export interface AlgorithmKeys {
+  algorithm: "PPO" | "A2C";
+  keys: readonly string[];
+  other: "PPO" | "A2C";
+  otherKeys: readonly string[];
+  /** Checks the algorithm's own settings (called before anything is allocated). */
+  check(config: never): unknown;
+}
+
 export function resolveCommon(c: OnPolicyConfig, d: AlgorithmDefaults): ResolvedCommon {
   if (!c || typeof c !== "object") throw new ValidationError("config", "must be an object with env", c);
   const norm = c.normalize ?? false;
-  if (typeof norm !== "boolean" && (typeof norm !== "object" || norm === null)) {
+  if (typeof norm !== "boolean" && (typeof norm !== "object" || norm === null || Array.isArray(norm))) {
     throw new ValidationError("normalize", "must be a boolean or { obs, reward }", norm);
   }
-  const activation = c.activation ?? "tanh";
-  if (activation !== "tanh" && activation !== "relu") throw new ValidationError("activation", "must be \"tanh\" or \"relu\"", activation);
+  if (typeof norm === "object") checkOptions("normalize", norm, ["obs", "reward"], "normalize");
+  const activation = checkChoice("activation", c.activation, ACTIVATIONS, "tanh");
   const r: ResolvedCommon = {
     numEnvs: num("numEnvs", c.numEnvs, isVecEnv(c.env) ? c.env.numEnvs : 1, 1, 1 << 20, true),
     nSteps: num("nSteps", c.nSteps, d.nSteps, 1, 1 << 24, true),
@@ -100,10 +159,10 @@ export function resolveCommon(c: OnPolicyConfig, d: AlgorithmDefaults): Resolved
     entCoef: num("entCoef", c.entCoef, d.entCoef, -1e9, 1e9),
     vfCoef: num("vfCoef", c.vfCoef, d.vfCoef, 0, 1e9),
     maxGradNorm: num("maxGradNorm", c.maxGradNorm, d.maxGradNorm, 1e-12, Infinity),
-    normalizeObs: typeof norm === "boolean" ? norm : norm.obs ?? true,
-    normalizeReward: typeof norm === "boolean" ? norm : norm.reward ?? false,
-    normalizeAdvantage: c.normalizeAdvantage ?? d.normalizeAdvantage,
-    orthoInit: c.orthoInit ?? true,
+    normalizeObs: typeof norm === "boolean" ? norm : checkBoolean("normalize.obs", norm.obs, true),
+    normalizeReward: typeof norm === "boolean" ? norm : checkBoolean("normalize.reward", norm.reward, false),
+    normalizeAdvantage: checkBoolean("normalizeAdvantage", c.normalizeAdvantage, d.normalizeAdvantage),
+    orthoInit: checkBoolean("orthoInit", c.orthoInit, true),
     seed: num("seed", c.seed, 0, 0, 2 ** 32 - 1, true),
     statsWindow: num("statsWindow", c.statsWindow, 100, 1, 1e6, true),
     activation,
@@ -142,14 +201,19 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
   private readonly stepOut: VecStepResult;
   private readonly epReturns: number[] = [];
   private readonly epLengths: number[] = [];
+  /** The config's keys (errors about them are the user's settings, never divergence). */
+  private readonly configKeys: readonly string[];
   private readonly scratch: { actions: Int32Array | Float32Array; envActions: Float64Array; logp: Float32Array; values: Float64Array; rewards: Float64Array; ended: Uint8Array; boot: Float64Array; obs: Float32Array };
 
-  protected constructor(config: C, defaults: AlgorithmDefaults) {
+  protected constructor(config: C, defaults: AlgorithmDefaults, who: AlgorithmKeys) {
+    checkAgentConfig(config, who.algorithm, who.keys, who.other, who.otherKeys);
+    this.configKeys = who.keys;
     this.config = config;
     this.common = resolveCommon(config, defaults);
+    who.check(config as never);
     const c = this.common;
     this.learningRateFn = scheduleFn("learningRate", config.learningRate ?? defaults.learningRate);
-    this.env = this.makeEnv(config.env, c.numEnvs, c.seed);
+    this.env = this.makeEnv(config.env, c.numEnvs, c.seed, who.algorithm);
     const space = this.env.actionSpace;
     if (space.kind === "discrete") this.nActions = space.n;
     else if (space.kind === "box" && space.size >= 1) {
@@ -159,6 +223,9 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
       this.actionHigh = Float64Array.from(space.high);
     } else throw new ValidationError("env", "needs a Discrete or a non-empty Box action space", (space as { kind?: string }).kind);
     this.obsSize = this.env.obsSize;
+    const widths = 2 * this.obsSize + this.nActions + 1 + [...c.netArch.pi, ...c.netArch.vf].reduce((a, b) => a + b, 0);
+    checkNetworkMemory(c.netArch, this.obsSize, this.nActions);
+    checkRolloutMemory(c.nSteps, c.numEnvs, this.obsSize, this.continuous ? this.nActions : 1, widths);
     const master = new Rng(c.seed);
     const initRng = master.fork();
     this.actionRng = master.fork();
@@ -179,15 +246,36 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     };
   }
 
-  private makeEnv(spec: EnvSpec, numEnvs: number, seed: number): VecEnv {
-    if (typeof spec === "string") return makeVecEnv(spec as EnvId, { numEnvs, seed });
-    if (typeof spec === "function") return makeVecEnv(spec as () => Env, { numEnvs, seed });
+  /**
+   * The vectorised environment: built-in ids are stepped in WebAssembly and
+   * trusted; a user environment (an Env, or the first Env a factory returns)
+   * goes through checkEnv first, so that Gym's old 4-tuple or a string reward
+   * is an error now rather than NaN returns later.
+   */
+  private makeEnv(spec: EnvSpec, numEnvs: number, seed: number, algorithm: string): VecEnv {
+    if (typeof spec === "string") {
+      if (!(ENV_IDS as readonly string[]).includes(spec)) {
+        const near = nearestName(spec, ENV_IDS);
+        throw new ValidationError("env", `unknown environment id (built-in: ${ENV_IDS.join(", ")})${near ? `; did you mean "${near}"?` : ""}`, spec);
+      }
+      return makeVecEnv(spec as EnvId, { numEnvs, seed });
+    }
+    if (typeof spec === "function") {
+      const first = spec();
+      if (first === null || typeof first !== "object") {
+        throw new ValidationError("env", "a factory must return an environment object (with reset, step and spaces)", kindOf(first));
+      }
+      checkUserEnv(first, seed, algorithm);
+      let given = false;
+      return makeVecEnv(() => (given ? spec() : ((given = true), first)), { numEnvs, seed });
+    }
     if (isVecEnv(spec)) {
       if (spec.numEnvs !== numEnvs) throw new ValidationError("numEnvs", `must equal the VecEnv's numEnvs = ${spec.numEnvs}`, numEnvs);
       return spec;
     }
     if (spec && typeof spec === "object" && typeof (spec as Env).step === "function") {
       if (numEnvs !== 1) throw new ValidationError("numEnvs", "a single Env gives one copy: pass a factory () => Env for more", numEnvs);
+      checkUserEnv(spec as Env, seed, algorithm);
       return new SyncVecEnv([spec as Env], { seed });
     }
     throw new ValidationError("env", "must be an environment id, an Env, a VecEnv or a function returning an Env", spec);
@@ -283,12 +371,13 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
    * update and can stop training by returning false.
    */
   async learn(totalTimesteps: number, options: LearnOptions = {}): Promise<this> {
-    if (!Number.isInteger(totalTimesteps) || totalTimesteps < 0) {
-      throw new ValidationError("totalTimesteps", "must be an integer >= 0", totalTimesteps);
+    if (typeof totalTimesteps !== "number" || !Number.isSafeInteger(totalTimesteps) || totalTimesteps < 0) {
+      throw new ValidationError("totalTimesteps", "must be an integer in [0, 2^53)", totalTimesteps);
     }
-    const { callback, logFile } = options;
+    const { callback, logFile } = checkOptions("options", options, LEARN_OPTIONS, `${this.algorithm}.learn`);
     if (callback !== undefined && typeof callback !== "function") throw new ValidationError("callback", "must be a function", callback);
-    const reset = options.resetNumTimesteps ?? true;
+    if (logFile !== undefined && (typeof logFile !== "string" || logFile === "")) throw new ValidationError("logFile", "must be a file path", logFile);
+    const reset = checkBoolean("resetNumTimesteps", options.resetNumTimesteps, true);
     if (reset) {
       this.numTimesteps = 0;
       this.iterations = 0;
@@ -301,12 +390,21 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     let lastYield = start;
     while (this.numTimesteps < total) {
       // 1. rollout (and advantages), 2. epochs of updates, 3. logging.
-      this.collectRollouts();
+      try {
+        this.collectRollouts();
+      } catch (error) {
+        throw this.explainFailure(error, this.iterations + 1, false);
+      }
       this.iterations++;
       // Clamped at 0: the last rollout may overshoot total, and SB3 would then feed a
       // negative progress to the schedules (a negative learning rate).
       this.progressRemaining = Math.max(0, 1 - this.numTimesteps / total);
-      const metrics = this.train();
+      let metrics: Metrics;
+      try {
+        metrics = this.train();
+      } catch (error) {
+        throw this.explainFailure(error, this.iterations, true);
+      }
       const now = performance.now();
       const sps = ((this.numTimesteps - startSteps) * 1000) / Math.max(now - start, 1e-9);
       metrics["charts/SPS"] = sps;
@@ -326,21 +424,86 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
   }
 
   /**
-   * Actions for one observation (returns a number) or for rows of them
-   * (obsSize values each, returns an Int32Array); for a Box action space,
-   * a Float32Array of rows x actionDim values clipped to the Box. Observations are normalised
-   * with the saved statistics (not updated). deterministic: the most probable
-   * action; otherwise sampled from the policy's own predict stream.
+   * The error for a non-finite `quantity` ("the policy loss", "the gradient
+   * norm", ...) at the current update, naming the settings to lower with
+   * their values (`extra` adds algorithm-specific ones, e.g. clipRange).
    */
-  predict(obs: ArrayLike<number> | number, options: PredictOptions = {}): number | Int32Array | Float32Array {
-    const d = this.obsSize;
-    const arr: ArrayLike<number> = typeof obs === "number" ? [obs] : obs;
-    if (!arr || typeof arr.length !== "number" || arr.length === 0 || arr.length % d !== 0) {
-      throw new ValidationError("obs", `must hold a multiple of obsSize = ${d} values`, (arr as ArrayLike<number>)?.length ?? obs);
+  protected diverged(quantity: string, value: number, extra: readonly DivergenceHint[] = [], update = this.iterations): TrainingDivergedError {
+    const lr = this.config.learningRate;
+    const hints: DivergenceHint[] = [
+      ["learningRate", typeof lr === "function" ? this.learningRateFn(this.progressRemaining) : lr ?? this.learningRateFn(1)],
+      ...extra,
+      ["maxGradNorm", this.common.maxGradNorm],
+    ];
+    const normalized = this.common.normalizeObs && this.common.normalizeReward;
+    return new TrainingDivergedError(this.algorithm, update, quantity, value, hints, normalized ? "" : "or set normalize: true");
+  }
+
+  /**
+   * What an error thrown during a rollout or an update means for the user.
+   * Their own environment's errors pass unchanged. Non-finite network
+   * parameters (checked here, on the error path only) mean training
+   * diverged; so does any check failing inside an update, whose inputs all
+   * come from the agent.
+   */
+  private explainFailure(error: unknown, update: number, inUpdate: boolean): unknown {
+    if (error instanceof TrainingDivergedError) return error;
+    const params = this.policy.store.parameters();
+    let bad = -1;
+    for (let i = 0; i < params.length; i++) {
+      if (!Number.isFinite(params[i])) {
+        bad = i;
+        break;
+      }
     }
-    const rows = arr.length / d;
+    let result: unknown = error;
+    if (bad >= 0) {
+      const which = bad < this.policy.actor.slice.offset + this.policy.actor.slice.length && bad >= this.policy.actor.slice.offset
+        ? "the actor" : bad >= this.policy.critic.slice.offset && bad < this.policy.critic.slice.offset + this.policy.critic.slice.length
+          ? "the critic" : "the action log-std";
+      result = this.diverged(`a parameter of ${which}`, params[bad], [], update);
+    } else if (error instanceof ValidationError && !inUpdate && error.field === "x") {
+      result = new ValidationError("obs", "the environment returned a non-finite observation", error.value, error.where);
+    } else if (error instanceof ValidationError) {
+      const value = typeof error.value === "number" ? error.value : NaN;
+      const network = NETWORK_FIELDS[error.field];
+      // In an update every input comes from the agent except the settings (a schedule may return a bad value
+      // mid-training); in a rollout only the network's outputs do.
+      const setting = this.configKeys.includes(error.field.split(".")[0]);
+      if ((inUpdate && !setting) || (network !== undefined && !(error.field === "actions" && Number.isFinite(value)))) {
+        result = this.diverged(network ?? `${error.field} (${error.problem})`, value, [], update);
+      }
+    }
+    if (result !== error && result instanceof Error) result.cause = error;
+    return result;
+  }
+
+  /**
+   * The policy's action for one observation, or actions for a batch.
+   *
+   * - one observation (obsSize values, or a Discrete observation's index):
+   *   one action, a number for a Discrete action space or a Float32Array of
+   *   actionDim values clipped to the Box;
+   * - rows (an array of observations), or a flat array of rows x obsSize
+   *   values with `{ batch: true }`: an Int32Array of rows indices, or a
+   *   Float32Array of rows x actionDim values.
+   *
+   * (A flat array of several rows without `batch` is also read as a batch.)
+   * Observations are normalised with the saved statistics (not updated).
+   * deterministic: the most probable action (the Gaussian's mean); otherwise
+   * sampled from the policy's own predict stream.
+   */
+  predict(obs: ArrayLike<number>, options: PredictOptions & { batch: true }): ActionBatchOf<C["env"]>;
+  predict(obs: ObservationRows, options?: PredictOptions): ActionBatchOf<C["env"]>;
+  predict(obs: SingleObservation, options?: PredictOptions & { batch?: false }): ActionOf<C["env"]>;
+  predict(obs: ArrayLike<number> | number | ObservationRows, options?: PredictOptions): ActionOf<C["env"]> | ActionBatchOf<C["env"]>;
+  predict(obs: ArrayLike<number> | number | ObservationRows, options: PredictOptions = {}): number | Int32Array | Float32Array {
+    const o = checkOptions("options", options, PREDICT_OPTIONS, `${this.algorithm}.predict`);
+    const d = this.obsSize;
+    // Without normalisation observations go to the network as float32: they must fit one.
+    const { values: arr, rows, batch } = observationRows(obs, d, o.batch === true, this.obsNormalizer === undefined);
     const x = this.normalizeObs(arr, new Float32Array(arr.length));
-    const rng = options.deterministic ? undefined : this.predictRng;
+    const rng = o.deterministic ? undefined : this.predictRng;
     if (this.continuous) {
       // Box actions: rows x actionDim, clipped to the space (SB3's predict); one row for one observation.
       const a = new Float32Array(rows * this.nActions);
@@ -349,7 +512,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     }
     const actions = new Int32Array(rows);
     this.policy.act(x, rows, rng, actions);
-    return isSingle(obs, d) ? actions[0] : actions;
+    return batch ? actions : actions[0];
   }
 
   // ----- saving -----
@@ -391,6 +554,17 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     fs.writeFileSync(path, this.save());
   }
 
+  /** `restore`, freeing this agent's memory when the file's state is bad (for `load`). */
+  protected restoreOrDispose(p: Record<string, unknown>): this {
+    try {
+      this.restore(p);
+    } catch (error) {
+      this.dispose();
+      throw error;
+    }
+    return this;
+  }
+
   /** Restores everything `save()` wrote except the config (the constructor's job). */
   protected restore(p: Record<string, unknown>): void {
     const spaces = p.spaces as { obsSize: number; nActions: number; continuous?: boolean };
@@ -400,23 +574,37 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     }
     this.policy.store.setParameters(decodeF32("parameters", p.parameters as string, this.policy.store.size));
     this.setOptimizerState(p.optimizer as Record<string, unknown>);
-    const setStats = (target: { stats: { setState(s: RunningStatsState): void } } | undefined, s: unknown, field: string) => {
+    const setStats = (target: { stats: { setState(s: RunningStatsState): void; getState(): RunningStatsState } } | undefined, s: unknown, field: string) => {
       if (!target) return;
       const st = s as { mean: number[]; var: number[]; count: number } | null;
       if (!st) throw new ValidationError(field, "is missing from the file although the config normalises", st);
+      const n = target.stats.getState().mean.length;
+      for (const [key, a] of [["mean", st.mean], ["var", st.var]] as const) {
+        if (!Array.isArray(a) || a.length !== n) throw new ValidationError(`${field}.${key}`, `must be an array of ${n} numbers`, kindOf(a));
+        a.forEach((v: unknown, i) => {
+          if (typeof v !== "number" || !Number.isFinite(v) || (key === "var" && v < 0)) {
+            throw new ValidationError(`${field}.${key}`, key === "var" ? "must hold finite numbers >= 0" : "must hold finite numbers", v, { index: i });
+          }
+        });
+      }
+      if (typeof st.count !== "number" || !(st.count >= 0 && st.count < Infinity)) throw new ValidationError(`${field}.count`, "must be a finite number >= 0", st.count);
       target.stats.setState({ mean: Float64Array.from(st.mean), var: Float64Array.from(st.var), count: st.count });
     };
     setStats(this.obsNormalizer, p.obsRms, "obsRms");
     setStats(this.rewardNormalizer, p.retRms, "retRms");
-    this.numTimesteps = Number(p.numTimesteps) || 0;
-    this.iterations = Number(p.iterations) || 0;
-    this.progressRemaining = typeof p.progressRemaining === "number" ? p.progressRemaining : 1;
-    const rng = p.rng as Record<string, [number, number, number, number]> | undefined;
-    if (rng) {
-      this.actionRng = Rng.fromState(rng.action);
-      this.shuffleRng = Rng.fromState(rng.shuffle);
-      this.predictRng = Rng.fromState(rng.predict);
+    this.numTimesteps = checkCount("numTimesteps", p.numTimesteps);
+    this.iterations = checkCount("iterations", p.iterations);
+    const progress = p.progressRemaining;
+    if (typeof progress !== "number" || !(progress >= 0 && progress <= 1)) {
+      throw new ValidationError("progressRemaining", "must be a number in [0, 1]", progress);
     }
+    this.progressRemaining = progress;
+    const rng = p.rng as Record<string, unknown> | null;
+    if (rng === null || typeof rng !== "object") throw new ValidationError("rng", "must hold the saved random streams", rng);
+    // Checked here (not only by Rng.fromState): a state of zeros would give a generator stuck at 0.
+    this.actionRng = Rng.fromState(checkRngState("rng.action", rng.action));
+    this.shuffleRng = Rng.fromState(checkRngState("rng.shuffle", rng.shuffle));
+    this.predictRng = Rng.fromState(checkRngState("rng.predict", rng.predict));
   }
 
   /** Frees WebAssembly memory now (environments created from an id or a factory are closed). */
@@ -430,9 +618,9 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
 
 /**
  * Resolves after pending I/O, timers and (in a browser) rendering had a
- * chance to run. setTimeout(0) waits at least 1 ms in Node and 4 ms in a
- * nested browser timer, 2-8% of learn()'s time at one yield per 50 ms:
- * Node's setImmediate and a MessageChannel message do not wait.
+ * chance to run. setTimeout(0) is clamped (at least 1 ms in Node, 4 ms for
+ * nested browser timers), a visible share of learn()'s time; Node's
+ * setImmediate and a MessageChannel message do not wait.
  */
 function yieldToEventLoop(): Promise<void> {
   const g = globalThis as { setImmediate?: (fn: () => void) => unknown; MessageChannel?: typeof MessageChannel };
@@ -457,14 +645,67 @@ export function readAgentFile(path: string): Uint8Array {
   return new Uint8Array(fs.readFileSync(path));
 }
 
-function isSingle(obs: ArrayLike<number> | number, d: number): boolean {
-  return typeof obs === "number" || obs.length === d;
+const PREDICT_OPTIONS = ["deterministic", "batch"] as const;
+
+/** Fields of the checks inside the networks and heads, as a user would name them. */
+const NETWORK_FIELDS: Readonly<Record<string, string>> = {
+  dOut: "a gradient of the loss", logits: "a logit of the policy", gradients: "the gradient norm", x: "a network input",
+  mean: "the policy's mean action", logStd: "the policy's log-std", finalValues: "the critic's value", actions: "a sampled action",
+};
+const LEARN_OPTIONS = ["callback", "logFile", "resetNumTimesteps"] as const;
+
+/**
+ * The observations `predict` was given as one flat array of finite numbers:
+ * its rows, and whether the caller asked for a batch (rows of an array, a
+ * flat array with `batch`, or a flat array of several rows).
+ */
+function observationRows(obs: unknown, d: number, batchFlag: boolean, f32: boolean): { values: ArrayLike<number>; rows: number; batch: boolean } {
+  const finiteEntry = (v: unknown, i: number): number => {
+    if (typeof v !== "number" || !Number.isFinite(f32 ? Math.fround(v) : v)) {
+      const where: Location = d > 1 ? { row: Math.floor(i / d), column: i % d } : { index: i };
+      throw new ValidationError("obs", f32 ? "entries must be finite numbers within float32's range (|x| < 3.4e38)" : "entries must be finite numbers", v, where);
+    }
+    return v;
+  };
+  const where = (v: unknown): string => (typeof v === "object" && v !== null ? kindOf(v) : String(v));
+  if (typeof obs === "number") {
+    finiteEntry(obs, 0);
+    if (d !== 1) throw new ValidationError("obs", `a single number is one observation of size 1, but obsSize = ${d}`, obs);
+    return { values: [obs], rows: 1, batch: batchFlag };
+  }
+  if (Array.isArray(obs) && obs.length > 0 && typeof obs[0] === "object" && obs[0] !== null) {
+    // Rows: an array of observations.
+    const values = new Float64Array(obs.length * d);
+    for (let r = 0; r < obs.length; r++) {
+      const row = obs[r] as ArrayLike<unknown>;
+      if (!isArrayLike(row) || row.length !== d) {
+        throw new ValidationError("obs", `each row must hold obsSize = ${d} numbers`, isArrayLike(row) ? row.length : where(row), { row: r });
+      }
+      for (let j = 0; j < d; j++) values[r * d + j] = finiteEntry(row[j], r * d + j);
+    }
+    return { values, rows: obs.length, batch: true };
+  }
+  if (!isArrayLike(obs)) {
+    throw new ValidationError("obs", "must be an observation (numbers, a Float32Array or Float64Array), an array of them, or a number", where(obs));
+  }
+  const n = obs.length;
+  if (n === 0 || n % d !== 0) throw new ValidationError("obs", `must hold a multiple of obsSize = ${d} values`, n);
+  for (let i = 0; i < n; i++) finiteEntry(obs[i], i);
+  return { values: obs as ArrayLike<number>, rows: n / d, batch: batchFlag || n !== d };
 }
 
-/** Reads a saved file's config and the env to rebuild it with. */
-export function loadedConfig(p: Record<string, unknown>, algorithm: string, env: EnvSpec | undefined): Record<string, unknown> {
+/** The config to rebuild a saved agent with: the file's, with `options.env` and `options.overrides` applied. */
+export function loadedConfig(p: Record<string, unknown>, algorithm: string, options: LoadOptions): Record<string, unknown> {
+  checkOptions("options", options, ["env", "overrides"], `${algorithm}.load`);
+  const { env, overrides } = options;
+  if (overrides !== undefined && (overrides === null || typeof overrides !== "object" || Array.isArray(overrides))) {
+    throw new ValidationError("overrides", "must be an object of config fields", kindOf(overrides));
+  }
   if (p.algorithm !== algorithm) {
     throw new ValidationError("model file", `holds a ${String(p.algorithm)} agent, not ${algorithm}`, p.algorithm);
+  }
+  if (p.config === null || typeof p.config !== "object" || Array.isArray(p.config)) {
+    throw new ValidationError("config", "the file's config must be an object", kindOf(p.config));
   }
   const config = { ...(p.config as Record<string, unknown>) };
   const useEnv = env ?? (config.env as string | null) ?? undefined;
@@ -475,5 +716,5 @@ export function loadedConfig(p: Record<string, unknown>, algorithm: string, env:
   config.env = useEnv;
   if (env !== undefined && isVecEnv(env)) config.numEnvs = env.numEnvs;
   if (env !== undefined && typeof env === "object" && !isVecEnv(env)) config.numEnvs = 1;
-  return config;
+  return { ...config, ...overrides };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clipDrift, forwardKlDrift } from "../mirror/drifts.js";
+import { clipDrift, forwardKlDrift } from "../mirror/index.js";
 import { ppoClipLoss } from "./ppo-loss.js";
 import { ValidationError } from "../core/errors.js";
 import { testRng } from "../../test/helpers/lengths.js";

@@ -1,8 +1,8 @@
 /**
- * PPO's policy loss as Mirror Learning's sample-based objective (DESIGN.md:
- * PPO is Mirror Learning with the clip drift; Kuba et al. 2022, "Mirror
- * Learning: A Unifying Framework of Policy Optimisation"; Schulman et al.
- * 2017, "Proximal Policy Optimization Algorithms"). Per sample, with
+ * PPO's policy loss as Mirror Learning's sample-based objective: PPO is
+ * Mirror Learning with the clip drift (Kuba, Schroeder de Witt & Foerster
+ * 2022, "Mirror Learning: A Unifying Framework of Policy Optimisation";
+ * Schulman et al. 2017, "Proximal Policy Optimization Algorithms"). Per sample, with
  * r = pi_new(a|s) / pi_old(a|s) and advantage A:
  *
  *   objective = r A - D_clip,   D_clip = ReLU((r - clip(r, 1 - eps, 1 + eps)) A)   (clipDrift(eps).sampleEstimate)
@@ -15,7 +15,7 @@
  * and approx_kl = mean((r - 1) - log r) (Schulman's k3 estimator).
  */
 import { ValidationError } from "../core/errors.js";
-import type { Drift } from "../mirror/drifts.js";
+import type { Drift } from "../mirror/index.js";
 import { f32Block, f64Block, scratch, type Block } from "../core/arena.js";
 import { kernels } from "../core/wasm.js";
 import { checkRef, type F32Ref } from "../nn/tensor.js";

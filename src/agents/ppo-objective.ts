@@ -7,6 +7,9 @@
  * (clip-drift policy loss: src/agents/ppo-loss.ts; value loss:
  * src/agents/value-loss.ts). Gradients are written into the policy's
  * ParameterStore (overwritten), ready for clipping and the optimiser step.
+ * When a part of the loss is not finite (training diverged) the result says
+ * which, and the backward passes from that part on are skipped: the
+ * gradients are then incomplete and must not be stepped on.
  */
 import type { F32Ref, I32Ref } from "../nn/tensor.js";
 import { Block } from "../core/arena.js";
@@ -58,11 +61,18 @@ export function ppoLossAndGradients(pol: ActorCritic, mb: PpoMinibatch, o: PpoLo
   let entropy = 0;
   for (let r = 0; r < rows; r++) entropy += ent[r];
   entropy /= rows;
+  // A NaN here would stop the backward pass with a message about an internal buffer: let the caller say what diverged.
+  if (!Number.isFinite(clip.policyLoss) || !Number.isFinite(entropy)) {
+    return { loss: NaN, policyLoss: clip.policyLoss, valueLoss: NaN, entropy, clipFraction: clip.clipFraction, approxKl: clip.approxKl };
+  }
   pol.logProbBackward(rows, mb.actions, o.entCoef);
   // Value: (clipped) squared error to the GAE returns.
   const values = (mb.replayed ? pol.critic.lastOutput : pol.critic.forward(mb.obs, rows)).view;
   // Views taken after the forward pass (which may grow memory).
   const valueLoss = valueLossInto(values, values64(mb.returns), values64(mb.oldValues), rows, o.clipRangeVf, o.vfCoef, pol.dValues.view);
+  if (!Number.isFinite(valueLoss)) {
+    return { loss: NaN, policyLoss: clip.policyLoss, valueLoss, entropy, clipFraction: clip.clipFraction, approxKl: clip.approxKl };
+  }
   pol.critic.backward(pol.dValues);
   return {
     loss: clip.policyLoss - o.entCoef * entropy + o.vfCoef * valueLoss,

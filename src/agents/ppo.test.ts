@@ -162,7 +162,7 @@ describe("PPO training", () => {
     const agent = new PPO({ ...tiny, seed: 2 });
     const one = agent.predict([0.01, 0.02, -0.03, 0.04], { deterministic: true });
     expect(typeof one).toBe("number");
-    const many = agent.predict(new Float32Array(12), { deterministic: true }) as Int32Array;
+    const many = agent.predict(new Float32Array(12), { deterministic: true, batch: true });
     expect(many).toBeInstanceOf(Int32Array);
     expect(many.length).toBe(3);
     expect(() => agent.predict([1, 2, 3])).toThrow(ValidationError);

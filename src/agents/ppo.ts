@@ -3,13 +3,21 @@
  * 2017) with Stable-Baselines3's API, defaults and update, for discrete and
  * continuous (diagonal Gaussian) actions.
  * Its policy loss is Mirror Learning's surrogate minus the clip drift
- * (src/agents/ppo-loss.ts with `clipDrift(clipRange)` from src/mirror).
+ * (Kuba et al. 2022; `clipDrift(clipRange)`).
+ *
+ * Naming: capitalised classes (`PPO`, `A2C`) are agents trained from
+ * sampled environment steps; lower-case factories (`ppo({ epsilon })`,
+ * `trpo({ delta })`, ...) are exact tabular Mirror Learning instances run on a
+ * known MDP with `optimise`. `ppo` takes the exact step with the same clip
+ * drift that this class estimates from samples.
  *
  * One iteration: rollout of nSteps x numEnvs steps -> GAE(lambda) advantages
- * -> nEpochs passes over random minibatches of batchSize (advantages
- * normalised per minibatch) with clip loss, value loss (optionally clipped)
- * and entropy bonus, global-norm clipping and Adam (eps 1e-5) -> metrics.
- * An epoch stops early when approx_kl > 1.5 targetKl (as SB3).
+ * (Schulman et al. 2016) -> nEpochs passes over random minibatches of
+ * batchSize (advantages normalised per minibatch) with clip loss, value loss
+ * (optionally clipped) and entropy bonus, global-norm clipping and Adam
+ * (Kingma & Ba 2015; eps 1e-5) -> metrics. An epoch stops early when
+ * approx_kl > 1.5 targetKl (as SB3). A non-finite loss or gradient norm
+ * stops training with a TrainingDivergedError.
  *
  *   const agent = new PPO({ env: "CartPole-v1", numEnvs: 8, nSteps: 32, batchSize: 256, nEpochs: 20,
  *     gamma: 0.98, gaeLambda: 0.8, learningRate: "lin_1e-3", clipRange: "lin_0.2", seed: 1 });
@@ -17,21 +25,23 @@
  *   const bytes = agent.save(); const again = PPO.load(bytes);
  */
 import { ValidationError } from "../core/errors.js";
-import { clipDrift } from "../mirror/drifts.js";
+import { clipDrift } from "../mirror/index.js";
 import { Adam } from "../optim/adam.js";
-import { clipGradNormScale } from "../optim/grad-norm.js";
+import { clipCoefficient, gradNorm } from "../optim/grad-norm.js";
 import { disown, f32Block, f64Block, i32Block, own, type Block, type BlockKind } from "../core/arena.js";
 import { kernels } from "../core/wasm.js";
-import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type OnPolicyConfig } from "./on-policy.js";
+import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type LoadOptions, type OnPolicyConfig } from "./on-policy.js";
 import { clipEpsilon } from "./ppo-loss.js";
-import { ppoLossAndGradients } from "./ppo-objective.js";
+import { ppoLossAndGradients, type PpoLossResult } from "./ppo-objective.js";
+import { A2C_ONLY_KEYS, COMMON_KEYS, PPO_ONLY_KEYS } from "./config.js";
+import type { TrainingDivergedError } from "./diverged.js";
 import { scheduleFn, scheduleToJson, type Schedule } from "./schedules.js";
 import { decodeAgentFile, decodeF32, encodeF32 } from "./agent-file.js";
 import { explainedVariance } from "./value-loss.js";
 import type { Metrics } from "./logger.js";
 
 /** PPO's config: SB3's hyperparameters in camelCase (defaults are SB3's). */
-export interface PPOConfig extends OnPolicyConfig {
+export interface PPOConfig<E extends EnvSpec = EnvSpec> extends OnPolicyConfig<E> {
   /** Steps per copy per rollout; default 2048. */
   nSteps?: number;
   /** Minibatch size; default 64. */
@@ -65,7 +75,42 @@ export const PPO_DEFAULTS = {
   entCoef: 0, vfCoef: 0.5, maxGradNorm: 0.5, normalizeAdvantage: true,
 } as const;
 
-export class PPO extends OnPolicyAgent<PPOConfig> {
+/** PPO's own settings, checked (before anything is allocated) and resolved. */
+function ppoSettings(c: PPOConfig) {
+  const batchSize = c.batchSize ?? PPO_DEFAULTS.batchSize;
+  if (typeof batchSize !== "number" || !Number.isSafeInteger(batchSize) || batchSize < 1) {
+    throw new ValidationError("batchSize", "must be an integer >= 1", batchSize);
+  }
+  const nEpochs = c.nEpochs ?? PPO_DEFAULTS.nEpochs;
+  if (typeof nEpochs !== "number" || !Number.isInteger(nEpochs) || nEpochs < 1 || nEpochs > 1e6) {
+    throw new ValidationError("nEpochs", "must be an integer in [1, 1e6]", nEpochs);
+  }
+  if (c.targetKl != null && !(typeof c.targetKl === "number" && c.targetKl > 0)) {
+    throw new ValidationError("targetKl", "must be a number > 0, or null", c.targetKl);
+  }
+  return {
+    batchSize,
+    nEpochs,
+    targetKl: c.targetKl ?? undefined,
+    clipRangeFn: scheduleFn("clipRange", c.clipRange ?? PPO_DEFAULTS.clipRange),
+    clipRangeVfFn: c.clipRangeVf == null ? undefined : scheduleFn("clipRangeVf", c.clipRangeVf),
+  };
+}
+
+const PPO_KEYS = {
+  algorithm: "PPO", keys: [...COMMON_KEYS, ...PPO_ONLY_KEYS], other: "A2C", otherKeys: A2C_ONLY_KEYS, check: ppoSettings,
+} as const;
+
+// Every PPOConfig key is in the list checkAgentConfig accepts (a new setting goes into src/agents/config.ts too).
+type UnlistedPpoKeys = Exclude<keyof PPOConfig, (typeof PPO_KEYS.keys)[number]>;
+const PPO_KEYS_LISTED: [UnlistedPpoKeys] extends [never] ? true : UnlistedPpoKeys = true;
+
+/**
+ * PPO trained from samples (Schulman et al. 2017), with Stable-Baselines3's
+ * hyperparameters; see the module comment. For the exact tabular instance on
+ * a known MDP use `ppo({ epsilon })` (lower case) with `optimise`.
+ */
+export class PPO<E extends EnvSpec = EnvSpec> extends OnPolicyAgent<PPOConfig<E>> {
   readonly algorithm = "PPO" as const;
   readonly batchSize: number;
   readonly nEpochs: number;
@@ -76,18 +121,15 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
   /** Minibatch blocks: [permutation of the rollout's rows, obs, actions, logpOld, adv, returns, old values, stats]. */
   private readonly mb: Block<BlockKind>[];
 
-  constructor(config: PPOConfig) {
-    super(config, PPO_DEFAULTS);
-    const c = config;
+  constructor(config: PPOConfig<E>) {
+    super(config, PPO_DEFAULTS, PPO_KEYS);
     const n = this.common.nSteps * this.common.numEnvs;
-    this.batchSize = c.batchSize ?? PPO_DEFAULTS.batchSize;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new ValidationError("batchSize", "must be an integer >= 1", this.batchSize);
-    this.nEpochs = c.nEpochs ?? PPO_DEFAULTS.nEpochs;
-    if (!Number.isInteger(this.nEpochs) || this.nEpochs < 1) throw new ValidationError("nEpochs", "must be an integer >= 1", this.nEpochs);
-    if (c.targetKl != null && !(c.targetKl > 0)) throw new ValidationError("targetKl", "must be > 0 or null", c.targetKl);
-    this.targetKl = c.targetKl ?? undefined;
-    this.clipRangeFn = scheduleFn("clipRange", c.clipRange ?? PPO_DEFAULTS.clipRange);
-    this.clipRangeVfFn = c.clipRangeVf == null ? undefined : scheduleFn("clipRangeVf", c.clipRangeVf);
+    const s = ppoSettings(config);
+    this.batchSize = s.batchSize;
+    this.nEpochs = s.nEpochs;
+    this.targetKl = s.targetKl;
+    this.clipRangeFn = s.clipRangeFn;
+    this.clipRangeVfFn = s.clipRangeVfFn;
     this.optimizer = new Adam(this.policy.store, { learningRate: this.learningRateFn(1), eps: 1e-5 });
     const B = Math.min(this.batchSize, n);
     this.policy.ensure(B);
@@ -150,8 +192,11 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
           stop = true;
           break;
         }
-        const { scale } = clipGradNormScale(pol.store, maxGradNorm);
-        this.optimizer.step({ gradScale: scale });
+        // Non-finite losses and gradient norms are checked on the scalars computed anyway: no per-element cost.
+        if (!Number.isFinite(loss.loss)) throw this.lossDiverged(loss);
+        const norm = gradNorm(pol.store);
+        if (!Number.isFinite(norm)) throw this.diverged("the gradient norm", norm);
+        this.optimizer.step({ gradScale: clipCoefficient(norm, maxGradNorm) });
 
         pgSum += loss.policyLoss; vSum += loss.valueLoss; entSum += loss.entropy; clipSum += loss.clipFraction; klSum += loss.approxKl;
         updates++;
@@ -169,6 +214,14 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
       "charts/clip_range": epsilon,
       "charts/updates": updates,
     };
+  }
+
+  /** Which part of a non-finite minibatch loss diverged, with the settings that drive it. */
+  private lossDiverged(loss: PpoLossResult): TrainingDivergedError {
+    const clip = scheduleToJson(this.config.clipRange ?? PPO_DEFAULTS.clipRange, this.progressRemaining);
+    if (!Number.isFinite(loss.policyLoss)) return this.diverged("the policy loss", loss.policyLoss, [["clipRange", clip]]);
+    if (!Number.isFinite(loss.entropy)) return this.diverged("the policy's entropy", loss.entropy, [["entCoef", this.common.entCoef]]);
+    return this.diverged("the value loss", loss.valueLoss, [["vfCoef", this.common.vfCoef]]);
   }
 
   protected optimizerState(): Record<string, unknown> {
@@ -202,16 +255,14 @@ export class PPO extends OnPolicyAgent<PPOConfig> {
    * environment needs `{ env }`; config fields in `overrides` replace the
    * saved ones (e.g. a schedule function, which a file cannot hold).
    */
-  static load(bytes: Uint8Array, options: { env?: EnvSpec; overrides?: Partial<PPOConfig> } = {}): PPO {
+  static load(bytes: Uint8Array, options: LoadOptions<PPOConfig> = {}): PPO {
     const payload = decodeAgentFile(bytes);
-    const config = { ...loadedConfig(payload, "PPO", options.env), ...options.overrides } as unknown as PPOConfig;
-    const agent = new PPO(config);
-    agent.restore(payload);
-    return agent;
+    const agent = new PPO(loadedConfig(payload, "PPO", options) as unknown as PPOConfig);
+    return agent.restoreOrDispose(payload);
   }
 
   /** `load` from a file (Node). */
-  static loadFile(path: string, options: { env?: EnvSpec; overrides?: Partial<PPOConfig> } = {}): PPO {
+  static loadFile(path: string, options: LoadOptions<PPOConfig> = {}): PPO {
     return PPO.load(readAgentFile(path), options);
   }
 

@@ -4,12 +4,12 @@
  * vectorised path for user environments (`makeVecEnv(() => new MyEnv(), ...)`).
  */
 import { ValidationError } from "../core/errors.js";
-import { ACROBOT_SPEC, type AcrobotParams } from "./acrobot.js";
-import { CARTPOLE_SPEC, type CartPoleParams } from "./cartpole.js";
+import { ACROBOT_SPEC, type AcrobotEnv, type AcrobotParams } from "./acrobot.js";
+import { CARTPOLE_SPEC, type CartPoleEnv, type CartPoleParams } from "./cartpole.js";
 import type { ClassicControlEnv, ClassicEnvOptions, ClassicSpec } from "./classic.js";
 import type { Env, VecEnv } from "./env.js";
-import { MOUNTAIN_CAR_SPEC, type MountainCarParams } from "./mountain-car.js";
-import { PENDULUM_SPEC, type PendulumParams } from "./pendulum.js";
+import { MOUNTAIN_CAR_SPEC, type MountainCarEnv, type MountainCarParams } from "./mountain-car.js";
+import { PENDULUM_SPEC, type PendulumEnv, type PendulumParams } from "./pendulum.js";
 import { SyncVecEnv } from "./sync-vec-env.js";
 import { ClassicVecEnv } from "./vec-env.js";
 
@@ -20,7 +20,16 @@ export interface EnvParamsById {
   "MountainCar-v0": MountainCarParams;
   "Pendulum-v1": PendulumParams;
 }
+/** The built-in environment ids: `"CartPole-v1" | "Acrobot-v1" | "MountainCar-v0" | "Pendulum-v1"`. */
 export type EnvId = keyof EnvParamsById;
+
+/** The environment class `makeEnv(id)` returns for each built-in id. */
+export interface EnvClassById {
+  "CartPole-v1": CartPoleEnv;
+  "Acrobot-v1": AcrobotEnv;
+  "MountainCar-v0": MountainCarEnv;
+  "Pendulum-v1": PendulumEnv;
+}
 
 const SPECS: { [K in EnvId]: ClassicSpec<EnvParamsById[K]> } = {
   "CartPole-v1": CARTPOLE_SPEC,
@@ -41,10 +50,14 @@ function specOf<K extends EnvId>(id: K): ClassicSpec<EnvParamsById[K]> {
 
 /**
  * A single environment by id, e.g. `makeEnv("CartPole-v1")`; options override
- * constants (`params`) and the time limit (`maxEpisodeSteps`).
+ * constants (`params`) and the time limit (`maxEpisodeSteps`). The built-in
+ * ids are typed (editors complete them, and the result is the environment's
+ * class); any other string is checked when called.
  */
-export function makeEnv<K extends EnvId>(id: K, options: ClassicEnvOptions<EnvParamsById[K]> = {}): ClassicControlEnv<EnvParamsById[K]> {
-  return specOf(id).create(options);
+export function makeEnv<K extends EnvId>(id: K, options?: ClassicEnvOptions<EnvParamsById[K]>): EnvClassById[K];
+export function makeEnv(id: string, options?: ClassicEnvOptions<Record<string, number | boolean>>): ClassicControlEnv<object>;
+export function makeEnv(id: string, options: ClassicEnvOptions<object> = {}): ClassicControlEnv<object> {
+  return specOf(id as EnvId).create(options) as ClassicControlEnv<object>;
 }
 
 export interface MakeVecEnvOptions<P = object> extends ClassicEnvOptions<P> {
@@ -64,7 +77,10 @@ export interface MakeVecEnvOptions<P = object> extends ClassicEnvOptions<P> {
  * `idOrFactory` is a built-in id (stepped in one WebAssembly kernel call) or a
  * function returning a new user environment (stepped in TypeScript).
  */
-export function makeVecEnv<K extends EnvId>(idOrFactory: K | (() => Env), options: MakeVecEnvOptions<EnvParamsById[K]>): VecEnv {
+export function makeVecEnv<K extends EnvId>(id: K, options: MakeVecEnvOptions<EnvParamsById[K]>): VecEnv;
+export function makeVecEnv(factory: () => Env, options: MakeVecEnvOptions): VecEnv;
+export function makeVecEnv(id: string, options: MakeVecEnvOptions<Record<string, number | boolean>>): VecEnv;
+export function makeVecEnv(idOrFactory: string | (() => Env), options: MakeVecEnvOptions<object>): VecEnv {
   if (!options || typeof options !== "object") throw new ValidationError("options", "must be an object with numEnvs", options);
   const { numEnvs, seed } = options;
   if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new ValidationError("numEnvs", "must be a positive integer", numEnvs);
@@ -77,7 +93,7 @@ export function makeVecEnv<K extends EnvId>(idOrFactory: K | (() => Env), option
     const envs = Array.from({ length: numEnvs }, () => idOrFactory());
     return new SyncVecEnv(envs, { seed });
   }
-  const spec = specOf(idOrFactory);
+  const spec = specOf(idOrFactory as EnvId) as ClassicSpec<object>;
   const envOptions = { params: options.params, maxEpisodeSteps: options.maxEpisodeSteps };
   if (mode === "sync") {
     const envs = Array.from({ length: numEnvs }, () => spec.create(envOptions));

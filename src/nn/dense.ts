@@ -9,7 +9,7 @@
  *
  * The kernels first pack X (forward) or dY (input gradient) into a 4-row
  * interleaved copy (`pack`, scratch of batch x nIn resp. batch x nOut f32)
- * that makes the GEMM ~25% faster; the wrappers take it from the arena for
+ * that the GEMM's inner loop reads contiguously; the wrappers take it from the arena for
  * one call when it is not given. The input gradient can fold in the
  * derivative of the activation that produced the layer input.
  *

@@ -24,8 +24,8 @@ export const VALUE_GAIN = 1;
  * W^T W = gain^2 I) or orthonormal rows (rows < cols, W W^T = gain^2 I), drawn
  * from `rng`: a max x min Gaussian matrix (row-major draws), Householder QR in
  * f64, Q's columns multiplied by sign(R_jj), transposed when rows < cols.
- * The QR runs in WASM (nnOrthogonalQr; twin in ./orthogonal.twin.ts): in
- * plain TypeScript it ran cold in the interpreter in every fresh process.
+ * The QR runs in WebAssembly (nnOrthogonalQr; twin in ./orthogonal.twin.ts),
+ * so building an agent does not wait for the JavaScript JIT to warm up.
  */
 export function orthogonal(rows: number, cols: number, gain: number, rng: Rng): Float64Array {
   if (!Number.isInteger(rows) || rows < 1) throw new ValidationError("rows", "must be an integer >= 1", rows);

@@ -13,6 +13,7 @@
 import { disown, f32Block, own, type Block } from "../core/arena.js";
 import { kernels } from "../core/wasm.js";
 import { ValidationError } from "../core/errors.js";
+import { checkOptions, nearestName } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
 import { ACTIVATIONS, type Activation } from "./activation.js";
 import { checkFinite } from "./check.js";
@@ -57,6 +58,10 @@ export function mlpParameterCount(sizes: readonly number[]): number {
   return n;
 }
 
+const MLP_OPTIONS = [
+  "inputSize", "outputSize", "netArch", "activation", "hiddenGain", "outputGain", "rng", "seed", "store", "batchCapacity",
+] as const;
+
 function checkWidth(field: string, n: unknown): number {
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) {
     throw new ValidationError(field, "must be an integer >= 1", n);
@@ -89,6 +94,8 @@ export class Mlp {
   private readonly ownsStore: boolean;
 
   constructor(options: MlpOptions) {
+    if (options === null || typeof options !== "object") throw new ValidationError("options", "must be { inputSize, outputSize, ... }", options);
+    checkOptions("options", options, MLP_OPTIONS, "Mlp");
     const inputSize = checkWidth("inputSize", options.inputSize);
     const outputSize = checkWidth("outputSize", options.outputSize);
     const netArch = options.netArch ?? [64, 64];
@@ -96,15 +103,23 @@ export class Mlp {
     netArch.forEach((w, i) => checkWidth(`netArch[${i}]`, w));
     const activation = options.activation ?? "tanh";
     if (!ACTIVATIONS.includes(activation)) {
-      throw new ValidationError("activation", `must be one of ${ACTIVATIONS.join(", ")}`, activation);
+      const near = typeof activation === "string" ? nearestName(activation, ACTIVATIONS) : undefined;
+      throw new ValidationError("activation", `must be one of ${ACTIVATIONS.join(", ")}${near ? `; did you mean "${near}"?` : ""}`, activation);
     }
     const hiddenGain = options.hiddenGain ?? HIDDEN_GAIN;
     const outputGain = options.outputGain ?? 1;
     for (const [field, g] of [["hiddenGain", hiddenGain], ["outputGain", outputGain]] as const) {
-      if (!Number.isFinite(g)) throw new ValidationError(field, "must be finite", g);
+      if (typeof g !== "number" || !Number.isFinite(g)) throw new ValidationError(field, "must be finite", g);
+    }
+    if (options.rng !== undefined && !(options.rng instanceof Rng)) throw new ValidationError("rng", "must be an Rng", options.rng);
+    if (options.seed !== undefined && (typeof options.seed !== "number" || !Number.isInteger(options.seed))) {
+      throw new ValidationError("seed", "must be an integer", options.seed);
+    }
+    if (options.store !== undefined && !(options.store instanceof ParameterStore)) {
+      throw new ValidationError("store", "must be a ParameterStore", options.store);
     }
     const capacity = options.batchCapacity ?? 64;
-    if (!Number.isInteger(capacity) || capacity < 1) {
+    if (typeof capacity !== "number" || !Number.isInteger(capacity) || capacity < 1) {
       throw new ValidationError("batchCapacity", "must be an integer >= 1", capacity);
     }
 
@@ -337,6 +352,9 @@ export class Mlp {
     options: { accumulate?: boolean; inputGradient?: boolean } = {},
   ): F32Matrix | undefined {
     this.checkAlive();
+    for (const key in options) {
+      if (key !== "accumulate" && key !== "inputGradient") checkOptions("options", options, ["accumulate", "inputGradient"], "Mlp.backward");
+    }
     const rows = this.batch;
     if (rows < 0) throw new ValidationError("backward", "needs a forward pass first", rows);
     const n = rows * this.outputSize;

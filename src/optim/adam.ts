@@ -17,6 +17,7 @@
 import { kernels } from "../core/wasm.js";
 import { disown, f32Block, own, type Block } from "../core/arena.js";
 import { ValidationError } from "../core/errors.js";
+import { checkOptions } from "../core/validate.js";
 import type { F32Ref } from "../nn/tensor.js";
 
 /** What Adam updates: a `ParameterStore` or a `ParameterSlice` (anything with live params and grads). */
@@ -51,6 +52,9 @@ function checkNumber(field: string, x: number, lo: number, hi: number, hiOpen: b
   return x;
 }
 
+const ADAM_OPTIONS = ["learningRate", "beta1", "beta2", "eps", "weightDecay"] as const;
+const STEP_OPTIONS = ["gradScale"] as const;
+
 export class Adam {
   readonly beta1: number;
   readonly beta2: number;
@@ -66,6 +70,7 @@ export class Adam {
     readonly target: Optimisable,
     options: AdamOptions = {},
   ) {
+    checkOptions("options", options, ADAM_OPTIONS, "Adam");
     this.lr = checkNumber("learningRate", options.learningRate ?? 1e-3, 0, Infinity, true);
     this.beta1 = checkNumber("beta1", options.beta1 ?? 0.9, 0, 1, true);
     this.beta2 = checkNumber("beta2", options.beta2 ?? 0.999, 0, 1, true);
@@ -97,6 +102,8 @@ export class Adam {
    * from `clipGradNormScale`).
    */
   step(options: { gradScale?: number } = {}): void {
+    // The agents always pass gradScale: the key check runs only when it is missing (off the training loop).
+    if (options.gradScale === undefined) checkOptions("options", options, STEP_OPTIONS, "Adam.step");
     const gradScale = options.gradScale ?? 1;
     if (!Number.isFinite(gradScale)) throw new ValidationError("gradScale", "must be finite", gradScale);
     const { value, grad } = this.target;
@@ -119,9 +126,10 @@ export class Adam {
 
   /** Restores a state from `getState()` (same parameter count). */
   setState(state: AdamState): void {
+    if (state === null || typeof state !== "object") throw new ValidationError("state", "must be { step, m, v }", state);
     if (!Number.isInteger(state.step) || state.step < 0) throw new ValidationError("step", "must be an integer >= 0", state.step);
     for (const [field, a] of [["m", state.m], ["v", state.v]] as const) {
-      if (a.length !== this.size) throw new ValidationError(field, `must hold ${this.size} values`, a.length);
+      if (!a || a.length !== this.size) throw new ValidationError(field, `must hold ${this.size} values`, a.length);
       for (let i = 0; i < a.length; i++) {
         if (!Number.isFinite(a[i]) || (field === "v" && a[i] < 0)) {
           throw new ValidationError(field, field === "v" ? "must be finite and >= 0" : "must be finite", a[i], { index: i });

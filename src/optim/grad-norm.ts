@@ -1,5 +1,5 @@
 /**
- * Global-norm gradient clipping with torch.nn.utils.clip_grad_norm_'s
+ * Global-norm gradient clipping (Pascanu, Mikolov & Bengio 2013) with torch.nn.utils.clip_grad_norm_'s
  * semantics: the norm is sqrt(sum of all squared gradients) (summed in f64
  * here), and every gradient is multiplied by min(1, maxNorm / (norm + 1e-6)),
  * which shrinks them exactly when norm + 1e-6 > maxNorm. Returns the norm
@@ -18,15 +18,25 @@ function gradRef(grads: Gradients): F32Ref {
   return "grad" in grads ? grads.grad : grads;
 }
 
+/** The global norm sqrt(sum of all squared gradients), summed in f64; NaN or Infinity when a gradient is. */
+export function gradNorm(grads: Gradients): number {
+  const g = gradRef(grads);
+  return Math.sqrt(kernels().gradSumSquaresSimd(g.ptr, g.length));
+}
+
+/** torch's clip coefficient min(1, maxNorm / (norm + 1e-6)) for a finite norm. */
+export function clipCoefficient(norm: number, maxNorm: number): number {
+  return Math.min(1, maxNorm / (norm + 1e-6));
+}
+
 /** The global norm and torch's clip coefficient min(1, maxNorm / (norm + 1e-6)), without changing the gradients. */
 export function clipGradNormScale(grads: Gradients, maxNorm: number): { norm: number; scale: number } {
   if (!(maxNorm > 0)) throw new ValidationError("maxNorm", "must be > 0", maxNorm);
-  const g = gradRef(grads);
-  const norm = Math.sqrt(kernels().gradSumSquaresSimd(g.ptr, g.length));
+  const norm = gradNorm(grads);
   if (!Number.isFinite(norm)) {
     throw new ValidationError("gradients", "have a NaN or infinite global norm", norm);
   }
-  return { norm, scale: Math.min(1, maxNorm / (norm + 1e-6)) };
+  return { norm, scale: clipCoefficient(norm, maxNorm) };
 }
 
 /** Clips the gradients in place to global norm `maxNorm` (torch semantics) and returns the norm before clipping. */
