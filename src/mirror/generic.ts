@@ -19,7 +19,7 @@
  * policy unless the drift is infinite there (reverse KL outside pi_old's support).
  */
 import { ValidationError } from "../core/errors.js";
-import type { Drift } from "./drifts.js";
+import type { Drift } from "./drift.js";
 import { klTerm } from "./kernels/kl.twin.js";
 
 export interface GenericOptions {

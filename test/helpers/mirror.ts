@@ -2,6 +2,8 @@
 
 import { type Drift, customDrift } from "../../src/mirror/drifts.js";
 import { PARITY_LENGTHS, randomArray } from "./lengths.js";
+import { garnet } from "../../src/mdp/generators/garnet.js";
+import type { TabularMdp } from "../../src/mdp/tabular-mdp.js";
 
 /**
  * The (S, A) shapes of the per-state kernels' parity tests: for every
@@ -96,4 +98,50 @@ export function chiSquaredDrift(): Drift {
       for (let a = s * A; a < s * A + A; a++) out[a] = q[a] === 0 ? 0 : (1.4 * (p[a] - q[a])) / q[a];
     },
   });
+}
+
+/**
+ * The Mirror Learning objective of a step's result, written independently of
+ * src/mirror: sum_s beta(s) <p_s, A_s> - sum_s (beta(s)^2/nu(s)) D(p_s | s).
+ */
+export function stepObjective(
+  r: { evaluation: { advantage: Float64Array }; beta: Float64Array; nu: Float64Array },
+  pi: Float64Array,
+  drift: Drift,
+  p: Float64Array,
+  S: number,
+  A: number,
+): number {
+  const adv = r.evaluation.advantage;
+  let J = 0;
+  for (let s = 0; s < S; s++) {
+    const b = r.beta[s];
+    if (b === 0) continue;
+    let g = 0;
+    for (let a = s * A; a < s * A + A; a++) g += p[a] * adv[a];
+    const D = drift.value(pi, p, s, A, adv);
+    J += b * g - (D === 0 ? 0 : ((b * b) / r.nu[s]) * D);
+  }
+  return J;
+}
+
+/** A random distribution over A actions, each entry zero with probability 0.2 (one entry kept). */
+export function randomRow(rng: () => number, A: number): Float64Array {
+  const row = new Float64Array(A);
+  let sum = 0;
+  for (let a = 0; a < A; a++) {
+    row[a] = rng() < 0.2 ? 0 : -Math.log(1 - rng());
+    sum += row[a];
+  }
+  if (sum === 0) {
+    row[0] = 1;
+    sum = 1;
+  }
+  for (let a = 0; a < A; a++) row[a] /= sum;
+  return row;
+}
+
+/** A small dense garnet (branching 3, gamma 0.9). */
+export function smallGarnet(seed: number, S = 6, A = 4): TabularMdp {
+  return garnet({ S, A, branching: 3, seed, gamma: 0.9 });
 }
