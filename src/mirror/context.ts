@@ -171,13 +171,13 @@ export function solveAllGeneric(ctx: StepContext): StepSolution {
   return { policy, gap, solver: "generic" };
 }
 
-/** Var_{a~pi_s}(A(s,a)) of one state. */
-function advantageVariance(ctx: StepContext, s: number): number {
+/** Var_{a~pi_s}(A(s,a) / unit) of one state. */
+function advantageVariance(ctx: StepContext, s: number, unit = 1): number {
   const { A, pi, adv } = ctx;
   let mean = 0;
-  for (let a = s * A; a < s * A + A; a++) mean += pi[a] * adv[a];
+  for (let a = s * A; a < s * A + A; a++) mean += pi[a] * (unit === 1 ? adv[a] : adv[a] / unit);
   let v = 0;
-  for (let a = s * A; a < s * A + A; a++) v += pi[a] * (adv[a] - mean) ** 2;
+  for (let a = s * A; a < s * A + A; a++) v += pi[a] * ((unit === 1 ? adv[a] : adv[a] / unit) - mean) ** 2;
   return v;
 }
 
@@ -189,7 +189,14 @@ function advantageVariance(ctx: StepContext, s: number): number {
 export function multiplierGuess(ctx: StepContext, delta: number, states: Iterable<number>, weight: (s: number) => number = () => 1): number {
   let total = 0;
   for (const s of states) total += weight(s) * advantageVariance(ctx, s);
-  return Math.max(Math.sqrt(total / (2 * delta)), 1e-12);
+  const guess = Math.max(Math.sqrt(total / (2 * delta)), 1e-12);
+  if (guess < Infinity) return guess;
+  // Advantages near the overflow threshold (or a denormal delta): the same guess in scaled form,
+  // capped at MAX_VALUE (a guess of +Infinity would leave the search bracketing from 1).
+  const m = ctx.maxAbsAdv;
+  let scaled = 0;
+  for (const s of states) scaled += weight(s) * advantageVariance(ctx, s, m);
+  return Math.min(m * Math.sqrt(scaled / (2 * delta)), m / Math.sqrt(2 * delta), Number.MAX_VALUE);
 }
 
 /** [0, 1, ..., S-1]. */
@@ -207,4 +214,15 @@ export function maxOf(x: Float64Array): number {
 /** The step that keeps pi_old everywhere (a ball of radius 0). */
 export function keepAll(ctx: StepContext): StepSolution {
   return { policy: ctx.pi.slice(), constraint: 0, multiplier: Infinity, logPolicy: ctx.logPi?.slice() };
+}
+
+/**
+ * The per-state coefficient of a drift offered as a penalty through `hook`
+ * (drift.klPenalty, drift.tvPenalty), or undefined when it offers none. A
+ * drift of coefficient 0 is identically zero (the Drift contract): it is the
+ * zero penalty whatever its kind.
+ */
+export function zeroOr(ctx: StepContext, hook: ((ctx: StepContext) => Float64Array) | undefined): Float64Array | undefined {
+  if (ctx.drift.coefficient === 0) return penalties(ctx, 0);
+  return hook?.call(ctx.drift, ctx);
 }

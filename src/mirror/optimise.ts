@@ -23,8 +23,8 @@ import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { uniformPolicy } from "../policy/policy.js";
 import { checkPolicy } from "../core/validate.js";
 import { policyIteration } from "../planning/policy-iteration.js";
-import type { Update, UpdateResult } from "../instances/instance.js";
-import { checkLogPolicy } from "../core/validate.js";
+import { type Update, type UpdateResult, checkMdp } from "../instances/instance.js";
+import { checkLogPolicy, kindOf } from "../core/validate.js";
 import { perStateKlUnchecked } from "./kernels/kl.js";
 
 export interface OptimiseOptions {
@@ -109,10 +109,10 @@ export function optimise(mdp: TabularMdp, update: Update, options: OptimiseOptio
   if (options.onIteration !== undefined && typeof options.onIteration !== "function") {
     throw new ValidationError("onIteration", "optimise: must be a function", typeof options.onIteration);
   }
-  const { S, A } = mdp;
+  const { S, A } = checkMdp(mdp, "optimise");
   let policy: Float64Array = options.policy === undefined ? uniformPolicy(S, A) : checkPolicy("policy", options.policy, S, A).slice();
   let logPolicy: Float64Array | undefined = options.logPolicy === undefined ? undefined : checkLogPolicy("logPolicy", options.logPolicy, S, A).slice();
-  let theta: Float64Array | undefined = options.theta === undefined ? undefined : options.theta.slice();
+  let theta: Float64Array | undefined = options.theta === undefined ? undefined : checkTheta(options.theta).slice();
   const optimum = options.optimum ?? optimalEta(mdp);
   if (typeof optimum !== "number" || !Number.isFinite(optimum)) throw new ValidationError("optimum", "optimise: must be a finite number", optimum);
 
@@ -123,6 +123,9 @@ export function optimise(mdp: TabularMdp, update: Update, options: OptimiseOptio
   for (let k = 0; k < iterations && stopped === "iterations"; k++) {
     const t0 = now();
     const result = update.step(mdp, policy, k, { evaluation, logPolicy, theta, evaluate: options.evaluate });
+    if (result === null || typeof result !== "object") {
+      throw new ValidationError("update.step", "optimise: must return { policy, ... }", result === null ? null : typeof result, { iteration: k });
+    }
     // The previous V and d warm-start the iterative solvers (same accuracy test; about half
     // the iterations once the policies change slowly).
     const next = evaluate(mdp, result.policy, { ...options.evaluate, initialValues: evaluation.V, initialVisitation: evaluation.d });
@@ -156,6 +159,15 @@ export function optimise(mdp: TabularMdp, update: Update, options: OptimiseOptio
     iterations: history.eta.length - 1,
     stopped,
   };
+}
+
+/** A start theta: a Float64Array of finite numbers (its length is the update's to check). */
+function checkTheta(theta: unknown): Float64Array {
+  if (!(theta instanceof Float64Array)) throw new ValidationError("theta", "optimise: must be a Float64Array", kindOf(theta));
+  for (let i = 0; i < theta.length; i++) {
+    if (!Number.isFinite(theta[i])) throw new ValidationError("theta", "optimise: entries must be finite", theta[i], { index: i });
+  }
+  return theta;
 }
 
 /** eta* = mu . V* from policy iteration (exact evaluation). */

@@ -57,9 +57,9 @@ export class ReverseKlDrift implements Drift {
     return scaled(this.coefficient, sum);
   }
 
-  /** C log(pi(a) / pi_old(a)). */
+  /** C log(pi(a) / pi_old(a)); +Infinity outside pi_old's support (any mass there costs an infinite drift). */
   gradient(piOld: ArrayLike<number>, pi: ArrayLike<number>, s: number, A: number, out: Float64Array): void {
-    for (let a = s * A; a < s * A + A; a++) out[a] = scaled(this.coefficient, Math.log(pi[a] / piOld[a]));
+    for (let a = s * A; a < s * A + A; a++) out[a] = piOld[a] === 0 ? Infinity : scaled(this.coefficient, Math.log(pi[a] / piOld[a]));
   }
 
   /** C (r l - expm1(l)), l = log r. */
@@ -133,11 +133,14 @@ function scaled(k: number, x: number): number {
   return x === 0 ? 0 : k * x;
 }
 
-/** The step coefficient e of state s capped so that e max_a |A(s,a)| <= LOGIT_LIMIT (0 when the row's advantages vanish). */
+/**
+ * The step coefficient e of state s capped so that e max_a |A(s,a)| <= LOGIT_LIMIT
+ * and e stays finite (0 when the row's advantages vanish: any e gives pi_old).
+ */
 function capped(adv: Float64Array, s: number, A: number, e: number): number {
   let m = 0;
   for (let a = s * A; a < s * A + A; a++) m = Math.max(m, Math.abs(adv[a]));
-  return m === 0 ? 0 : Math.min(e, LOGIT_LIMIT / m);
+  return m === 0 ? 0 : Math.min(e, LOGIT_LIMIT / m, Number.MAX_VALUE);
 }
 
 /**

@@ -29,7 +29,7 @@ export class SquaredL2Drift implements Drift {
     hidden(this, "sample", Object.freeze({
       unbiased: true as const,
       value: (r: number, _adv: number, p: number) => C * p * (r - 1) ** 2,
-      derivative: (r: number, _adv: number, p: number) => 2 * C * p * (r - 1),
+      derivative: (r: number, _adv: number, p: number) => C * (2 * p * (r - 1)),
     }));
     Object.freeze(this);
   }
@@ -42,7 +42,8 @@ export class SquaredL2Drift implements Drift {
 
   /** 2C (pi - pi_old). */
   gradient(piOld: ArrayLike<number>, pi: ArrayLike<number>, s: number, A: number, out: Float64Array): void {
-    for (let a = s * A; a < s * A + A; a++) out[a] = 2 * this.coefficient * (pi[a] - piOld[a]);
+    // C (2 d) rather than (2C) d: the same bits, and no Infinity x 0 when C is near MAX_VALUE.
+    for (let a = s * A; a < s * A + A; a++) out[a] = this.coefficient * (2 * (pi[a] - piOld[a]));
   }
 
   /** C pi_old(a) expm1(l)^2, l = log r. */

@@ -71,7 +71,8 @@ export class SquaredTvDrift implements Drift {
   /** Subgradient C TV sign(pi(a) - pi_old(a)). */
   gradient(piOld: ArrayLike<number>, pi: ArrayLike<number>, s: number, A: number, out: Float64Array): void {
     const tv = tvRow(pi, piOld, s, A);
-    for (let a = s * A; a < s * A + A; a++) out[a] = this.coefficient * tv * Math.sign(pi[a] - piOld[a]);
+    // C (tv sign): the same bits as (C tv) sign, and no Infinity x 0 when C is near MAX_VALUE.
+    for (let a = s * A; a < s * A + A; a++) out[a] = this.coefficient * (tv * Math.sign(pi[a] - piOld[a]));
   }
 
   /** Drain-the-worst per state with c(s) = w(s) C and no cap. */

@@ -12,7 +12,7 @@
  * per-state multipliers of the objectives divided by beta(s); `multiplier`
  * their maximum.
  */
-import { type StepContext, type StepSolution, genericStates, keepAll, maxOf, multiplierGuess } from "../context.js";
+import { type StepContext, type StepSolution, genericStates, keepAll, maxOf, multiplierGuess, zeroOr } from "../context.js";
 import type { ParameterSite } from "../drift.js";
 import { type NeighbourhoodSolver, checkRadius } from "../neighbourhood.js";
 import { klRow } from "../kernels/kl.twin.js";
@@ -40,7 +40,7 @@ class MaxKlBallImpl implements MaxKlBall {
     const { S, A, pi, adv } = ctx;
     const delta = this.delta;
     if (delta === 0) return keepAll(ctx);
-    const base = ctx.forceGeneric ? undefined : ctx.drift.klPenalty?.(ctx);
+    const base = ctx.forceGeneric ? undefined : zeroOr(ctx, ctx.drift.klPenalty);
     if (base) {
       const { policy, multipliers } = klBallRun(pi, adv, base, S, A, delta);
       return { policy, multipliers, multiplier: maxOf(multipliers), solver: "exact" };

@@ -13,7 +13,7 @@
  */
 import { f64Block, scratch } from "../../core/arena.js";
 import { kernels } from "../../core/wasm.js";
-import { type StepContext, type StepSolution, allStates, genericStates, keepAll, multiplierGuess } from "../context.js";
+import { type StepContext, type StepSolution, allStates, genericStates, keepAll, multiplierGuess, zeroOr } from "../context.js";
 import type { ParameterSite } from "../drift.js";
 import { type StateDistribution, checkStateDistribution, resolveDistribution } from "../distributions.js";
 import { type MeasureContext, type NeighbourhoodSolver, checkRadius } from "../neighbourhood.js";
@@ -49,7 +49,7 @@ class MeanKlBallImpl implements MeanKlBall {
     // Per state: max <p, A_s> - base(s) KL - (lambda weights(s) / beta(s)) KL, KL = KL(pi_old || p).
     const rho = new Float64Array(S);
     for (let s = 0; s < S; s++) rho[s] = ctx.keep[s] ? 0 : weights[s] / beta[s];
-    const base = ctx.forceGeneric ? undefined : ctx.drift.klPenalty?.(ctx);
+    const base = ctx.forceGeneric ? undefined : zeroOr(ctx, ctx.drift.klPenalty);
     const guess = multiplierGuess(ctx, delta, allStates(S), (s) => weights[s]);
     const policy = new Float64Array(S * A);
     if (!base) {

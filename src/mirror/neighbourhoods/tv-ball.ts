@@ -11,7 +11,7 @@
  * other drifts, and `solver: "generic"`, are rejected.
  */
 import { ValidationError } from "../../core/errors.js";
-import type { StepContext, StepSolution } from "../context.js";
+import { type StepContext, type StepSolution, zeroOr } from "../context.js";
 import type { ParameterSite } from "../drift.js";
 import { type NeighbourhoodSolver, checkRadius } from "../neighbourhood.js";
 import { tvRow } from "../kernels/kl.twin.js";
@@ -35,7 +35,7 @@ class TvBallImpl implements TvBall {
   }
 
   solve(ctx: StepContext): StepSolution {
-    const base = ctx.forceGeneric ? undefined : ctx.drift.tvPenalty?.(ctx);
+    const base = ctx.forceGeneric ? undefined : zeroOr(ctx, ctx.drift.tvPenalty);
     if (!base) {
       throw new ValidationError(
         "neighbourhood",

@@ -1,0 +1,513 @@
+/**
+ * Hostile input for the Mirror Learning core and its instances (property
+ * tests, fast-check): random shapes, NaN / Infinity / negative / huge and
+ * tiny parameters, object literals instead of factories, structured clones
+ * (which keep a drift's fields and lose its methods), wrong types and unknown
+ * option names. Every call must either return a valid policy (finite, entries
+ * in [0, 1], rows summing to 1 within 1e-9) or throw a ValidationError, and
+ * the library must work the same afterwards (a reference step gives the same
+ * bits after every case).
+ */
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { ValidationError } from "../../src/core/errors.js";
+import { garnet } from "../../src/mdp/generators/garnet.js";
+import type { TabularMdp } from "../../src/mdp/tabular-mdp.js";
+import { uniformPolicy } from "../../src/policy/policy.js";
+import { evaluate } from "../../src/evaluation/evaluate.js";
+import {
+  clipDrift,
+  customDrift,
+  forwardKlDrift,
+  reverseKlDrift,
+  squaredL2Drift,
+  squaredTvDrift,
+  zeroDrift,
+} from "../../src/mirror/drifts.js";
+import { allPolicies, maxKlBall, meanKlBall, mixtureSegment, tvBall } from "../../src/mirror/neighbourhoods.js";
+import { mirrorStep, mirrorUpdate } from "../../src/mirror/step.js";
+import { optimise } from "../../src/mirror/optimise.js";
+import {
+  ampo,
+  analytical,
+  cpi,
+  gpi,
+  npg,
+  ppo,
+  qNpg,
+  tabularFeatures,
+  trl,
+  trpo,
+  tsallis,
+  type Update,
+} from "../../src/instances/index.js";
+import { chiSquaredDrift } from "../helpers/mirror.js";
+
+const RUNS = 150;
+
+/** Numbers a user might pass by mistake or on purpose: special values, extremes, ordinary ones. */
+const hostileNumber = fc.oneof(
+  fc.constantFrom(0, -0, -1, 1, 0.5, 2, 0.2, 1e-300, 5e-324, 1e-12, 1e12, 1e300, Number.MAX_VALUE, Infinity, -Infinity, NaN, 1 + 1e-15),
+  fc.double({ noDefaultInfinity: false }),
+  fc.double({ min: 0, max: 10, noNaN: true }),
+);
+/** Anything at all where a number belongs. */
+const hostileValue = fc.oneof(hostileNumber, fc.constantFrom<unknown>(null, undefined, "0.1", true, [], {}, [0.1], () => 1));
+
+/** Reference step, re-run after every case: the library must give the same bits. */
+let refMdp: TabularMdp;
+let reference: () => Float64Array;
+let refBits: Float64Array;
+function setUpReference(): void {
+  refMdp = garnet({ S: 5, A: 3, branching: 2, seed: 77, gamma: 0.9 });
+  const pi = uniformPolicy(5, 3);
+  reference = () => {
+    const a = mirrorStep(refMdp, pi, { drift: forwardKlDrift(0.7), neighbourhood: meanKlBall(0.05) }).policy;
+    const b = npg({ stepSize: 3 }).step(refMdp, pi, 0).policy;
+    const c = mirrorStep(refMdp, pi, { drift: reverseKlDrift(0.4), beta: "uniform", nu: "mu" }).policy;
+    return Float64Array.from([...a, ...b, ...c]);
+  };
+  refBits = reference();
+}
+setUpReference();
+
+const mdps = new Map<string, TabularMdp>();
+function mdpOf(S: number, A: number, seed: number): TabularMdp {
+  const key = `${S}/${A}/${seed}`;
+  let m = mdps.get(key);
+  if (!m) {
+    m = garnet({ S, A, branching: Math.min(S, 2), seed, gamma: 0.85 });
+    mdps.set(key, m);
+  }
+  return m;
+}
+afterAll(() => {
+  if (process.env.HOSTILE_LOG) console.log("calls that returned a policy / were rejected:", tally);
+  for (const m of mdps.values()) m.dispose();
+  refMdp.dispose();
+});
+
+/** A random policy over S x A with some zeros. */
+function policyArb(S: number, A: number): fc.Arbitrary<Float64Array> {
+  return fc.array(fc.tuple(fc.boolean(), fc.double({ min: 0.01, max: 1, noNaN: true })), { minLength: S * A, maxLength: S * A }).map((xs) => {
+    const p = new Float64Array(S * A);
+    for (let s = 0; s < S; s++) {
+      let sum = 0;
+      for (let a = 0; a < A; a++) {
+        const [zero, v] = xs[s * A + a];
+        p[s * A + a] = zero && a > 0 ? 0 : v;
+        sum += p[s * A + a];
+      }
+      for (let a = 0; a < A; a++) p[s * A + a] /= sum;
+    }
+    return p;
+  });
+}
+
+/** A state distribution spec: names, random distributions with zeros, and hostile ones. */
+function distributionArb(S: number, onlyValid = false): fc.Arbitrary<unknown> {
+  const random = fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true })), { minLength: S, maxLength: S }).map((xs) => {
+    const t = xs.reduce((a, b) => a + b, 0);
+    const d = Float64Array.from(xs, (x) => (t > 0 ? x / t : 1 / S));
+    return d;
+  });
+  const tiny = fc.integer({ min: 0, max: S - 1 }).map((k) => {
+    const d = new Float64Array(S).fill(0);
+    d[k] = 1;
+    if (S > 1) {
+      d[(k + 1) % S] = 5e-324;
+    }
+    return d;
+  });
+  const valid = fc.oneof(fc.constantFrom<unknown>(undefined, "visitation", "mu", "uniform"), random, tiny);
+  if (onlyValid) return valid;
+  return fc.oneof(
+    valid,
+    valid,
+    fc.constantFrom<unknown>("bogus", 3, null, new Float64Array(S + 1).fill(1 / (S + 1)), Float64Array.from({ length: S }, () => -1)),
+  );
+}
+
+const DRIFT_FACTORIES: [string, (x: unknown, y: unknown) => unknown][] = [
+  ["zero", () => zeroDrift()],
+  ["forwardKl", (x) => forwardKlDrift(x as number)],
+  ["reverseKl", (x) => reverseKlDrift(x as number)],
+  ["squaredTv", (x) => squaredTvDrift(x as number)],
+  ["squaredL2", (x) => squaredL2Drift(x as number)],
+  ["clip", (x, y) => clipDrift(x as number, y as number)],
+  ["clip1", (x) => clipDrift(x as number)],
+  ["chi2", () => chiSquaredDrift()],
+];
+
+/** A drift, or what a user might pass as one: a factory's (possibly with bad parameters: then the factory throws), a literal, a clone, a wrong type. */
+const driftArb: fc.Arbitrary<() => unknown> = fc.oneof(
+  fc.tuple(fc.constantFrom(...DRIFT_FACTORIES), hostileNumber, hostileNumber).map(([[, f], x, y]) => () => f(x, y)),
+  fc
+    .tuple(fc.constantFrom("zero", "forwardKl", "reverseKl", "squaredTv", "squaredL2", "clip", "custom", "kl", ""), hostileValue, hostileValue)
+    .map(([kind, coefficient, epsilon]) => () => ({ kind, coefficient, epsilon })),
+  fc
+    .tuple(fc.constantFrom(...DRIFT_FACTORIES), fc.double({ min: 1e-3, max: 10, noNaN: true }))
+    .map(([[name, f], x]) => () => (name === "chi2" ? { ...(f(x, 1) as object) } : structuredClone(f(x, 1)))),
+  fc.constantFrom<() => unknown>(() => null, () => 3, () => "forwardKl", () => [], () => ({})),
+);
+
+/** A neighbourhood or what a user might pass as one. */
+function neighbourhoodArb(S: number, A: number): fc.Arbitrary<() => unknown> {
+  const factories = fc.tuple(fc.constantFrom("all", "meanKl", "maxKl", "tv", "mixture"), hostileNumber, distributionArb(S)).map(([kind, x, w]) => () => {
+    switch (kind) {
+      case "all":
+        return allPolicies();
+      case "meanKl":
+        return meanKlBall(x, w as never);
+      case "maxKl":
+        return maxKlBall(x);
+      case "tv":
+        return tvBall(x);
+      default:
+        return mixtureSegment(x);
+    }
+  });
+  const literals = fc
+    .tuple(fc.constantFrom("all", "meanKl", "maxKl", "tv", "mixture", "ball"), hostileValue, hostileValue, distributionArb(S), fc.option(policyArb(S, A)))
+    .map(([kind, delta, alphaMax, weights, target]) => () => ({ kind, delta, alphaMax, weights, target: target ?? undefined }));
+  const clones = fc
+    .tuple(fc.constantFrom(0, 1, 2, 3, 4), fc.double({ min: 0, max: 1, noNaN: true }))
+    .map(([k, x]) => () => structuredClone([allPolicies(), meanKlBall(x), maxKlBall(x), tvBall(x), mixtureSegment(x)][k]));
+  return fc.oneof(factories, literals, clones, fc.constantFrom<() => unknown>(() => "meanKl", () => 0.1, () => null));
+}
+
+/** Runs `call`; returns its policy if it succeeded (checked valid), or undefined after a ValidationError. Anything else fails the test. */
+const tally = { ok: 0, rejected: 0 };
+function validOrValidationError(call: () => { policy: Float64Array }, S: number, A: number): Float64Array | undefined {
+  let policy: Float64Array;
+  try {
+    policy = call().policy;
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw new Error(`expected a ValidationError, got ${(e as Error)?.name}: ${(e as Error)?.message}`);
+    if (process.env.HOSTILE_LOG) console.log("REJECTED", (e as Error).message);
+    tally.rejected++;
+    return undefined;
+  }
+  tally.ok++;
+  expect(policy).toBeInstanceOf(Float64Array);
+  expect(policy.length).toBe(S * A);
+  for (let s = 0; s < S; s++) {
+    let sum = 0;
+    for (let a = s * A; a < s * A + A; a++) {
+      const p = policy[a];
+      if (!(p >= 0 && p <= 1 + 1e-9)) throw new Error(`invalid probability ${p} at state ${s}, action ${a - s * A}`);
+      sum += p;
+    }
+    if (!(Math.abs(sum - 1) <= 1e-9)) throw new Error(`row ${s} sums to ${sum}`);
+  }
+  return policy;
+}
+
+function stillWorks(): void {
+  const again = reference();
+  expect(Buffer.from(again.buffer).equals(Buffer.from(refBits.buffer))).toBe(true);
+}
+
+const shape = fc.record({ S: fc.integer({ min: 1, max: 4 }), A: fc.integer({ min: 1, max: 4 }), seed: fc.integer({ min: 1, max: 3 }) });
+
+describe("hostile input: mirrorStep", () => {
+  it("returns a valid policy or throws a ValidationError, for any drift, neighbourhood, distributions and options", () => {
+    fc.assert(
+      fc.property(
+        shape.chain(({ S, A, seed }) =>
+          fc.record({
+            S: fc.constant(S),
+            A: fc.constant(A),
+            seed: fc.constant(seed),
+            policy: policyArb(S, A),
+            drift: driftArb,
+            neighbourhood: neighbourhoodArb(S, A),
+            beta: distributionArb(S),
+            nu: distributionArb(S),
+            solver: fc.constantFrom<unknown>(undefined, undefined, "exact", "generic", "fast"),
+            extra: fc.constantFrom<Record<string, unknown>>({}, {}, {}, { tolerence: 1e-9 }, { maxIterations: 0.5 }, { tolerance: NaN }),
+          }),
+        ),
+        ({ S, A, seed, policy, drift, neighbourhood, beta, nu, solver, extra }) => {
+          const mdp = mdpOf(S, A, seed);
+          validOrValidationError(
+            () => mirrorStep(mdp, policy, { drift: drift(), neighbourhood: neighbourhood(), beta, nu, solver, ...extra } as never),
+            S,
+            A,
+          );
+          stillWorks();
+        },
+      ),
+      { numRuns: RUNS, seed: 4242 },
+    );
+  });
+
+  it("with advantages of any finite size (mirrorUpdate): never NaN, whatever the drift parameter", () => {
+    const huge = fc.oneof(fc.double({ min: -1e300, max: 1e300, noNaN: true }), fc.constantFrom(0, 1e-300, -1e-300, 1e300, -1e300, 1, -1));
+    fc.assert(
+      fc.property(
+        shape.chain(({ S, A }) =>
+          fc.record({
+            S: fc.constant(S),
+            A: fc.constant(A),
+            policy: policyArb(S, A),
+            adv: fc.array(huge, { minLength: S * A, maxLength: S * A }),
+            drift: driftArb,
+            neighbourhood: neighbourhoodArb(S, A),
+            beta: distributionArb(S),
+            nu: distributionArb(S),
+          }),
+        ),
+        ({ S, A, policy, adv, drift, neighbourhood, beta, nu }) => {
+          const d = new Float64Array(S).fill(1 / S);
+          validOrValidationError(
+            () =>
+              mirrorUpdate(
+                { S, A, policy, advantage: Float64Array.from(adv), visitation: d, mu: d },
+                { drift: drift(), neighbourhood: neighbourhood(), beta, nu } as never,
+              ),
+            S,
+            A,
+          );
+          stillWorks();
+        },
+      ),
+      { numRuns: RUNS, seed: 4343 },
+    );
+  });
+
+  it("rejects wrong types for every argument with a ValidationError", () => {
+    const mdp = mdpOf(3, 2, 1);
+    const pi = uniformPolicy(3, 2);
+    const bad: unknown[] = [null, undefined, 3, "x", [], {}, new Float64Array(2), new Float32Array(6), [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]];
+    for (const x of bad) {
+      validOrValidationError(() => mirrorStep(x as never, pi), 3, 2);
+      if (x !== undefined) validOrValidationError(() => mirrorStep(mdp, x as never), 3, 2);
+      validOrValidationError(() => mirrorStep(mdp, pi, x as never), 3, 2);
+      validOrValidationError(() => mirrorStep(mdp, pi, { evaluation: x } as never), 3, 2);
+      validOrValidationError(() => mirrorStep(mdp, pi, { logPolicy: x } as never), 3, 2);
+      validOrValidationError(() => mirrorUpdate(x as never), 3, 2);
+    }
+    stillWorks();
+  });
+});
+
+/** A positive number anywhere in the doubles' range, log-uniform, with the extremes themselves. */
+const positive = fc.oneof(
+  fc.double({ min: -323, max: 308, noNaN: true }).map((e) => Math.min(10 ** e, Number.MAX_VALUE)),
+  fc.constantFrom(5e-324, Number.MIN_VALUE, Number.MAX_VALUE, 1e300, 1e-300, 1),
+);
+const validDrift: fc.Arbitrary<unknown> = fc.tuple(fc.integer({ min: 0, max: 7 }), positive, positive).map(([k, x, y]) => {
+  const eps = Math.min(x, Number.MAX_VALUE);
+  return [
+    zeroDrift(),
+    forwardKlDrift(x),
+    reverseKlDrift(x),
+    squaredTvDrift(x),
+    squaredL2Drift(x),
+    clipDrift(eps, y),
+    clipDrift(eps),
+    forwardKlDrift(0),
+  ][k];
+});
+function validNeighbourhood(S: number): fc.Arbitrary<unknown> {
+  return fc
+    .tuple(fc.integer({ min: 0, max: 5 }), fc.oneof(positive, fc.constant(0)), fc.double({ min: 0, max: 1, noNaN: true }), distributionArb(S, true))
+    .map(([k, delta, alpha, w]) => {
+      const weights = typeof w === "string" || w instanceof Float64Array ? (w as "uniform") : undefined;
+      return [allPolicies(), meanKlBall(delta, weights), maxKlBall(delta), tvBall(delta), mixtureSegment(alpha), allPolicies()][k];
+    });
+}
+
+describe("hostile input: valid but extreme parameters", () => {
+  it("always a valid policy (a ValidationError only for a drift the TV ball cannot take, or a bad distribution)", () => {
+    const huge = fc.oneof(fc.double({ min: -1e300, max: 1e300, noNaN: true }), fc.constantFrom(0, 1e-300, -1e-300, 1e300, -1e300, 1, -1, Number.MAX_VALUE, -Number.MAX_VALUE));
+    let ok = 0;
+    fc.assert(
+      fc.property(
+        shape.chain(({ S, A }) =>
+          fc.record({
+            S: fc.constant(S),
+            A: fc.constant(A),
+            policy: policyArb(S, A),
+            adv: fc.oneof(fc.array(huge, { minLength: S * A, maxLength: S * A }), fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: S * A, maxLength: S * A })),
+            drift: validDrift,
+            neighbourhood: validNeighbourhood(S),
+            beta: distributionArb(S, true),
+            nu: distributionArb(S, true),
+            solver: fc.constantFrom<"exact" | "generic">("exact", "exact", "exact", "generic"),
+          }),
+        ),
+        ({ S, A, policy, adv, drift, neighbourhood, beta, nu, solver }) => {
+          const d = new Float64Array(S).fill(1 / S);
+          const nb = neighbourhood as { kind: string };
+          const dr = drift as { name: string; tvPenalty?: unknown; coefficient: number };
+          const t0 = performance.now();
+          const r = validOrValidationError(
+            () => mirrorUpdate({ S, A, policy, advantage: Float64Array.from(adv), visitation: d, mu: d }, { drift: dr, neighbourhood: nb, beta, nu, solver } as never),
+            S,
+            A,
+          );
+          const dt = performance.now() - t0;
+          if (process.env.HOSTILE_LOG && dt > 30) console.log("SLOW", dt.toFixed(0), dr.name, JSON.stringify(nb), solver, S, A, JSON.stringify(adv));
+          if (r) ok++;
+          // The one legitimate refusal: the TV ball has no generic solver.
+          else expect(nb.kind === "tv" && (solver === "generic" || (!dr.tvPenalty && dr.coefficient !== 0))).toBe(true);
+        },
+      ),
+      { numRuns: 400, seed: 4646 },
+    );
+    expect(ok).toBeGreaterThan(150);
+  });
+});
+
+describe("hostile input: extreme drift parameters give the mathematical limit", () => {
+  const mdp = garnet({ S: 6, A: 4, branching: 3, seed: 11, gamma: 0.9 });
+  const pi = uniformPolicy(6, 4);
+  const ev = evaluate(mdp, pi);
+  const greedy = mirrorStep(mdp, pi, { evaluation: ev }).policy;
+  afterAll(() => mdp.dispose());
+  const close = (x: Float64Array, y: Float64Array, tol: number): void => {
+    for (let i = 0; i < x.length; i++) expect(Math.abs(x[i] - y[i])).toBeLessThanOrEqual(tol);
+  };
+
+  it("a huge step (reverse KL, eta -> inf) is the greedy step; a huge penalty keeps pi_old", () => {
+    for (const eta of [1e300, Number.MAX_VALUE, 1e200]) close(mirrorStep(mdp, pi, { drift: reverseKlDrift(eta), evaluation: ev }).policy, greedy, 1e-12);
+    for (const eta of [5e-324, 1e-300]) close(mirrorStep(mdp, pi, { drift: reverseKlDrift(eta), evaluation: ev }).policy, pi, 1e-12);
+    for (const C of [1e300, Number.MAX_VALUE]) {
+      for (const drift of [forwardKlDrift(C), squaredTvDrift(C), squaredL2Drift(C)]) close(mirrorStep(mdp, pi, { drift, evaluation: ev }).policy, pi, 1e-12);
+    }
+    for (const C of [5e-324, 1e-300]) {
+      for (const drift of [forwardKlDrift(C), squaredTvDrift(C), squaredL2Drift(C)]) close(mirrorStep(mdp, pi, { drift, evaluation: ev }).policy, greedy, 1e-12);
+    }
+  });
+
+  it("the clip drift: a tiny range keeps pi_old (ratios pinned at 1), a huge one is greedy", () => {
+    for (const eps of [5e-324, 1e-300]) close(mirrorStep(mdp, pi, { drift: clipDrift(eps), evaluation: ev }).policy, pi, 1e-12);
+    for (const eps of [1e300, Number.MAX_VALUE]) close(mirrorStep(mdp, pi, { drift: clipDrift(eps), evaluation: ev }).policy, greedy, 1e-12);
+  });
+});
+
+describe("hostile input: objects instead of factories", () => {
+  const mdp = garnet({ S: 4, A: 3, branching: 2, seed: 5, gamma: 0.9 });
+  const pi = uniformPolicy(4, 3);
+  const ev = evaluate(mdp, pi);
+  afterAll(() => mdp.dispose());
+
+  it("names the field and the value of a bad parameter", () => {
+    expect(() => mirrorStep(mdp, pi, { neighbourhood: { kind: "mixture", alphaMax: 2 } as never, evaluation: ev })).toThrow(
+      /neighbourhood\.alphaMax: must be in \[0, 1\] \(got 2\)/,
+    );
+    expect(() => mirrorStep(mdp, pi, { neighbourhood: { kind: "meanKl", delta: -1 } as never, evaluation: ev })).toThrow(/neighbourhood\.delta.*got -1/);
+    expect(() => mirrorStep(mdp, pi, { neighbourhood: { kind: "meanKl", delta: NaN } as never, evaluation: ev })).toThrow(/neighbourhood\.delta.*got NaN/);
+    expect(() => mirrorStep(mdp, pi, { drift: { kind: "forwardKl", coefficient: -2 } as never, evaluation: ev })).toThrow(/drift\.coefficient.*got -2/);
+    expect(() => mirrorStep(mdp, pi, { drift: { kind: "clip", epsilon: 0 } as never, evaluation: ev })).toThrow(/drift\.epsilon.*got 0/);
+    expect(() => mirrorStep(mdp, pi, { drift: { kind: "trl" } as never, evaluation: ev })).toThrow(/drift\.kind/);
+    expect(() => mirrorStep(mdp, pi, { drift: structuredClone(chiSquaredDrift()) as never, evaluation: ev })).toThrow(/drift\.value.*customDrift/);
+  });
+
+  it("accepts valid literals and structured clones with the factories' results, bit for bit", () => {
+    const cases: [unknown, unknown][] = [
+      [forwardKlDrift(0.3), { kind: "forwardKl", coefficient: 0.3 }],
+      [reverseKlDrift(0.7), structuredClone(reverseKlDrift(0.7))],
+      [clipDrift(0.2), { kind: "clip", epsilon: 0.2 }],
+      [squaredTvDrift(2), structuredClone(squaredTvDrift(2))],
+      [squaredL2Drift(2), JSON.parse(JSON.stringify(squaredL2Drift(2)))],
+    ];
+    for (const [made, literal] of cases) {
+      for (const neighbourhood of [allPolicies(), { kind: "mixture", alphaMax: 0.4 }, structuredClone(mixtureSegment(0.4))]) {
+        const a = mirrorStep(mdp, pi, { drift: made as never, neighbourhood: neighbourhood as never, evaluation: ev }).policy;
+        const b = mirrorStep(mdp, pi, { drift: literal as never, neighbourhood: neighbourhood as never, evaluation: ev }).policy;
+        expect(Array.from(b)).toEqual(Array.from(a));
+      }
+    }
+    const a = mirrorStep(mdp, pi, { neighbourhood: meanKlBall(0.02), evaluation: ev }).policy;
+    const b = mirrorStep(mdp, pi, { neighbourhood: { kind: "meanKl", delta: 0.02 } as never, evaluation: ev }).policy;
+    expect(Array.from(b)).toEqual(Array.from(a));
+  });
+});
+
+/** Instance factories with hostile options. */
+function updateArb(S: number, A: number): fc.Arbitrary<() => Update> {
+  const features = () => tabularFeatures(S, A);
+  return fc.oneof(
+    fc.tuple(fc.constantFrom("gpi", "trl", "npg", "trpo", "ppo", "cpi", "analytical", "qNpg", "ampoKl", "ampoTs"), hostileValue, distributionArb(S), hostileValue).map(
+      ([name, x, states, y]) =>
+        (): Update => {
+          switch (name) {
+            case "gpi":
+              return gpi({ states } as never);
+            case "trl":
+              return trl({ C: x, states } as never);
+            case "npg":
+              return npg({ stepSize: x, states } as never);
+            case "trpo":
+              return trpo({ delta: x } as never);
+            case "ppo":
+              return ppo({ epsilon: x, states } as never);
+            case "cpi":
+              return cpi({ alpha: x, rewardSpan: y } as never);
+            case "analytical":
+              return analytical({ belowHalf: typeof x === "number" ? "clamp" : x, states } as never);
+            case "qNpg":
+              return qNpg({ features: features(), stepSize: x, ridge: y } as never);
+            case "ampoKl":
+              return ampo({ mirrorMap: "kl", stepSize: x } as never);
+            default:
+              return ampo({ mirrorMap: tsallis(0.5), stepSize: x, ridge: y } as never);
+          }
+        },
+    ),
+    fc.constantFrom<() => Update>(
+      () => npg({ stepSize: (k: number) => 1e300 * 10 ** k }),
+      () => npg({ stepSize: () => NaN }),
+      () => trl({ C: 1e-300 }),
+      () => cpi({ alpha: "optimal" }),
+      () => gpi({ stats: "uniform" } as never),
+      () => npg(null as never),
+      () => ampo({ mirrorMap: { kind: "tsallis", q: 1 }, stepSize: 1 } as never),
+      () => qNpg({ features: {} as never, stepSize: 1 }),
+    ),
+  );
+}
+
+describe("hostile input: instances and optimise", () => {
+  it("every instance factory and step: a valid policy or a ValidationError", () => {
+    fc.assert(
+      fc.property(
+        shape.chain(({ S, A, seed }) =>
+          fc.record({ S: fc.constant(S), A: fc.constant(A), seed: fc.constant(seed), policy: policyArb(S, A), update: updateArb(S, A), k: fc.constantFrom<unknown>(0, 1, 5, -1, 0.5, NaN) }),
+        ),
+        ({ S, A, seed, policy, update, k }) => {
+          const mdp = mdpOf(S, A, seed);
+          validOrValidationError(() => update().step(mdp, policy, k as number), S, A);
+          stillWorks();
+        },
+      ),
+      { numRuns: RUNS, seed: 4444 },
+    );
+  });
+
+  it("optimise: a valid policy or a ValidationError", () => {
+    fc.assert(
+      fc.property(
+        shape.chain(({ S, A, seed }) =>
+          fc.record({
+            S: fc.constant(S),
+            A: fc.constant(A),
+            seed: fc.constant(seed),
+            update: updateArb(S, A),
+            iterations: fc.constantFrom<unknown>(0, 1, 3, undefined, -1, 2.5, NaN, "3"),
+            extra: fc.constantFrom<Record<string, unknown>>({}, {}, { tolerance: 1e-9 }, { tolerance: -1 }, { theta: 3 }, { optimum: NaN }, { iteration: 3 }, { logPolicy: 0 }),
+          }),
+        ),
+        ({ S, A, seed, update, iterations, extra }) => {
+          const mdp = mdpOf(S, A, seed);
+          validOrValidationError(() => optimise(mdp, update(), { iterations, ...extra } as never), S, A);
+          stillWorks();
+        },
+      ),
+      { numRuns: 60, seed: 4545 },
+    );
+  });
+});
