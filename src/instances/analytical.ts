@@ -20,7 +20,8 @@
  * is optimal): the step returns pi_old.
  */
 import { ValidationError } from "../core/errors.js";
-import type { StateDistribution } from "../mirror/distributions.js";
+import { type StateDistribution, checkStateDistribution } from "../mirror/distributions.js";
+import { checkOptions } from "../core/validate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { type NpgResult, exponentialStep } from "./npg.js";
 import { type Update, type UpdateStepOptions, maxAbs, prepareStep } from "./instance.js";
@@ -47,11 +48,12 @@ export function analyticalConstant(gamma: number, epsilon: number): number {
 /** The analytical update rule of Li, Clavette & He (see the module comment). */
 export function analytical(options: AnalyticalOptions = {}): Update<AnalyticalResult> {
   if (options === null || typeof options !== "object") throw new ValidationError("options", "analytical: must be an object", options);
+  checkOptions("options", options, ["belowHalf", "states"], "analytical");
   const belowHalf = options.belowHalf ?? "throw";
   if (belowHalf !== "throw" && belowHalf !== "clamp") {
     throw new ValidationError("belowHalf", 'analytical: must be "throw" or "clamp"', belowHalf);
   }
-  const states = options.states ?? "uniform";
+  const states = checkStateDistribution("states", options.states, { prefix: "", factory: "analytical" }) ?? "uniform";
   return {
     name: "analytical",
     neighbourhood: "all policies",

@@ -16,6 +16,7 @@
  * clipped to [0, 1]. The result reports Abar, alpha and the guaranteed gain.
  */
 import { ValidationError } from "../core/errors.js";
+import { checkOptions } from "../core/validate.js";
 import { mirrorStep, type MirrorStepResult } from "../mirror/step.js";
 import { zeroDrift } from "../mirror/drifts.js";
 import { mixtureSegment } from "../mirror/neighbourhoods.js";
@@ -45,6 +46,7 @@ export type CpiResult = MirrorStepResult & {
 /** Conservative policy iteration (see the module comment). */
 export function cpi(options: CpiOptions): Update<CpiResult> {
   if (options === null || typeof options !== "object") throw new ValidationError("options", "cpi: must be an object { alpha }", options);
+  checkOptions("options", options, ["alpha", "rewardSpan"], "cpi");
   const { alpha } = options;
   if (alpha !== "optimal" && (typeof alpha !== "number" || !(alpha >= 0 && alpha <= 1))) {
     throw new ValidationError("alpha", 'cpi: must be a number in [0, 1] or "optimal"', alpha);

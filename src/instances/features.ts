@@ -10,6 +10,7 @@
  */
 import { ValidationError } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
+import { checkOptions } from "../core/validate.js";
 
 /** A feature map for S states and A actions, rows i = s*A + a in compressed sparse row form. */
 export interface LinearFeatures {
@@ -29,8 +30,9 @@ function checkCount(field: string, n: unknown): number {
   return n;
 }
 
-function checkShape(spec: unknown, what: string): { S: number; A: number; dim: number } {
+function checkShape(spec: unknown, what: string, keys: readonly string[], where: string): { S: number; A: number; dim: number } {
   if (spec === null || typeof spec !== "object") throw new ValidationError("features", `must be an object ${what}`, spec);
+  checkOptions("features", spec, keys, where, "field");
   const o = spec as { S: unknown; A: unknown; dim: unknown };
   const S = checkCount("features.S", o.S);
   const A = checkCount("features.A", o.A);
@@ -46,7 +48,7 @@ function numberArray(field: string, raw: unknown): ArrayLike<number> {
 
 /** Checks and wraps a dense feature table values[(s*A + a)*dim + j] (finite, length S*A*dim); zeros are not stored. */
 export function linearFeatures(spec: { S: number; A: number; dim: number; values: Float64Array | number[] }): LinearFeatures {
-  const { S, A, dim } = checkShape(spec, "{ S, A, dim, values }");
+  const { S, A, dim } = checkShape(spec, "{ S, A, dim, values }", ["S", "A", "dim", "values"], "linearFeatures");
   const raw = numberArray("features.values", spec.values);
   if (raw.length !== S * A * dim) throw new ValidationError("features.values", `wrong length: expected S*A*dim = ${S * A * dim}`, raw.length);
   let nnz = 0;
@@ -89,7 +91,7 @@ export function sparseFeatures(spec: {
   columns: Int32Array | number[];
   values: Float64Array | number[];
 }): LinearFeatures {
-  const { S, A, dim } = checkShape(spec, "{ S, A, dim, rowStart, columns, values }");
+  const { S, A, dim } = checkShape(spec, "{ S, A, dim, rowStart, columns, values }", ["S", "A", "dim", "rowStart", "columns", "values"], "sparseFeatures");
   const n = S * A;
   const starts = spec.rowStart;
   if (!(starts instanceof Int32Array) && !Array.isArray(starts)) throw new ValidationError("features.rowStart", "must be an Int32Array or a number array", typeof starts);

@@ -11,7 +11,8 @@
 import { mirrorStep, type MirrorStepResult } from "../mirror/step.js";
 import { zeroDrift } from "../mirror/drifts.js";
 import { allPolicies } from "../mirror/neighbourhoods.js";
-import type { StateDistribution } from "../mirror/distributions.js";
+import { type StateDistribution, checkStateDistribution } from "../mirror/distributions.js";
+import { checkOptions } from "../core/validate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { type PolicyEvaluation, type Update, type UpdateStepOptions, prepareStep } from "./instance.js";
 
@@ -24,7 +25,8 @@ export type GpiResult = MirrorStepResult & { evaluation: PolicyEvaluation };
 
 /** Generalised policy iteration: the greedy step (see the module comment). */
 export function gpi(options: GpiOptions = {}): Update<GpiResult> {
-  const states = options.states ?? "uniform";
+  checkOptions("options", options, ["states"], "gpi");
+  const states = checkStateDistribution("states", options.states, { prefix: "", factory: "gpi" }) ?? "uniform";
   return {
     name: "gpi",
     neighbourhood: "all policies",

@@ -13,7 +13,7 @@
 import { ValidationError } from "../core/errors.js";
 import { evaluate, type EvaluateOptions } from "../evaluation/evaluate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
-import { checkPolicy } from "../core/validate.js";
+import { checkOptions, checkPolicy } from "../core/validate.js";
 
 /** What a step needs from the exact evaluation of the old policy (`evaluate`'s result qualifies). */
 export interface PolicyEvaluation {
@@ -40,6 +40,8 @@ export interface UpdateStepOptions {
   /** Options for the evaluation when the step has to evaluate `policy` itself. */
   evaluate?: EvaluateOptions;
 }
+
+const STEP_OPTION_NAMES = ["evaluation", "logPolicy", "theta", "evaluate"] as const;
 
 /** What every step returns; instances add their own diagnostics. */
 export interface UpdateResult {
@@ -127,6 +129,7 @@ export function prepareStep(
   if (options !== undefined && (options === null || typeof options !== "object")) {
     throw new ValidationError("options", `${where}: must be an object`, options);
   }
+  checkOptions("options", options, STEP_OPTION_NAMES, `${where}.step`);
   let evaluation = options?.evaluation;
   if (evaluation === undefined) evaluation = evaluate(mdp, policy, options?.evaluate);
   else checkEvaluation(evaluation, S, A, where);

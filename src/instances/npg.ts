@@ -16,7 +16,8 @@
 import { mirrorStep, type MirrorStepResult } from "../mirror/step.js";
 import { reverseKlDrift } from "../mirror/drifts.js";
 import { allPolicies } from "../mirror/neighbourhoods.js";
-import type { StateDistribution } from "../mirror/distributions.js";
+import { type StateDistribution, checkStateDistribution } from "../mirror/distributions.js";
+import { checkOptions } from "../core/validate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { ValidationError } from "../core/errors.js";
 import {
@@ -72,8 +73,9 @@ export function exponentialStep(
 /** NPG / policy mirror descent with the KL mirror map (see the module comment). */
 export function npg(options: NpgOptions): Update<NpgResult> {
   if (options === null || typeof options !== "object") throw new ValidationError("options", "npg: must be an object { stepSize }", options);
+  checkOptions("options", options, ["stepSize", "states"], "npg");
   const stepSize = checkStepSize("stepSize", options.stepSize, "npg");
-  const states = options.states ?? "uniform";
+  const states = checkStateDistribution("states", options.states, { prefix: "", factory: "npg" }) ?? "uniform";
   const label = typeof stepSize === "number" ? String(stepSize) : "schedule";
   return {
     name: `npg(stepSize=${label})`,

@@ -33,7 +33,8 @@ import { reverseKlDrift } from "../mirror/drifts.js";
 import { allPolicies } from "../mirror/neighbourhoods.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { type LinearFeatures, checkFeatures, featureLogits, logLinearPolicy } from "./features.js";
-import { type FitDistribution, fitWeights, weightedLeastSquares } from "./least-squares.js";
+import { type FitDistribution, checkFitDistribution, fitWeights, weightedLeastSquares } from "./least-squares.js";
+import { checkOptions } from "../core/validate.js";
 import {
   type PolicyEvaluation,
   type StepSize,
@@ -97,8 +98,10 @@ export function fitLabel(fit: FitDistribution | undefined): string {
 /** Q-NPG with log-linear policies (see the module comment). */
 export function qNpg(options: QNpgOptions): Update<QNpgResult> {
   if (options === null || typeof options !== "object") throw new ValidationError("options", "qNpg: must be an object { features, stepSize }", options);
+  checkOptions("options", options, ["features", "stepSize", "fit", "ridge"], "qNpg");
   const stepSize = checkStepSize("stepSize", options.stepSize, "qNpg");
-  const { features, fit } = options;
+  const { features } = options;
+  const fit = checkFitDistribution(options.fit, "qNpg");
   checkFeatures(features, features?.S, features?.A, "qNpg");
   const ridge = options.ridge ?? 1e-12;
   if (typeof ridge !== "number" || !(ridge >= 0 && ridge < Infinity)) throw new ValidationError("ridge", "qNpg: must be a finite number >= 0", ridge);

@@ -14,7 +14,8 @@ import { ValidationError } from "../core/errors.js";
 import { mirrorStep, type MirrorStepResult } from "../mirror/step.js";
 import { forwardKlDrift } from "../mirror/drifts.js";
 import { allPolicies } from "../mirror/neighbourhoods.js";
-import type { StateDistribution } from "../mirror/distributions.js";
+import { type StateDistribution, checkStateDistribution } from "../mirror/distributions.js";
+import { checkOptions } from "../core/validate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { type PolicyEvaluation, type Update, type UpdateStepOptions, prepareStep } from "./instance.js";
 
@@ -30,10 +31,11 @@ export type TrlResult = MirrorStepResult & { evaluation: PolicyEvaluation };
 /** TRL with the forward-KL drift C KL(pi_old || pi) (see the module comment). */
 export function trl(options: TrlOptions): Update<TrlResult> {
   if (options === null || typeof options !== "object") throw new ValidationError("options", "trl: must be an object { C }", options);
+  checkOptions("options", options, ["C", "states"], "trl");
   const { C } = options;
   if (typeof C !== "number" || !(C > 0 && C < Infinity)) throw new ValidationError("C", "trl: must be a finite number > 0", C);
   const drift = forwardKlDrift(C);
-  const states = options.states ?? "uniform";
+  const states = checkStateDistribution("states", options.states, { prefix: "", factory: "trl" }) ?? "uniform";
   return {
     name: `trl(C=${C})`,
     neighbourhood: "all policies",

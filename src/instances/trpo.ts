@@ -16,6 +16,7 @@
  * gradient, conjugate gradient and a line search; here it is exact.)
  */
 import { ValidationError } from "../core/errors.js";
+import { checkOptions } from "../core/validate.js";
 import { mirrorStep, type MirrorStepResult } from "../mirror/step.js";
 import { zeroDrift } from "../mirror/drifts.js";
 import { meanKlBall } from "../mirror/neighbourhoods.js";
@@ -38,6 +39,7 @@ export type TrpoResult = MirrorStepResult & {
 /** TRPO's exact KL-constrained step (see the module comment). */
 export function trpo(options: TrpoOptions): Update<TrpoResult> {
   if (options === null || typeof options !== "object") throw new ValidationError("options", "trpo: must be an object { delta }", options);
+  checkOptions("options", options, ["delta"], "trpo");
   const { delta } = options;
   if (typeof delta !== "number" || !(delta > 0 && delta < Infinity)) {
     throw new ValidationError("delta", "trpo: must be a finite number > 0", delta);

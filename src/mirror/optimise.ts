@@ -24,7 +24,7 @@ import { uniformPolicy } from "../policy/policy.js";
 import { checkPolicy } from "../core/validate.js";
 import { policyIteration } from "../planning/policy-iteration.js";
 import { type Update, type UpdateResult, checkMdp } from "../instances/instance.js";
-import { checkLogPolicy, kindOf } from "../core/validate.js";
+import { checkLogPolicy, checkOptions, kindOf } from "../core/validate.js";
 import { perStateKlUnchecked } from "./kernels/kl.js";
 
 export interface OptimiseOptions {
@@ -45,6 +45,8 @@ export interface OptimiseOptions {
   /** Called after every step; returning false stops the loop after it. */
   onIteration?: (info: IterationInfo) => boolean | void;
 }
+
+const OPTION_NAMES = ["iterations", "tolerance", "policy", "logPolicy", "theta", "optimum", "evaluate", "onIteration"] as const;
 
 /** What `onIteration` sees after step k. */
 export interface IterationInfo {
@@ -100,6 +102,7 @@ export function optimise(mdp: TabularMdp, update: Update, options: OptimiseOptio
     throw new ValidationError("update", "optimise: must be an Update (gpi(), npg({ stepSize }), ...)", update === null ? null : typeof update);
   }
   if (options === null || typeof options !== "object") throw new ValidationError("options", "optimise: must be an object", options);
+  checkOptions("options", options, OPTION_NAMES, "optimise");
   const iterations = options.iterations ?? 100;
   if (typeof iterations !== "number" || !Number.isInteger(iterations) || iterations < 0) {
     throw new ValidationError("iterations", "optimise: must be an integer >= 0", iterations);

@@ -511,3 +511,35 @@ describe("hostile input: instances and optimise", () => {
     );
   });
 });
+
+describe("unknown option names are rejected with a suggestion", () => {
+  it("mirrorStep, optimise, every instance factory and step, and the option objects of the drift and feature factories", () => {
+    const mdp = mdpOf(3, 2, 1);
+    const pi = uniformPolicy(3, 2);
+    const cases: [() => unknown, string][] = [
+      [() => mirrorStep(mdp, pi, { neighborhood: allPolicies() } as never), "neighbourhood"],
+      [() => mirrorStep(mdp, pi, { tolerence: 1e-9 } as never), "tolerance"],
+      [() => mirrorUpdate({ S: 3, A: 2, policy: pi, advantage: new Float64Array(6), visitation: pi.subarray(0, 3).map(() => 1 / 3), mu: pi.subarray(0, 3).map(() => 1 / 3) }, { betta: "uniform" } as never), "beta"],
+      [() => optimise(mdp, gpi(), { iteration: 3 } as never), "iterations"],
+      [() => optimise(mdp, gpi(), { on_iteration: () => {} } as never), "onIteration"],
+      [() => gpi({ state: "uniform" } as never), "states"],
+      [() => trl({ C: 1, c: 2 } as never), "C"],
+      [() => npg({ stepsize: 1 } as never), "stepSize"],
+      [() => trpo({ delta: 0.1, detla: 0.2 } as never), "delta"],
+      [() => ppo({ epsilon: 0.2, epsilonn: 0.3 } as never), "epsilon"],
+      [() => cpi({ alpha: 0.5, reward_span: 1 } as never), "rewardSpan"],
+      [() => analytical({ below_half: "clamp" } as never), "belowHalf"],
+      [() => qNpg({ features: tabularFeatures(3, 2), stepSize: 1, ridg: 0 } as never), "ridge"],
+      [() => qNpg({ features: tabularFeatures(3, 2), stepSize: 1, fit: { state: "uniform" } } as never), "states"],
+      [() => ampo({ mirrorMap: "kl", stepSize: 1, mirror_map: "kl" } as never), "mirrorMap"],
+      [() => ampo({ mirrorMap: "kl", stepSize: 1, parametrisation: { feature: tabularFeatures(3, 2) } } as never), "features"],
+      [() => gpi().step(mdp, pi, 0, { evaluations: undefined, logPolicies: 1 } as never), "logPolicy"],
+      [() => customDrift({ value: () => 0, gradient: () => {}, nam: "x" } as never), "name"],
+    ];
+    for (const [call, near] of cases) {
+      expect(call).toThrow(ValidationError);
+      expect(call).toThrow(new RegExp(`did you mean "${near}"`));
+    }
+    stillWorks();
+  });
+});
