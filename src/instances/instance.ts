@@ -2,7 +2,8 @@
  * The contract every exact tabular instance of Mirror Learning (Kuba,
  * Schroeder de Witt, Foerster 2022, seed 000) fulfils:
  *
- *   pi_new = argmax_{pi in N(pi_old)} E_{s~beta}[ E_{a~pi}[A_old(s,a)] - beta(s)/nu(s) D_old(pi|s) ].
+ *   pi_new = argmax_{pi in N(pi_old)} E_{s~beta}[ E_{a~pi}[A_old(s,a)] - nu(s)/beta(s) D_old(pi|s) ]
+ *          = argmax_{pi in N(pi_old)} E_{s~beta} E_{a~pi}[A_old(s,a)] - E_{s~nu} D_old(pi|s).
  *
  * An `Update` is a plain object with a `name`, a description of its
  * neighbourhood N and drift D, and `step(mdp, policy, k)`, which returns the

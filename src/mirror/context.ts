@@ -124,9 +124,9 @@ export function objectiveParts(ctx: StepContext, p: Float64Array, klFromOld?: Fl
       for (let a = s * A; a < s * A + A; a++) g += p[a] * adv[a];
       surrogate += beta[s] * g;
     }
-    if (zero || beta[s] === 0) continue;
+    if (zero || nu[s] === 0) continue;
     const D = values ? values[s] : checkedDriftValue(drift, drift.value(pi, p, s, A, adv), s);
-    if (D !== 0) total += beta[s] * ctx.w[s] * D;
+    if (D !== 0) total += nu[s] * D;
   }
   return { surrogate, drift: total };
 }

@@ -218,19 +218,64 @@ describe("distributions and edge cases", () => {
   const pi = randomPolicy(rng, S, A, 0.2);
   const ev = evaluate(mdp, pi);
 
-  it("nu(s) = 0: KL drifts keep pi_old, the zero drift is greedy, the clip drift stays at zero drift", () => {
-    const nu = new Float64Array(S).fill(1 / (S - 1));
-    nu[2] = 0;
+  it("w(s) = nu(s)/beta(s) overflowing to +Infinity: KL drifts keep pi_old, the zero drift is greedy, the clip drift stays at zero drift", () => {
+    // beta(2) > 0 but 0.2 / beta(2) overflows: the limit w -> inf.
+    const beta = new Float64Array(S).fill((1 - 1e-320) / (S - 1));
+    beta[2] = 1e-320;
+    const nu = new Float64Array(S).fill(0.8 / (S - 1));
+    nu[2] = 0.2;
     for (const drift of [forwardKlDrift(1), reverseKlDrift(1), squaredL2Drift(1), squaredTvDrift(1)]) {
-      const r = mirrorStep(mdp, pi, { drift, nu, evaluation: ev });
+      const r = mirrorStep(mdp, pi, { drift, beta, nu, evaluation: ev });
       expect(r.weights[2]).toBe(Infinity);
       for (let a = 2 * A; a < 3 * A; a++) expect(r.policy[a]).toBeCloseTo(pi[a], 15);
     }
-    const g = mirrorStep(mdp, pi, { nu, evaluation: ev });
+    const g = mirrorStep(mdp, pi, { beta, nu, evaluation: ev });
     expect(Array.from(g.policy.subarray(2 * A, 3 * A))).toEqual(Array.from(greedyPolicy(ev.advantage, S, A).subarray(2 * A, 3 * A)));
-    const c = mirrorStep(mdp, pi, { drift: clipDrift(0.2), nu, evaluation: ev });
+    const c = mirrorStep(mdp, pi, { drift: clipDrift(0.2), beta, nu, evaluation: ev });
     expect(clipDrift(0.2).value(pi, c.policy, 2, A, ev.advantage)).toBe(0);
     expect(Number.isFinite(c.objective)).toBe(true);
+  });
+
+  it("nu(s) = 0 < beta(s): the drift does not count in s, every drift's step there is greedy", () => {
+    const nu = new Float64Array(S).fill(1 / (S - 1));
+    nu[2] = 0;
+    const greedyRow = Array.from(greedyPolicy(ev.advantage, S, A).subarray(2 * A, 3 * A));
+    for (const drift of [zeroDrift(), forwardKlDrift(1), reverseKlDrift(1), squaredL2Drift(1), squaredTvDrift(1), clipDrift(0.2), chiSquaredDrift()]) {
+      const r = mirrorStep(mdp, pi, { drift, nu, beta: "uniform", evaluation: ev });
+      expect(r.weights[2]).toBe(0);
+      const row = Array.from(r.policy.subarray(2 * A, 3 * A));
+      // The generic solver (the user drift) approaches the vertex to its Frank-Wolfe gap.
+      for (let a = 0; a < A; a++) expect(Math.abs(row[a] - greedyRow[a])).toBeLessThan(drift.kind === "custom" ? 1e-6 : 1e-15);
+      expect(Number.isFinite(r.objective)).toBe(true);
+    }
+  });
+
+  it("beta(s) = 0 < nu(s): the surrogate of s vanishes, its drift does not; every drift keeps pi_old there", () => {
+    const beta = new Float64Array(S).fill(1 / (S - 1));
+    beta[2] = 0;
+    for (const drift of [zeroDrift(), forwardKlDrift(1), reverseKlDrift(1), squaredL2Drift(1), squaredTvDrift(1), clipDrift(0.2), chiSquaredDrift()]) {
+      for (const neighbourhood of [allPolicies(), meanKlBall(0.05), maxKlBall(0.05)]) {
+        const r = mirrorStep(mdp, pi, { drift, neighbourhood, beta, nu: "uniform", evaluation: ev });
+        expect(r.weights[2]).toBe(Infinity);
+        for (let a = 2 * A; a < 3 * A; a++) expect(r.policy[a]).toBe(pi[a]);
+      }
+    }
+    // The mixture's one weight moves s too: the objective charges its drift under nu.
+    const drift = forwardKlDrift(1);
+    const r = mirrorStep(mdp, pi.map((v) => v) as Float64Array, { drift, neighbourhood: mixtureSegment(0.5), beta, nu: "uniform", evaluation: ev });
+    expect(r.alpha!).toBeGreaterThan(0);
+    expect(Math.abs(r.objective - objective(r, pi, drift, r.policy, S, A))).toBeLessThan(1e-12);
+    expect(drift.value(pi, r.policy, 2, A)).toBeGreaterThan(0);
+  });
+
+  it("beta(s) = nu(s) = 0: the state keeps pi_old", () => {
+    const d = new Float64Array(S).fill(1 / (S - 1));
+    d[2] = 0;
+    for (const drift of [zeroDrift(), forwardKlDrift(1), reverseKlDrift(1), clipDrift(0.2)]) {
+      const r = mirrorStep(mdp, pi, { drift, beta: d, nu: d, evaluation: ev });
+      expect(r.weights[2]).toBe(0);
+      for (let a = 2 * A; a < 3 * A; a++) expect(r.policy[a]).toBe(pi[a]);
+    }
   });
 
   it("mirrorUpdate gives the same step from the evaluation alone", () => {

@@ -177,8 +177,8 @@ export function mirrorUpdate(problem: MirrorProblem, options: MirrorStepOptions 
   for (let s = 0; s < S; s++) {
     if (beta[s] === 0) {
       keep[s] = 1;
-      w[s] = 0;
-    } else w[s] = nu[s] === 0 ? Infinity : beta[s] / nu[s];
+      w[s] = nu[s] > 0 ? Infinity : 0;
+    } else w[s] = nu[s] / beta[s];
   }
   const ctx: StepContext = {
     S,

@@ -102,7 +102,9 @@ export function chiSquaredDrift(): Drift {
 
 /**
  * The Mirror Learning objective of a step's result, written independently of
- * src/mirror: sum_s beta(s) <p_s, A_s> - sum_s (beta(s)^2/nu(s)) D(p_s | s).
+ * src/mirror (Kuba, Schroeder de Witt & Foerster 2022, Definition 3.4):
+ * E_{s~beta} E_{a~p}[A(s,a)] - E_{s~nu} D(p | s) = sum_s beta(s) <p_s, A_s> - sum_s nu(s) D(p_s | s),
+ * with 0 x D = 0 (a state of nu(s) = 0 adds no drift, even an infinite one).
  */
 export function stepObjective(
   r: { evaluation: { advantage: Float64Array }; beta: Float64Array; nu: Float64Array },
@@ -115,12 +117,12 @@ export function stepObjective(
   const adv = r.evaluation.advantage;
   let J = 0;
   for (let s = 0; s < S; s++) {
-    const b = r.beta[s];
-    if (b === 0) continue;
     let g = 0;
     for (let a = s * A; a < s * A + A; a++) g += p[a] * adv[a];
+    J += r.beta[s] * g;
+    if (r.nu[s] === 0) continue;
     const D = drift.value(pi, p, s, A, adv);
-    J += b * g - (D === 0 ? 0 : ((b * b) / r.nu[s]) * D);
+    J -= D === 0 ? 0 : r.nu[s] * D;
   }
   return J;
 }
