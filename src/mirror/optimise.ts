@@ -8,9 +8,10 @@
  *   improvement[k] = eta[k+1] - eta[k],                           k = 0 .. n-1
  *   time[k]        = milliseconds of step k + the evaluation of pi_{k+1},  k = 0 .. n-1
  *
- * n = `iterations` unless the loop stops early: when gap[k] <= `tolerance`
- * (checked for the start policy too, so n may be 0) or when `onIteration`
- * returns false; then eta and gap have n + 1 entries and the others n. The gap
+ * n = `iterations` exactly, unless the loop stops early: when a `tolerance`
+ * is given and gap[k] <= tolerance (checked for the start policy too, so n may
+ * be 0), or when `onIteration` returns false. Always eta and gap have n + 1
+ * entries and the others n (`iterations` in the result is n). The gap
  * can be slightly negative (~1e-15 relative) from rounding of the two exact
  * evaluations. One evaluation per iteration: the evaluation of pi_{k+1} is
  * passed to step k + 1. What a step returns for the next one is carried:
@@ -30,7 +31,7 @@ import { perStateKlUnchecked } from "./kernels/kl.js";
 export interface OptimiseOptions {
   /** Maximum number of steps (default 100; 0 evaluates the start policy only). */
   iterations?: number;
-  /** Stop once eta* - eta <= tolerance (default 0: run all iterations unless the gap is exactly <= 0). */
+  /** Stop once eta* - eta <= tolerance (default: no tolerance, run all `iterations`; 0 stops at the optimum). */
   tolerance?: number;
   /** Start policy (default uniform). */
   policy?: Float64Array;
@@ -107,8 +108,12 @@ export function optimise(mdp: TabularMdp, update: Update, options: OptimiseOptio
   if (typeof iterations !== "number" || !Number.isInteger(iterations) || iterations < 0) {
     throw new ValidationError("iterations", "optimise: must be an integer >= 0", iterations);
   }
-  const tolerance = options.tolerance ?? 0;
-  if (typeof tolerance !== "number" || !(tolerance >= 0)) throw new ValidationError("tolerance", "optimise: must be a number >= 0", tolerance);
+  // No tolerance: exactly `iterations` steps (a run that reaches the optimum keeps stepping from it).
+  const tolerance = options.tolerance;
+  if (tolerance !== undefined && (typeof tolerance !== "number" || !(tolerance >= 0))) {
+    throw new ValidationError("tolerance", "optimise: must be a number >= 0", tolerance);
+  }
+  const reached = (gap: number): boolean => tolerance !== undefined && gap <= tolerance;
   if (options.onIteration !== undefined && typeof options.onIteration !== "function") {
     throw new ValidationError("onIteration", "optimise: must be a function", typeof options.onIteration);
   }
@@ -122,7 +127,7 @@ export function optimise(mdp: TabularMdp, update: Update, options: OptimiseOptio
   let evaluation = evaluate(mdp, policy, options.evaluate);
   const history: OptimiseHistory = { eta: [evaluation.eta], gap: [optimum - evaluation.eta], kl: [], improvement: [], time: [] };
   let stopped: OptimiseResult["stopped"] = "iterations";
-  if (optimum - evaluation.eta <= tolerance) stopped = "tolerance";
+  if (reached(optimum - evaluation.eta)) stopped = "tolerance";
   for (let k = 0; k < iterations && stopped === "iterations"; k++) {
     const t0 = now();
     const result = update.step(mdp, policy, k, { evaluation, logPolicy, theta, evaluate: options.evaluate });
@@ -147,7 +152,7 @@ export function optimise(mdp: TabularMdp, update: Update, options: OptimiseOptio
     logPolicy = result.logPolicy;
     if (result.theta !== undefined) theta = result.theta;
     evaluation = next;
-    if (gap <= tolerance) stopped = "tolerance";
+    if (reached(gap)) stopped = "tolerance";
     if (options.onIteration && options.onIteration({ k, policy, eta: next.eta, gap, kl, improvement, result }) === false) {
       if (stopped === "iterations") stopped = "callback";
     }

@@ -488,7 +488,7 @@ describe("hostile input: instances and optimise", () => {
     );
   });
 
-  it("optimise: a valid policy or a ValidationError", () => {
+  it("optimise: a valid policy or a ValidationError, and exactly `iterations` steps without a tolerance", () => {
     fc.assert(
       fc.property(
         shape.chain(({ S, A, seed }) =>
@@ -497,13 +497,22 @@ describe("hostile input: instances and optimise", () => {
             A: fc.constant(A),
             seed: fc.constant(seed),
             update: updateArb(S, A),
-            iterations: fc.constantFrom<unknown>(0, 1, 3, undefined, -1, 2.5, NaN, "3"),
+            iterations: fc.constantFrom<number | undefined | string>(0, 1, 3, 6, undefined, -1, 2.5, NaN, "3"),
             extra: fc.constantFrom<Record<string, unknown>>({}, {}, { tolerance: 1e-9 }, { tolerance: -1 }, { theta: 3 }, { optimum: NaN }, { iteration: 3 }, { logPolicy: 0 }),
           }),
         ),
         ({ S, A, seed, update, iterations, extra }) => {
           const mdp = mdpOf(S, A, seed);
-          validOrValidationError(() => optimise(mdp, update(), { iterations, ...extra } as never), S, A);
+          let run: ReturnType<typeof optimise> | undefined;
+          validOrValidationError(() => (run = optimise(mdp, update(), { iterations, ...extra } as never)), S, A);
+          if (run && extra.tolerance === undefined) {
+            const n = (iterations ?? 100) as number;
+            expect(run.history.eta).toHaveLength(n + 1);
+            expect(run.history.gap).toHaveLength(n + 1);
+            for (const key of ["kl", "improvement", "time"] as const) expect(run.history[key]).toHaveLength(n);
+            expect(run.iterations).toBe(n);
+            expect(run.stopped).toBe("iterations");
+          }
           stillWorks();
         },
       ),
