@@ -1,6 +1,8 @@
 /**
  * Approximate Mirror Policy Optimisation (AMPO; Alfano, Yuan & Rebeschini
- * 2023, seed 001), exact on a tabular MDP. With a mirror map h and step eta_k:
+ * 2023, "A Novel Framework for Policy Mirror Descent with General
+ * Parameterization and Linear Convergence", Algorithm 1), exact on a tabular
+ * MDP. With a mirror map h and step eta_k:
  *
  *   Step I   theta_{k+1} = argmin_theta E_{(s,a)~D_k}[(f_theta(s,a) - Q_k(s,a) - eta_k^{-1} grad h(pi_k(.|s))_a)^2],
  *   Step II  pi_{k+1}(.|s) = argmin_{p in simplex} D_h(p, grad h*(eta_k f_{theta_{k+1}}(s,.)))   (Bregman projection).

@@ -1,7 +1,10 @@
 /**
  * Linear features phi(s,a) in R^dim for log-linear policies
- * pi_theta(a|s) ∝ exp(phi(s,a) . theta) (Agarwal et al. 2021; Yuan et al. 2023;
- * seed 001). Stored as compressed sparse rows over the S*A rows i = s*A + a,
+ * pi_theta(a|s) ∝ exp(phi(s,a) . theta) (Agarwal, Kakade, Lee & Mahajan 2021,
+ * "On the Theory of Policy Gradient Methods: Optimality, Approximation, and
+ * Distribution Shift"; Yuan, Du, Gower, Lazaric & Xiao 2023, "Linear
+ * Convergence of Natural Policy Gradient Methods with Log-Linear Policies").
+ * Stored as compressed sparse rows over the S*A rows i = s*A + a,
  * so one-hot (tabular) features cost S*A entries, not (S*A)^2: row i holds
  * columns[rowStart[i] .. rowStart[i+1]) (strictly increasing) with their
  * values. Dense tables (linearFeatures, randomFeatures) keep every non-zero.

@@ -1,6 +1,9 @@
 /**
- * Generalised policy iteration as Mirror Learning (seed 000; Howard 1960,
- * Puterman 1994 section 6.4): neighbourhood = all policies, drift = 0, so
+ * Generalised policy iteration as Mirror Learning (Kuba, Schroeder de Witt &
+ * Foerster 2022, "Mirror Learning: A Unifying Framework of Policy
+ * Optimisation"; Howard 1960, "Dynamic Programming and Markov Processes";
+ * Puterman 1994, "Markov Decision Processes", Section 6.4): neighbourhood =
+ * all policies, drift = 0, so
  *
  *   pi_new(.|s) = argmax_{p in simplex} E_{a~p}[Q_old(s,a)]   for every s,
  *

@@ -1,6 +1,7 @@
 /**
  * The contract every exact tabular instance of Mirror Learning (Kuba,
- * Schroeder de Witt, Foerster 2022, seed 000) fulfils:
+ * Schroeder de Witt & Foerster 2022, "Mirror Learning: A Unifying Framework of
+ * Policy Optimisation") fulfils:
  *
  *   pi_new = argmax_{pi in N(pi_old)} E_{s~beta}[ E_{a~pi}[A_old(s,a)] - nu(s)/beta(s) D_old(pi|s) ]
  *          = argmax_{pi in N(pi_old)} E_{s~beta} E_{a~pi}[A_old(s,a)] - E_{s~nu} D_old(pi|s).
@@ -60,7 +61,7 @@ export interface UpdateResult {
 export interface Update<R extends UpdateResult = UpdateResult> {
   /** Readable name with parameters, e.g. "npg(stepSize=2)". */
   readonly name: string;
-  /** The neighbourhood N(pi_old) in Mirror Learning terms (DESIGN.md's table). */
+  /** The neighbourhood N(pi_old) in Mirror Learning terms. */
   readonly neighbourhood: string;
   /** The drift D_old(pi|s) in Mirror Learning terms. */
   readonly drift: string;
@@ -70,7 +71,7 @@ export interface Update<R extends UpdateResult = UpdateResult> {
   step(mdp: TabularMdp, policy: Float64Array, k?: number, options?: UpdateStepOptions): R;
 }
 
-/** A constant step size or a schedule k -> eta_k (e.g. `k => eta0 / gamma ** k`, seed 001). */
+/** A constant step size or a schedule k -> eta_k (e.g. `k => eta0 / gamma ** k`, Xiao 2022's geometric steps). */
 export type StepSize = number | ((k: number) => number);
 
 /** Checks a StepSize when the instance is built; a number must be finite and > 0. */

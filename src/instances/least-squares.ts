@@ -1,6 +1,9 @@
 /**
  * The weighted least-squares fit of compatible function approximation
- * (Agarwal et al. 2021; Yuan et al. 2023; seed 001),
+ * (Agarwal, Kakade, Lee & Mahajan 2021, "On the Theory of Policy Gradient
+ * Methods: Optimality, Approximation, and Distribution Shift"; Yuan, Du, Gower,
+ * Lazaric & Xiao 2023, "Linear Convergence of Natural Policy Gradient Methods
+ * with Log-Linear Policies"),
  *
  *   w* = argmin_w sum_{s,a} omega(s,a) (phi(s,a) . w - y(s,a))^2,
  *   omega(s,a) = rho(s) x(a|s),  rho = d_old by default, x = pi_old (on-policy) or uniform,
@@ -25,7 +28,7 @@ import type { LinearFeatures } from "./features.js";
 export interface FitDistribution {
   /** rho over states (default "visitation": d_old). */
   states?: StateDistribution;
-  /** x(.|s): "policy" (default: pi_old, the on-policy distribution of seed 001) or "uniform" (1/A). */
+  /** x(.|s): "policy" (default: pi_old, the on-policy fit of Yuan et al. 2023) or "uniform" (1/A). */
   actions?: "policy" | "uniform";
 }
 

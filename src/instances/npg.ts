@@ -1,6 +1,7 @@
 /**
  * Natural policy gradient / policy mirror descent with softmax tabular
- * policies (Kakade 2001; Xiao 2022; seed 001) as Mirror Learning:
+ * policies (Kakade 2001, "A Natural Policy Gradient"; Xiao 2022, "On the
+ * Convergence Rates of Policy Gradient Methods") as Mirror Learning:
  * neighbourhood = all policies, drift = (1/eta_k) KL(pi(.|s) || pi_old(.|s)),
  *
  *   pi_new(.|s) = argmax_p eta_k E_{a~p}[Q_old(s,a)] - KL(p || pi_old(.|s))
@@ -10,7 +11,7 @@
  * normaliser). Computed in log space (log-sum-exp), so probabilities never
  * underflow to 0: pass the previous step's `logPolicy` back (optimise does).
  * Step sizes: constant, or a schedule such as k => eta0 / gamma ** k (the
- * geometric schedule of AMPO / Xiao's linear convergence, seed 001). Actions
+ * geometric schedule of Xiao 2022's linear convergence and of AMPO). Actions
  * outside pi_old's support stay at 0.
  */
 import { mirrorStep, type MirrorStepResult } from "../mirror/step.js";

@@ -1,6 +1,8 @@
 /**
- * Proximal policy optimisation, exact tabular step (Schulman et al. 2017;
- * seeds 000 and 002) as Mirror Learning: neighbourhood = all policies, drift
+ * Proximal policy optimisation, exact tabular step (Schulman et al. 2017,
+ * "Proximal Policy Optimization Algorithms", eq. 7) as Mirror Learning (Kuba,
+ * Schroeder de Witt & Foerster 2022, "Mirror Learning: A Unifying Framework of
+ * Policy Optimisation"): neighbourhood = all policies, drift
  * = the clip drift
  *
  *   D_old(pi|s) = E_{a~pi_old}[ ReLU( (r - clip(r, 1-eps, 1+eps)) A_old(s,a) ) ],  r = pi(a|s)/pi_old(a|s).

@@ -1,6 +1,9 @@
 /**
- * Q-NPG with log-linear policies (Agarwal et al. 2021; Yuan et al. 2023;
- * seed 001): pi_theta(a|s) ∝ exp(phi(s,a) . theta), and per iteration
+ * Q-NPG with log-linear policies (Agarwal, Kakade, Lee & Mahajan 2021, "On the
+ * Theory of Policy Gradient Methods: Optimality, Approximation, and
+ * Distribution Shift"; Yuan, Du, Gower, Lazaric & Xiao 2023, "Linear
+ * Convergence of Natural Policy Gradient Methods with Log-Linear Policies"):
+ * pi_theta(a|s) ∝ exp(phi(s,a) . theta), and per iteration
  *
  *   w*_k     = argmin_w E_{s~d_k, a~pi_k}[(phi(s,a) . w - Q_k(s,a))^2]   (compatible function approximation),
  *   theta_k+1 = theta_k + eta_k w*_k,
@@ -52,7 +55,7 @@ export interface QNpgOptions {
   features: LinearFeatures;
   /** eta_k > 0: a number or a function of k. */
   stepSize: StepSize;
-  /** Where the least squares weigh errors (default d_old x pi_old, seed 001). */
+  /** Where the least squares weigh errors (default d_old x pi_old, Yuan et al. 2023's on-policy fit). */
   fit?: FitDistribution;
   /** Relative ridge of the normal equations (default 1e-12; 0 = none). */
   ridge?: number;

@@ -1,10 +1,12 @@
 /**
- * Trust-region learning (TRL; Schulman et al. 2015, as Mirror Learning in
- * seed 000): neighbourhood = all policies, drift = C KL(pi_old(.|s) || pi(.|s)),
+ * Trust-region learning (TRL; Schulman et al. 2015, "Trust Region Policy
+ * Optimization"; as Mirror Learning in Kuba, Schroeder de Witt & Foerster 2022,
+ * "Mirror Learning: A Unifying Framework of Policy Optimisation"):
+ * neighbourhood = all policies, drift = C KL(pi_old(.|s) || pi(.|s)),
  *
  *   pi_new(.|s) = argmax_p E_{a~p}[A_old(s,a)] - C KL(pi_old(.|s) || p).
  *
- * Seed 000 states TRL with the penalty C KL_max(pi_old, pi); Mirror Learning
+ * Schulman et al. state TRL with the penalty C KL_max(pi_old, pi); Mirror Learning
  * uses the same KL as a per-state drift, which separates over states. The
  * exact solution is the per-state dual p(a) = C pi_old(a) / (lambda - A(a)),
  * lambda > max_a A(a) solved so that sum_a p(a) = 1 (mirrorStep's TRL solver).

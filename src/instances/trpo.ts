@@ -1,6 +1,8 @@
 /**
- * Trust region policy optimisation, exact tabular step (Schulman et al. 2015;
- * seeds 000 and 002) as Mirror Learning: drift = 0, neighbourhood = the
+ * Trust region policy optimisation, exact tabular step (Schulman et al. 2015,
+ * "Trust Region Policy Optimization", eq. 12) as Mirror Learning (Kuba,
+ * Schroeder de Witt & Foerster 2022, "Mirror Learning: A Unifying Framework of
+ * Policy Optimisation"): drift = 0, neighbourhood = the
  * mean-KL ball under the old visitation,
  *
  *   pi_new = argmax_pi E_{s~d_old} E_{a~pi}[A_old(s,a)]

@@ -1,8 +1,8 @@
 /**
  * The exact Mirror Learning step as its solvers see it (Kuba, Schroeder de
  * Witt & Foerster 2022, "Mirror Learning: A Unifying Framework of Policy
- * Optimisation", Definition 3.4): the old policy, its advantage, the sampling
- * distribution beta, the drift distribution nu and the per-state drift weights
+ * Optimisation"): the old policy, its advantage, the sampling distribution
+ * beta, the drift distribution nu and the per-state drift weights
  * w(s) = nu(s)/beta(s), plus the pieces every neighbourhood shares (the
  * generic per-state solve, restoring states that keep pi_old, the objective).
  *

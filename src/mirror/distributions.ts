@@ -1,6 +1,6 @@
 /**
  * State distributions of Mirror Learning (Kuba, Schroeder de Witt & Foerster
- * 2022, "Mirror Learning", Definition 3.4): the sampling distribution beta,
+ * 2022, "Mirror Learning", the Mirror Learning update): the sampling distribution beta,
  * the drift distribution nu, and the weights of the mean-KL ball.
  */
 import { ValidationError } from "../core/errors.js";

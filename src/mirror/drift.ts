@@ -1,7 +1,7 @@
 /**
  * The Drift contract of Mirror Learning (Kuba, Schroeder de Witt & Foerster
  * 2022, "Mirror Learning: A Unifying Framework of Policy Optimisation",
- * Definition 3.1): a drift D_old(pi | s) >= 0 measures how far pi(.|s) moved
+ * the drift functional): a drift D_old(pi | s) >= 0 measures how far pi(.|s) moved
  * from pi_old(.|s), with D_old(pi_old | s) = 0 and zero derivative there. One
  * drift object serves both sides of the library:
  *

@@ -1,7 +1,7 @@
 /**
  * The Neighbourhood contract of Mirror Learning (Kuba, Schroeder de Witt &
  * Foerster 2022, "Mirror Learning: A Unifying Framework of Policy
- * Optimisation", Definition 3.3): the set N(pi_old) the step maximises over.
+ * Optimisation", the neighbourhood operator): the set N(pi_old) the step maximises over.
  * A neighbourhood object carries its parameters, their checks, its exact
  * solver and its constraint measure; the drift enters its solver only through
  * the drift's own hooks (drift.ts: `solveAll`, `klPenalty`, `tvPenalty`, or

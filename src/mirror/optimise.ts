@@ -1,5 +1,7 @@
 /**
- * The Mirror Learning loop (seed 000): pi_{k+1} = update.step(mdp, pi_k, k),
+ * The Mirror Learning loop (Kuba, Schroeder de Witt & Foerster 2022, "Mirror
+ * Learning: A Unifying Framework of Policy Optimisation"):
+ * pi_{k+1} = update.step(mdp, pi_k, k),
  * with every policy evaluated exactly, and a history of
  *
  *   eta[k]         = eta(pi_k) = mu . V_{pi_k},                  k = 0 .. n   (pi_0 = the start policy)

@@ -1,7 +1,7 @@
 /**
  * The Mirror Learning step (Kuba, Schroeder de Witt & Foerster 2022, "Mirror
- * Learning: A Unifying Framework of Policy Optimisation", Definition 3.4),
- * solved exactly on a tabular MDP:
+ * Learning: A Unifying Framework of Policy Optimisation"), solved exactly on a
+ * tabular MDP:
  *
  *   pi_new = argmax_{pi in N(pi_old)} E_{s~beta}[ E_{a~pi}[A_old(s,a)] - nu(s)/beta(s) D_old(pi|s) ]
  *          = argmax_{pi in N(pi_old)} E_{s~beta} E_{a~pi}[A_old(s,a)] - E_{s~nu} D_old(pi|s),

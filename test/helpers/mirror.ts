@@ -102,7 +102,8 @@ export function chiSquaredDrift(): Drift {
 
 /**
  * The Mirror Learning objective of a step's result, written independently of
- * src/mirror (Kuba, Schroeder de Witt & Foerster 2022, Definition 3.4):
+ * src/mirror (Kuba, Schroeder de Witt & Foerster 2022, "Mirror Learning: A
+ * Unifying Framework of Policy Optimisation", the Mirror Learning update):
  * E_{s~beta} E_{a~p}[A(s,a)] - E_{s~nu} D(p | s) = sum_s beta(s) <p_s, A_s> - sum_s nu(s) D(p_s | s),
  * with 0 x D = 0 (a state of nu(s) = 0 adds no drift, even an infinite one).
  */

@@ -1,6 +1,7 @@
 /**
  * The drift is measured under the drift distribution nu (Kuba, Schroeder de
- * Witt & Foerster 2022, "Mirror Learning", Definition 3.4): the step maximises
+ * Witt & Foerster 2022, "Mirror Learning: A Unifying Framework of Policy
+ * Optimisation", the Mirror Learning update): the step maximises
  *   J(pi) = E_{s~beta} E_{a~pi}[A_old(s,a)] - E_{s~nu} D_old(pi|s),
  * i.e. the per-state drift weight against the surrogate is nu(s)/beta(s).
  * With beta != nu (zeros included) the exact step is checked against a brute

@@ -1,6 +1,6 @@
 /**
  * A numerical check of the drift axioms of Mirror Learning (Kuba, Schroeder
- * de Witt & Foerster 2022, "Mirror Learning", Definition 3.1: D >= 0, zero
+ * de Witt & Foerster 2022, "Mirror Learning", the drift functional: D >= 0, zero
  * at pi_old, zero derivative there), for built-in and user drifts alike.
  */
 import { checkOptions } from "../../core/validate.js";

@@ -1,7 +1,7 @@
 /**
  * The PPO clip drift (Schulman et al. 2017, "Proximal Policy Optimization
  * Algorithms", eq. 7, as a Mirror Learning drift: Kuba, Schroeder de Witt &
- * Foerster 2022, "Mirror Learning", Section 4):
+ * Foerster 2022, "Mirror Learning"):
  *
  *   D = scale * E_{a~pi_old}[ ReLU( (r - clip(r, 1-eps, 1+eps)) A_old(s,a) ) ],  r = pi/pi_old,
  *

@@ -2,7 +2,7 @@
  * User-defined drifts. `mirrorStep` solves them with the generic solver
  * (mirror ascent, generic.ts), which assumes the drift is convex in pi(.|s)
  * for its certificate of optimality; the Mirror Learning theorem itself
- * (Kuba, Schroeder de Witt & Foerster 2022, "Mirror Learning", Theorem 3.6)
+ * (Kuba, Schroeder de Witt & Foerster 2022, "Mirror Learning", its fundamental theorem)
  * needs only D >= 0 with D(pi_old) = 0 and zero derivative there (checkable
  * with `checkDrift`). A structured clone of a custom drift keeps its name but
  * not its functions: mirrorStep rejects it (rebuild it with customDrift).

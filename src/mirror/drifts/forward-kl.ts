@@ -2,7 +2,7 @@
  * The forward-KL drift D = C KL(pi_old(.|s) || pi(.|s)) = C sum_a pi_old log(pi_old / pi):
  * trust-region learning (Schulman et al. 2015, "Trust Region Policy
  * Optimization", Theorem 1 with the KL penalty; Kuba, Schroeder de Witt &
- * Foerster 2022, "Mirror Learning", Section 4, as a per-state drift).
+ * Foerster 2022, "Mirror Learning", as a per-state drift).
  *
  * Exact step: per state the trust-region dual p(a) = c pi_old(a) / (lambda - A(a)),
  * c = w(s) C (kernels/trl.ts). The KL balls merge it into their own dual as

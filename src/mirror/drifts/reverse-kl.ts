@@ -2,8 +2,8 @@
  * The reverse-KL drift D = (1/eta) KL(pi(.|s) || pi_old(.|s)): natural policy
  * gradient / policy mirror descent with step size eta (Kakade 2001, "A
  * Natural Policy Gradient"; Xiao 2022, "On the Convergence Rates of Policy
- * Gradient Methods", Section 4; Kuba, Schroeder de Witt & Foerster 2022,
- * "Mirror Learning", Section 4).
+ * Gradient Methods"; Kuba, Schroeder de Witt & Foerster 2022,
+ * "Mirror Learning").
  *
  * Exact step: per state p ∝ pi_old exp(A_s / (w(s) C)), C = 1/eta, in log
  * space (kernels/exp-update.ts), so probabilities never underflow to 0. The

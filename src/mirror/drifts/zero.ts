@@ -1,6 +1,6 @@
 /**
  * The zero drift D = 0: generalised policy iteration (Howard 1960; Kuba,
- * Schroeder de Witt & Foerster 2022, "Mirror Learning", Section 4: GPI is
+ * Schroeder de Witt & Foerster 2022, "Mirror Learning": GPI is
  * Mirror Learning with the zero drift and all policies), whose step is greedy.
  */
 import type { StepContext, StepSolution } from "../context.js";

@@ -1,6 +1,6 @@
 /**
  * All policies: no constraint (GPI, TRL, NPG, PPO as Mirror Learning; Kuba,
- * Schroeder de Witt & Foerster 2022, "Mirror Learning", Section 4). The step
+ * Schroeder de Witt & Foerster 2022, "Mirror Learning", their examples). The step
  * separates over states; the drift's own closed form (`solveAll`) solves it,
  * or the generic solver when the drift has none or `solver: "generic"`.
  */

@@ -1,6 +1,6 @@
 /**
  * CPI's mixture segment (Kakade & Langford 2002, "Approximately Optimal
- * Approximate Reinforcement Learning", Section 4):
+ * Approximate Reinforcement Learning"):
  * {(1 - alpha) pi_old + alpha pi' : alpha in [0, alphaMax]}, pi' = `target`
  * (default: the greedy policy in the old advantage, ties to the lowest index).
  *
