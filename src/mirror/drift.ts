@@ -55,8 +55,10 @@ export type DriftKind = "zero" | "forwardKl" | "reverseKl" | "squaredTv" | "squa
  * the same objective the exact step maximises (E_{s~beta}[E_{a~pi} A - w D]).
  * Drifts without an unbiased single-sample form leave `sample` undefined:
  * the squared TV drift C TV^2 = C (1/2 E_{a~pi_old}|r - 1|)^2 is the square of
- * a per-state expectation, and no function of one sample has that mean (the
- * square of a sample mean is biased upwards); it offers `batch` instead. The
+ * a per-state expectation, with cross terms |r_a - 1| |r_b - 1| between
+ * actions, while the mean of any function of one sample (r_a, A, pi_old(a)) is
+ * a sum of per-action terms (squaring one sample's |r - 1|/2 is biased
+ * upwards, by Jensen); it offers `batch` instead. The
  * squared-L2 drift C sum_a (pi - pi_old)^2 = C E_{a~pi_old}[pi_old(a) (r - 1)^2]
  * is a sum over actions, not a square of an expectation, and has one.
  */
