@@ -1,6 +1,8 @@
 /**
  * Approximate Mirror Policy Optimisation (AMPO; Alfano, Yuan & Rebeschini
- * 2023, seed 001), exact on a tabular MDP. With a mirror map h and step eta_k:
+ * 2023, "A Novel Framework for Policy Mirror Descent with General
+ * Parameterization and Linear Convergence", Algorithm 1), exact on a tabular
+ * MDP. With a mirror map h and step eta_k:
  *
  *   Step I   theta_{k+1} = argmin_theta E_{(s,a)~D_k}[(f_theta(s,a) - Q_k(s,a) - eta_k^{-1} grad h(pi_k(.|s))_a)^2],
  *   Step II  pi_{k+1}(.|s) = argmin_{p in simplex} D_h(p, grad h*(eta_k f_{theta_{k+1}}(s,.)))   (Bregman projection).
@@ -26,7 +28,8 @@ import { ValidationError } from "../core/errors.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { expUpdateUnchecked, logOf } from "../mirror/kernels/exp-update.js";
 import { type LinearFeatures, checkFeatures, featureLogits } from "./features.js";
-import { type FitDistribution, fitWeights, weightedLeastSquares } from "./least-squares.js";
+import { type FitDistribution, checkFitDistribution, fitWeights, weightedLeastSquares } from "./least-squares.js";
+import { checkOptions } from "../core/validate.js";
 import { type TsallisMap, tsallisGradient, tsallisProjection } from "../mirror/kernels/tsallis.js";
 import {
   type PolicyEvaluation,
@@ -71,6 +74,8 @@ export interface AmpoResult extends UpdateResult {
 /** AMPO with the KL or a Tsallis mirror map (see the module comment). */
 export function ampo(options: AmpoOptions): Update<AmpoResult> {
   if (options === null || typeof options !== "object") throw new ValidationError("options", "ampo: must be an object { mirrorMap, stepSize }", options);
+  checkOptions("options", options, ["mirrorMap", "stepSize", "parametrisation", "fit", "ridge"], "ampo");
+  const fitDistribution = checkFitDistribution(options.fit, "ampo");
   const map = options.mirrorMap;
   const isKl = map === "kl";
   if (!isKl && (map === null || typeof map !== "object" || map.kind !== "tsallis")) {
@@ -82,6 +87,7 @@ export function ampo(options: AmpoOptions): Update<AmpoResult> {
   let features: LinearFeatures | undefined;
   if (param !== "tabular") {
     if (param === null || typeof param !== "object") throw new ValidationError("parametrisation", 'ampo: must be "tabular" or { features }', param);
+    checkOptions("parametrisation", param, ["features"], "ampo");
     features = checkFeatures(param.features, param.features?.S, param.features?.A, "ampo");
   }
   const ridge = options.ridge ?? 1e-12;
@@ -116,7 +122,7 @@ export function ampo(options: AmpoOptions): Update<AmpoResult> {
       let fitError = 0;
       if (features) {
         checkFeatures(features, S, A, "ampo");
-        const omega = fitWeights(options.fit, p.policy, d, p.mdp.mu.slice(), S, A);
+        const omega = fitWeights(fitDistribution, p.policy, d, p.mdp.mu.slice(), S, A);
         const fit = weightedLeastSquares(features, target, omega, ridge);
         theta = fit.w;
         fitError = fit.error;

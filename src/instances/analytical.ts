@@ -1,6 +1,5 @@
 /**
- * The analytical update rule (Li, Clavette & He, ICML 2022; seed 003,
- * "Result 1"):
+ * The analytical update rule (Li, Clavette & He, ICML 2022, "Result 1"):
  *
  *   pi_new(a|s) = pi_old(a|s) exp(A_old(s,a) / C) / sum_b pi_old(b|s) exp(A_old(s,b) / C),
  *   C = gamma^2 eps / (1 - gamma)^3,   eps = max_{s,a} |A_old(s,a)|,   gamma in [0.5, 1).
@@ -11,7 +10,7 @@
  * KL with step 1/C): NPG with the adaptive step size eta = 1/C. Computed in
  * log space like npg.
  *
- * gamma outside [0.5, 1): the seed states the bound (and so the constant C)
+ * gamma outside [0.5, 1): Li et al. state the bound (and so the constant C)
  * only for gamma >= 0.5. By default the step throws a ValidationError there;
  * `belowHalf: "clamp"` uses C computed at gamma = 0.5 instead, which is larger
  * than the formula's C at the true gamma (C grows with gamma), i.e. a smaller,
@@ -20,13 +19,14 @@
  * is optimal): the step returns pi_old.
  */
 import { ValidationError } from "../core/errors.js";
-import type { StateDistribution } from "../mirror/distributions.js";
+import { type StateDistribution, checkStateDistribution } from "../mirror/distributions.js";
+import { checkOptions } from "../core/validate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { type NpgResult, exponentialStep } from "./npg.js";
 import { type Update, type UpdateStepOptions, maxAbs, prepareStep } from "./instance.js";
 
 export interface AnalyticalOptions {
-  /** What to do when gamma < 0.5, outside the seed's assumption: "throw" (default) or "clamp" (C at gamma = 0.5). */
+  /** What to do when gamma < 0.5, outside Li et al.'s assumption: "throw" (default) or "clamp" (C at gamma = 0.5). */
   belowHalf?: "throw" | "clamp";
   /** beta = nu (default "uniform": every state updated). */
   states?: StateDistribution;
@@ -39,7 +39,7 @@ export type AnalyticalResult = NpgResult & {
   epsilon: number;
 };
 
-/** Li et al.'s constant C_pi = gamma^2 eps / (1-gamma)^3 (seed 003). */
+/** Li, Clavette & He's constant C_pi = gamma^2 eps / (1-gamma)^3 (ICML 2022, "Result 2"). */
 export function analyticalConstant(gamma: number, epsilon: number): number {
   return (gamma * gamma * epsilon) / (1 - gamma) ** 3;
 }
@@ -47,11 +47,12 @@ export function analyticalConstant(gamma: number, epsilon: number): number {
 /** The analytical update rule of Li, Clavette & He (see the module comment). */
 export function analytical(options: AnalyticalOptions = {}): Update<AnalyticalResult> {
   if (options === null || typeof options !== "object") throw new ValidationError("options", "analytical: must be an object", options);
+  checkOptions("options", options, ["belowHalf", "states"], "analytical");
   const belowHalf = options.belowHalf ?? "throw";
   if (belowHalf !== "throw" && belowHalf !== "clamp") {
     throw new ValidationError("belowHalf", 'analytical: must be "throw" or "clamp"', belowHalf);
   }
-  const states = options.states ?? "uniform";
+  const states = checkStateDistribution("states", options.states, { prefix: "", factory: "analytical" }) ?? "uniform";
   return {
     name: "analytical",
     neighbourhood: "all policies",

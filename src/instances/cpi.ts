@@ -1,5 +1,6 @@
 /**
- * Conservative policy iteration (Kakade & Langford 2002; seed 002) as Mirror
+ * Conservative policy iteration (Kakade & Langford 2002, "Approximately
+ * Optimal Approximate Reinforcement Learning") as Mirror
  * Learning: drift = 0, neighbourhood = the mixture segment
  * {(1 - a) pi_old + a pi' : 0 <= a <= alpha}, pi' = greedy in A_old (ties to
  * the lowest index), beta = d_old:
@@ -8,7 +9,7 @@
  *   Abar   = E_{s~d_old} E_{a~pi'}[A_old(s,a)] = E_{s~d_old} max_a A_old(s,a).
  *
  * The surrogate is linear in the weight, so the argmax over the segment is
- * its end alpha whenever Abar > 0. `alpha: "optimal"` takes seed 002's
+ * its end alpha whenever Abar > 0. `alpha: "optimal"` takes Kakade & Langford's
  *   alpha* = Abar (1-gamma)^2 / (4 gamma),
  * which guarantees eta(pi_new) - eta(pi_old) >= Abar^2 (1-gamma) / (8 gamma)
  * for rewards in [0, 1]; for rewards spanning more than 1 both are divided by
@@ -16,6 +17,7 @@
  * clipped to [0, 1]. The result reports Abar, alpha and the guaranteed gain.
  */
 import { ValidationError } from "../core/errors.js";
+import { checkOptions } from "../core/validate.js";
 import { mirrorStep, type MirrorStepResult } from "../mirror/step.js";
 import { zeroDrift } from "../mirror/drifts.js";
 import { mixtureSegment } from "../mirror/neighbourhoods.js";
@@ -24,7 +26,7 @@ import { cpiAdvantage, cpiBound, cpiOptimalAlpha, cpiRewardSpan } from "../theor
 import { type PolicyEvaluation, type Update, type UpdateStepOptions, prepareStep } from "./instance.js";
 
 export interface CpiOptions {
-  /** Mixing weight in [0, 1], or "optimal" for alpha* (seed 002). */
+  /** Mixing weight in [0, 1], or "optimal" for Kakade & Langford's alpha*. */
   alpha: number | "optimal";
   /** Width of the reward range used by alpha* and the guarantee (default max(1, max R - min R)). */
   rewardSpan?: number;
@@ -45,6 +47,7 @@ export type CpiResult = MirrorStepResult & {
 /** Conservative policy iteration (see the module comment). */
 export function cpi(options: CpiOptions): Update<CpiResult> {
   if (options === null || typeof options !== "object") throw new ValidationError("options", "cpi: must be an object { alpha }", options);
+  checkOptions("options", options, ["alpha", "rewardSpan"], "cpi");
   const { alpha } = options;
   if (alpha !== "optimal" && (typeof alpha !== "number" || !(alpha >= 0 && alpha <= 1))) {
     throw new ValidationError("alpha", 'cpi: must be a number in [0, 1] or "optimal"', alpha);

@@ -1,7 +1,10 @@
 /**
  * Linear features phi(s,a) in R^dim for log-linear policies
- * pi_theta(a|s) ∝ exp(phi(s,a) . theta) (Agarwal et al. 2021; Yuan et al. 2023;
- * seed 001). Stored as compressed sparse rows over the S*A rows i = s*A + a,
+ * pi_theta(a|s) ∝ exp(phi(s,a) . theta) (Agarwal, Kakade, Lee & Mahajan 2021,
+ * "On the Theory of Policy Gradient Methods: Optimality, Approximation, and
+ * Distribution Shift"; Yuan, Du, Gower, Lazaric & Xiao 2023, "Linear
+ * Convergence of Natural Policy Gradient Methods with Log-Linear Policies").
+ * Stored as compressed sparse rows over the S*A rows i = s*A + a,
  * so one-hot (tabular) features cost S*A entries, not (S*A)^2: row i holds
  * columns[rowStart[i] .. rowStart[i+1]) (strictly increasing) with their
  * values. Dense tables (linearFeatures, randomFeatures) keep every non-zero.
@@ -10,6 +13,7 @@
  */
 import { ValidationError } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
+import { checkOptions } from "../core/validate.js";
 
 /** A feature map for S states and A actions, rows i = s*A + a in compressed sparse row form. */
 export interface LinearFeatures {
@@ -29,8 +33,9 @@ function checkCount(field: string, n: unknown): number {
   return n;
 }
 
-function checkShape(spec: unknown, what: string): { S: number; A: number; dim: number } {
+function checkShape(spec: unknown, what: string, keys: readonly string[], where: string): { S: number; A: number; dim: number } {
   if (spec === null || typeof spec !== "object") throw new ValidationError("features", `must be an object ${what}`, spec);
+  checkOptions("features", spec, keys, where, "field");
   const o = spec as { S: unknown; A: unknown; dim: unknown };
   const S = checkCount("features.S", o.S);
   const A = checkCount("features.A", o.A);
@@ -46,7 +51,7 @@ function numberArray(field: string, raw: unknown): ArrayLike<number> {
 
 /** Checks and wraps a dense feature table values[(s*A + a)*dim + j] (finite, length S*A*dim); zeros are not stored. */
 export function linearFeatures(spec: { S: number; A: number; dim: number; values: Float64Array | number[] }): LinearFeatures {
-  const { S, A, dim } = checkShape(spec, "{ S, A, dim, values }");
+  const { S, A, dim } = checkShape(spec, "{ S, A, dim, values }", ["S", "A", "dim", "values"], "linearFeatures");
   const raw = numberArray("features.values", spec.values);
   if (raw.length !== S * A * dim) throw new ValidationError("features.values", `wrong length: expected S*A*dim = ${S * A * dim}`, raw.length);
   let nnz = 0;
@@ -89,7 +94,7 @@ export function sparseFeatures(spec: {
   columns: Int32Array | number[];
   values: Float64Array | number[];
 }): LinearFeatures {
-  const { S, A, dim } = checkShape(spec, "{ S, A, dim, rowStart, columns, values }");
+  const { S, A, dim } = checkShape(spec, "{ S, A, dim, rowStart, columns, values }", ["S", "A", "dim", "rowStart", "columns", "values"], "sparseFeatures");
   const n = S * A;
   const starts = spec.rowStart;
   if (!(starts instanceof Int32Array) && !Array.isArray(starts)) throw new ValidationError("features.rowStart", "must be an Int32Array or a number array", typeof starts);

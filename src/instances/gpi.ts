@@ -1,6 +1,9 @@
 /**
- * Generalised policy iteration as Mirror Learning (seed 000; Howard 1960,
- * Puterman 1994 section 6.4): neighbourhood = all policies, drift = 0, so
+ * Generalised policy iteration as Mirror Learning (Kuba, Schroeder de Witt &
+ * Foerster 2022, "Mirror Learning: A Unifying Framework of Policy
+ * Optimisation"; Howard 1960, "Dynamic Programming and Markov Processes";
+ * Puterman 1994, "Markov Decision Processes", Section 6.4): neighbourhood =
+ * all policies, drift = 0, so
  *
  *   pi_new(.|s) = argmax_{p in simplex} E_{a~p}[Q_old(s,a)]   for every s,
  *
@@ -11,7 +14,8 @@
 import { mirrorStep, type MirrorStepResult } from "../mirror/step.js";
 import { zeroDrift } from "../mirror/drifts.js";
 import { allPolicies } from "../mirror/neighbourhoods.js";
-import type { StateDistribution } from "../mirror/distributions.js";
+import { type StateDistribution, checkStateDistribution } from "../mirror/distributions.js";
+import { checkOptions } from "../core/validate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { type PolicyEvaluation, type Update, type UpdateStepOptions, prepareStep } from "./instance.js";
 
@@ -24,7 +28,8 @@ export type GpiResult = MirrorStepResult & { evaluation: PolicyEvaluation };
 
 /** Generalised policy iteration: the greedy step (see the module comment). */
 export function gpi(options: GpiOptions = {}): Update<GpiResult> {
-  const states = options.states ?? "uniform";
+  checkOptions("options", options, ["states"], "gpi");
+  const states = checkStateDistribution("states", options.states, { prefix: "", factory: "gpi" }) ?? "uniform";
   return {
     name: "gpi",
     neighbourhood: "all policies",

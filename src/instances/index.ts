@@ -1,4 +1,5 @@
-// Every seed algorithm as an exact tabular instance of Mirror Learning (seed 000):
+// Every algorithm of the library as an exact tabular instance of Mirror Learning
+// (Kuba, Schroeder de Witt & Foerster 2022, "Mirror Learning: A Unifying Framework of Policy Optimisation"):
 // factories returning an `Update` whose `step(mdp, policy, k)` gives the next policy.
 export {
   type Update,

@@ -1,8 +1,10 @@
 /**
  * The contract every exact tabular instance of Mirror Learning (Kuba,
- * Schroeder de Witt, Foerster 2022, seed 000) fulfils:
+ * Schroeder de Witt & Foerster 2022, "Mirror Learning: A Unifying Framework of
+ * Policy Optimisation") fulfils:
  *
- *   pi_new = argmax_{pi in N(pi_old)} E_{s~beta}[ E_{a~pi}[A_old(s,a)] - beta(s)/nu(s) D_old(pi|s) ].
+ *   pi_new = argmax_{pi in N(pi_old)} E_{s~beta}[ E_{a~pi}[A_old(s,a)] - nu(s)/beta(s) D_old(pi|s) ]
+ *          = argmax_{pi in N(pi_old)} E_{s~beta} E_{a~pi}[A_old(s,a)] - E_{s~nu} D_old(pi|s).
  *
  * An `Update` is a plain object with a `name`, a description of its
  * neighbourhood N and drift D, and `step(mdp, policy, k)`, which returns the
@@ -13,7 +15,7 @@
 import { ValidationError } from "../core/errors.js";
 import { evaluate, type EvaluateOptions } from "../evaluation/evaluate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
-import { checkPolicy } from "../core/validate.js";
+import { checkOptions, checkPolicy } from "../core/validate.js";
 
 /** What a step needs from the exact evaluation of the old policy (`evaluate`'s result qualifies). */
 export interface PolicyEvaluation {
@@ -41,6 +43,8 @@ export interface UpdateStepOptions {
   evaluate?: EvaluateOptions;
 }
 
+const STEP_OPTION_NAMES = ["evaluation", "logPolicy", "theta", "evaluate"] as const;
+
 /** What every step returns; instances add their own diagnostics. */
 export interface UpdateResult {
   /** pi_new[s*A + a]. */
@@ -57,7 +61,7 @@ export interface UpdateResult {
 export interface Update<R extends UpdateResult = UpdateResult> {
   /** Readable name with parameters, e.g. "npg(stepSize=2)". */
   readonly name: string;
-  /** The neighbourhood N(pi_old) in Mirror Learning terms (DESIGN.md's table). */
+  /** The neighbourhood N(pi_old) in Mirror Learning terms. */
   readonly neighbourhood: string;
   /** The drift D_old(pi|s) in Mirror Learning terms. */
   readonly drift: string;
@@ -67,7 +71,7 @@ export interface Update<R extends UpdateResult = UpdateResult> {
   step(mdp: TabularMdp, policy: Float64Array, k?: number, options?: UpdateStepOptions): R;
 }
 
-/** A constant step size or a schedule k -> eta_k (e.g. `k => eta0 / gamma ** k`, seed 001). */
+/** A constant step size or a schedule k -> eta_k (e.g. `k => eta0 / gamma ** k`, Xiao 2022's geometric steps). */
 export type StepSize = number | ((k: number) => number);
 
 /** Checks a StepSize when the instance is built; a number must be finite and > 0. */
@@ -127,6 +131,7 @@ export function prepareStep(
   if (options !== undefined && (options === null || typeof options !== "object")) {
     throw new ValidationError("options", `${where}: must be an object`, options);
   }
+  checkOptions("options", options, STEP_OPTION_NAMES, `${where}.step`);
   let evaluation = options?.evaluation;
   if (evaluation === undefined) evaluation = evaluate(mdp, policy, options?.evaluate);
   else checkEvaluation(evaluation, S, A, where);

@@ -1,6 +1,9 @@
 /**
  * The weighted least-squares fit of compatible function approximation
- * (Agarwal et al. 2021; Yuan et al. 2023; seed 001),
+ * (Agarwal, Kakade, Lee & Mahajan 2021, "On the Theory of Policy Gradient
+ * Methods: Optimality, Approximation, and Distribution Shift"; Yuan, Du, Gower,
+ * Lazaric & Xiao 2023, "Linear Convergence of Natural Policy Gradient Methods
+ * with Log-Linear Policies"),
  *
  *   w* = argmin_w sum_{s,a} omega(s,a) (phi(s,a) . w - y(s,a))^2,
  *   omega(s,a) = rho(s) x(a|s),  rho = d_old by default, x = pi_old (on-policy) or uniform,
@@ -16,7 +19,8 @@ import { ConvergenceError, ValidationError } from "../core/errors.js";
 import { cg } from "../linalg/cg.js";
 import { SingularMatrixError, luFactor, luSolve } from "../linalg/lu.js";
 import type { LinearOperator } from "../linalg/operator.js";
-import { type StateDistribution, resolveDistribution } from "../mirror/distributions.js";
+import { type StateDistribution, checkStateDistribution, resolveDistribution } from "../mirror/distributions.js";
+import { checkOptions } from "../core/validate.js";
 import { type Block, f64Block, i32Block, scratch } from "../core/arena.js";
 import type { LinearFeatures } from "./features.js";
 
@@ -24,8 +28,19 @@ import type { LinearFeatures } from "./features.js";
 export interface FitDistribution {
   /** rho over states (default "visitation": d_old). */
   states?: StateDistribution;
-  /** x(.|s): "policy" (default: pi_old, the on-policy distribution of seed 001) or "uniform" (1/A). */
+  /** x(.|s): "policy" (default: pi_old, the on-policy fit of Yuan et al. 2023) or "uniform" (1/A). */
   actions?: "policy" | "uniform";
+}
+
+/** Checks a fit distribution's form where S is not known yet (an instance factory named `where`). */
+export function checkFitDistribution(fit: unknown, where: string): FitDistribution | undefined {
+  if (fit === undefined) return undefined;
+  const f = checkOptions("fit", fit as FitDistribution, ["states", "actions"], where);
+  checkStateDistribution("fit.states", f.states, { prefix: "", factory: where });
+  if (f.actions !== undefined && f.actions !== "policy" && f.actions !== "uniform") {
+    throw new ValidationError("fit.actions", 'must be "policy" or "uniform"', f.actions, { function: where });
+  }
+  return f;
 }
 
 /** omega(s,a) = rho(s) x(a|s) for a fit distribution (see FitDistribution). */
@@ -102,6 +117,7 @@ export function weightedLeastSquares(
   if (y.length !== n) throw new ValidationError("target", `wrong length: expected S*A = ${n}`, y.length);
   if (omega.length !== n) throw new ValidationError("weights", `wrong length: expected S*A = ${n}`, omega.length);
   if (typeof ridge !== "number" || !(ridge >= 0 && ridge < Infinity)) throw new ValidationError("ridge", "must be a finite number >= 0", ridge);
+  checkOptions("options", options, ["solver"], "weightedLeastSquares");
   const choice = options.solver ?? "auto";
   if (choice !== "auto" && choice !== "lu" && choice !== "cg") throw new ValidationError("solver", 'must be "auto", "lu" or "cg"', choice);
   // b = Phi^T Omega y and the Gram diagonal, over the rows of positive weight.

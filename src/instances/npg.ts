@@ -1,6 +1,7 @@
 /**
  * Natural policy gradient / policy mirror descent with softmax tabular
- * policies (Kakade 2001; Xiao 2022; seed 001) as Mirror Learning:
+ * policies (Kakade 2001, "A Natural Policy Gradient"; Xiao 2022, "On the
+ * Convergence Rates of Policy Gradient Methods") as Mirror Learning:
  * neighbourhood = all policies, drift = (1/eta_k) KL(pi(.|s) || pi_old(.|s)),
  *
  *   pi_new(.|s) = argmax_p eta_k E_{a~p}[Q_old(s,a)] - KL(p || pi_old(.|s))
@@ -10,13 +11,14 @@
  * normaliser). Computed in log space (log-sum-exp), so probabilities never
  * underflow to 0: pass the previous step's `logPolicy` back (optimise does).
  * Step sizes: constant, or a schedule such as k => eta0 / gamma ** k (the
- * geometric schedule of AMPO / Xiao's linear convergence, seed 001). Actions
+ * geometric schedule of Xiao 2022's linear convergence and of AMPO). Actions
  * outside pi_old's support stay at 0.
  */
 import { mirrorStep, type MirrorStepResult } from "../mirror/step.js";
 import { reverseKlDrift } from "../mirror/drifts.js";
 import { allPolicies } from "../mirror/neighbourhoods.js";
-import type { StateDistribution } from "../mirror/distributions.js";
+import { type StateDistribution, checkStateDistribution } from "../mirror/distributions.js";
+import { checkOptions } from "../core/validate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { ValidationError } from "../core/errors.js";
 import {
@@ -72,8 +74,9 @@ export function exponentialStep(
 /** NPG / policy mirror descent with the KL mirror map (see the module comment). */
 export function npg(options: NpgOptions): Update<NpgResult> {
   if (options === null || typeof options !== "object") throw new ValidationError("options", "npg: must be an object { stepSize }", options);
+  checkOptions("options", options, ["stepSize", "states"], "npg");
   const stepSize = checkStepSize("stepSize", options.stepSize, "npg");
-  const states = options.states ?? "uniform";
+  const states = checkStateDistribution("states", options.states, { prefix: "", factory: "npg" }) ?? "uniform";
   const label = typeof stepSize === "number" ? String(stepSize) : "schedule";
   return {
     name: `npg(stepSize=${label})`,

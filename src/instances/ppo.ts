@@ -1,6 +1,8 @@
 /**
- * Proximal policy optimisation, exact tabular step (Schulman et al. 2017;
- * seeds 000 and 002) as Mirror Learning: neighbourhood = all policies, drift
+ * Proximal policy optimisation, exact tabular step (Schulman et al. 2017,
+ * "Proximal Policy Optimization Algorithms", eq. 7) as Mirror Learning (Kuba,
+ * Schroeder de Witt & Foerster 2022, "Mirror Learning: A Unifying Framework of
+ * Policy Optimisation"): neighbourhood = all policies, drift
  * = the clip drift
  *
  *   D_old(pi|s) = E_{a~pi_old}[ ReLU( (r - clip(r, 1-eps, 1+eps)) A_old(s,a) ) ],  r = pi(a|s)/pi_old(a|s).
@@ -20,7 +22,8 @@ import { ValidationError } from "../core/errors.js";
 import { mirrorStep, type MirrorStepResult } from "../mirror/step.js";
 import { clipDrift } from "../mirror/drifts.js";
 import { allPolicies } from "../mirror/neighbourhoods.js";
-import type { StateDistribution } from "../mirror/distributions.js";
+import { type StateDistribution, checkStateDistribution } from "../mirror/distributions.js";
+import { checkOptions } from "../core/validate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { type PolicyEvaluation, type Update, type UpdateStepOptions, prepareStep } from "./instance.js";
 
@@ -36,12 +39,13 @@ export type PpoResult = MirrorStepResult & { evaluation: PolicyEvaluation };
 /** PPO's exact clipped-surrogate step (see the module comment). */
 export function ppo(options: PpoOptions): Update<PpoResult> {
   if (options === null || typeof options !== "object") throw new ValidationError("options", "ppo: must be an object { epsilon }", options);
+  checkOptions("options", options, ["epsilon", "states"], "ppo");
   const { epsilon } = options;
   if (typeof epsilon !== "number" || !(epsilon > 0 && epsilon < Infinity)) {
     throw new ValidationError("epsilon", "ppo: must be a finite number > 0", epsilon);
   }
   const drift = clipDrift(epsilon);
-  const states = options.states ?? "uniform";
+  const states = checkStateDistribution("states", options.states, { prefix: "", factory: "ppo" }) ?? "uniform";
   return {
     name: `ppo(epsilon=${epsilon})`,
     neighbourhood: "all policies",

@@ -1,6 +1,9 @@
 /**
- * Q-NPG with log-linear policies (Agarwal et al. 2021; Yuan et al. 2023;
- * seed 001): pi_theta(a|s) ∝ exp(phi(s,a) . theta), and per iteration
+ * Q-NPG with log-linear policies (Agarwal, Kakade, Lee & Mahajan 2021, "On the
+ * Theory of Policy Gradient Methods: Optimality, Approximation, and
+ * Distribution Shift"; Yuan, Du, Gower, Lazaric & Xiao 2023, "Linear
+ * Convergence of Natural Policy Gradient Methods with Log-Linear Policies"):
+ * pi_theta(a|s) ∝ exp(phi(s,a) . theta), and per iteration
  *
  *   w*_k     = argmin_w E_{s~d_k, a~pi_k}[(phi(s,a) . w - Q_k(s,a))^2]   (compatible function approximation),
  *   theta_k+1 = theta_k + eta_k w*_k,
@@ -33,7 +36,8 @@ import { reverseKlDrift } from "../mirror/drifts.js";
 import { allPolicies } from "../mirror/neighbourhoods.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { type LinearFeatures, checkFeatures, featureLogits, logLinearPolicy } from "./features.js";
-import { type FitDistribution, fitWeights, weightedLeastSquares } from "./least-squares.js";
+import { type FitDistribution, checkFitDistribution, fitWeights, weightedLeastSquares } from "./least-squares.js";
+import { checkOptions } from "../core/validate.js";
 import {
   type PolicyEvaluation,
   type StepSize,
@@ -51,7 +55,7 @@ export interface QNpgOptions {
   features: LinearFeatures;
   /** eta_k > 0: a number or a function of k. */
   stepSize: StepSize;
-  /** Where the least squares weigh errors (default d_old x pi_old, seed 001). */
+  /** Where the least squares weigh errors (default d_old x pi_old, Yuan et al. 2023's on-policy fit). */
   fit?: FitDistribution;
   /** Relative ridge of the normal equations (default 1e-12; 0 = none). */
   ridge?: number;
@@ -97,8 +101,10 @@ export function fitLabel(fit: FitDistribution | undefined): string {
 /** Q-NPG with log-linear policies (see the module comment). */
 export function qNpg(options: QNpgOptions): Update<QNpgResult> {
   if (options === null || typeof options !== "object") throw new ValidationError("options", "qNpg: must be an object { features, stepSize }", options);
+  checkOptions("options", options, ["features", "stepSize", "fit", "ridge"], "qNpg");
   const stepSize = checkStepSize("stepSize", options.stepSize, "qNpg");
-  const { features, fit } = options;
+  const { features } = options;
+  const fit = checkFitDistribution(options.fit, "qNpg");
   checkFeatures(features, features?.S, features?.A, "qNpg");
   const ridge = options.ridge ?? 1e-12;
   if (typeof ridge !== "number" || !(ridge >= 0 && ridge < Infinity)) throw new ValidationError("ridge", "qNpg: must be a finite number >= 0", ridge);

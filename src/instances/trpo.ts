@@ -1,6 +1,8 @@
 /**
- * Trust region policy optimisation, exact tabular step (Schulman et al. 2015;
- * seeds 000 and 002) as Mirror Learning: drift = 0, neighbourhood = the
+ * Trust region policy optimisation, exact tabular step (Schulman et al. 2015,
+ * "Trust Region Policy Optimization", eq. 12) as Mirror Learning (Kuba,
+ * Schroeder de Witt & Foerster 2022, "Mirror Learning: A Unifying Framework of
+ * Policy Optimisation"): drift = 0, neighbourhood = the
  * mean-KL ball under the old visitation,
  *
  *   pi_new = argmax_pi E_{s~d_old} E_{a~pi}[A_old(s,a)]
@@ -16,6 +18,7 @@
  * gradient, conjugate gradient and a line search; here it is exact.)
  */
 import { ValidationError } from "../core/errors.js";
+import { checkOptions } from "../core/validate.js";
 import { mirrorStep, type MirrorStepResult } from "../mirror/step.js";
 import { zeroDrift } from "../mirror/drifts.js";
 import { meanKlBall } from "../mirror/neighbourhoods.js";
@@ -38,6 +41,7 @@ export type TrpoResult = MirrorStepResult & {
 /** TRPO's exact KL-constrained step (see the module comment). */
 export function trpo(options: TrpoOptions): Update<TrpoResult> {
   if (options === null || typeof options !== "object") throw new ValidationError("options", "trpo: must be an object { delta }", options);
+  checkOptions("options", options, ["delta"], "trpo");
   const { delta } = options;
   if (typeof delta !== "number" || !(delta > 0 && delta < Infinity)) {
     throw new ValidationError("delta", "trpo: must be a finite number > 0", delta);

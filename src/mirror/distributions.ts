@@ -1,9 +1,11 @@
 /**
- * State distributions of Mirror Learning: the sampling distribution beta and
- * the drift distribution nu (seed 000), and the weights of the mean-KL ball.
+ * State distributions of Mirror Learning (Kuba, Schroeder de Witt & Foerster
+ * 2022, "Mirror Learning", the Mirror Learning update): the sampling distribution beta,
+ * the drift distribution nu, and the weights of the mean-KL ball.
  */
 import { ValidationError } from "../core/errors.js";
-import { checkDistribution } from "../core/validate.js";
+import { checkDistribution, kindOf } from "../core/validate.js";
+import type { ParameterSite } from "./drift.js";
 
 /**
  * "visitation": the old policy's discounted visitation d_old (the default);
@@ -11,6 +13,22 @@ import { checkDistribution } from "../core/validate.js";
  * length S, non-negative, summing to 1 within 1e-9.
  */
 export type StateDistribution = "visitation" | "mu" | "uniform" | Float64Array;
+
+const NAMES = ["visitation", "mu", "uniform"];
+
+/**
+ * Checks the form of a StateDistribution (or undefined) where S is not known
+ * yet (a factory): a known name, or a Float64Array distribution of any length.
+ */
+export function checkStateDistribution(field: string, spec: unknown, site?: ParameterSite): StateDistribution | undefined {
+  const name = (site?.prefix ?? "") + field;
+  if (spec === undefined || (typeof spec === "string" && NAMES.includes(spec))) return spec as StateDistribution | undefined;
+  if (spec instanceof Float64Array) {
+    checkDistribution(name, spec, spec.length, "state");
+    return spec;
+  }
+  throw new ValidationError(name, 'must be "visitation", "mu", "uniform" or a Float64Array distribution over states', typeof spec === "string" ? spec : kindOf(spec));
+}
 
 /** Resolves a StateDistribution to an array of length S (`field` names it in errors). */
 export function resolveDistribution(
@@ -27,5 +45,5 @@ export function resolveDistribution(
     checkDistribution(field, spec, S, "state");
     return spec;
   }
-  throw new ValidationError(field, 'must be "visitation", "mu", "uniform" or a Float64Array of length S', spec);
+  throw new ValidationError(field, 'must be "visitation", "mu", "uniform" or a Float64Array of length S', typeof spec === "string" ? spec : kindOf(spec));
 }

@@ -5,6 +5,7 @@ import {
   type Drift,
   checkDrift,
   clipDrift,
+  resolveDrift,
   customDrift,
   forwardKlDrift,
   reverseKlDrift,
@@ -84,6 +85,110 @@ describe.each(DRIFTS.map((d) => [d.name, d] as const))("drift %s", (_name, drift
         expect(Math.abs(fd - drift.sampleGradient(lo, ln, adv[a]))).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
       }
     }
+  });
+});
+
+describe.each(DRIFTS.map((d) => [d.name, d] as const))("drift %s: the ratio-form estimators of the sample-based losses", (_name, drift) => {
+  const A = 4;
+  it("sample: unbiased over a ~ pi_old (exact expectation), zero at r = 1, derivative in r", () => {
+    const est = drift.sample;
+    if (!est) {
+      expect(drift.kind === "squaredTv" || drift.kind === "custom").toBe(true);
+      return;
+    }
+    expect(est.unbiased).toBe(true);
+    for (let trial = 0; trial < 20; trial++) {
+      const piOld = randomPolicy(rng, 1, A);
+      const p = randomPolicy(rng, 1, A);
+      const adv = randomAdvantage(rng, piOld, 1, A);
+      let expectation = 0;
+      for (let a = 0; a < A; a++) expectation += piOld[a] * est.value(p[a] / piOld[a], adv[a], piOld[a]);
+      const value = drift.value(piOld, p, 0, A, adv);
+      expect(Math.abs(expectation - value)).toBeLessThan(1e-12 * Math.max(1, value));
+      for (let a = 0; a < A; a++) {
+        expect(est.value(1, adv[a], piOld[a])).toBe(0);
+        expect(est.derivative(1, adv[a], piOld[a])).toBe(0);
+        const r = p[a] / piOld[a];
+        const h = 1e-6 * Math.max(1, r);
+        const fd = (est.value(r + h, adv[a], piOld[a]) - est.value(r - h, adv[a], piOld[a])) / (2 * h);
+        expect(Math.abs(fd - est.derivative(r, adv[a], piOld[a]))).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
+        // The log-space form is the same estimator.
+        if (drift.sampleEstimate) {
+          const lo = Math.log(piOld[a]);
+          const ln = Math.log(p[a]);
+          expect(Math.abs(drift.sampleEstimate(lo, ln, adv[a]) - est.value(r, adv[a], piOld[a]))).toBeLessThan(1e-12);
+          expect(Math.abs(drift.sampleGradient!(lo, ln, adv[a]) - r * est.derivative(r, adv[a], piOld[a]))).toBeLessThan(1e-12);
+        }
+      }
+    }
+  });
+
+  it("batch: unbiased from n >= 2 independent samples of one state (exact expectation over all n-tuples)", () => {
+    const est = drift.batch;
+    if (!est) return;
+    for (const n of [2, 3]) {
+      const piOld = randomPolicy(rng, 1, A);
+      const p = randomPolicy(rng, 1, A);
+      const adv = randomAdvantage(rng, piOld, 1, A);
+      let expectation = 0;
+      const idx = new Array(n).fill(0);
+      for (let k = 0; k < A ** n; k++) {
+        let rest = k;
+        let prob = 1;
+        for (let i = 0; i < n; i++) {
+          idx[i] = rest % A;
+          rest = Math.floor(rest / A);
+          prob *= piOld[idx[i]];
+        }
+        const ratios = idx.map((a) => p[a] / piOld[a]);
+        expectation += prob * est.value(ratios, idx.map((a) => adv[a]), idx.map((a) => piOld[a]));
+        const g = new Float64Array(n);
+        est.gradient(ratios, idx.map((a) => adv[a]), idx.map((a) => piOld[a]), g);
+        for (let i = 0; i < n; i++) {
+          const up = ratios.slice();
+          const down = ratios.slice();
+          up[i] += 1e-6;
+          down[i] -= 1e-6;
+          const fd = (est.value(up, [], []) - est.value(down, [], [])) / 2e-6;
+          expect(Math.abs(fd - g[i])).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
+        }
+      }
+      const value = drift.value(piOld, p, 0, A, adv);
+      expect(Math.abs(expectation - value)).toBeLessThan(1e-12 * Math.max(1, value));
+    }
+    expect(() => est.value([1.2], [0], [0.5])).toThrow(ValidationError);
+  });
+});
+
+describe("drifts as plain data", () => {
+  it("a structured clone keeps a built-in drift's fields and loses its methods; resolveDrift rebuilds it", () => {
+    for (const drift of DRIFTS.slice(0, 7)) {
+      const clone = structuredClone(drift) as unknown as Record<string, unknown>;
+      expect(clone.kind).toBe(drift.kind);
+      expect(clone.coefficient).toBe(drift.coefficient);
+      expect(clone.value).toBeUndefined();
+      const back = resolveDrift(clone);
+      expect(back.name).toBe(drift.name);
+      expect(back.coefficient).toBe(drift.coefficient);
+      expect(back.epsilon).toBe(drift.epsilon);
+    }
+  });
+
+  it("factories' drifts are frozen: their checked parameters cannot change afterwards", () => {
+    const d = forwardKlDrift(2) as { coefficient: number };
+    expect(Object.isFrozen(d)).toBe(true);
+    expect(() => {
+      d.coefficient = -1;
+    }).toThrow(TypeError);
+    expect(d.coefficient).toBe(2);
+  });
+
+  it("resolveDrift names the field of a bad parameter", () => {
+    expect(() => resolveDrift({ kind: "reverseKl", coefficient: 0 })).toThrow(/drift\.coefficient.*got 0/);
+    expect(() => resolveDrift({ kind: "squaredL2", coefficient: Infinity })).toThrow(/drift\.coefficient.*Infinity/);
+    expect(() => resolveDrift({ kind: "clip", epsilon: NaN })).toThrow(/drift\.epsilon.*NaN/);
+    expect(() => resolveDrift({ kind: "nope" })).toThrow(/drift\.kind/);
+    expect(() => resolveDrift(7)).toThrow(ValidationError);
   });
 });
 

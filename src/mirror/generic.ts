@@ -19,7 +19,7 @@
  * policy unless the drift is infinite there (reverse KL outside pi_old's support).
  */
 import { ValidationError } from "../core/errors.js";
-import type { Drift } from "./drifts.js";
+import type { Drift } from "./drift.js";
 import { klTerm } from "./kernels/kl.twin.js";
 
 export interface GenericOptions {
@@ -38,6 +38,9 @@ export interface GenericStateResult {
 }
 
 const START_MIX = 1e-3;
+
+/** Per-state advantages beyond this are scaled down first (see solveStateGeneric). */
+const SCALE_LIMIT = 1e150;
 
 /**
  * A drift value from user code, checked: a number >= 0 (+Infinity allowed;
@@ -72,26 +75,34 @@ export interface GenericFrame {
  */
 export function solveStateGeneric(
   piOld: Float64Array,
-  adv: Float64Array,
+  advIn: Float64Array,
   A: number,
-  w: number,
-  mu: number,
+  wIn: number,
+  muIn: number,
   drift: Drift,
   out: Float64Array,
   { tolerance = 1e-10, maxIterations = 20000 }: GenericOptions = {},
   frame?: GenericFrame,
 ): GenericStateResult {
+  // Advantages beyond 1e150: the objective divided by their scale (same maximiser), so
+  // that no sum or gap overflows; the drift still sees the caller's advantage.
+  let m = 0;
+  for (let a = 0; a < A; a++) m = Math.max(m, Math.abs(advIn[a]));
+  const scale = m > SCALE_LIMIT ? m : 1;
+  const adv = scale === 1 ? advIn : advIn.map((x) => x / scale);
+  const w = scale === 1 ? wIn : wIn / scale;
+  const mu = scale === 1 ? muIn : muIn / scale;
   const grad = new Float64Array(A);
   const q = new Float64Array(A);
   const state = frame ? frame.s : 0;
   const base = state * A;
   const driftValue = (p: Float64Array): number => {
-    if (!frame) return checkedDriftValue(drift, drift.value(piOld, p, 0, A, adv), 0);
+    if (!frame) return checkedDriftValue(drift, drift.value(piOld, p, 0, A, advIn), 0);
     frame.p.set(p, base);
     return checkedDriftValue(drift, drift.value(frame.piOld, frame.p, state, A, frame.adv), state);
   };
   const driftGradient = (p: Float64Array): void => {
-    if (!frame) drift.gradient(piOld, p, 0, A, grad, adv);
+    if (!frame) drift.gradient(piOld, p, 0, A, grad, advIn);
     else {
       frame.p.set(p, base);
       drift.gradient(frame.piOld, frame.p, state, A, frame.grad, frame.adv);
@@ -193,5 +204,5 @@ export function solveStateGeneric(
     }
     if (!moved) break;
   }
-  return { gap, iterations: it, value: fp };
+  return { gap: gap * scale, iterations: it, value: fp * scale };
 }

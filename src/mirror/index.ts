@@ -1,10 +1,15 @@
-// Mirror Learning core: drifts, neighbourhoods, state distributions, the exact
-// step, and the per-state kernels it runs on.
+// Mirror Learning core (Kuba, Schroeder de Witt & Foerster 2022): drifts and
+// neighbourhoods with their solvers, state distributions, the exact step, and
+// the per-state kernels it runs on.
 export {
   type Drift,
   type DriftKind,
+  type DriftSpec,
+  type SampleEstimator,
+  type BatchEstimator,
   type CustomDriftSpec,
   type DriftCheck,
+  resolveDrift,
   zeroDrift,
   forwardKlDrift,
   reverseKlDrift,
@@ -16,6 +21,9 @@ export {
 } from "./drifts.js";
 export {
   type Neighbourhood,
+  type NeighbourhoodSpec,
+  type NeighbourhoodSolver,
+  type NeighbourhoodKind,
   type AllPolicies,
   type MeanKlBall,
   type MaxKlBall,
@@ -27,6 +35,7 @@ export {
   tvBall,
   mixtureSegment,
   neighbourhoodMeasure,
+  resolveNeighbourhood,
 } from "./neighbourhoods.js";
 export { type StateDistribution, resolveDistribution } from "./distributions.js";
 export {
@@ -38,7 +47,7 @@ export {
   mirrorUpdate,
 } from "./step.js";
 export { type GenericOptions, type GenericStateResult, solveStateGeneric } from "./generic.js";
-export { searchMultiplier } from "./search.js";
+export { searchMultiplier, goldenSectionMax } from "./search.js";
 export { expUpdate, logOf } from "./kernels/exp-update.js";
 export { perStateKl, perStateTv } from "./kernels/kl.js";
 export { trlSolve, klBallSolve } from "./kernels/trl.js";

@@ -1,140 +1,91 @@
 /**
- * Neighbourhoods N(pi_old) of Mirror Learning (seed 000): the set the step
- * maximises over. Each is a plain description; `mirrorStep` picks the exact
- * solver for it, and `neighbourhoodMeasure` evaluates its constraint for any
- * candidate policy (for diagnostics and tests).
+ * The built-in neighbourhoods of Mirror Learning (Kuba, Schroeder de Witt &
+ * Foerster 2022, "Mirror Learning: A Unifying Framework of Policy
+ * Optimisation"), one file each in ./neighbourhoods/, and their registry:
+ * `resolveNeighbourhood` turns whatever a caller passes (a factory's object,
+ * an object literal, a structured clone) into a checked neighbourhood, or
+ * throws a ValidationError naming the field and the bad value. The contract
+ * is in ./neighbourhood.ts.
+ *
+ * Registering a neighbourhood: import its `...From` function here, add it to
+ * `NEIGHBOURHOODS` under its kind and its interface to `Neighbourhood`.
  */
 import { ValidationError } from "../core/errors.js";
+import { kindOf } from "../core/validate.js";
+import type { ParameterSite } from "./drift.js";
 import type { StateDistribution } from "./distributions.js";
-import { klRow, tvRow } from "./kernels/kl.twin.js";
+import type { MeasureContext, NeighbourhoodKind } from "./neighbourhood.js";
+import { type AllPolicies, allPoliciesFrom } from "./neighbourhoods/all-policies.js";
+import { type MeanKlBall, meanKlBallFrom } from "./neighbourhoods/mean-kl-ball.js";
+import { type MaxKlBall, maxKlBallFrom } from "./neighbourhoods/max-kl-ball.js";
+import { type TvBall, tvBallFrom } from "./neighbourhoods/tv-ball.js";
+import { type MixtureSegment, mixtureSegmentFrom } from "./neighbourhoods/mixture-segment.js";
 
-/** All policies: no constraint (GPI, TRL, NPG, PPO-as-Mirror-Learning). */
-export interface AllPolicies {
-  readonly kind: "all";
-}
+export type { NeighbourhoodKind, NeighbourhoodSolver, MeasureContext } from "./neighbourhood.js";
+export { allPolicies, type AllPolicies } from "./neighbourhoods/all-policies.js";
+export { meanKlBall, type MeanKlBall } from "./neighbourhoods/mean-kl-ball.js";
+export { maxKlBall, type MaxKlBall } from "./neighbourhoods/max-kl-ball.js";
+export { tvBall, type TvBall } from "./neighbourhoods/tv-ball.js";
+export { mixtureSegment, type MixtureSegment } from "./neighbourhoods/mixture-segment.js";
 
-/**
- * TRPO's mean-KL ball (Schulman et al. 2015): E_{s~w}[KL(pi_old(.|s) || pi(.|s))] <= delta,
- * w = the old visitation d_old by default.
- */
-export interface MeanKlBall {
-  readonly kind: "meanKl";
-  readonly delta: number;
-  readonly weights?: StateDistribution;
-}
-
-/** The max-KL ball: KL(pi_old(.|s) || pi(.|s)) <= delta in every state (TRL's KL_max constraint). */
-export interface MaxKlBall {
-  readonly kind: "maxKl";
-  readonly delta: number;
-}
-
-/** The total-variation ball: max_s TV(pi(.|s), pi_old(.|s)) <= delta. */
-export interface TvBall {
-  readonly kind: "tv";
-  readonly delta: number;
-}
-
-/**
- * CPI's mixture segment (Kakade & Langford 2002, seed 002):
- * {(1 - alpha) pi_old + alpha pi' : alpha in [0, alphaMax]}, pi' = `target`
- * (default: the greedy policy in the old advantage, ties to the lowest index).
- */
-export interface MixtureSegment {
-  readonly kind: "mixture";
-  readonly alphaMax: number;
-  readonly target?: Float64Array;
-}
-
+/** A built-in neighbourhood object (what the factories return). */
 export type Neighbourhood = AllPolicies | MeanKlBall | MaxKlBall | TvBall | MixtureSegment;
 
-function radius(name: string, delta: unknown): number {
-  if (typeof delta !== "number" || !(delta >= 0 && delta < Infinity)) {
-    throw new ValidationError("delta", `${name}: must be a finite number >= 0`, delta);
+/**
+ * The plain description of a neighbourhood, as an object literal or a
+ * structured clone holds it; mirrorStep checks it as the factory would.
+ */
+export type NeighbourhoodSpec =
+  | { readonly kind: "all" }
+  | { readonly kind: "meanKl"; readonly delta: number; readonly weights?: StateDistribution }
+  | { readonly kind: "maxKl"; readonly delta: number }
+  | { readonly kind: "tv"; readonly delta: number }
+  | { readonly kind: "mixture"; readonly alphaMax: number; readonly target?: Float64Array };
+
+const NEIGHBOURHOODS: Readonly<Record<NeighbourhoodKind, (spec: object, site: ParameterSite) => Neighbourhood>> = {
+  all: allPoliciesFrom,
+  meanKl: meanKlBallFrom,
+  maxKl: maxKlBallFrom,
+  tv: tvBallFrom,
+  mixture: mixtureSegmentFrom,
+};
+
+/** The registered kinds. */
+export const NEIGHBOURHOOD_KINDS = Object.freeze(Object.keys(NEIGHBOURHOODS) as NeighbourhoodKind[]);
+
+/**
+ * A checked neighbourhood from what a caller passed as `field` (default
+ * "neighbourhood"): a factory's object as it is (frozen, checked once), any
+ * other object rebuilt from its `kind` and parameters after the factory's
+ * checks, e.g. `{ kind: "mixture", alphaMax: 2 }` throws
+ * `neighbourhood.alphaMax: must be in [0, 1] (got 2)`.
+ */
+export function resolveNeighbourhood(x: unknown, field = "neighbourhood"): Neighbourhood {
+  if (x === null || typeof x !== "object" || Array.isArray(x)) {
+    throw new ValidationError(field, "must be a neighbourhood (allPolicies(), meanKlBall(delta), ...)", kindOf(x));
   }
-  return delta;
-}
-
-/** All policies. */
-export function allPolicies(): AllPolicies {
-  return { kind: "all" };
-}
-
-/** E_{s~weights} KL(pi_old || pi) <= delta (TRPO); weights default to the old visitation. */
-export function meanKlBall(delta: number, weights?: StateDistribution): MeanKlBall {
-  return { kind: "meanKl", delta: radius("meanKlBall", delta), weights };
-}
-
-/** max_s KL(pi_old(.|s) || pi(.|s)) <= delta. */
-export function maxKlBall(delta: number): MaxKlBall {
-  return { kind: "maxKl", delta: radius("maxKlBall", delta) };
-}
-
-/** max_s TV(pi(.|s), pi_old(.|s)) <= delta. */
-export function tvBall(delta: number): TvBall {
-  return { kind: "tv", delta: radius("tvBall", delta) };
-}
-
-/** {(1 - alpha) pi_old + alpha target : 0 <= alpha <= alphaMax}, alphaMax in [0, 1]. */
-export function mixtureSegment(alphaMax: number, target?: Float64Array): MixtureSegment {
-  if (typeof alphaMax !== "number" || !(alphaMax >= 0 && alphaMax <= 1)) {
-    throw new ValidationError("alphaMax", "mixtureSegment: must be a number in [0, 1]", alphaMax);
+  const kind = (x as { kind?: unknown }).kind;
+  const build = typeof kind === "string" && Object.hasOwn(NEIGHBOURHOODS, kind) ? NEIGHBOURHOODS[kind as NeighbourhoodKind] : undefined;
+  if (!build) {
+    throw new ValidationError(`${field}.kind`, `must be one of ${NEIGHBOURHOOD_KINDS.map((k) => `"${k}"`).join(", ")}`, kind);
   }
-  if (target !== undefined && !(target instanceof Float64Array)) {
-    throw new ValidationError("target", "mixtureSegment: must be a Float64Array policy", typeof target);
-  }
-  return { kind: "mixture", alphaMax, target };
+  return build(x, { prefix: `${field}.` });
 }
 
 /**
- * The value of the neighbourhood's constraint at `pi` (to compare with its
+ * The value of a neighbourhood's constraint at `pi` (to compare with its
  * bound): the weighted mean KL, the max KL, the max TV, or for the mixture the
- * smallest alpha with pi = (1 - alpha) pi_old + alpha target (NaN if pi is not on
- * that line); 0 for "all". `weights` is the resolved mean-KL weight vector.
+ * smallest alpha with pi = (1 - alpha) pi_old + alpha target (NaN if pi is not
+ * on that line); 0 for all policies. `weights` is the resolved mean-KL weight
+ * vector.
  */
 export function neighbourhoodMeasure(
-  n: Neighbourhood,
+  n: Neighbourhood | NeighbourhoodSpec,
   piOld: ArrayLike<number>,
   pi: ArrayLike<number>,
   S: number,
   A: number,
-  { weights, target }: { weights?: ArrayLike<number>; target?: ArrayLike<number> } = {},
+  extra: MeasureContext = {},
 ): number {
-  switch (n.kind) {
-    case "all":
-      return 0;
-    case "meanKl": {
-      if (!weights) throw new ValidationError("weights", "meanKl measure needs the resolved weights", weights);
-      let sum = 0;
-      for (let s = 0; s < S; s++) if (weights[s] > 0) sum += weights[s] * klRow(piOld, pi, s, A);
-      return sum;
-    }
-    case "maxKl": {
-      let m = 0;
-      for (let s = 0; s < S; s++) m = Math.max(m, klRow(piOld, pi, s, A));
-      return m;
-    }
-    case "tv": {
-      let m = 0;
-      for (let s = 0; s < S; s++) m = Math.max(m, tvRow(pi, piOld, s, A));
-      return m;
-    }
-    case "mixture": {
-      const t = target ?? n.target;
-      if (!t) throw new ValidationError("target", "mixture measure needs the target policy", t);
-      let alpha = 0;
-      let num = 0;
-      let den = 0;
-      for (let i = 0; i < S * A; i++) {
-        const d = t[i] - piOld[i];
-        num += d * (pi[i] - piOld[i]);
-        den += d * d;
-      }
-      if (den === 0) return 0;
-      alpha = num / den;
-      let off = 0;
-      for (let i = 0; i < S * A; i++) off = Math.max(off, Math.abs(pi[i] - piOld[i] - alpha * (t[i] - piOld[i])));
-      return off > 1e-9 ? NaN : alpha;
-    }
-  }
+  return resolveNeighbourhood(n).measure(piOld, pi, S, A, extra);
 }

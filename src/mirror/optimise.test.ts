@@ -69,6 +69,23 @@ describe("optimise", () => {
     expect(z.stopped).toBe("tolerance");
   });
 
+  it("runs exactly `iterations` steps without a tolerance, also past the optimum; tolerance 0 stops there", () => {
+    const r = optimise(mdp, gpi(), { iterations: 12 });
+    expect(r.stopped).toBe("iterations");
+    expect(r.iterations).toBe(12);
+    expect(r.history.eta).toHaveLength(13);
+    expect(r.history.gap).toHaveLength(13);
+    for (const key of ["kl", "improvement", "time"] as const) expect(r.history[key]).toHaveLength(12);
+    // Policy iteration reaches the optimum long before 12 steps and stays there.
+    expect(Math.abs(r.history.gap[12])).toBeLessThan(1e-12);
+    const z = optimise(mdp, gpi(), { iterations: 12, tolerance: 0 });
+    expect(z.stopped).toBe("tolerance");
+    expect(z.iterations).toBeLessThan(12);
+    expect(z.history.eta).toEqual(r.history.eta.slice(0, z.iterations + 1));
+    const atOptimum = optimise(mdp, gpi(), { iterations: 3, policy: star.policy });
+    expect(atOptimum.iterations).toBe(3);
+  });
+
   it("carries the log-policy between log-space steps and nothing for the others", () => {
     const received: (Float64Array | undefined)[] = [];
     const inner = npg({ stepSize: 1 });

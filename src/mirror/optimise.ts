@@ -1,5 +1,7 @@
 /**
- * The Mirror Learning loop (seed 000): pi_{k+1} = update.step(mdp, pi_k, k),
+ * The Mirror Learning loop (Kuba, Schroeder de Witt & Foerster 2022, "Mirror
+ * Learning: A Unifying Framework of Policy Optimisation"):
+ * pi_{k+1} = update.step(mdp, pi_k, k),
  * with every policy evaluated exactly, and a history of
  *
  *   eta[k]         = eta(pi_k) = mu . V_{pi_k},                  k = 0 .. n   (pi_0 = the start policy)
@@ -8,9 +10,10 @@
  *   improvement[k] = eta[k+1] - eta[k],                           k = 0 .. n-1
  *   time[k]        = milliseconds of step k + the evaluation of pi_{k+1},  k = 0 .. n-1
  *
- * n = `iterations` unless the loop stops early: when gap[k] <= `tolerance`
- * (checked for the start policy too, so n may be 0) or when `onIteration`
- * returns false; then eta and gap have n + 1 entries and the others n. The gap
+ * n = `iterations` exactly, unless the loop stops early: when a `tolerance`
+ * is given and gap[k] <= tolerance (checked for the start policy too, so n may
+ * be 0), or when `onIteration` returns false. Always eta and gap have n + 1
+ * entries and the others n (`iterations` in the result is n). The gap
  * can be slightly negative (~1e-15 relative) from rounding of the two exact
  * evaluations. One evaluation per iteration: the evaluation of pi_{k+1} is
  * passed to step k + 1. What a step returns for the next one is carried:
@@ -23,14 +26,14 @@ import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { uniformPolicy } from "../policy/policy.js";
 import { checkPolicy } from "../core/validate.js";
 import { policyIteration } from "../planning/policy-iteration.js";
-import type { Update, UpdateResult } from "../instances/instance.js";
-import { checkLogPolicy } from "../core/validate.js";
+import { type Update, type UpdateResult, checkMdp } from "../instances/instance.js";
+import { checkLogPolicy, checkOptions, kindOf } from "../core/validate.js";
 import { perStateKlUnchecked } from "./kernels/kl.js";
 
 export interface OptimiseOptions {
   /** Maximum number of steps (default 100; 0 evaluates the start policy only). */
   iterations?: number;
-  /** Stop once eta* - eta <= tolerance (default 0: run all iterations unless the gap is exactly <= 0). */
+  /** Stop once eta* - eta <= tolerance (default: no tolerance, run all `iterations`; 0 stops at the optimum). */
   tolerance?: number;
   /** Start policy (default uniform). */
   policy?: Float64Array;
@@ -45,6 +48,8 @@ export interface OptimiseOptions {
   /** Called after every step; returning false stops the loop after it. */
   onIteration?: (info: IterationInfo) => boolean | void;
 }
+
+const OPTION_NAMES = ["iterations", "tolerance", "policy", "logPolicy", "theta", "optimum", "evaluate", "onIteration"] as const;
 
 /** What `onIteration` sees after step k. */
 export interface IterationInfo {
@@ -100,29 +105,37 @@ export function optimise(mdp: TabularMdp, update: Update, options: OptimiseOptio
     throw new ValidationError("update", "optimise: must be an Update (gpi(), npg({ stepSize }), ...)", update === null ? null : typeof update);
   }
   if (options === null || typeof options !== "object") throw new ValidationError("options", "optimise: must be an object", options);
+  checkOptions("options", options, OPTION_NAMES, "optimise");
   const iterations = options.iterations ?? 100;
   if (typeof iterations !== "number" || !Number.isInteger(iterations) || iterations < 0) {
     throw new ValidationError("iterations", "optimise: must be an integer >= 0", iterations);
   }
-  const tolerance = options.tolerance ?? 0;
-  if (typeof tolerance !== "number" || !(tolerance >= 0)) throw new ValidationError("tolerance", "optimise: must be a number >= 0", tolerance);
+  // No tolerance: exactly `iterations` steps (a run that reaches the optimum keeps stepping from it).
+  const tolerance = options.tolerance;
+  if (tolerance !== undefined && (typeof tolerance !== "number" || !(tolerance >= 0))) {
+    throw new ValidationError("tolerance", "optimise: must be a number >= 0", tolerance);
+  }
+  const reached = (gap: number): boolean => tolerance !== undefined && gap <= tolerance;
   if (options.onIteration !== undefined && typeof options.onIteration !== "function") {
     throw new ValidationError("onIteration", "optimise: must be a function", typeof options.onIteration);
   }
-  const { S, A } = mdp;
+  const { S, A } = checkMdp(mdp, "optimise");
   let policy: Float64Array = options.policy === undefined ? uniformPolicy(S, A) : checkPolicy("policy", options.policy, S, A).slice();
   let logPolicy: Float64Array | undefined = options.logPolicy === undefined ? undefined : checkLogPolicy("logPolicy", options.logPolicy, S, A).slice();
-  let theta: Float64Array | undefined = options.theta === undefined ? undefined : options.theta.slice();
+  let theta: Float64Array | undefined = options.theta === undefined ? undefined : checkTheta(options.theta).slice();
   const optimum = options.optimum ?? optimalEta(mdp);
   if (typeof optimum !== "number" || !Number.isFinite(optimum)) throw new ValidationError("optimum", "optimise: must be a finite number", optimum);
 
   let evaluation = evaluate(mdp, policy, options.evaluate);
   const history: OptimiseHistory = { eta: [evaluation.eta], gap: [optimum - evaluation.eta], kl: [], improvement: [], time: [] };
   let stopped: OptimiseResult["stopped"] = "iterations";
-  if (optimum - evaluation.eta <= tolerance) stopped = "tolerance";
+  if (reached(optimum - evaluation.eta)) stopped = "tolerance";
   for (let k = 0; k < iterations && stopped === "iterations"; k++) {
     const t0 = now();
     const result = update.step(mdp, policy, k, { evaluation, logPolicy, theta, evaluate: options.evaluate });
+    if (result === null || typeof result !== "object") {
+      throw new ValidationError("update.step", "optimise: must return { policy, ... }", result === null ? null : typeof result, { iteration: k });
+    }
     // The previous V and d warm-start the iterative solvers (same accuracy test; about half
     // the iterations once the policies change slowly).
     const next = evaluate(mdp, result.policy, { ...options.evaluate, initialValues: evaluation.V, initialVisitation: evaluation.d });
@@ -141,7 +154,7 @@ export function optimise(mdp: TabularMdp, update: Update, options: OptimiseOptio
     logPolicy = result.logPolicy;
     if (result.theta !== undefined) theta = result.theta;
     evaluation = next;
-    if (gap <= tolerance) stopped = "tolerance";
+    if (reached(gap)) stopped = "tolerance";
     if (options.onIteration && options.onIteration({ k, policy, eta: next.eta, gap, kl, improvement, result }) === false) {
       if (stopped === "iterations") stopped = "callback";
     }
@@ -156,6 +169,15 @@ export function optimise(mdp: TabularMdp, update: Update, options: OptimiseOptio
     iterations: history.eta.length - 1,
     stopped,
   };
+}
+
+/** A start theta: a Float64Array of finite numbers (its length is the update's to check). */
+function checkTheta(theta: unknown): Float64Array {
+  if (!(theta instanceof Float64Array)) throw new ValidationError("theta", "optimise: must be a Float64Array", kindOf(theta));
+  for (let i = 0; i < theta.length; i++) {
+    if (!Number.isFinite(theta[i])) throw new ValidationError("theta", "optimise: entries must be finite", theta[i], { index: i });
+  }
+  return theta;
 }
 
 /** eta* = mu . V* from policy iteration (exact evaluation). */

@@ -1,7 +1,8 @@
 /**
- * One-dimensional search for a Lagrange multiplier: the smallest lambda >= 0
- * with h(lambda) <= delta, for h decreasing (a KL constraint as its penalty
- * grows). Used by the KL balls of `mirrorStep`.
+ * The one-dimensional searches of the exact step: `searchMultiplier`, the
+ * Lagrange multiplier of a KL ball (the smallest lambda >= 0 with
+ * h(lambda) <= delta, for h decreasing: a KL constraint as its penalty grows),
+ * and `goldenSectionMax`, the mixing weight of the mixture segment.
  */
 
 const EPS = 2.220446049250313e-16;
@@ -69,4 +70,48 @@ export function searchMultiplier(h: (lambda: number) => number, delta: number, g
   const lambda = Math.exp(xHi);
   h(lambda);
   return lambda;
+}
+
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
+
+/**
+ * The maximiser of f on [a, b] by golden-section search (Kiefer 1953,
+ * "Sequential minimax search for a maximum"): exact up to relTol (b - a) in x
+ * when f is unimodal (e.g. concave), then the two ends and the bracket's
+ * midpoint compared, so a monotone f gives its end exactly. A different
+ * problem from `searchMultiplier` (a maximum, not a root): used by the
+ * mixture segment for its weight alpha.
+ */
+export function goldenSectionMax(f: (x: number) => number, a: number, b: number, relTol = 1e-12): number {
+  let lo = a;
+  let hi = b;
+  let x1 = hi - GOLDEN * (hi - lo);
+  let x2 = lo + GOLDEN * (hi - lo);
+  let f1 = f(x1);
+  let f2 = f(x2);
+  while (hi - lo > relTol * Math.max(b - a, 1e-300)) {
+    if (f1 >= f2) {
+      hi = x2;
+      x2 = x1;
+      f2 = f1;
+      x1 = hi - GOLDEN * (hi - lo);
+      f1 = f(x1);
+    } else {
+      lo = x1;
+      x1 = x2;
+      f1 = f2;
+      x2 = lo + GOLDEN * (hi - lo);
+      f2 = f(x2);
+    }
+  }
+  let best = -Infinity;
+  let x = a;
+  for (const c of [a, b, 0.5 * (lo + hi)]) {
+    const v = f(c);
+    if (v > best) {
+      best = v;
+      x = c;
+    }
+  }
+  return x;
 }

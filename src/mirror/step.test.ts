@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { testRng } from "../../test/helpers/lengths.js";
-import { chiSquaredDrift, randomPolicy } from "../../test/helpers/mirror.js";
+import { chiSquaredDrift, randomPolicy, randomRow as randomRowOf, smallGarnet, stepObjective as objective } from "../../test/helpers/mirror.js";
 import { TabularMdp } from "../mdp/tabular-mdp.js";
 import { garnet } from "../mdp/generators/garnet.js";
 import { evaluate } from "../evaluation/evaluate.js";
@@ -15,12 +15,12 @@ import {
   squaredTvDrift,
   zeroDrift,
 } from "./drifts.js";
-import { mirrorStep, mirrorUpdate, type MirrorStepOptions, type MirrorStepResult } from "./step.js";
+import { mirrorStep, mirrorUpdate, type MirrorStepOptions } from "./step.js";
 import { allPolicies, maxKlBall, meanKlBall, mixtureSegment, tvBall } from "./neighbourhoods.js";
-import { klRow, tvRow } from "./kernels/kl.twin.js";
 import { ValidationError } from "../core/errors.js";
 
 const rng = testRng(99);
+const randomRow = (A: number): Float64Array => randomRowOf(rng, A);
 
 const DRIFTS: Drift[] = [
   zeroDrift(),
@@ -31,36 +31,6 @@ const DRIFTS: Drift[] = [
   clipDrift(0.2),
   chiSquaredDrift(), // a user drift
 ];
-
-/** The Mirror Learning objective, written independently of step.ts: sum_s beta (<p, A> - beta/nu D). */
-function objective(r: MirrorStepResult, pi: Float64Array, drift: Drift, p: Float64Array, S: number, A: number): number {
-  const adv = r.evaluation.advantage;
-  let J = 0;
-  for (let s = 0; s < S; s++) {
-    const b = r.beta[s];
-    if (b === 0) continue;
-    let g = 0;
-    for (let a = s * A; a < s * A + A; a++) g += p[a] * adv[a];
-    const D = drift.value(pi, p, s, A, adv);
-    J += b * g - (D === 0 ? 0 : (b * b / r.nu[s]) * D);
-  }
-  return J;
-}
-
-function randomRow(A: number): Float64Array {
-  const row = new Float64Array(A);
-  let sum = 0;
-  for (let a = 0; a < A; a++) {
-    row[a] = rng() < 0.2 ? 0 : -Math.log(1 - rng());
-    sum += row[a];
-  }
-  if (sum === 0) {
-    row[0] = 1;
-    sum = 1;
-  }
-  for (let a = 0; a < A; a++) row[a] /= sum;
-  return row;
-}
 
 /** Random policies, and small perturbations of `center` (where a wrong argmax would show). */
 function* candidatePolicies(center: Float64Array, S: number, A: number, n: number): Generator<Float64Array> {
@@ -81,10 +51,6 @@ function* candidatePolicies(center: Float64Array, S: number, A: number, n: numbe
     }
     yield p;
   }
-}
-
-function smallGarnet(seed: number, S = 6, A = 4): TabularMdp {
-  return garnet({ S, A, branching: 3, seed, gamma: 0.9 });
 }
 
 describe("mirrorStep with all policies: the exact step is the argmax", () => {
@@ -246,135 +212,70 @@ describe("bandits: closed forms", () => {
   });
 });
 
-/** Random points of a ball: pi_old moved towards random policies as far as the constraint allows (bisection). */
-function ballPoints(pi: Float64Array, S: number, A: number, inside: (p: Float64Array) => boolean, n: number): Float64Array[] {
-  const out: Float64Array[] = [];
-  for (let k = 0; k < n; k++) {
-    const q = new Float64Array(S * A);
-    for (let s = 0; s < S; s++) q.set(randomRow(A), s * A);
-    let lo = 0;
-    let hi = 1;
-    const at = (t: number): Float64Array => pi.map((v, i) => v + t * (q[i] - v));
-    if (!inside(at(1))) {
-      for (let it = 0; it < 50; it++) {
-        const mid = 0.5 * (lo + hi);
-        if (inside(at(mid))) lo = mid;
-        else hi = mid;
-      }
-    } else lo = 1;
-    out.push(at(lo * (k % 3 === 0 ? rng() : 1)));
-  }
-  return out;
-}
-
-describe("KL and TV balls: tight constraints, not beaten by feasible points or the generic solver", () => {
-  it("mean-KL ball (TRPO), zero and forward-KL drifts", () => {
-    for (let trial = 0; trial < 4; trial++) {
-      const mdp = smallGarnet(300 + trial);
-      const { S, A } = mdp;
-      const pi = randomPolicy(rng, S, A, 0.2);
-      const delta = [0.01, 0.1, 1e-4, 0.03][trial];
-      const drift = trial % 2 ? forwardKlDrift(0.2) : zeroDrift();
-      const r = mirrorStep(mdp, pi, { neighbourhood: meanKlBall(delta), drift });
-      const d = r.evaluation.d;
-      const meanKl = (p: Float64Array): number => {
-        let t = 0;
-        for (let s = 0; s < S; s++) if (d[s] > 0) t += d[s] * klRow(pi, p, s, A);
-        return t;
-      };
-      expect(Math.abs(meanKl(r.policy) - delta) / delta).toBeLessThan(1e-12);
-      expect(Math.abs(r.constraint! - delta) / delta).toBeLessThan(1e-12);
-      const best = objective(r, pi, drift, r.policy, S, A);
-      let worst = -Infinity;
-      for (const p of ballPoints(pi, S, A, (p) => meanKl(p) <= delta, 1000)) worst = Math.max(worst, objective(r, pi, drift, p, S, A) - best);
-      expect(worst).toBeLessThanOrEqual(1e-9);
-      const g = mirrorStep(mdp, pi, { neighbourhood: meanKlBall(delta), drift, solver: "generic", evaluation: r.evaluation });
-      expect(meanKl(g.policy)).toBeLessThanOrEqual(delta * (1 + 1e-6));
-      expect(objective(r, pi, drift, g.policy, S, A)).toBeLessThanOrEqual(best + 1e-9);
-      expect(best - objective(r, pi, drift, g.policy, S, A)).toBeLessThan(1e-6);
-      mdp.dispose();
-    }
-  });
-
-  it("max-KL ball: every binding state tight, exact beats generic and random feasible points", () => {
-    const mdp = smallGarnet(400);
-    const { S, A } = mdp;
-    const pi = randomPolicy(rng, S, A, 0.2);
-    const delta = 0.02;
-    const r = mirrorStep(mdp, pi, { neighbourhood: maxKlBall(delta) });
-    for (let s = 0; s < S; s++) {
-      const kl = klRow(pi, r.policy, s, A);
-      if (r.multipliers![s] > 0) expect(Math.abs(kl - delta) / delta).toBeLessThan(1e-12);
-      expect(kl).toBeLessThanOrEqual(delta * (1 + 1e-13));
-    }
-    const drift = zeroDrift();
-    const best = objective(r, pi, drift, r.policy, S, A);
-    const maxKl = (p: Float64Array): number => Math.max(...Array.from({ length: S }, (_, s) => klRow(pi, p, s, A)));
-    let worst = -Infinity;
-    for (const p of ballPoints(pi, S, A, (p) => maxKl(p) <= delta, 1000)) worst = Math.max(worst, objective(r, pi, drift, p, S, A) - best);
-    expect(worst).toBeLessThanOrEqual(1e-9);
-    const g = mirrorStep(mdp, pi, { neighbourhood: maxKlBall(delta), solver: "generic", evaluation: r.evaluation });
-    expect(objective(r, pi, drift, g.policy, S, A)).toBeLessThanOrEqual(best + 1e-9);
-    mdp.dispose();
-  });
-
-  it("TV ball, zero and squared-TV drifts", () => {
-    for (const drift of [zeroDrift(), squaredTvDrift(2)]) {
-      const mdp = smallGarnet(500);
-      const { S, A } = mdp;
-      const pi = randomPolicy(rng, S, A, 0.2);
-      const delta = 0.15;
-      const r = mirrorStep(mdp, pi, { neighbourhood: tvBall(delta), drift });
-      const maxTv = (p: Float64Array): number => Math.max(...Array.from({ length: S }, (_, s) => tvRow(p, pi, s, A)));
-      expect(maxTv(r.policy)).toBeLessThanOrEqual(delta + 1e-15);
-      const best = objective(r, pi, drift, r.policy, S, A);
-      let worst = -Infinity;
-      for (const p of ballPoints(pi, S, A, (p) => maxTv(p) <= delta, 1000)) worst = Math.max(worst, objective(r, pi, drift, p, S, A) - best);
-      expect(worst).toBeLessThanOrEqual(1e-9);
-      mdp.dispose();
-    }
-  });
-
-  it("CPI segment: the mixing weight is the best on a fine grid of alpha", () => {
-    for (const drift of [zeroDrift(), forwardKlDrift(1), squaredTvDrift(3), clipDrift(0.1)]) {
-      const mdp = smallGarnet(600);
-      const { S, A } = mdp;
-      const pi = randomPolicy(rng, S, A, drift.kind === "forwardKl" ? 0 : 0.2);
-      const r = mirrorStep(mdp, pi, { neighbourhood: mixtureSegment(0.8), drift });
-      const target = greedyPolicy(r.evaluation.advantage, S, A);
-      const best = objective(r, pi, drift, r.policy, S, A);
-      let worst = -Infinity;
-      for (let k = 0; k <= 1000; k++) {
-        const alpha = (0.8 * k) / 1000;
-        worst = Math.max(worst, objective(r, pi, drift, pi.map((v, i) => (1 - alpha) * v + alpha * target[i]), S, A) - best);
-      }
-      expect(worst).toBeLessThanOrEqual(1e-9);
-      expect(r.alpha!).toBeGreaterThanOrEqual(0);
-      expect(r.alpha!).toBeLessThanOrEqual(0.8);
-      mdp.dispose();
-    }
-  });
-});
-
 describe("distributions and edge cases", () => {
   const mdp = smallGarnet(800);
   const { S, A } = mdp;
   const pi = randomPolicy(rng, S, A, 0.2);
   const ev = evaluate(mdp, pi);
 
-  it("nu(s) = 0: KL drifts keep pi_old, the zero drift is greedy, the clip drift stays at zero drift", () => {
-    const nu = new Float64Array(S).fill(1 / (S - 1));
-    nu[2] = 0;
+  it("w(s) = nu(s)/beta(s) overflowing to +Infinity: KL drifts keep pi_old, the zero drift is greedy, the clip drift stays at zero drift", () => {
+    // beta(2) > 0 but 0.2 / beta(2) overflows: the limit w -> inf.
+    const beta = new Float64Array(S).fill((1 - 1e-320) / (S - 1));
+    beta[2] = 1e-320;
+    const nu = new Float64Array(S).fill(0.8 / (S - 1));
+    nu[2] = 0.2;
     for (const drift of [forwardKlDrift(1), reverseKlDrift(1), squaredL2Drift(1), squaredTvDrift(1)]) {
-      const r = mirrorStep(mdp, pi, { drift, nu, evaluation: ev });
+      const r = mirrorStep(mdp, pi, { drift, beta, nu, evaluation: ev });
       expect(r.weights[2]).toBe(Infinity);
       for (let a = 2 * A; a < 3 * A; a++) expect(r.policy[a]).toBeCloseTo(pi[a], 15);
     }
-    const g = mirrorStep(mdp, pi, { nu, evaluation: ev });
+    const g = mirrorStep(mdp, pi, { beta, nu, evaluation: ev });
     expect(Array.from(g.policy.subarray(2 * A, 3 * A))).toEqual(Array.from(greedyPolicy(ev.advantage, S, A).subarray(2 * A, 3 * A)));
-    const c = mirrorStep(mdp, pi, { drift: clipDrift(0.2), nu, evaluation: ev });
+    const c = mirrorStep(mdp, pi, { drift: clipDrift(0.2), beta, nu, evaluation: ev });
     expect(clipDrift(0.2).value(pi, c.policy, 2, A, ev.advantage)).toBe(0);
     expect(Number.isFinite(c.objective)).toBe(true);
+  });
+
+  it("nu(s) = 0 < beta(s): the drift does not count in s, every drift's step there is greedy", () => {
+    const nu = new Float64Array(S).fill(1 / (S - 1));
+    nu[2] = 0;
+    const greedyRow = Array.from(greedyPolicy(ev.advantage, S, A).subarray(2 * A, 3 * A));
+    for (const drift of [zeroDrift(), forwardKlDrift(1), reverseKlDrift(1), squaredL2Drift(1), squaredTvDrift(1), clipDrift(0.2), chiSquaredDrift()]) {
+      const r = mirrorStep(mdp, pi, { drift, nu, beta: "uniform", evaluation: ev });
+      expect(r.weights[2]).toBe(0);
+      const row = Array.from(r.policy.subarray(2 * A, 3 * A));
+      // The generic solver (the user drift) approaches the vertex to its Frank-Wolfe gap.
+      for (let a = 0; a < A; a++) expect(Math.abs(row[a] - greedyRow[a])).toBeLessThan(drift.kind === "custom" ? 1e-6 : 1e-15);
+      expect(Number.isFinite(r.objective)).toBe(true);
+    }
+  });
+
+  it("beta(s) = 0 < nu(s): the surrogate of s vanishes, its drift does not; every drift keeps pi_old there", () => {
+    const beta = new Float64Array(S).fill(1 / (S - 1));
+    beta[2] = 0;
+    for (const drift of [zeroDrift(), forwardKlDrift(1), reverseKlDrift(1), squaredL2Drift(1), squaredTvDrift(1), clipDrift(0.2), chiSquaredDrift()]) {
+      for (const neighbourhood of [allPolicies(), meanKlBall(0.05), maxKlBall(0.05)]) {
+        const r = mirrorStep(mdp, pi, { drift, neighbourhood, beta, nu: "uniform", evaluation: ev });
+        expect(r.weights[2]).toBe(Infinity);
+        for (let a = 2 * A; a < 3 * A; a++) expect(r.policy[a]).toBe(pi[a]);
+      }
+    }
+    // The mixture's one weight moves s too: the objective charges its drift under nu.
+    const drift = forwardKlDrift(1);
+    const r = mirrorStep(mdp, pi.map((v) => v) as Float64Array, { drift, neighbourhood: mixtureSegment(0.5), beta, nu: "uniform", evaluation: ev });
+    expect(r.alpha!).toBeGreaterThan(0);
+    expect(Math.abs(r.objective - objective(r, pi, drift, r.policy, S, A))).toBeLessThan(1e-12);
+    expect(drift.value(pi, r.policy, 2, A)).toBeGreaterThan(0);
+  });
+
+  it("beta(s) = nu(s) = 0: the state keeps pi_old", () => {
+    const d = new Float64Array(S).fill(1 / (S - 1));
+    d[2] = 0;
+    for (const drift of [zeroDrift(), forwardKlDrift(1), reverseKlDrift(1), clipDrift(0.2)]) {
+      const r = mirrorStep(mdp, pi, { drift, beta: d, nu: d, evaluation: ev });
+      expect(r.weights[2]).toBe(0);
+      for (let a = 2 * A; a < 3 * A; a++) expect(r.policy[a]).toBe(pi[a]);
+    }
   });
 
   it("mirrorUpdate gives the same step from the evaluation alone", () => {

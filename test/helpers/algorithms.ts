@@ -1,4 +1,4 @@
-/** Shared data for the unit tests of src/algorithms. */
+/** Shared data for the unit tests of the Mirror Learning instances (src/instances). */
 import { Rng } from "../../src/core/rng.js";
 
 /** A softmax policy with logits temperature * N(0, 1) (full support). */

@@ -1,6 +1,8 @@
 /**
- * The performance difference lemma (seed 002) and Li, Clavette & He's
- * surrogate bound (seed 003) on 40 random garnets with gamma in [0.5, 0.99],
+ * The performance difference lemma (Kakade & Langford 2002, "Approximately
+ * Optimal Approximate Reinforcement Learning", Lemma 6.1) and Li, Clavette &
+ * He's surrogate bound (ICML 2022, "Result 2") on 40 random garnets with gamma
+ * in [0.5, 0.99],
  * for random policy pairs (near and far) and for the pairs the instances
  * produce (NPG steps of several sizes, the analytical update, TRPO).
  */

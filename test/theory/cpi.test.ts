@@ -1,9 +1,10 @@
 /**
- * CPI's improvement guarantee (Kakade & Langford 2002; seed 002) on 60 random
+ * CPI's improvement guarantee (Kakade & Langford 2002, "Approximately Optimal
+ * Approximate Reinforcement Learning") on 60 random
  * garnets: for rewards in [0, 1], the step with alpha* = Abar (1-gamma)^2 / (4 gamma)
  * gains at least Abar^2 (1-gamma) / (8 gamma), and any alpha gains at least
  * alpha/(1-gamma) (Abar - 2 alpha gamma / (1-gamma)^2). The constants are
- * written out here from the seed, not taken from the library; garnets with
+ * written out here from the paper, not taken from the library; garnets with
  * rewards in [-5, 5] check the span-rescaled form.
  */
 import { describe, expect, it } from "vitest";
@@ -21,7 +22,7 @@ function abarOf(adv: Float64Array, d: Float64Array, S: number, A: number): numbe
   return sum;
 }
 
-describe("CPI improvement guarantee (seed 002)", () => {
+describe("CPI improvement guarantee (Kakade & Langford 2002)", () => {
   it("alpha* gains >= Abar^2 (1-gamma) / (8 gamma) on 50 garnets with rewards in [0, 1], 4 steps each", () => {
     let steps = 0;
     for (const { mdp, S, A, gamma, rng } of garnetCases(50, 3)) {

@@ -1,6 +1,8 @@
 /**
- * NPG / policy mirror descent against policy iteration (seed 001, "Connection
- * with Policy Iteration") and its linear convergence, on 40 random garnets:
+ * NPG / policy mirror descent against policy iteration (Xiao 2022, "On the
+ * Convergence Rates of Policy Gradient Methods": with large enough steps
+ * policy mirror descent becomes policy iteration) and its linear convergence
+ * with geometric steps, on 40 random garnets:
  *
  * - one step with a huge step size from a full-support policy is the greedy
  *   step (PI's improvement step);
@@ -83,7 +85,7 @@ describe("NPG with a huge step is policy iteration", () => {
   });
 });
 
-describe("NPG with geometric steps converges linearly (seed 001)", () => {
+describe("NPG with geometric steps converges linearly (Xiao 2022)", () => {
   it("eta_k = eta_0 / gamma^k: fitted rate < 1 and <= gamma, and the one-step contraction holds (40 garnets x 3 eta_0)", () => {
     let steps = 0;
     for (const { mdp, S, A, gamma } of garnetCases(40, 8)) {

@@ -1,6 +1,6 @@
 /**
  * Each instance's step is the argmax of its Mirror Learning objective
- *   J(pi) = E_{s~beta}[ E_{a~pi}[A_old(s,a)] - beta(s)/nu(s) D_old(pi|s) ],  pi in N(pi_old):
+ *   J(pi) = E_{s~beta}[ E_{a~pi}[A_old(s,a)] - nu(s)/beta(s) D_old(pi|s) ],  pi in N(pi_old):
  * on 40 random garnets no random feasible point and no result of the generic
  * solver (mirrorStep's mirror ascent, solver: "generic") scores higher. The
  * objectives of random points are computed here from the drift definitions.

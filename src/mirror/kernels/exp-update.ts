@@ -11,8 +11,10 @@ import { ValidationError } from "../../core/errors.js";
 /**
  * Exponential update: per state s,
  *   logOut[s,a] = logPi[s,a] + coef[s] adv[s,a] - log sum_b exp(logPi[s,b] + coef[s] adv[s,b]),
- * the argmax of <p, adv_s> - KL(p || pi_s) / coef[s] (Xiao 2022; Alfano, Yuan,
- * Rebeschini 2023, seed 001). Computed by log-sum-exp so the log-policy never
+ * the argmax of <p, adv_s> - KL(p || pi_s) / coef[s] (Xiao 2022, "On the
+ * Convergence Rates of Policy Gradient Methods"; Alfano, Yuan & Rebeschini 2023,
+ * "A Novel Framework for Policy Mirror Descent with General Parameterization and
+ * Linear Convergence"). Computed by log-sum-exp so the log-policy never
  * underflows (probabilities below the smallest normal double, 2.2e-308, flush
  * to 0; their logs stay exact); -inf entries of logPi stay -inf.
  * logPi, adv: S*A (s*A + a); coef: S finite numbers. Returns fresh arrays

@@ -8,7 +8,9 @@ import { checkPerState, runPerState } from "./per-state.js";
 
 /**
  * Per state s: argmax_{p in simplex} <p, adv_s> - coef[s] KL(pi_s || p)
- * (trust-region learning, Kuba et al. 2022 seed 000; the TRL row of DESIGN.md).
+ * (trust-region learning with a per-state KL penalty: Schulman et al. 2015, "Trust
+ * Region Policy Optimization"; as a Mirror Learning drift in Kuba, Schroeder de
+ * Witt & Foerster 2022, "Mirror Learning: A Unifying Framework of Policy Optimisation").
  * Solution p(a) = c pi(a) / (lambda - adv(a)) with lambda > max_{pi(a)>0} adv(a)
  * solved to machine precision from sum p = 1 (safeguarded Newton on a convex
  * decreasing function). Actions outside pi's support take mass only if their

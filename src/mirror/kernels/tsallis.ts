@@ -1,6 +1,8 @@
 /**
  * The Tsallis mirror map for AMPO / policy mirror descent (Alfano, Yuan &
- * Rebeschini 2023, seed 001; Tsallis 1988):
+ * Rebeschini 2023, "A Novel Framework for Policy Mirror Descent with General
+ * Parameterization and Linear Convergence"; Tsallis 1988, "Possible
+ * generalization of Boltzmann-Gibbs statistics"):
  *
  *   h_q(p) = (sum_a p_a^q - 1) / (q - 1),   q > 0, q != 1,
  *   grad h_q(p)_a = q p_a^(q-1) / (q - 1),
@@ -22,7 +24,7 @@
  * Bisection runs to adjacent doubles; the row is then divided by its sum
  * (a correction of a few ulps). It runs in the WebAssembly kernel pair
  * mirrorTsallisProjectSimd / Scalar (assembly/mirror/tsallis.ts: two states per
- * f64x2, every S x A solve is a kernel, issue 3); tsallis.twin.ts is its
+ * f64x2, so every S x A solve is one kernel call); tsallis.twin.ts is its
  * plain-TypeScript twin (the powers by **, so the kernel agrees with it to a few ulps).
  */
 import { ValidationError } from "../../core/errors.js";
