@@ -15,8 +15,12 @@
  * has slope 0). The water-filling returns one of them, chosen so that the
  * iteration does not stall: a disfavoured action keeps its ratio at 1-eps
  * instead of dropping to 0, and an unused action with positive advantage can
- * still receive mass (assembly/mirror/clip.ts). FrozenLake 8x8 (gamma 0.99)
- * reaches the optimum to 1e-8 in 15 iterations.
+ * still receive mass (assembly/mirror/clip.ts).
+ *
+ * Naming: lower-case factories (`ppo`, `trpo`, ...) are exact tabular Mirror
+ * Learning instances run on a known MDP with `optimise`; the capitalised class
+ * `PPO` is the agent trained from sampled environment steps, whose loss
+ * estimates the same clip drift from samples.
  */
 import { ValidationError } from "../core/errors.js";
 import { mirrorStep, type MirrorStepResult } from "../mirror/step.js";
