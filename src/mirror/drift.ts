@@ -166,8 +166,8 @@ export interface DriftSpec {
   readonly gradient?: Drift["gradient"];
   readonly sample?: SampleEstimator;
   readonly batch?: BatchEstimator;
-  readonly sampleEstimate?: Drift["sampleEstimate"];
-  readonly sampleGradient?: Drift["sampleGradient"];
+  readonly sampleEstimate?: NonNullable<Drift["sampleEstimate"]>;
+  readonly sampleGradient?: NonNullable<Drift["sampleGradient"]>;
 }
 
 /** Where a drift parameter is checked: a factory (`{ function: "forwardKlDrift" }`) or a field of mirrorStep's options ("drift."). */

@@ -44,8 +44,8 @@ export class CustomDrift implements Drift {
   declare readonly gradient: Drift["gradient"];
   declare readonly sample?: SampleEstimator;
   declare readonly batch?: BatchEstimator;
-  declare readonly sampleEstimate?: Drift["sampleEstimate"];
-  declare readonly sampleGradient?: Drift["sampleGradient"];
+  declare readonly sampleEstimate?: NonNullable<Drift["sampleEstimate"]>;
+  declare readonly sampleGradient?: NonNullable<Drift["sampleGradient"]>;
 
   /** A checked spec; the functions are kept as non-enumerable own properties. */
   constructor(spec: CustomDriftSpec) {
