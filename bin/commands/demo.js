@@ -7,11 +7,11 @@ import { bold, cyan, dim, duration, green, sideBySide, table } from "../lib/form
 export const summary = "solve FrozenLake 8x8 and a garnet MDP with the classic solvers";
 
 export const options = {
-  states: { type: "string", default: "500", description: "garnet: number of states S" },
-  actions: { type: "string", default: "10", description: "garnet: number of actions A" },
-  branching: { type: "string", default: "5", description: "garnet: next states per (s, a)" },
-  gamma: { type: "string", default: "0.99", description: "discount of both MDPs" },
-  seed: { type: "string", default: "1", description: "garnet seed" },
+  states: { type: "string", value: "n", default: "500", description: "garnet: number of states S" },
+  actions: { type: "string", value: "n", default: "10", description: "garnet: number of actions A" },
+  branching: { type: "string", value: "n", default: "5", description: "garnet: next states per (s, a)" },
+  gamma: { type: "string", value: "x", default: "0.99", description: "discount of both MDPs" },
+  seed: { type: "string", value: "n", default: "1", description: "garnet seed" },
   json: { type: "boolean", default: false, description: "print the results as JSON" },
 };
 

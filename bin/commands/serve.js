@@ -11,8 +11,8 @@ export const summary = "serve the browser demo (web/index.html) on a local port"
 export const needsPackage = false;
 
 export const options = {
-  port: { type: "string", default: "8080", description: "port (0 picks a free one)" },
-  host: { type: "string", default: "127.0.0.1", description: "interface to listen on" },
+  port: { type: "string", value: "n", default: "8080", description: "port (0 picks a free one)" },
+  host: { type: "string", value: "address", default: "127.0.0.1", description: "interface to listen on" },
 };
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));

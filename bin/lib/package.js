@@ -15,3 +15,10 @@ export async function loadPackage() {
   await lib.init();
   return lib;
 }
+
+/** The lower-level subpath (mirror-rl/kernels): the agent file format, layers, optimisers. */
+export async function loadKernels() {
+  const lib = await loadPackage();
+  const kernels = await import(new URL("kernels.js", DIST).href);
+  return { lib, kernels };
+}

@@ -14,6 +14,8 @@ export {
 export { evaluatePolicy, type EvaluatePolicyOptions, type EvaluatePolicyResult, type Predictor } from "./evaluate-policy.js";
 export { stopOnReward, callbackList, type Callback, type ProgressInfo } from "./callbacks.js";
 export { JsonlLogger, type Metrics } from "./logger.js";
+export { Logger, LOG_FORMATS, type LogFormat, type LoggerOptions, type TrainingLogger, type RunInfo } from "../logging/index.js";
+export { ZOO, type ZooEntry } from "./zoo.js";
 export { ActorCritic, type NetArch, type ActorCriticOptions } from "./actor-critic.js";
 export type { Activation } from "../nn/activation.js";
 export { ppoClipLoss, ppoClipLossInto, clipEpsilon, type ClipLossStats } from "./ppo-loss.js";

@@ -19,7 +19,8 @@ import { RolloutBuffer } from "../returns/rollout-buffer.js";
 import { checkGaeCoefficients } from "../returns/gae.js";
 import { ActorCritic, splitNetArch, type NetArch } from "./actor-critic.js";
 import { scheduleFn, scheduleToJson, type Schedule } from "./schedules.js";
-import { JsonlLogger, nodeFs, type Metrics } from "./logger.js";
+import { nodeFs, type Metrics } from "./logger.js";
+import { openTrainingLogger, type LogFormat, type TrainingLogger } from "../logging/index.js";
 import type { Callback, ProgressInfo } from "./callbacks.js";
 import { decodeF32, encodeAgentFile, encodeF32 } from "./agent-file.js";
 import {
@@ -89,6 +90,12 @@ export interface LearnOptions {
   callback?: Callback;
   /** Append one JSON line of metrics per iteration to this file (Node). */
   logFile?: string;
+  /** Write logs that existing tools read into this directory (Node): see `formats`. */
+  logDir?: string;
+  /** Files in logDir: "csv" (SB3's progress.csv), "monitor" (monitor.csv), "tensorboard" (event file), "jsonl"; default the first three. */
+  formats?: readonly LogFormat[];
+  /** A logger to write through (e.g. `new Logger()` in a browser, then `toFiles()`); any object with `metrics(step, iteration, metrics)`. */
+  logger?: TrainingLogger;
   /** Start the step count (and the schedules) from 0; default true (SB3). */
   resetNumTimesteps?: boolean;
 }
@@ -201,6 +208,8 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
   private readonly stepOut: VecStepResult;
   private readonly epReturns: number[] = [];
   private readonly epLengths: number[] = [];
+  /** Where learn() is logging (set for its duration). */
+  private trainingLogger?: TrainingLogger;
   /** The config's keys (errors about them are the user's settings, never divergence). */
   private readonly configKeys: readonly string[];
   private readonly scratch: { actions: Int32Array | Float32Array; envActions: Float64Array; logp: Float32Array; values: Float64Array; rewards: Float64Array; ended: Uint8Array; boot: Float64Array; obs: Float32Array };
@@ -324,6 +333,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
         if (!s.ended[e]) continue;
         this.epReturns.push(out.info.episodeReturn[e]);
         this.epLengths.push(out.info.episodeLength[e]);
+        this.trainingLogger?.episode?.(out.info.episodeReturn[e], out.info.episodeLength[e]);
         if (out.truncated[e] && !out.terminated[e]) {
           const fin = this.normalizeObs(out.info.finalObs.subarray(e * d, (e + 1) * d), new Float32Array(d));
           s.boot[e] = this.policy.values(fin, 1, new Float64Array(1))[0];
@@ -374,9 +384,8 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     if (typeof totalTimesteps !== "number" || !Number.isSafeInteger(totalTimesteps) || totalTimesteps < 0) {
       throw new ValidationError("totalTimesteps", "must be an integer in [0, 2^53)", totalTimesteps);
     }
-    const { callback, logFile } = checkOptions("options", options, LEARN_OPTIONS, `${this.algorithm}.learn`);
+    const { callback, ...logOptions } = checkOptions("options", options, LEARN_OPTIONS, `${this.algorithm}.learn`);
     if (callback !== undefined && typeof callback !== "function") throw new ValidationError("callback", "must be a function", callback);
-    if (logFile !== undefined && (typeof logFile !== "string" || logFile === "")) throw new ValidationError("logFile", "must be a file path", logFile);
     const reset = checkBoolean("resetNumTimesteps", options.resetNumTimesteps, true);
     if (reset) {
       this.numTimesteps = 0;
@@ -384,7 +393,12 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     }
     if (reset || !this.lastObs) this.resetEnv();
     const total = reset ? totalTimesteps : this.numTimesteps + totalTimesteps;
-    const logger = logFile ? new JsonlLogger(logFile) : undefined;
+    const c = this.config;
+    const envId = typeof c.env === "string" ? c.env : typeof c.env === "object" ? (c.env as { id?: string }).id : undefined;
+    const logger = openTrainingLogger(logOptions, {
+      algorithm: this.algorithm, envId, numEnvs: this.common.numEnvs, entCoef: this.common.entCoef, vfCoef: this.common.vfCoef,
+    });
+    this.trainingLogger = logger;
     const start = performance.now();
     const startSteps = this.numTimesteps;
     let lastYield = start;
@@ -412,7 +426,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
       metrics["charts/episodic_return"] = this.recentReturn;
       metrics["charts/episodic_length"] = lens.length ? lens.reduce((a, b) => a + b, 0) / lens.length : NaN;
       const info: ProgressInfo = { timesteps: this.numTimesteps, iteration: this.iterations, sps, recentReturn: this.recentReturn, metrics };
-      logger?.write({ global_step: this.numTimesteps, iteration: this.iterations, ...metrics });
+      logger?.metrics(this.numTimesteps, this.iterations, metrics);
       if (callback && (await callback(info)) === false) break;
       if (now - lastYield > 50) {
         // Let timers, I/O and a browser's rendering run between updates.
@@ -420,6 +434,8 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
         lastYield = performance.now();
       }
     }
+    logger?.flush?.();
+    this.trainingLogger = undefined;
     return this;
   }
 
@@ -652,7 +668,7 @@ const NETWORK_FIELDS: Readonly<Record<string, string>> = {
   dOut: "a gradient of the loss", logits: "a logit of the policy", gradients: "the gradient norm", x: "a network input",
   mean: "the policy's mean action", logStd: "the policy's log-std", finalValues: "the critic's value", actions: "a sampled action",
 };
-const LEARN_OPTIONS = ["callback", "logFile", "resetNumTimesteps"] as const;
+const LEARN_OPTIONS = ["callback", "logFile", "logDir", "formats", "logger", "resetNumTimesteps"] as const;
 
 /**
  * The observations `predict` was given as one flat array of finite numbers:

@@ -45,3 +45,13 @@ export {
   type LeastSquaresOptions,
 } from "./least-squares.js";
 export { optimise, type OptimiseOptions, type OptimiseResult, type OptimiseHistory, type IterationInfo } from "../mirror/optimise.js";
+export {
+  compareInstances,
+  runInstance,
+  instancePreset,
+  INSTANCE_PRESETS,
+  type InstancePreset,
+  type CompareOptions,
+  type CompareResult,
+  type InstanceRun,
+} from "./compare.js";

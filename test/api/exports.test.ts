@@ -26,6 +26,8 @@ const ROOT_EXPORTS = [
     "stopOnReward", "surrogateBound", "tabularEnv", "tabularFeatures", "trl", "trpo", "tsallis", "tsallisDivergence",
     "tsallisDrift", "tvBall", "twoAgentGridworld", "uniformPolicy", "validatePolicy", "valueIteration",
     "weightedLeastSquares", "zeroDrift",
+    // Training logs (src/logging), tuned configs, and the instance comparison behind `mirror-rl compare`.
+    "INSTANCE_PRESETS", "LOG_FORMATS", "Logger", "ZOO", "compareInstances",
 ];
 
 const KERNEL_EXPORTS = [
