@@ -5,6 +5,21 @@
 //   KL(P || Q) = sum_j p_j (log p_j - log q_j)
 // Masked actions get log-probability -inf and contribute nothing. Shifting by
 // the row maximum makes every exp argument <= 0, so huge logits cannot overflow.
+//
+// Action masking (Huang & Ontañón 2022; SB3-contrib's MaskablePPO): only the
+// forward kernel takes the mask. It is not a pre-pass writing -inf into the
+// logits, because the forward's check that legal logits are finite is how
+// divergence is caught, and a masked logit may hold anything (NaN included):
+// it is skipped, never read into the maximum or the sums. The forward writes
+// log pi = -inf for illegal actions, and every later kernel (backward, KL,
+// KL backward; sampling and the mode in TypeScript) reads the mask from those
+// entries: exp(-inf) = 0, and the products that would be 0 * (-inf) = NaN
+// (p log p, p (log p - log q), p (log p + H)) are replaced by 0 with a select
+// on log p > -inf, never by a multiplication. So a masked row is exactly the
+// distribution renormalised over its legal actions (entropy and KL over them,
+// gradient 0 for illegal logits; SB3-contrib's -1e8 gives the same in f32),
+// and a null mask is the same code path as before masks existed; an all-legal
+// mask gives the same bits as none.
 // Action spaces in RL are small (2 to 18 actions), so the SIMD kernels run
 // across four rows at once (one lane per row, strided loads) instead of along a
 // row. Lanes repeat the scalar twin's operations in the same order: SIMD and

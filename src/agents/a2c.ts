@@ -9,6 +9,9 @@
  *
  * with global-norm clipping and RMSprop (alpha 0.99, eps 1e-5, as SB3's
  * use_rms_prop = True) or Adam (useRmsProp: false; SB3 then uses Adam with eps 1e-5).
+ * With legal-action masks from the environment (`info.actionMask`,
+ * `actionMasks()`), actions are sampled among the legal ones and log pi and H
+ * are those of the policy renormalised over them (Huang & Ontañón 2022).
  *
  *   const agent = new A2C({ env: "CartPole-v1", numEnvs: 8, seed: 1 });
  *   await agent.learn(500_000);
@@ -111,11 +114,12 @@ export class A2C<E extends EnvSpec = EnvSpec> extends OnPolicyAgent<A2CConfig<E>
     // Policy gradient: d(-mean(A log pi))/d log pi = -A / n. Views are taken after
     // the forward pass, which may grow memory (and detach views taken before).
     const replayed = pol.rolloutCacheRows >= n;
+    const masks = this.rolloutMasks();
     if (replayed) {
       pol.replayRollout(this.advBlock[1].ptr, n);
-      pol.logProbHead(n, buf.actions);
+      pol.logProbHead(n, buf.actions, masks);
     } else {
-      pol.logProbForward(buf.obs, n, buf.actions);
+      pol.logProbForward(buf.obs, n, buf.actions, masks);
     }
     const adv = buf.gae.advantages.view;
     const g = pol.gLogp.view;

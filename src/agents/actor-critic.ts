@@ -8,6 +8,12 @@
  * Orthogonal initialisation with SB3's gains (sqrt 2 hidden, 0.01 policy
  * output, 1 value output) or, with orthoInit false, torch's default for
  * nn.Linear: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases.
+ *
+ * Discrete actions may be masked (legal-action masks, rows x nActions bytes,
+ * 1 = legal; src/nn/mask.ts): sampling, the mode, log-probabilities, entropies
+ * and their gradients are then those of the distribution renormalised over
+ * the legal actions (illegal logits get log pi = -inf and gradient 0).
+ * Without a mask nothing changes.
  */
 import { ValidationError } from "../core/errors.js";
 import { checkOptions } from "../core/validate.js";
@@ -20,7 +26,8 @@ import { categoricalBackward, categoricalForward, categoricalMode, categoricalSa
 import { gaussianEntropy, gaussianLogProb, gaussianLogProbBackward, gaussianSample } from "../nn/gaussian.js";
 import type { ParameterSlice } from "../nn/parameters.js";
 import type { Activation } from "../nn/activation.js";
-import type { F32Ref, I32Ref } from "../nn/tensor.js";
+import type { F32Ref, I32Ref, U8Ref } from "../nn/tensor.js";
+import { MaskBlock } from "../nn/mask.js";
 
 /** Hidden widths: one list for both networks, or separate ones (SB3's `dict(pi=[...], vf=[...])`). */
 export type NetArch = readonly number[] | { readonly pi: readonly number[]; readonly vf: readonly number[] };
@@ -93,6 +100,8 @@ export class ActorCritic {
   private cacheRows = 0;
   private actorCache: Block<"f32">[] = [];
   private criticCache: Block<"f32">[] = [];
+  /** Masks copied in for `act` (allocated at the first masked call). */
+  private actMasks?: MaskBlock;
 
   constructor(o: ActorCriticOptions) {
     checkOptions("options", o, ACTOR_CRITIC_OPTIONS, "ActorCritic");
@@ -178,23 +187,36 @@ export class ActorCritic {
     this.critic.replayActivations(this.criticCache, idx, rows);
   }
 
-  /** Log-probabilities of every action (into `logp`, rows x A) for `rows` observations. */
-  distribution(obs: ArrayLike<number> | F32Ref, rows: number): void {
+  /**
+   * Log-probabilities of every action (into `logp`, rows x A) for `rows`
+   * observations, renormalised over the legal actions when `mask` is given.
+   */
+  distribution(obs: ArrayLike<number> | F32Ref, rows: number, mask?: U8Ref): void {
     this.ensure(rows);
     const logits = this.actor.forward(obs, rows);
-    categoricalForward({ logits, logp: this.logp, rows, actionCount: this.nActions });
+    categoricalForward({ logits, logp: this.logp, rows, actionCount: this.nActions, mask });
+  }
+
+  /** Throws unless masks are used with discrete actions only. */
+  private checkMasked(mask: unknown): void {
+    if (mask !== undefined && this.continuous) {
+      throw new ValidationError("actionMask", "action masks need a Discrete action space (this policy is a Gaussian over a Box)", "mask");
+    }
   }
 
   /**
    * Rollout step: samples actions (or takes the modes / means) for `rows`
    * observations, writing them (Int32Array for discrete actions, rows x A
    * Float32Array for continuous ones), their log-probabilities and V(s).
+   * Discrete actions: `mask` (rows x A 0/1 bytes, checked by the caller)
+   * restricts them to the legal ones.
    */
   act(
     obs: Float32Array, rows: number, rng: Rng | undefined,
-    actions: Int32Array | Float32Array, logpAct?: Float32Array, values?: Float64Array,
+    actions: Int32Array | Float32Array, logpAct?: Float32Array, values?: Float64Array, mask?: ArrayLike<number>,
   ): void {
     const A = this.nActions;
+    this.checkMasked(mask);
     if (this.continuous) {
       this.ensure(rows);
       const mean = this.actor.forward(obs, rows);
@@ -208,7 +230,7 @@ export class ActorCritic {
         logpAct.set(this.logpAct.view.subarray(0, rows));
       }
     } else {
-      this.distribution(obs, rows);
+      this.distribution(obs, rows, mask === undefined ? undefined : (this.actMasks ??= new MaskBlock(this, A)).write(mask, rows));
       const acts = actions as Int32Array;
       if (rng) categoricalSample(this.logp, rows, A, rng, acts);
       else categoricalMode(this.logp, rows, A, acts);
@@ -223,16 +245,19 @@ export class ActorCritic {
   /**
    * Training forward of the actor: log pi(a_r | s_r) into `logpAct` and the
    * entropies into `entropy` (one value per row) for given observations and
-   * actions (I32Ref for discrete, rows x A F32Ref for continuous).
+   * actions (I32Ref for discrete, rows x A F32Ref for continuous), under the
+   * legal-action masks the actions were sampled with (`mask`, rows x A
+   * bytes; discrete only).
    */
-  logProbForward(obs: F32Ref, rows: number, actions: I32Ref | F32Ref): void {
+  logProbForward(obs: F32Ref, rows: number, actions: I32Ref | F32Ref, mask?: U8Ref): void {
     this.ensure(rows);
     this.actor.forward(obs, rows);
-    this.logProbHead(rows, actions);
+    this.logProbHead(rows, actions, mask);
   }
 
   /** The head of `logProbForward` on the actor's last output (a forward or `replayRollout` on these rows). */
-  logProbHead(rows: number, actions: I32Ref | F32Ref): void {
+  logProbHead(rows: number, actions: I32Ref | F32Ref, mask?: U8Ref): void {
+    this.checkMasked(mask);
     this.ensure(rows);
     const A = this.nActions;
     const out = this.actor.lastOutput;
@@ -240,14 +265,15 @@ export class ActorCritic {
       gaussianLogProb({ mean: out, logStd: this.logStd!.value, actions: actions as F32Ref, rows, actionDim: A, out: this.logpAct });
       this.entropy.view.fill(gaussianEntropy(this.logStd!.view), 0, rows);
     } else {
-      categoricalForward({ logits: out, logp: this.logp, rows, actionCount: A, actions: actions as I32Ref, logpAct: this.logpAct, entropy: this.entropy });
+      categoricalForward({ logits: out, logp: this.logp, rows, actionCount: A, mask, actions: actions as I32Ref, logpAct: this.logpAct, entropy: this.entropy });
     }
   }
 
   /**
    * Backward of sum_r gLogp_r log pi(a_r | s_r) - entCoef mean_r H_r (gLogp in
    * the `gLogp` block) into the actor's (and log-std's) gradients; after
-   * `logProbForward` on the same rows.
+   * `logProbForward` on the same rows (whose -inf log-probabilities carry
+   * the masks: illegal logits get gradient 0).
    */
   logProbBackward(rows: number, actions: I32Ref | F32Ref, entCoef: number): void {
     const A = this.nActions;
@@ -280,6 +306,7 @@ export class ActorCritic {
 
   dispose(): void {
     disown(this, this.blocks);
+    this.actMasks?.dispose();
     disown(this.cacheBlocks, this.cacheBlocks);
     this.actor.dispose();
     this.critic.dispose();

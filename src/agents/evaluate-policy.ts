@@ -3,14 +3,18 @@
  * with the agent's `predict` and reports the mean and (population) standard
  * deviation of the undiscounted returns, as SB3 does (np.mean, np.std).
  * Episode i is reset with seed + i, so an evaluation is reproducible.
+ * When the environment gives legal-action masks (`info.actionMask` of its
+ * reset and step results), they are passed to `predict` as `actionMask`
+ * (SB3-contrib's evaluate_policy with use_masking), so only legal actions
+ * are played.
  */
-import { ValidationError } from "../core/errors.js";
-import { checkOptions, kindOf, nearestName } from "../core/validate.js";
+import { ValidationError, type Location } from "../core/errors.js";
+import { checkActionMask, checkOptions, kindOf, nearestName } from "../core/validate.js";
 import { ENV_IDS, makeEnv, type EnvId } from "../envs/registry.js";
 import type { Env, Observation } from "../envs/env.js";
 
 export interface Predictor {
-  predict(obs: ArrayLike<number> | number, options?: { deterministic?: boolean }): number | Int32Array | Float32Array;
+  predict(obs: ArrayLike<number> | number, options?: { deterministic?: boolean; actionMask?: ArrayLike<number | boolean> }): number | Int32Array | Float32Array;
 }
 
 export interface EvaluatePolicyOptions {
@@ -53,11 +57,13 @@ export function evaluatePolicy(agent: Predictor, env: Env | EnvId | (string & {}
   const returns: number[] = [];
   const lengths: number[] = [];
   for (let i = 0; i < episodes; i++) {
-    let obs: Observation = e.reset({ seed: seed + i }).obs;
+    const first = e.reset({ seed: seed + i });
+    let obs: Observation = first.obs;
+    let mask = actionMaskOf(e, first.info, { episode: i, step: 0 });
     let total = 0;
     let steps = 0;
     for (;;) {
-      const action = agent.predict(obs as ArrayLike<number> | number, { deterministic });
+      const action = agent.predict(obs as ArrayLike<number> | number, mask === undefined ? { deterministic } : { deterministic, actionMask: mask });
       const r = e.step(action);
       if (r === null || typeof r !== "object" || typeof r.terminated !== "boolean" || typeof r.truncated !== "boolean") {
         throw new ValidationError("env", "step() must return { obs, reward, terminated, truncated, info } with boolean flags (Gymnasium's API; see checkEnv)",
@@ -70,6 +76,8 @@ export function evaluatePolicy(agent: Predictor, env: Env | EnvId | (string & {}
       steps++;
       obs = r.obs;
       if (r.terminated || r.truncated || steps >= maxSteps) break;
+      // Read only when the episode goes on: a final state may have no legal action.
+      mask = actionMaskOf(e, r.info, { episode: i, step: steps });
     }
     returns.push(total);
     lengths.push(steps);
@@ -77,4 +85,14 @@ export function evaluatePolicy(agent: Predictor, env: Env | EnvId | (string & {}
   const mean = returns.reduce((a, b) => a + b, 0) / episodes;
   const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / episodes);
   return { mean, std, returns, lengths };
+}
+
+/** The checked `actionMask` of a reset or step info (0/1 bytes), or undefined when it has none. */
+function actionMaskOf(e: Env, info: unknown, where: Location): Uint8Array | undefined {
+  if (info === null || typeof info !== "object") return undefined;
+  const m = (info as { actionMask?: unknown }).actionMask;
+  if (m === undefined) return undefined;
+  const space = e.actionSpace;
+  if (space?.kind !== "discrete") throw new ValidationError("info.actionMask", "action masks need a Discrete action space", String(space), where);
+  return checkActionMask("info.actionMask", m, 1, space.n, where);
 }

@@ -4,9 +4,16 @@
  * reward normalisation, collecting rollouts with truncation bootstrap,
  * the learn loop with callbacks and metrics, predict, and the saved state.
  * Each algorithm file supplies its config defaults and `train()`.
+ *
+ * Action masking (Huang & Ontañón 2022; SB3-contrib's MaskablePPO): when the
+ * vector environment has `actionMasks()` (a `SyncVecEnv` collects its
+ * environments' `info.actionMask`), each rollout step samples legal actions
+ * only and stores the masks in the rollout buffer; learners recompute
+ * log-probabilities, entropies and KLs under the same masks through
+ * `rolloutMasks()` / `minibatchMasks()`. Without masks nothing changes.
  */
 import { ValidationError, type Location } from "../core/errors.js";
-import { checkOptions, isArrayLike, kindOf, nearestName } from "../core/validate.js";
+import { checkActionMask, checkOptions, isArrayLike, kindOf, nearestName } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
 import { ENV_IDS, makeVecEnv } from "../envs/registry.js";
 import { SyncVecEnv } from "../envs/sync-vec-env.js";
@@ -18,6 +25,8 @@ import { ObsNormalizer, RewardNormalizer, type RunningStatsState } from "../retu
 import { RolloutBuffer } from "../returns/rollout-buffer.js";
 import { checkGaeCoefficients } from "../returns/gae.js";
 import { ActorCritic, splitNetArch, type NetArch } from "./actor-critic.js";
+import { gatherMaskRows, MaskBlock } from "../nn/mask.js";
+import type { U8Ref } from "../nn/tensor.js";
 import { scheduleFn, scheduleToJson, type Schedule } from "./schedules.js";
 import { nodeFs, type Metrics } from "./logger.js";
 import { openTrainingLogger, type LogFormat, type TrainingLogger } from "../logging/index.js";
@@ -105,6 +114,12 @@ export interface PredictOptions {
   deterministic?: boolean;
   /** `obs` is a flat batch of rows x obsSize values, even when it holds one row; default false. */
   batch?: boolean;
+  /**
+   * Legal actions (Discrete action spaces): for one observation n entries,
+   * for a batch rows x n (flat, or an array of rows); true/1 = legal. Only
+   * legal actions are sampled or taken as the mode.
+   */
+  actionMask?: ArrayLike<number | boolean> | readonly ArrayLike<number | boolean>[];
 }
 
 /** Options of `PPO.load` / `A2C.load`. */
@@ -212,6 +227,10 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
   private trainingLogger?: TrainingLogger;
   /** The config's keys (errors about them are the user's settings, never divergence). */
   private readonly configKeys: readonly string[];
+  /** The current step's legal-action masks (numEnvs x nActions), from the first masked step on. */
+  private stepMasks?: Uint8Array;
+  /** Minibatch masks gathered from the rollout buffer (`minibatchMasks`). */
+  private batchMasks?: MaskBlock;
   private readonly scratch: { actions: Int32Array | Float32Array; envActions: Float64Array; logp: Float32Array; values: Float64Array; rewards: Float64Array; ended: Uint8Array; boot: Float64Array; obs: Float32Array };
 
   protected constructor(config: C, defaults: AlgorithmDefaults, who: AlgorithmKeys) {
@@ -312,7 +331,8 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     this.buffer.reset();
     for (let t = 0; t < nSteps; t++) {
       const obs = this.lastObs!;
-      this.policy.act(obs, E, this.actionRng, s.actions, s.logp, s.values);
+      const masks = this.currentMasks();
+      this.policy.act(obs, E, this.actionRng, s.actions, s.logp, s.values, masks);
       if (this.policy.rolloutCacheRows) this.policy.recordRollout(t * E);
       // Continuous actions are clipped to the Box for the environment only; the
       // buffer keeps the sampled ones, whose log-probabilities PPO needs (as SB3).
@@ -339,7 +359,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
           s.boot[e] = this.policy.values(fin, 1, new Float64Array(1))[0];
         }
       }
-      this.buffer.add(obs, s.actions, s.logp, s.values, rewards, s.ended, s.boot);
+      this.buffer.add(obs, s.actions, s.logp, s.values, rewards, s.ended, s.boot, masks);
       const next = this.normalizeObs(out.obs, s.obs);
       this.lastObs!.set(next);
       this.numTimesteps += E;
@@ -351,6 +371,46 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     }
     const last = this.policy.values(this.lastObs!, E, new Float64Array(E));
     this.buffer.computeAdvantages(last, gamma, gaeLambda);
+  }
+
+  /**
+   * The legal-action masks of the current observations (numEnvs x nActions
+   * 0/1 bytes), or undefined when the environment gives none (every action
+   * legal). A row without a legal action is a ValidationError naming the
+   * environment, the step and the row.
+   */
+  private currentMasks(): Uint8Array | undefined {
+    const env = this.env;
+    if (typeof env.actionMasks !== "function") return undefined;
+    const m = env.actionMasks();
+    if (m === undefined || m === null) return undefined;
+    const where = { env: env.id ?? "VecEnv", step: this.numTimesteps };
+    if (this.continuous) throw new ValidationError("actionMasks()", "action masks need a Discrete action space", kindOf(m), where);
+    const E = this.common.numEnvs;
+    return checkActionMask("actionMasks()", m, E, this.nActions, where, (this.stepMasks ??= new Uint8Array(E * this.nActions)));
+  }
+
+  /**
+   * The legal-action masks of the whole rollout in buffer order (rows
+   * t * numEnvs + e, nActions bytes each), or undefined when no step of it
+   * had masks: pass them to `ActorCritic.logProbForward` with the buffer's rows.
+   */
+  protected rolloutMasks(): U8Ref | undefined {
+    return this.buffer.masked ? this.buffer.masks : undefined;
+  }
+
+  /**
+   * The legal-action masks of rollout rows idx[0..rows) (idx: byte address of
+   * rows i32 indices, e.g. a minibatch's permutation) gathered into a block
+   * valid until the next call, or undefined when the rollout had none.
+   * May allocate: take typed-array views of WebAssembly memory afterwards.
+   */
+  protected minibatchMasks(idx: number, rows: number): U8Ref | undefined {
+    const buf = this.buffer;
+    if (!buf.masked) return undefined;
+    const out = (this.batchMasks ??= new MaskBlock(this, this.nActions)).take(rows);
+    gatherMaskRows(buf.masks!, idx, out, rows, this.nActions);
+    return out;
   }
 
   /** Clips rows of continuous actions to the Box [low, high] into `out`. */
@@ -507,7 +567,9 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
    * (A flat array of several rows without `batch` is also read as a batch.)
    * Observations are normalised with the saved statistics (not updated).
    * deterministic: the most probable action (the Gaussian's mean); otherwise
-   * sampled from the policy's own predict stream.
+   * sampled from the policy's own predict stream. actionMask (Discrete action
+   * spaces): the legal actions, n entries per observation; only those are
+   * taken.
    */
   predict(obs: ArrayLike<number>, options: PredictOptions & { batch: true }): ActionBatchOf<C["env"]>;
   predict(obs: ObservationRows, options?: PredictOptions): ActionBatchOf<C["env"]>;
@@ -520,6 +582,10 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     const { values: arr, rows, batch } = observationRows(obs, d, o.batch === true, this.obsNormalizer === undefined);
     const x = this.normalizeObs(arr, new Float32Array(arr.length));
     const rng = o.deterministic ? undefined : this.predictRng;
+    if (o.actionMask !== undefined && this.continuous) {
+      throw new ValidationError("actionMask", "action masks need a Discrete action space", kindOf(o.actionMask));
+    }
+    const mask = o.actionMask === undefined ? undefined : checkActionMask("actionMask", o.actionMask, rows, this.nActions);
     if (this.continuous) {
       // Box actions: rows x actionDim, clipped to the space (SB3's predict); one row for one observation.
       const a = new Float32Array(rows * this.nActions);
@@ -527,7 +593,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
       return this.clipActions(a, a) as Float32Array;
     }
     const actions = new Int32Array(rows);
-    this.policy.act(x, rows, rng, actions);
+    this.policy.act(x, rows, rng, actions, undefined, undefined, mask);
     return batch ? actions : actions[0];
   }
 
@@ -627,6 +693,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
   dispose(): void {
     this.policy.dispose();
     this.buffer.dispose();
+    this.batchMasks?.dispose();
     // Environments made here from an id or a factory are ours to close; the user's are not.
     if (typeof this.config.env === "string" || typeof this.config.env === "function") this.env.close();
   }
@@ -661,7 +728,7 @@ export function readAgentFile(path: string): Uint8Array {
   return new Uint8Array(fs.readFileSync(path));
 }
 
-const PREDICT_OPTIONS = ["deterministic", "batch"] as const;
+const PREDICT_OPTIONS = ["deterministic", "batch", "actionMask"] as const;
 
 /** Fields of the checks inside the networks and heads, as a user would name them. */
 const NETWORK_FIELDS: Readonly<Record<string, string>> = {

@@ -11,7 +11,7 @@
  * which, and the backward passes from that part on are skipped: the
  * gradients are then incomplete and must not be stepped on.
  */
-import type { F32Ref, I32Ref } from "../nn/tensor.js";
+import type { F32Ref, I32Ref, U8Ref } from "../nn/tensor.js";
 import { Block } from "../core/arena.js";
 import type { ActorCritic } from "./actor-critic.js";
 import { ppoClipLossInto } from "./ppo-loss.js";
@@ -23,6 +23,8 @@ export interface PpoMinibatch {
   obs: F32Ref;
   /** Discrete: rows action indices; continuous: rows x actionDim values. */
   actions: I32Ref | F32Ref;
+  /** Discrete: the legal-action masks the actions were sampled with (rows x nActions bytes), if any. */
+  masks?: U8Ref;
   /** log pi_old(a|s) from the rollout. */
   logpOld: F32Ref;
   /** Advantages (already normalised if wanted). */
@@ -54,8 +56,8 @@ export interface PpoLossResult {
 export function ppoLossAndGradients(pol: ActorCritic, mb: PpoMinibatch, o: PpoLossOptions, stats: Block<"f64">): PpoLossResult {
   const { rows } = mb;
   // Policy: log pi_new(a|s) and entropies, then the clip-drift loss and its gradient in log pi.
-  if (mb.replayed) pol.logProbHead(rows, mb.actions);
-  else pol.logProbForward(mb.obs, rows, mb.actions);
+  if (mb.replayed) pol.logProbHead(rows, mb.actions, mb.masks);
+  else pol.logProbForward(mb.obs, rows, mb.actions, mb.masks);
   const clip = ppoClipLossInto(o.epsilon, mb.logpOld, pol.logpAct, mb.advantages, pol.gLogp, rows, stats);
   const ent = pol.entropy.view;
   let entropy = 0;

@@ -19,6 +19,13 @@
  * approx_kl > 1.5 targetKl (as SB3). A non-finite loss or gradient norm
  * stops training with a TrainingDivergedError.
  *
+ * Action masking (MaskablePPO, Huang & Ontañón 2022): when the environment
+ * gives legal-action masks (`info.actionMask` of an Env, `actionMasks()` of a
+ * VecEnv), rollouts sample legal actions only, and the ratio, clip fraction,
+ * approx_kl and entropy are computed under the same masks (entropy over the
+ * legal actions); `predict(obs, { actionMask })` and `evaluatePolicy` take
+ * legal actions only.
+ *
  *   const agent = new PPO({ env: "CartPole-v1", numEnvs: 8, nSteps: 32, batchSize: 256, nEpochs: 20,
  *     gamma: 0.98, gaeLambda: 0.8, learningRate: "lin_1e-3", clipRange: "lin_0.2", seed: 1 });
  *   await agent.learn(100_000);
@@ -179,12 +186,13 @@ export class PPO<E extends EnvSpec = EnvSpec> extends OnPolicyAgent<PPOConfig<E>
         k.agentsGatherRowsF32(buf.logp.ptr, idx, logpOld.ptr, rows, 1);
         k.agentsGatherAdvantages(buf.gae.advantages.ptr, buf.gae.returns.ptr, buf.gae.values.ptr, idx, adv.ptr, ret.ptr, oldV.ptr, rows,
           normalizeAdvantage ? 1 : 0);
+        const masks = this.minibatchMasks(idx, rows);
 
         // Views are taken afresh: a forward pass on a larger batch may grow memory and detach old ones.
         const replayed = epoch === 0 && start === 0 && rows % 4 === 0 && pol.rolloutCacheRows >= n;
         if (replayed) pol.replayRollout(idx, rows);
         const loss = ppoLossAndGradients(pol, {
-          rows, obs, actions: act, logpOld, advantages: adv, returns: ret, oldValues: oldV, replayed,
+          rows, obs, actions: act, masks, logpOld, advantages: adv, returns: ret, oldValues: oldV, replayed,
         }, { epsilon, clipRangeVf: clipVf, entCoef, vfCoef }, stats);
         lastKl = loss.approxKl;
         // SB3 stops before the step once the policy has moved too far from the rollout's.

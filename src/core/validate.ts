@@ -325,3 +325,37 @@ export function checkFiniteBlock(field: string, block: Block<"f64">, n: number, 
   }
   return m;
 }
+
+/**
+ * Legal-action masks (SB3-contrib's MaskablePPO `action_masks()`): `rows`
+ * rows of `n` entries, each `true`/`false` or `1`/`0` (1 = legal), given flat
+ * (rows*n entries, row-major) or as an array of `rows` rows. Every row must
+ * allow at least one action. The masks are written as 0/1 bytes into `out`
+ * from `offset` (a new Uint8Array of rows*n when `out` is absent), which is
+ * returned; the caller's array is only read.
+ */
+export function checkActionMask(
+  field: string, value: unknown, rows: number, n: number, where?: Location, out?: Uint8Array, offset = 0,
+): Uint8Array {
+  const target = out ?? new Uint8Array(rows * n);
+  const nested = isArrayLike(value) && value.length === rows && rows > 0 && isArrayLike((value as ArrayLike<unknown>)[0]);
+  if (!nested) checkLength(field, value, rows * n, rows === 1 ? "the number of actions" : "rows x actions", where);
+  for (let r = 0; r < rows; r++) {
+    const row = nested ? (value as ArrayLike<unknown>)[r] : value;
+    const base = nested ? 0 : r * n;
+    if (nested) checkLength(field, row, n, "the number of actions", { ...where, row: r });
+    const xs = row as ArrayLike<unknown>;
+    let legal = 0;
+    for (let j = 0; j < n; j++) {
+      const v = xs[base + j];
+      const bit = v === true || v === 1 ? 1 : v === false || v === 0 ? 0 : -1;
+      if (bit < 0) throw new ValidationError(field, "entries must be true/false or 1/0 (1 = legal)", v, { ...where, ...(rows > 1 ? { row: r } : {}), action: j });
+      target[offset + r * n + j] = bit;
+      legal += bit;
+    }
+    if (legal === 0) {
+      throw new ValidationError(field, "allows no action (every entry is 0): at least one action must be legal", Array.prototype.slice.call(xs, base, base + n), { ...where, row: r });
+    }
+  }
+  return target;
+}

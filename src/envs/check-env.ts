@@ -6,10 +6,14 @@
  * `reset` and `step` return, observations outside the observation space or of
  * the wrong element type, non-finite rewards, non-boolean flags, results that
  * differ between two runs under the same seed, and a `getState` / `setState`
- * pair that does not round-trip. Warnings are things that work but are
+ * pair that does not round-trip, and an `info.actionMask` that is not a
+ * legal-action mask (n entries of 0/1 for Discrete(n), at least one legal;
+ * when one is given, the actions taken are sampled among the legal ones).
+ * Warnings are things that work but are
  * unusual (an action box not in [-1, 1], no declared time limit).
  */
 import { Rng } from "../core/rng.js";
+import { checkActionMask } from "../core/validate.js";
 import type { Env } from "./env.js";
 import { Box, Discrete, type Space } from "./spaces.js";
 
@@ -64,6 +68,29 @@ function observationProblem(space: Space, obs: unknown): string | undefined {
   return undefined;
 }
 
+/** The checked `info.actionMask` (0/1 bytes), or undefined when absent or reported as a problem. */
+function actionMaskOf(space: Space, info: unknown, where: string, report: (where: string, message: string) => void): Uint8Array | undefined {
+  const mask = info !== null && typeof info === "object" ? (info as { actionMask?: unknown }).actionMask : undefined;
+  if (mask === undefined) return undefined;
+  if (!(space instanceof Discrete)) {
+    report(where, `info.actionMask is given, but action masks need a Discrete action space, not ${space}`);
+    return undefined;
+  }
+  try {
+    return checkActionMask("info.actionMask", mask, 1, space.n);
+  } catch (error) {
+    report(where, (error as Error).message);
+    return undefined;
+  }
+}
+
+/** A legal action drawn uniformly with `rng`. */
+function sampleLegal(mask: Uint8Array, rng: Rng): number {
+  const legal: number[] = [];
+  mask.forEach((m, j) => m && legal.push(j));
+  return legal[rng.int(legal.length)];
+}
+
 function sameObservation(a: unknown, b: unknown): boolean {
   if (typeof a === "number" || typeof b === "number") return Object.is(a, b);
   if (!ArrayBuffer.isView(a) || !ArrayBuffer.isView(b)) return false;
@@ -78,6 +105,7 @@ function sameObservation(a: unknown, b: unknown): boolean {
 function rollout(env: Env, seed: number, steps: number, report: (where: string, message: string) => void): unknown[] | undefined {
   const rng = new Rng(seed);
   const trace: unknown[] = [];
+  let mask: Uint8Array | undefined;
   const reset = (s?: number): boolean => {
     const r = env.reset(s === undefined ? {} : { seed: s }) as unknown;
     if (r === null || typeof r !== "object" || !("obs" in r)) {
@@ -88,12 +116,13 @@ function rollout(env: Env, seed: number, steps: number, report: (where: string, 
     if (info === null || typeof info !== "object") report("reset()", `info must be an object, got ${describe(info)}`);
     const problem = observationProblem(env.observationSpace, obs);
     if (problem) report("reset()", `the observation ${problem}`);
+    mask = actionMaskOf(env.actionSpace, info, "reset()", report);
     trace.push(ArrayBuffer.isView(obs) ? (obs as Float32Array).slice() : obs);
     return true;
   };
   if (!reset(seed)) return undefined;
   for (let t = 0; t < steps; t++) {
-    const action = env.actionSpace.sample(rng);
+    const action = mask ? sampleLegal(mask, rng) : env.actionSpace.sample(rng);
     const r = env.step(action) as unknown;
     const where = `step() #${t + 1}`;
     if (r === null || typeof r !== "object") {
@@ -116,6 +145,9 @@ function rollout(env: Env, seed: number, steps: number, report: (where: string, 
     trace.push(ArrayBuffer.isView(obs) ? (obs as Float32Array).slice() : obs, reward, terminated, truncated);
     if (terminated === true || truncated === true) {
       if (!reset()) return undefined;
+    } else {
+      // Only while the episode goes on: a final state may have no legal action.
+      mask = actionMaskOf(env.actionSpace, info, where, report);
     }
   }
   return trace;

@@ -14,6 +14,13 @@ export interface ResetOptions {
   options?: Readonly<Record<string, number>>;
 }
 
+/**
+ * Extra information of a reset or step. `info.actionMask`, when present, says
+ * which actions are legal in the observation just returned (Discrete(n)
+ * action spaces: n entries, true/1 = legal, false/0 = illegal, at least one
+ * legal), as SB3-contrib's MaskablePPO `action_masks()`: agents sample, and
+ * `evaluatePolicy` plays, legal actions only.
+ */
 export type Info = Record<string, unknown>;
 
 export interface ResetResult<O> {
@@ -112,5 +119,12 @@ export interface VecEnv {
   elapsedSteps(): Int32Array;
   getState?(i: number): Float64Array;
   setState?(i: number, state: ArrayLike<number>): void;
+  /**
+   * Legal actions of every copy's current observation (Discrete(n) action
+   * spaces): numEnvs x n row-major, 1 = legal (or an array of numEnvs rows of
+   * n booleans or 0/1); undefined, or no such method, when every action is
+   * legal. SB3-contrib's `action_masks()`.
+   */
+  actionMasks?(): ArrayLike<number | boolean> | readonly ArrayLike<number | boolean>[] | undefined;
   close(): void;
 }

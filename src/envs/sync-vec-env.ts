@@ -8,9 +8,15 @@
  * Copy i is reset with `{ seed: seed + i }` when the vector environment is
  * reset with a seed, and with `reset()` (continuing its own generator) when
  * it ends; reset options given to `reset` are reused by these automatic resets.
+ *
+ * Legal-action masks: each copy's `info.actionMask` (from its last reset or
+ * step; after an automatic reset, the reset's) is collected into
+ * `actionMasks()`; a copy whose info has none is all legal there, and when
+ * no copy has ever given one `actionMasks()` is undefined.
  */
 import { ValidationError } from "../core/errors.js";
-import type { Action, Env, Observation, ResetOptions, VecEnv, VecResetResult, VecStepResult } from "./env.js";
+import { checkActionMask } from "../core/validate.js";
+import type { Action, Env, Info, Observation, ResetOptions, VecEnv, VecResetResult, VecStepResult } from "./env.js";
 import { flatSize, type Space } from "./spaces.js";
 import { checkSeed, checkVecOut, createVecStepResult, EpisodeTracker } from "./vec-common.js";
 
@@ -35,6 +41,8 @@ export class SyncVecEnv implements VecEnv {
   private resetOptions: Readonly<Record<string, number>> | undefined;
   private ready = false;
   private readonly elapsed: Int32Array;
+  /** numEnvs x n legal-action masks of the current observations, from the first `info.actionMask` on. */
+  private masks?: Uint8Array;
 
   constructor(envs: readonly Env[], options: SyncVecEnvOptions = {}) {
     if (!Array.isArray(envs) || envs.length < 1) {
@@ -82,8 +90,9 @@ export class SyncVecEnv implements VecEnv {
     this.resetOptions = opts.options;
     for (let i = 0; i < this.numEnvs; i++) {
       const seed = opts.seed !== undefined || first ? this.seed + i : undefined;
-      const { obs } = this.envs[i].reset({ seed, options: this.resetOptions });
+      const { obs, info } = this.envs[i].reset({ seed, options: this.resetOptions });
       this.writeObs(this.obs, i, obs);
+      this.noteMask(i, info, 0);
     }
     this.elapsed.fill(0);
     this.episodes.clear();
@@ -119,15 +128,47 @@ export class SyncVecEnv implements VecEnv {
       this.elapsed[i]++;
       if (r.terminated || r.truncated) {
         this.writeObs(result.info.finalObs, i, r.obs);
-        this.writeObs(this.obs, i, env.reset({ options: this.resetOptions }).obs);
+        const next = env.reset({ options: this.resetOptions });
+        this.writeObs(this.obs, i, next.obs);
         this.elapsed[i] = 0;
+        this.noteMask(i, next.info, 0);
       } else {
         this.writeObs(this.obs, i, r.obs);
+        this.noteMask(i, r.info, this.elapsed[i]);
       }
     }
     result.obs.set(this.obs);
     this.episodes.record(result);
     return result;
+  }
+
+  /** Records copy i's `info.actionMask` (all legal when absent) for `actionMasks()`. */
+  private noteMask(i: number, info: Info | undefined, step: number): void {
+    const mask = info?.actionMask;
+    if (mask === undefined) {
+      if (this.masks) this.masks.fill(1, i * this.actionN, (i + 1) * this.actionN);
+      return;
+    }
+    const where = { env: this.id ?? "vector environment", copy: i, step };
+    if (this.actionSpace.kind !== "discrete") {
+      throw new ValidationError("info.actionMask", "action masks need a Discrete action space", String(this.actionSpace), where);
+    }
+    this.masks ??= new Uint8Array(this.numEnvs * this.actionN).fill(1);
+    checkActionMask("info.actionMask", mask, 1, this.actionN, where, this.masks, i * this.actionN);
+  }
+
+  /** Number of discrete actions (1 for a Box, which has no masks). */
+  private get actionN(): number {
+    return this.actionSpace.kind === "discrete" ? this.actionSpace.n : 1;
+  }
+
+  /**
+   * The legal actions of every copy's current observation, numEnvs x n
+   * (1 = legal; a copy without `info.actionMask` is all legal), or undefined
+   * when no copy has given a mask.
+   */
+  actionMasks(): Uint8Array | undefined {
+    return this.masks?.slice();
   }
 
   elapsedSteps(): Int32Array {

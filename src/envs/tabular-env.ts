@@ -11,6 +11,10 @@
  * how FrozenLake's holes and goal are modelled: ending there changes no
  * return. `terminal` may instead list the terminal states, give a predicate,
  * or be "none" (a continuing task, ended only by the time limit).
+ *
+ * `actionMask: (s) => mask` makes some actions illegal in some states: the
+ * mask of each new state (A entries, true/1 = legal) is reported as
+ * `info.actionMask` by reset and step, for agents that mask actions.
  */
 import { ValidationError } from "../core/errors.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
@@ -24,6 +28,8 @@ export interface TabularEnvOptions {
   maxEpisodeSteps?: number;
   /** Which states end an episode (see the module comment); default "absorbing". */
   terminal?: "absorbing" | "none" | ArrayLike<number> | ((s: number) => boolean);
+  /** The legal actions of state s (A entries, true/1 = legal), reported as `info.actionMask`; default: none (all legal). */
+  actionMask?: (s: number) => ArrayLike<number | boolean>;
 }
 
 const UNKNOWN = -1;
@@ -35,6 +41,7 @@ export class TabularEnv implements Env<number, Action> {
   readonly maxEpisodeSteps: number;
   readonly mdp: TabularMdp;
   private readonly isTerminal: (s: number) => boolean;
+  private readonly actionMask?: (s: number) => ArrayLike<number | boolean>;
   private rng = new Rng(0);
   private s = 0;
   private elapsed = 0;
@@ -49,6 +56,15 @@ export class TabularEnv implements Env<number, Action> {
     this.actionSpace = new Discrete(mdp.A);
     this.maxEpisodeSteps = checkMaxEpisodeSteps(options.maxEpisodeSteps, Infinity, this.id);
     this.isTerminal = this.terminalRule(options.terminal ?? "absorbing");
+    if (options.actionMask !== undefined && typeof options.actionMask !== "function") {
+      throw new ValidationError("actionMask", "must be a function of the state returning its legal actions", typeof options.actionMask);
+    }
+    this.actionMask = options.actionMask;
+  }
+
+  /** The info of a new state: its legal actions when `actionMask` is given. */
+  private info(): Record<string, unknown> {
+    return this.actionMask ? { actionMask: this.actionMask(this.s) } : {};
   }
 
   private terminalRule(rule: NonNullable<TabularEnvOptions["terminal"]>): (s: number) => boolean {
@@ -97,7 +113,7 @@ export class TabularEnv implements Env<number, Action> {
     this.s = this.mdp.sampleInitial(this.rng);
     this.elapsed = 0;
     this.ready = true;
-    return { obs: this.s, info: {} };
+    return { obs: this.s, info: this.info() };
   }
 
   step(action: Action): StepResult<number> {
@@ -111,7 +127,7 @@ export class TabularEnv implements Env<number, Action> {
       reward,
       terminated: this.isTerminal(this.s),
       truncated: this.elapsed >= this.maxEpisodeSteps,
-      info: {},
+      info: this.info(),
     };
   }
 

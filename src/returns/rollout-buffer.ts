@@ -4,7 +4,10 @@
  * laid out [t * numEnvs + e]. Holds the (normalised) observations, actions
  * (i32 indices, or actionSize f32 values per row for continuous actions), their log-probabilities under the behaviour policy, values, rewards
  * (truncations already marked for bootstrap), and after `computeAdvantages`
- * the GAE advantages and value targets (src/returns/gae.ts).
+ * the GAE advantages and value targets (src/returns/gae.ts). When the
+ * environment gives legal-action masks, they are kept too (`masks`, rows x
+ * actionCount bytes), so that training recomputes log-probabilities under the
+ * masks the actions were sampled with.
  */
 import { ValidationError } from "../core/errors.js";
 import { Block, disown, f32Block, f64Block, i32Block, own, type BlockKind } from "../core/arena.js";
@@ -18,6 +21,10 @@ export class RolloutBuffer {
   readonly actions: Block<"i32"> | Block<"f32">;
   readonly logp: Block<"f32">;
   readonly gae: GaeBlocks;
+  /** Legal-action masks of the rows (rows x actionCount, 1 = legal); allocated at the first masked `add`. */
+  masks?: Block<"u8">;
+  /** Whether this rollout's rows have masks (`masks` is meaningful); rows added without a mask are all legal. */
+  masked = false;
   private readonly blocks: Block<BlockKind>[];
 
   constructor(
@@ -55,21 +62,25 @@ export class RolloutBuffer {
 
   reset(): void {
     this.pos = 0;
+    this.masked = false;
   }
 
   /**
    * Adds one vectorised step: numEnvs observations (obsSize each, the ones the
    * actions were chosen on), actions, their log-probabilities, values, rewards,
    * and per copy whether the episode ended (terminated or truncated) and the
-   * bootstrap value (V(final observation) for a truncation, else 0).
+   * bootstrap value (V(final observation) for a truncation, else 0); and,
+   * for discrete actions, the legal-action masks the actions were chosen
+   * under (numEnvs x actionCount 0/1 bytes; absent: every action legal).
    */
   add(
     obs: ArrayLike<number>, actions: ArrayLike<number>, logp: ArrayLike<number>, values: ArrayLike<number>,
-    rewards: ArrayLike<number>, ended: ArrayLike<number>, boot: ArrayLike<number>,
+    rewards: ArrayLike<number>, ended: ArrayLike<number>, boot: ArrayLike<number>, masks?: ArrayLike<number>,
   ): void {
     if (this.pos >= this.size) throw new ValidationError("add", "the rollout buffer is full", this.pos);
     const E = this.numEnvs;
     const at = this.pos;
+    if (masks !== undefined || this.masked) this.addMasks(at, masks);
     this.obs.view.set(obs.length === E * this.obsSize ? obs : Array.prototype.slice.call(obs, 0, E * this.obsSize), at * this.obsSize);
     const a = this.actions.view;
     const m = this.actionSize;
@@ -85,6 +96,28 @@ export class RolloutBuffer {
       bv[at + e] = boot[e];
     }
     this.pos += E;
+  }
+
+  /** Writes the masks of rows at .. at + numEnvs - 1 (all legal when `masks` is absent). */
+  private addMasks(at: number, masks: ArrayLike<number> | undefined): void {
+    const E = this.numEnvs;
+    if (!this.masks) {
+      if (this.continuous || masks === undefined || masks.length === 0 || masks.length % E !== 0) {
+        throw new ValidationError("masks", "must hold numEnvs x actionCount 0/1 values, for discrete actions", masks?.length);
+      }
+      this.masks = new Block("u8", this.size * (masks.length / E));
+      this.blocks.push(this.masks);
+    }
+    const A = this.masks.length / this.size;
+    const m = this.masks.view;
+    // Rows of this rollout added before the first mask had every action legal.
+    if (!this.masked) m.fill(1, 0, at * A);
+    this.masked = true;
+    if (masks === undefined) m.fill(1, at * A, (at + E) * A);
+    else {
+      if (masks.length !== E * A) throw new ValidationError("masks", `must hold numEnvs x actionCount = ${E * A} values`, masks.length);
+      m.set(masks, at * A);
+    }
   }
 
   /** GAE(lambda) advantages and value targets, given V of the observations after the last step. */

@@ -18,6 +18,8 @@ const agent = new PPO(config);
 const one: number = agent.predict(new Float32Array(4), { deterministic: true });
 const rows: Int32Array = agent.predict([[0, 0, 0, 0], [1, 1, 1, 1]]);
 const flat: Int32Array = agent.predict(new Float32Array(8), { batch: true });
+const legal: number = agent.predict(new Float32Array(4), { actionMask: [true, false] });
+const legalRows: Int32Array = agent.predict([[0, 0, 0, 0], [1, 1, 1, 1]], { actionMask: [Uint8Array.of(1, 0), [0, 1]] });
 // @ts-expect-error one observation gives one action, not a batch
 const wrong: Int32Array = agent.predict(new Float32Array(4));
 const pendulum = new PPO({ env: "Pendulum-v1", normalize: true });
@@ -70,4 +72,4 @@ const eta: readonly number[] | Float64Array = run.history.eta;
 const mlp = new Mlp({ inputSize: 4, outputSize: 2, netArch: [8], activation: "relu", seed: 1 });
 const adam = new Adam(mlp.store, { learningRate: 1e-3, eps: 1e-5 });
 
-void [one, rows, flat, wrong, torque, action, mean, n, fromString, vec, coin, next, eta, adam, expUpdate];
+void [one, rows, flat, legal, legalRows, wrong, torque, action, mean, n, fromString, vec, coin, next, eta, adam, expUpdate];
