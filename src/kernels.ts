@@ -133,3 +133,5 @@ export {
   FORMAT_VERSION,
 } from "./agents/index.js";
 export { gaeOnBlocks, normalizeAdvantages, type GaeBlocks } from "./returns/index.js";
+/** The did-you-mean of every unknown option and name (the command line's too). */
+export { nearestName } from "./core/validate.js";

@@ -13,6 +13,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { usageError } from "./errors.js";
 import { number } from "./parse.js";
 
+// The package's own did-you-mean (the same as for unknown config keys); none when it is not built.
+const { nearestName } = await import(new URL("../../dist/kernels.js", import.meta.url).href).catch(() => ({ nearestName: () => undefined }));
+
 /** Exported agent classes by name ("PPO", "A2C", ...). */
 export function agents(lib) {
   const out = new Map();
@@ -24,29 +27,13 @@ export function agents(lib) {
   return out;
 }
 
-/** Edit distance, for suggestions. */
-function distance(a, b) {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return row[b.length];
-}
-
 /** `name` among `known`, case-insensitively; a usage error with the nearest name otherwise. */
 export function choose(what, name, known) {
   const exact = known.find((k) => k.toLowerCase() === String(name).toLowerCase());
   if (exact) return exact;
   const flat = (s) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
-  const ranked = known.map((k) => [k, distance(flat(name), flat(k))]).sort((a, b) => a[1] - b[1]);
   const prefixed = known.find((k) => flat(name).length >= 3 && flat(k).startsWith(flat(name)));
-  const near = prefixed ?? (ranked.length && ranked[0][1] <= Math.max(2, Math.floor(flat(name).length / 3)) ? ranked[0][0] : undefined);
+  const near = prefixed ?? nearestName(String(name), known);
   throw usageError(`unknown ${what} "${name}" (known: ${known.join(", ")})${near ? `; did you mean "${near}"?` : ""}`);
 }
 

@@ -38,7 +38,7 @@ const KERNEL_EXPORTS = [
     "denseBackwardInput", "denseBackwardParams", "denseFeatureTable", "denseForward", "encodeAgentFile", "expUpdate",
     "explainedVariance", "f32Block", "f64Block", "gaeOnBlocks", "gaussianEntropy", "gaussianKl", "gaussianKlBackward",
     "gaussianLogProb", "gaussianLogProbBackward", "gaussianSample", "gradNorm", "greedyStep", "i32Block", "kernels",
-    "klBallSolve", "l2Solve", "logOf", "logSoftmaxRows", "mlpParameterCount", "normalizeAdvantages", "orthogonal",
+    "klBallSolve", "l2Solve", "logOf", "nearestName", "logSoftmaxRows", "mlpParameterCount", "normalizeAdvantages", "orthogonal",
     "perStateKl", "perStateTv", "ppoClipLoss", "ppoClipLossInto", "ppoLossAndGradients", "reluBackward",
     "reluForward", "resolveDistribution", "scheduleFn", "scratch", "searchMultiplier", "solveStateGeneric",
     "tanhBackward", "tanhForward", "trlSolve", "tsallisGradient", "tsallisProjection", "tvSolve", "valueLossInto",
