@@ -2,7 +2,7 @@
 // preconditioner of the evaluation system. CSR models: bellman-csr.ts.
 // Plain-TypeScript twins: src/mdp/bellman.twin.ts; wrappers: src/mdp/bellman.ts.
 //
-// Layout (shared/DESIGN.md): P[(s*A + a)*S + s'], R[s*A + a], pi[s*A + a].
+// Layout (as everywhere in mirror-rl, src/mdp/tabular-mdp.ts): P[(s*A + a)*S + s'], R[s*A + a], pi[s*A + a].
 // Pointers are byte addresses of f64 arrays; S, A >= 0. Policy entries equal
 // to 0 are skipped, so a deterministic policy costs one row of P per state;
 // P_pi = sum_a pi(a|s) P[s,a,.] is never formed unless a kernel's name says so.

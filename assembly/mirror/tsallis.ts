@@ -1,5 +1,5 @@
 // The Tsallis Bregman projection onto the simplex, per state (AMPO's Step II
-// with the Tsallis mirror map: Alfano, Yuan & Rebeschini 2023, seed 001;
+// with the Tsallis mirror map: Alfano, Yuan & Rebeschini 2023;
 // Tsallis 1988). Plain-TypeScript twin: src/mirror/kernels/tsallis.twin.ts; the
 // maths is in src/mirror/kernels/tsallis.ts's module comment.
 //

@@ -1,6 +1,6 @@
 /**
  * Exact policy evaluation on a tabular MDP (Puterman 1994, section 6.1;
- * discounted visitation: Kakade & Langford 2002, seed 002):
+ * discounted visitation: Kakade & Langford 2002):
  *
  *   V_pi  = (I - gamma P_pi)^{-1} r_pi                  (unnormalised values)
  *   Q_pi  = R + gamma P V_pi,   A_pi = Q_pi - V_pi      (action values, advantages)

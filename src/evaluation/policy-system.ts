@@ -46,7 +46,7 @@ export type SolverChoice = "auto" | Exclude<SolverName, "gauss-seidel">;
 
 /** How the residual target scales with the solution x. */
 export type ResidualScale =
-  /** target = tolerance (1 + ||x||_inf): the value system (DESIGN.md's default accuracy). */
+  /** target = tolerance (1 + ||x||_inf): the value system (evaluate's default accuracy). */
   | "onePlus"
   /** target = tolerance ||x||_inf: the visitation system, whose entries can be ~1/S. */
   | "relative";

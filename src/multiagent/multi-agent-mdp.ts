@@ -1,7 +1,7 @@
 /**
  * Fully observed cooperative multi-agent MDPs (a team Markov game, Boutilier
  * 1996; the setting of heterogeneous-agent mirror learning, Kuba et al. 2022,
- * and of Li, Clavette & He 2022's multi-agent corollary, seed 003): N agents
+ * and of Li, Clavette & He 2022's multi-agent corollary): N agents
  * see the joint state s, each picks its own action a_i in [0, A_i), the joint
  * action a = (a_0, ..., a_{N-1}) drives one joint TabularMdp (P, R, gamma, mu)
  * and all agents share its reward.

@@ -1,7 +1,7 @@
 /**
  * Agent-wise Mirror Learning updates of a factored policy.
  *
- * Sequential (Li, Clavette & He 2022, seed 003, result 3; heterogeneous-agent
+ * Sequential (Li, Clavette & He 2022, their multi-agent result; heterogeneous-agent
  * mirror learning, Kuba et al. 2022): agents move one after another in an
  * order i_1, ..., i_N; agent i_m applies a single-agent update to its induced
  * MDP built from the others' LATEST policies (agents i_1..i_{m-1} already

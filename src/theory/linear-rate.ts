@@ -1,8 +1,9 @@
 /**
  * A linear (geometric) convergence rate fitted to an optimality-gap history:
  * least squares of log gap_k = log c + k log rate over the entries with
- * gap_k > floor, i.e. gap_k ≈ c rate^k (seed 001: linear convergence of NPG /
- * AMPO with geometrically increasing steps, V* - V_k <= O((1-c)^k)).
+ * gap_k > floor, i.e. gap_k ≈ c rate^k (linear convergence of NPG / AMPO with
+ * geometrically increasing steps, V* - V_k <= O((1-c)^k): Xiao 2022; Alfano,
+ * Yuan & Rebeschini 2023).
  */
 import { ValidationError } from "../core/errors.js";
 

@@ -1,6 +1,7 @@
 /**
- * Monotone improvement (the Mirror Learning theorem, seed 000:
- * eta(pi_{n+1}) >= eta(pi_n) for all n), checked over a history of returns.
+ * Monotone improvement (the Mirror Learning theorem, Kuba, Schroeder de Witt
+ * & Foerster 2022: eta(pi_{n+1}) >= eta(pi_n) for all n), checked over a
+ * history of returns.
  */
 import { ValidationError } from "../core/errors.js";
 

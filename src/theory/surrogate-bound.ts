@@ -1,6 +1,6 @@
 /**
- * Li, Clavette & He's bound on the surrogate's error (ICML 2022; seed 003,
- * "Result 2: Upper Bound on Surrogate Approximation Error"): for any
+ * Li, Clavette & He's bound on the surrogate's error (ICML 2022, their
+ * upper bound on the surrogate approximation error): for any
  * policies pi', pi and gamma in [0.5, 1),
  *
  *   |J(pi') - L_pi(pi')| <= 1/(1-gamma) C_pi E_{s~d_pi}[ KL(pi'(.|s) || pi(.|s)) ],
@@ -9,8 +9,8 @@
  *
  * The KL is D_KL[pi' || pi] = sum_a pi'(a|s) log(pi'(a|s) / pi(a|s)): the NEW
  * policy first (the direction the analytical update's drift uses), as the
- * seed states it, and the expectation is under the OLD policy's visitation
- * d_pi. J = eta = mu . V. The seed states it for gamma in [0.5, 1) only;
+ * paper states it, and the expectation is under the OLD policy's visitation
+ * d_pi. J = eta = mu . V. The paper states it for gamma in [0.5, 1) only;
  * `applies` says whether gamma is in that range (the numbers are computed
  * either way).
  */
@@ -33,7 +33,7 @@ export interface SurrogateBound {
   epsilon: number;
   /** E_{s~d_pi} KL(pi' || pi). */
   meanKl: number;
-  /** gamma in [0.5, 1): the range the seed states the bound for. */
+  /** gamma in [0.5, 1): the range the paper states the bound for. */
   applies: boolean;
 }
 
