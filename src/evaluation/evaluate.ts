@@ -43,8 +43,8 @@ import { ValidationError } from "../core/errors.js";
 import { policyReward, qFromValues } from "../mdp/bellman.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { checkTabularMdp } from "../mdp/spec.js";
-import { checkOptions, checkPolicy } from "../core/validate.js";
-import { type Block, f64Block, scratch } from "../core/arena.js";
+import { allocatingFor, checkOptions, checkPolicy } from "../core/validate.js";
+import { type Block, f64Block, outsideWasm, scratch } from "../core/arena.js";
 import { PolicySystem, type SolveReport, type SolverChoice, type SolverName } from "./policy-system.js";
 
 export type { SolverChoice, SolverName } from "./policy-system.js";
@@ -158,9 +158,12 @@ function checkVector(field: string, x: unknown, n: number, where: string): Array
   return v;
 }
 
-/** A warm start if given: checkVector, or undefined. */
+/**
+ * A warm start if given: checkVector, or undefined. A copy when it is a view of
+ * WebAssembly memory (it is read after the solve's blocks are allocated).
+ */
 function optionalStart(field: string, x: unknown, n: number, where: string): ArrayLike<number> | undefined {
-  return x === undefined ? undefined : checkVector(field, x, n, where);
+  return x === undefined ? undefined : outsideWasm(checkVector(field, x, n, where));
 }
 
 /** Solves for V into a fresh block (taken from `take`). */
@@ -202,15 +205,19 @@ function withPolicySystem<T>(
   opts: CheckedOptions,
   body: (system: PolicySystem, piB: Block<"f64">, take: <B extends Block<"f64">>(b: B) => B) => T,
 ): T {
-  return scratch((take) => {
-    const piB = take(f64Block(mdp.S * mdp.A, pi));
-    const system = new PolicySystem(mdp, piB, opts);
-    try {
-      return body(system, piB, take);
-    } finally {
-      system.free();
-    }
-  });
+  // Every block is freed on the way out (scratch, system.free), so running out
+  // of WebAssembly memory leaves nothing behind and can name the model.
+  return allocatingFor("mdp", String(mdp), () =>
+    scratch((take) => {
+      const piB = take(f64Block(mdp.S * mdp.A, pi));
+      const system = new PolicySystem(mdp, piB, opts);
+      try {
+        return body(system, piB, take);
+      } finally {
+        system.free();
+      }
+    }),
+  );
 }
 
 function clampNegatives(d: Float64Array): Float64Array {
