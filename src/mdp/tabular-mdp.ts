@@ -581,6 +581,6 @@ export function checkTabularMdp(mdp: unknown, where: string, field = "mdp"): Tab
       kindOf(mdp),
     );
   }
-  if (mdp.disposed) throw new ValidationError(field, `was disposed (${where})`, String(mdp));
+  if (mdp.disposed) throw new ValidationError(field, `used after dispose() (${where})`, String(mdp));
   return mdp;
 }

@@ -15,7 +15,8 @@
  * either way).
  */
 import { evaluate, type EvaluateOptions } from "../evaluation/evaluate.js";
-import type { TabularMdp } from "../mdp/tabular-mdp.js";
+import { checkTabularMdp, type TabularMdp } from "../mdp/tabular-mdp.js";
+import { outsideWasm } from "../core/arena.js";
 import { klRow } from "../mirror/kernels/kl.twin.js";
 
 export interface SurrogateBound {
@@ -39,6 +40,10 @@ export interface SurrogateBound {
 
 /** J, L and the bound of Li et al. for piNew = pi' and piOld = pi (see the module comment). */
 export function surrogateBound(mdp: TabularMdp, piNew: Float64Array, piOld: Float64Array, options?: EvaluateOptions): SurrogateBound {
+  checkTabularMdp(mdp, "surrogateBound");
+  // Read again after evaluate, which allocates: copies if they are views of WebAssembly memory.
+  piNew = outsideWasm(piNew);
+  piOld = outsideWasm(piOld);
   const { S, A, gamma } = mdp;
   const old = evaluate(mdp, piOld, options);
   const next = evaluate(mdp, piNew, options);
