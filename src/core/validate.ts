@@ -416,3 +416,23 @@ export function allocatingFor<T>(field: string, value: unknown, allocate: () => 
     );
   }
 }
+
+/**
+ * The first `n` entries of every block: n an integer in [0, the shortest
+ * block's length] and every block a live f64 block, so a kernel never reads or
+ * writes past one. O(1): for helpers called in solver loops. `where` names the
+ * function.
+ */
+export function checkSpan(where: string, n: unknown, ...blocks: Block<"f64">[]): number {
+  let shortest = Infinity;
+  for (const b of blocks) {
+    if (b === null || typeof b !== "object" || typeof b.ptr !== "number" || b.kind !== "f64" || b.isFreed) {
+      throw new ValidationError("x", "must be a live f64 WebAssembly block", kindOf(b), { function: where });
+    }
+    shortest = Math.min(shortest, b.length);
+  }
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > shortest) {
+    throw new ValidationError("n", `must be an integer in [0, ${shortest}] (the blocks' length)`, n, { function: where });
+  }
+  return n;
+}

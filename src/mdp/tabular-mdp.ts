@@ -12,7 +12,7 @@
  * it is freed when the MDP is garbage-collected.
  */
 import { ValidationError } from "../core/errors.js";
-import type { Rng } from "../core/rng.js";
+import { Rng } from "../core/rng.js";
 import { Block, type BlockKind, arena, disown, f64Block, i32Block, outsideWasm, own } from "../core/arena.js";
 import { countNonZeros, csrToDense, denseToCsr, sortCsrRows } from "./csr.js";
 import { MDP_JSON_FORMAT, MDP_JSON_VERSION, type MdpJson, parseMdpJson } from "./json.js";
@@ -149,6 +149,10 @@ function copyRewards(R: RewardTable, layout: "flat" | "nested", S: number, A: nu
 function copyMu(mu: ArrayLike<number> | undefined, S: number, out: Float64Array): void {
   if (mu === undefined) out.fill(1 / S);
   else out.set(mu);
+}
+
+function checkRng(rng: unknown): void {
+  if (!(rng instanceof Rng)) throw new ValidationError("rng", "must be an Rng (the library's seeded generator)", kindOf(rng));
 }
 
 function checkIndex(field: string, i: number, n: number): void {
@@ -477,6 +481,7 @@ export class TabularMdp {
   sampleNext(s: number, a: number, rng: Rng): number {
     checkIndex("state", s, this.S);
     checkIndex("action", a, this.A);
+    checkRng(rng);
     const b = this.blocks;
     const r = s * this.A + a;
     let u = rng.random();
@@ -510,6 +515,7 @@ export class TabularMdp {
 
   /** Draws an initial state s ~ mu. */
   sampleInitial(rng: Rng): number {
+    checkRng(rng);
     return rng.categorical(this.blocks.mu.view);
   }
 
