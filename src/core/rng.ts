@@ -89,7 +89,7 @@ export class Rng {
 
   /** Uniform integer in [0, n) without modulo bias; n in [1, 2^32]. */
   int(n: number): number {
-    if (!(n >= 1 && n <= 4294967296 && Number.isInteger(n))) {
+    if (!(typeof n === "number" && n >= 1 && n <= 4294967296 && Number.isInteger(n))) {
       throw new ValidationError("n", "must be an integer in [1, 2^32]", n, { function: "Rng.int" });
     }
     const limit = 4294967296 - mod(4294967296, n);

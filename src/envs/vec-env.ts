@@ -70,7 +70,7 @@ export class ClassicVecEnv<P extends object> implements VecEnv {
   private truncated!: Block<"u8">;
   private finalObs!: Block<"f32">;
   private readonly blocks: Block<BlockKind>[];
-  private readonly episodes: EpisodeTracker;
+  private readonly episodes!: EpisodeTracker;
   private ready = false;
   private closed = false;
 
@@ -129,9 +129,14 @@ export class ClassicVecEnv<P extends object> implements VecEnv {
     }, { env: spec.id });
     this.blocks = taken;
     own(this, this.blocks);
-    this.finalObs.view.fill(0);
-    this.episodes = new EpisodeTracker(n);
-    this.seedCopies(seed);
+    try {
+      this.finalObs.view.fill(0);
+      this.episodes = new EpisodeTracker(n);
+      this.seedCopies(seed);
+    } catch (error) {
+      disown(this, this.blocks);
+      throw error;
+    }
   }
 
   private seedCopies(seed: number): void {

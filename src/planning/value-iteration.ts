@@ -99,7 +99,10 @@ export function valueIterationBound(gamma: number, epsilon: number, span0: numbe
  * greedy in V_{n-1} (the argmax of the last backup).
  *
  * What the result guarantees, when `converged`: the policy is epsilon-optimal,
- * 0 <= V*(s) - V^policy(s) < epsilon for every s. The returned V is NOT V*.
+ * 0 <= V*(s) - V^policy(s) < epsilon for every s, up to the tie tolerance:
+ * greedy steps treat actions within tau = tieTolerance (1 + max|V|) as tied,
+ * which may cost up to about 2 tau / (1 - gamma) more (pass tieTolerance: 0
+ * for the exact guarantee when values are huge beside epsilon). The returned V is NOT V*.
  * With d = V_n - V_{n-1}, MacQueen's bounds (returned as `bounds`) say
  *
  *   gamma/(1-gamma) min_s d  <=  V*(s) - V(s)  <=  gamma/(1-gamma) max_s d,
