@@ -42,11 +42,14 @@ export class RunningMeanStd {
   mean: Float64Array;
   var: Float64Array;
   count: number;
+  private nextMean: Float64Array | undefined;
+  private nextVar: Float64Array | undefined;
 
   constructor(size: number, epsilon = 1e-4) {
     if (!Number.isInteger(size) || size < 1) throw new ValidationError("size", "must be an integer >= 1", size);
     checkInteger("size", size, { lo: 1, hi: MAX_STATS_SIZE }, { class: "RunningMeanStd" });
-    if (typeof epsilon !== "number" || !(epsilon >= 0 && epsilon < Infinity)) throw new ValidationError("epsilon", "must be finite and >= 0", epsilon);
+    // epsilon is a prior pseudo-count: a count, at most 2^53 (larger ones overflow the first merge).
+    if (typeof epsilon !== "number" || !(epsilon >= 0 && epsilon <= 2 ** 53)) throw new ValidationError("epsilon", "must be a count in [0, 2^53]", epsilon);
     this.size = size;
     this.mean = new Float64Array(size);
     this.var = new Float64Array(size).fill(1);
@@ -81,7 +84,7 @@ export class RunningMeanStd {
         throw new ValidationError("x", "values must be finite (and their squares too)", x[row * d + j], { row, column: j });
       }
     }
-    this.mergeUnchecked(bm, bv, rows);
+    this.mergeUnchecked(bm, bv, rows, "x");
   }
 
   /** Merges a batch given by its mean, population variance (finite, >= 0) and count (> 0, or 0 to do nothing). */
@@ -94,17 +97,25 @@ export class RunningMeanStd {
     }
     checkNumber("batchCount", batchCount, { lo: 0, hi: Number.MAX_SAFE_INTEGER }, where);
     if (batchCount === 0) return;
-    this.mergeUnchecked(batchMean, batchVar, batchCount);
+    this.mergeUnchecked(batchMean, batchVar, batchCount, "batchMean");
   }
 
-  private mergeUnchecked(batchMean: ArrayLike<number>, batchVar: ArrayLike<number>, batchCount: number): void {
+  private mergeUnchecked(batchMean: ArrayLike<number>, batchVar: ArrayLike<number>, batchCount: number, field: string): void {
     const total = this.count + batchCount;
+    // Into scratch first: statistics that would overflow are rejected, never kept.
+    const mean = (this.nextMean ??= new Float64Array(this.size));
+    const variance = (this.nextVar ??= new Float64Array(this.size));
     for (let j = 0; j < this.size; j++) {
       const delta = batchMean[j] - this.mean[j];
       const m2 = this.var[j] * this.count + batchVar[j] * batchCount + ((delta * delta * this.count) * batchCount) / total;
-      this.mean[j] += (delta * batchCount) / total;
-      this.var[j] = m2 / total;
+      mean[j] = this.mean[j] + (delta * batchCount) / total;
+      variance[j] = m2 / total;
+      if (!(Number.isFinite(mean[j]) && Number.isFinite(variance[j]))) {
+        throw new ValidationError(field, "the running mean and variance would overflow (values or counts too large)", batchMean[j], { column: j });
+      }
     }
+    this.mean.set(mean);
+    this.var.set(variance);
     this.count = total;
   }
 
@@ -150,7 +161,11 @@ export class ObsNormalizer {
     checkPositive("epsilon", epsilon, "ObsNormalizer");
   }
 
-  /** Writes the normalised rows of `obs` into `out` (may be `obs`); returns out. */
+  /**
+   * Writes the normalised rows of `obs` into `out` (may be `obs`); returns out.
+   * Values are normalised as given (a NaN stays NaN: `stats.update` is what
+   * rejects non-finite observations, once per batch).
+   */
   normalize<T extends Float32Array | Float64Array>(obs: ArrayLike<number>, out: T): T {
     const d = this.size;
     checkRows("obs", obs, d, "ObsNormalizer");
@@ -180,6 +195,7 @@ export class ObsNormalizer {
 export class RewardNormalizer {
   readonly stats = new RunningMeanStd(1);
   private readonly running: Float64Array;
+  private nextRunning: Float64Array | undefined;
   /** numEnvs copies; `gamma` in [0, 1]; `clip` and `epsilon` finite and > 0. */
   constructor(
     readonly numEnvs: number,
@@ -206,8 +222,16 @@ export class RewardNormalizer {
       if (!Number.isFinite(rewards[e])) throw new ValidationError("rewards", "must be finite", rewards[e], { copy: e });
     }
     if (update) {
-      for (let e = 0; e < this.numEnvs; e++) this.running[e] = this.running[e] * this.gamma + rewards[e];
-      this.stats.update(this.running, this.numEnvs);
+      // The new returns go to scratch and are kept only once the statistics took them.
+      const next = (this.nextRunning ??= new Float64Array(E));
+      for (let e = 0; e < this.numEnvs; e++) next[e] = this.running[e] * this.gamma + rewards[e];
+      try {
+        this.stats.update(next, this.numEnvs);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        throw new ValidationError("rewards", "their discounted returns overflow the running statistics", Array.from(rewards), { class: "RewardNormalizer" });
+      }
+      this.running.set(next);
     }
     const s = Math.sqrt(this.stats.var[0] + this.epsilon);
     const c = this.clip;
