@@ -63,6 +63,7 @@ export function surrogateBound(mdp: TabularMdp, piNew: Float64Array, piOld: Floa
   }
   const L = old.eta + gain / (1 - gamma);
   const C = (gamma * gamma * epsilon) / (1 - gamma) ** 3;
-  const bound = meanKl === 0 ? 0 : (C / (1 - gamma)) * meanKl;
+  // 0 * Infinity is 0 here: with C = 0 (gamma = 0 or all advantages 0) the surrogate is exact, J = L.
+  const bound = meanKl === 0 || C === 0 ? 0 : (C / (1 - gamma)) * meanKl;
   return { J: next.eta, L, error: Math.abs(next.eta - L), bound, C, epsilon, meanKl, applies: gamma >= 0.5 && gamma < 1 };
 }
