@@ -138,8 +138,8 @@ function checkEvaluateOptions(options: unknown, where: string, starts: readonly 
     throw new ValidationError("tolerance", `must be a number in [1e-15, 1) (${where})`, tolerance);
   }
   const maxIterations = o.maxIterations;
-  if (maxIterations !== undefined && (typeof maxIterations !== "number" || !Number.isInteger(maxIterations) || maxIterations < 1)) {
-    throw new ValidationError("maxIterations", `must be an integer >= 1 (${where})`, maxIterations);
+  if (maxIterations !== undefined && (typeof maxIterations !== "number" || !Number.isSafeInteger(maxIterations) || maxIterations < 1)) {
+    throw new ValidationError("maxIterations", `must be an integer in [1, 2^53) (${where})`, maxIterations);
   }
   return { solver, tolerance, maxIterations: maxIterations as number | undefined };
 }

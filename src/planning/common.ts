@@ -26,7 +26,7 @@ export function checkPositive(field: string, value: unknown, fallback: number, w
 /** An integer >= 1. */
 export function checkCount(field: string, value: unknown, fallback: number, where: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
     throw new ValidationError(field, `must be an integer >= 1 (${where})`, value);
   }
   return value;
