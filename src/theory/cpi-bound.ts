@@ -99,5 +99,9 @@ export function cpiBound(args: { abar: number; gamma: number; alpha?: number; re
   const a = alpha ?? cpiOptimalAlpha(abar, gamma, rewardSpan);
   if (typeof a !== "number" || !(a >= 0 && a <= 1)) throw new ValidationError("alpha", "must be a number in [0, 1]", a);
   if (a === 0) return 0;
-  return (a / (1 - gamma)) * (abar - (2 * a * gamma * rewardSpan) / (1 - gamma) ** 2);
+  const bound = (a / (1 - gamma)) * (abar - (2 * a * gamma * rewardSpan) / (1 - gamma) ** 2);
+  if (!Number.isFinite(bound)) {
+    throw new ValidationError("abar", "is so large that the bound overflows (|A| is at most rewardSpan / (1 - gamma))", abar);
+  }
+  return bound;
 }
