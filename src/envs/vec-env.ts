@@ -16,7 +16,7 @@
  * Rewards are f64 (the exact single-environment rewards), flags 0/1 bytes.
  */
 import { ValidationError } from "../core/errors.js";
-import { allocatingFor, checkAllocation, checkObject, checkOptions } from "../core/validate.js";
+import { allocatingFor, checkAllocation, checkObject, checkOptions, kindOf } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
 import { Block, disown, f32Block, f64Block, i32Block, own, type BlockKind } from "../core/arena.js";
 import { kernels } from "../core/wasm.js";
@@ -75,6 +75,14 @@ export class ClassicVecEnv<P extends object> implements VecEnv {
   private closed = false;
 
   constructor(spec: ClassicSpec<P>, options: ClassicVecEnvOptions<P>) {
+    const names = (spec as Partial<ClassicSpec<P>> | null)?.kernels;
+    const exported = kernels() as unknown as Record<string, unknown>;
+    if (
+      spec === null || typeof spec !== "object" || typeof spec.create !== "function" || !names ||
+      ![names.stepSimd, names.stepScalar, names.reset, names.observe].every((name) => typeof exported[name] === "function")
+    ) {
+      throw new ValidationError("spec", "must be a built-in environment's spec: use makeVecEnv(id, options)", kindOf(spec));
+    }
     checkObject("options", options, "ClassicVecEnv: { numEnvs, seed, kernel, params, maxEpisodeSteps }", { env: spec.id });
     checkOptions("options", options, OPTIONS, `${spec.id} vector environment`);
     const n = options.numEnvs;

@@ -43,7 +43,8 @@ import { ValidationError } from "../core/errors.js";
 import { policyReward, qFromValues } from "../mdp/bellman.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { checkTabularMdp } from "../mdp/spec.js";
-import { allocatingFor, checkOptions, checkPolicy } from "../core/validate.js";
+import { checkValueScale } from "../mdp/tabular-mdp.js";
+import { allocatingFor, checkLength, checkOptions, checkPolicy, checkShape } from "../core/validate.js";
 import { type Block, f64Block, outsideWasm, scratch } from "../core/arena.js";
 import { PolicySystem, type SolveReport, type SolverChoice, type SolverName } from "./policy-system.js";
 
@@ -236,6 +237,7 @@ function clampNegatives(d: Float64Array): Float64Array {
  */
 export function evaluate(mdp: TabularMdp, policy: ArrayLike<number>, options?: EvaluationOptions): Evaluation {
   checkTabularMdp(mdp, "evaluate");
+  checkValueScale(mdp, "evaluate");
   const opts = checkEvaluateOptions(options, "evaluate", ["initialValues", "initialVisitation"]);
   const { S, A } = mdp;
   const pi = checkPolicy("policy", policy, S, A);
@@ -274,6 +276,7 @@ export function evaluate(mdp: TabularMdp, policy: ArrayLike<number>, options?: E
  */
 export function policyValue(mdp: TabularMdp, policy: ArrayLike<number>, options?: PolicyValueOptions): PolicyValue {
   checkTabularMdp(mdp, "policyValue");
+  checkValueScale(mdp, "policyValue");
   const opts = checkEvaluateOptions(options, "policyValue", ["initialValues"]);
   const { S, A } = mdp;
   const pi = checkPolicy("policy", policy, S, A);
@@ -303,15 +306,24 @@ export function discountedVisitation(mdp: TabularMdp, policy: ArrayLike<number>,
 /** Q[s*A + a] = R[s,a] + gamma sum_s' P[s,a,s'] V[s'] for any V (length S, finite); a fresh array. */
 export function qFromV(mdp: TabularMdp, V: ArrayLike<number>): Float64Array {
   checkTabularMdp(mdp, "qFromV");
+  checkValueScale(mdp, "qFromV");
   const v = checkVector("V", V, mdp.S, "qFromV");
-  return scratch((take) => {
+  const Q = scratch((take) => {
     const Vb = take(f64Block(mdp.S, v));
     return qFromValues(mdp, Vb, take(f64Block(mdp.S * mdp.A))).toArray();
   });
+  // R and V are finite: only their size can overflow Q (one pass, once per call).
+  for (let i = 0; i < Q.length; i++) {
+    if (!Number.isFinite(Q[i])) throw new ValidationError("V", "is so large that Q = R + gamma P V overflows (qFromV)", Math.max(...Array.from(v, Math.abs)));
+  }
+  return Q;
 }
 
-/** advantage[s*A + a] = Q[s*A + a] - V[s] (fresh array; shapes trusted). */
+/** advantage[s*A + a] = Q[s*A + a] - V[s] (fresh array; lengths checked, values taken as given). */
 export function advantageFromQ(Q: ArrayLike<number>, V: ArrayLike<number>, S: number, A: number): Float64Array {
+  ({ S, A } = checkShape(S, A));
+  checkLength("Q", Q, S * A, "S*A", { function: "advantageFromQ" });
+  checkLength("V", V, S, "S", { function: "advantageFromQ" });
   const out = new Float64Array(S * A);
   for (let s = 0; s < S; s++) {
     const v = V[s];

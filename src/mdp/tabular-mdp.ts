@@ -170,6 +170,7 @@ export class TabularMdp {
   /** Stored transition entries: S*A*S when dense, cols.length when sparse. */
   readonly nnz: number;
   #blocks: MdpBlocks | undefined;
+  #valueScale: number | undefined;
 
   /** @internal Use `fromDense`, `fromSparse`, `fromJSON` or a generator. */
   constructor(token: typeof INTERNAL, S: number, A: number, gamma: number, blocks: MdpBlocks) {
@@ -202,6 +203,20 @@ export class TabularMdp {
    */
   static isTabularMdp(x: unknown): x is TabularMdp {
     return x !== null && typeof x === "object" && #blocks in x;
+  }
+
+  /**
+   * @internal max |R| / (1 - gamma): the largest magnitude a value can reach
+   * (computed once; R never changes).
+   */
+  get valueScale(): number {
+    if (this.#valueScale === undefined) {
+      const R = this.blocks.R.view;
+      let m = 0;
+      for (let i = 0; i < R.length; i++) m = Math.max(m, Math.abs(R[i]));
+      this.#valueScale = m / (1 - this.gamma);
+    }
+    return this.#valueScale;
   }
 
   /** True once `dispose()` has been called. */
@@ -572,6 +587,28 @@ export function allocateMdpBlocks<T extends MdpBlocks>(
 
 /** @internal For generators: runs `fill` on their blocks and frees them all if it throws. */
 export const fillMdpBlocks = filling;
+
+/**
+ * Largest magnitude a value V = sum_t gamma^t r_t may reach for the solvers to
+ * answer: a margin below f64's 1.8e308 for their sums and residuals.
+ */
+export const VALUE_LIMIT = 1e300;
+
+/**
+ * Checks that the values of `mdp` fit in f64: max |R| / (1 - gamma) at most
+ * VALUE_LIMIT (any finite reward builds an MDP; evaluating one whose values
+ * overflow would only give Infinity or NaN). Computed once per MDP.
+ */
+export function checkValueScale(mdp: TabularMdp, where: string): void {
+  const scale = mdp.valueScale;
+  if (!(scale <= VALUE_LIMIT)) {
+    throw new ValidationError(
+      "mdp",
+      `its values reach max |R| / (1 - gamma) = ${scale.toExponential(2)}, beyond ${VALUE_LIMIT}: rescale the rewards (${where})`,
+      String(mdp),
+    );
+  }
+}
 
 /**
  * Checks that `mdp` is a live TabularMdp built by this library (not a

@@ -164,7 +164,12 @@ export function optimalityBackup(
     const greedy = take(i32Block(S));
     const Q = take(f64Block(S * A));
     optimalityBackupInto(mdp, v, absoluteTieTolerance(tieTolerance, v, S), out, greedy, Q, A);
-    return { V: out.toArray(), actions: greedy.toArray(), Q: Q.toArray() };
+    const result = { V: out.toArray(), actions: greedy.toArray(), Q: Q.toArray() };
+    // R and V are finite: only their size can overflow a backup (one pass over S values, once per call).
+    for (let s = 0; s < S; s++) {
+      if (!Number.isFinite(result.V[s])) throw new ValidationError("V", "is so large that the backup overflows (optimalityBackup)", values[s], { state: s });
+    }
+    return result;
   });
 }
 

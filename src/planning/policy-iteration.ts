@@ -12,6 +12,7 @@ import {
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { ValidationError } from "../core/errors.js";
 import { checkTabularMdp } from "../mdp/spec.js";
+import { checkValueScale } from "../mdp/tabular-mdp.js";
 import { checkActions, checkCount, now, oneHot } from "./common.js";
 import { solvePolicyValue } from "./policy-value.js";
 
@@ -133,6 +134,7 @@ function iterativeEvaluation(mdp: TabularMdp, pi: Block<"f64">, V: Block<"f64">,
 export function policyIteration(mdp: TabularMdp, options: PolicyIterationOptions = {}): PolicyIterationResult {
   const where = "policyIteration";
   checkTabularMdp(mdp, where);
+  checkValueScale(mdp, where);
   checkOptions("options", options, OPTIONS, where);
   const { S, A } = mdp;
   const maxIterations = checkCount("maxIterations", options.maxIterations, 1000, where);

@@ -11,6 +11,7 @@ import {
 } from "./optimality.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { ValidationError } from "../core/errors.js";
+import { checkGamma, checkNumber } from "../core/validate.js";
 import { checkCount, checkSpanStopOptions, epsilonThreshold, now, spanStopAnswer } from "./common.js";
 
 /**
@@ -77,6 +78,15 @@ const OPTIONS = ["epsilon", "maxIterations", "initialValue", "tieTolerance"] as 
  * below the threshold). `span0` = span(T V_0 - V_0); `k` from transitionColumnMin.
  */
 export function valueIterationBound(gamma: number, epsilon: number, span0: number, k: number): number {
+  const where = { function: "valueIterationBound" };
+  checkGamma("gamma", gamma, where);
+  checkNumber("epsilon", epsilon, { lo: 0, hi: Infinity, openLo: true, openHi: true }, where);
+  checkNumber("span0", span0, { lo: 0, hi: Infinity }, where);
+  checkNumber("k", k, { lo: -Infinity, hi: Infinity }, where);
+  return boundIterations(gamma, epsilon, span0, k);
+}
+
+function boundIterations(gamma: number, epsilon: number, span0: number, k: number): number {
   if (gamma === 0) return 1;
   const kk = Math.min(1, Math.max(0, k));
   const x = Math.log(epsilonThreshold(epsilon, gamma) / span0) / Math.log(gamma * kk);
@@ -148,10 +158,15 @@ export function valueIteration(mdp: TabularMdp, options: ValueIterationOptions =
       iterations++;
       optimalityBackupInto(mdp, cur, absoluteTieTolerance(tieTolerance, cur, S), next, greedy, qRow, 0);
       variation = spanDiff(next, cur, S);
+      if (iterations === 1 && !Number.isFinite(variation)) {
+        // R and V_0 are finite, so only their size can make a backup overflow.
+        const field = V0.some((v) => v !== 0) ? "initialValue" : "mdp";
+        throw new ValidationError(field, `is so large that a Bellman backup overflows (${where})`, field === "mdp" ? String(mdp) : Math.max(...Array.from(V0, Math.abs)));
+      }
       if (iterations === 1) {
         let shared = 0;
         for (const h of transitionColumnMin(mdp)) shared += h;
-        bound = valueIterationBound(gamma, epsilon, variation, 1 - shared);
+        bound = boundIterations(gamma, epsilon, variation, 1 - shared);
         cap = Math.min(userCap, bound);
       }
       [cur, next] = [next, cur];

@@ -17,7 +17,7 @@
 import { ValidationError } from "../core/errors.js";
 import { f64Block, scratch, type Block } from "../core/arena.js";
 import { kernels } from "../core/wasm.js";
-import { checkObject, checkOptions, isArrayLike, kindOf } from "../core/validate.js";
+import { checkBlock, checkDimension, checkObject, checkOptions, isArrayLike, kindOf } from "../core/validate.js";
 
 export interface GaeInput {
   /** nSteps x numEnvs rewards r_t. */
@@ -68,6 +68,16 @@ export interface GaeBlocks {
 export function gaeOnBlocks(
   b: GaeBlocks, nSteps: number, numEnvs: number, gamma: number, lambda: number, kernel: "simd" | "scalar" = "simd",
 ): void {
+  // O(1) checks, once per rollout: the kernel trusts these sizes.
+  const where = { function: "gaeOnBlocks" };
+  checkDimension("nSteps", nSteps, where);
+  checkDimension("numEnvs", numEnvs, where);
+  checkGaeCoefficients(gamma, lambda);
+  checkObject("b", b, "gaeOnBlocks: the GAE blocks", where);
+  const n = nSteps * numEnvs;
+  for (const name of ["rewards", "values", "ended", "boot", "advantages", "returns"] as const) checkBlock(`b.${name}`, b[name], "f64", n, where);
+  checkBlock("b.lastValues", b.lastValues, "f64", numEnvs, where);
+  if (kernel !== "simd" && kernel !== "scalar") throw new ValidationError("kernel", 'must be "simd" or "scalar"', kernel, where);
   const k = kernels();
   const fn = kernel === "scalar" ? k.returnsGaeScalar : k.returnsGaeSimd;
   fn(b.rewards.ptr, b.values.ptr, b.lastValues.ptr, b.ended.ptr, b.boot.ptr, b.advantages.ptr, b.returns.ptr,

@@ -145,6 +145,7 @@ describe("valueIteration, policyIteration, modifiedPolicyIteration", () => {
             expectValidOrValidationError(
               () => valueIteration(mdp, options as never),
               (r) => {
+                for (const v of r.V) expect(Number.isFinite(v)).toBe(true);
                 if (!r.converged) {
                   expect(r.iterations).toBe(r.maxIterations);
                   return;
@@ -159,7 +160,7 @@ describe("valueIteration, policyIteration, modifiedPolicyIteration", () => {
                 const V = evaluate(mdp, r.policy).V;
                 for (let s = 0; s < mdp.S; s++) expect(star.V[s] - V[s]).toBeLessThan(eps + slack + 1e-9 * (1 + Math.abs(star.V[s])));
               },
-              { fields: /^(options|epsilon|maxIterations|initialValue|tieTolerance)$/ },
+              { fields: /^(options|epsilon|maxIterations|initialValue|tieTolerance|mdp)$/ },
             );
             expectValidOrValidationError(
               () => modifiedPolicyIteration(mdp, options as never),
