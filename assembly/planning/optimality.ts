@@ -25,7 +25,7 @@ function denseDotScalar(row: usize, V: usize, S: i32): f64 {
 }
 
 // CSR rows gather V at their columns, so SIMD only pairs the multiply-adds;
-// measured equal to the scalar loop (10.2 ms a backup of a garnet S = 2e5, A = 4,
+// measured equal to the scalar loop (a backup of a garnet S = 2e5, A = 4,
 // branching 4), the wrappers call the scalar kernel.
 // @ts-ignore: decorator
 @inline

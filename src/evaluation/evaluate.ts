@@ -27,13 +27,10 @@
  * eigenvalue 1 - gamma; CSR models with a (near-)deterministic policy get a
  * compact copy of P_pi's rows first (policy-system.ts).
  *
- * Measured on this machine (2 shared cores, other jobs running): dense random
- * MDPs, A = 10, gamma = 0.99, greedy policy: S = 500 evaluate 2.0-2.6 ms,
- * policyValue + qFromV 1.1-1.4 ms; S = 2000 evaluate 62-84 ms, policyValue +
- * qFromV 40-47 ms. Garnet S = 10^6, A = 4, branching 4, uniform policy: 1.2 s
- * at tolerance 1e-8, 1.5-2.1 s at the default 1e-10 (31 passes over the model:
- * 17 Richardson products for V, 14 Gauss-Seidel sweeps for d, where BiCGSTAB
- * took 51 products and 2.7-2.9 s), WebAssembly memory 1.4x the model.
+ * Work on a garnet S = 10^6, A = 4, branching 4 with the uniform policy at the
+ * default 1e-10: 31 passes over the model (17 Richardson products for V, 14
+ * Gauss-Seidel sweeps for d, where BiCGSTAB took 51 products), WebAssembly
+ * memory 1.4x the model; timings are in bench/results/.
  *
  * Every array returned is a plain Float64Array owned by the caller (copied out
  * of WebAssembly memory); every temporary block is freed before returning, so
