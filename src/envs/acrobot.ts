@@ -115,6 +115,9 @@ function checkMassMatrix(p: Readonly<AcrobotParams>): void {
   }
 }
 
+/** Constants already checked by `checkFiniteSteps` (the defaults from the start). */
+const FINITE_STEP_CONSTANTS = new Set<string>([Object.values(ACROBOT_PARAMS).join(",")]);
+
 const RESET_LOW = -0.1;
 const RESET_HIGH = 0.1;
 const HALF_PI = Math.PI / 2.0;
@@ -196,6 +199,9 @@ export class AcrobotEnv extends ClassicControlEnv<AcrobotParams> {
    */
   private checkFiniteSteps(): void {
     const p = this.params;
+    // Once per distinct set of constants in a process (Gymnasium's own need no check).
+    const key = Object.values(p).join(",");
+    if (FINITE_STEP_CONSTANTS.has(key)) return;
     const angles = [-Math.PI, -HALF_PI, 0, HALF_PI, Math.PI];
     const v1 = [-p.maxVel1, 0, p.maxVel1];
     const v2 = [-p.maxVel2, 0, p.maxVel2];
@@ -219,6 +225,8 @@ export class AcrobotEnv extends ClassicControlEnv<AcrobotParams> {
     }
     s.fill(0);
     this.terminal = false;
+    if (FINITE_STEP_CONSTANTS.size > 1024) FINITE_STEP_CONSTANTS.clear(); // a cache, not a record
+    FINITE_STEP_CONSTANTS.add(key);
   }
 
   protected drawState(rng: Rng, options: Readonly<Record<string, number>> | undefined): void {
