@@ -327,8 +327,8 @@ export function checkFiniteBlock(field: string, block: Block<"f64">, n: number, 
 }
 
 // ---------------------------------------------------------------------------
-// Objects, integers, finite vectors and memory: the checks the hostile-input
-// sweep added. Same form as above: field, value, shape, location.
+// Objects, functions, integers, finite vectors, block spans and memory. Same
+// form as above: field, value, shape, location.
 
 /** A plain options or spec object (not null, not an array); `what` says what it is for. */
 export function checkObject<T extends object>(field: string, x: unknown, what: string, where?: Location): T {
