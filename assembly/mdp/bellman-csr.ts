@@ -11,12 +11,12 @@
 // variants load the two lanes one by one (v128.load64_zero, v128.load64_lane) and
 // multiply them with a vector load of probs. The products are bound by the
 // random reads of x, not by arithmetic: on a garnet S = 10^6, A = 4, branching 4,
-// random policy, P_pi x takes 33-42 ms SIMD and 35-51 ms scalar (min-median of
-// 20 interleaved runs on a shared machine), streaming the 240 MB model alone
-// ~8 ms. The scatter kernels (transposed products, CSR to dense) have no SIMD
-// variant: two lanes may hit the same column, and WebAssembly has no scatter
-// store (P_pi^T x scatters in 41-51 ms; an explicit transpose by counting sort
-// took 370-800 ms to build and its gathers were no faster).
+// random policy, P_pi x takes about as long SIMD as scalar (20 interleaved runs),
+// four to five times as long as streaming the 240 MB model alone. The scatter
+// kernels (transposed products, CSR to dense) have no SIMD variant: two lanes
+// may hit the same column, and WebAssembly has no scatter store (an explicit
+// transpose by counting sort took 10-20 products to build and its gathers
+// were no faster than the scatter).
 
 /** y <- a x. */
 // @ts-ignore: decorator

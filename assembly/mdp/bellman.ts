@@ -2,7 +2,7 @@
 // preconditioner of the evaluation system. CSR models: bellman-csr.ts.
 // Plain-TypeScript twins: src/mdp/bellman.twin.ts; wrappers: src/mdp/bellman.ts.
 //
-// Layout (shared/DESIGN.md): P[(s*A + a)*S + s'], R[s*A + a], pi[s*A + a].
+// Layout (as everywhere in mirror-rl, src/mdp/tabular-mdp.ts): P[(s*A + a)*S + s'], R[s*A + a], pi[s*A + a].
 // Pointers are byte addresses of f64 arrays; S, A >= 0. Policy entries equal
 // to 0 are skipped, so a deterministic policy costs one row of P per state;
 // P_pi = sum_a pi(a|s) P[s,a,.] is never formed unless a kernel's name says so.
@@ -319,18 +319,16 @@ const ROWS: usize = memory.data(16, 16);
 
 /**
  * Above this many bytes of P the rows stream from DRAM rather than the last-level
- * cache, and four rows at a time measured faster (S = 2000, A = 10: 17.5 ms against
- * 21 ms); below it, one row at a time was faster (S = 500, A = 10: 0.55 ms against
- * 1.1 ms). A model just above the threshold is slower either way, so the value is
- * not critical.
+ * cache, and four rows at a time measured faster (S = 2000, A = 10: about 1.2x);
+ * below it, one row at a time was faster (S = 500, A = 10: about 2x). A model
+ * just above the threshold is slower either way, so the value is not critical.
  */
 const STREAM_BYTES: usize = 24 << 20;
 
 /**
  * Products with P_pi take four deterministic states at a time from this many states on. Their
  * rows are scattered through P (one row in A), so unlike Q's contiguous rows they gain from four
- * streams at every size: measured at A = 10, S = 500: 0.06 ms against 0.13 ms; S = 2000: 2.1 ms
- * against 3.6 ms.
+ * streams at every size: measured at A = 10 about 2x faster at S = 500 and 1.7x at S = 2000.
  */
 const BATCH_STATES: i32 = 16;
 

@@ -1,5 +1,5 @@
 // The Tsallis Bregman projection onto the simplex, per state (AMPO's Step II
-// with the Tsallis mirror map: Alfano, Yuan & Rebeschini 2023, seed 001;
+// with the Tsallis mirror map: Alfano, Yuan & Rebeschini 2023;
 // Tsallis 1988). Plain-TypeScript twin: src/mirror/kernels/tsallis.twin.ts; the
 // maths is in src/mirror/kernels/tsallis.ts's module comment.
 //
@@ -13,7 +13,7 @@
 // lane-steps in pairs and 1.2-2.6% in fours: all a refill could win back.
 // Two pairs run in one loop (solveQuadV): a bisection step is one chain of
 // dependent operations, and the second pair fills its latency (measured
-// S = 25,000, A = 4, q = 1/2: 10.5 -> 7.0 ms; A = 40: no change, the
+// S = 25,000, A = 4, q = 1/2: 1.5x faster; A = 40: no change, the
 // divisions' throughput bounds it).
 //
 // Powers b^e, b in [0, 1] (up to an ulp above 1: the bracket keeps t at or

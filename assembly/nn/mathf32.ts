@@ -99,7 +99,7 @@ const TANH_CLAMP: f32 = 7.90531110763549805;
 // Vector constants are read from static memory, not written as v128.const:
 // V8 (Node 20) rebuilds a v128.const inside every loop iteration with several
 // instructions, some on the FP pipes, while a splat load is one load-port
-// instruction. (Measured: tanh over 16k values 38 us -> 14 us.)
+// instruction. (Measured: tanh over 16k values 2.7x faster.)
 const FTAB = memory.data<f32>([
   1.0, 2.0, 0.5, -Infinity, LOG2E, SHIFTER, LN2_HI, LN2_LO,
   E0, E1, E2, E3, E4, EXP_MIN, EXP_MAX, Infinity,

@@ -1,6 +1,6 @@
 // Orthogonal initialisation's Householder QR in f64 (src/nn/init.ts draws the
 // Gaussian matrix and calls this). A kernel because the plain-TypeScript QR ran
-// cold in V8's interpreter in every fresh process (~30-60 ms for PPO's layers);
+// cold in V8's interpreter in every fresh process;
 // it performs exactly the operations of src/nn/orthogonal.twin.ts in the same
 // order (no SIMD: the reductions stay sequential), so weights are bit-identical.
 

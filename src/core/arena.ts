@@ -16,6 +16,25 @@ const PAGE = 65536;
 /** wasm32 linear memory ends at 4 GiB. */
 const MAX_BYTES = 65536 * PAGE;
 
+/**
+ * WebAssembly linear memory cannot hold a requested block: the wasm32 limit
+ * (4 GiB) is reached, or the host refused to grow the memory. A RangeError,
+ * as before; boundary checks turn it into a ValidationError naming the user's
+ * field (`checkAllocation`, `allocatingFor` in src/core/validate.ts).
+ */
+export class WasmMemoryError extends RangeError {
+  override readonly name = "WasmMemoryError";
+  constructor(
+    /** Bytes asked for. */
+    readonly bytes: number,
+    /** Bytes held by live blocks when it was asked. */
+    readonly liveBytes: number,
+    reason: string,
+  ) {
+    super(`mirror-rl: out of WebAssembly memory: ${bytes} more bytes asked with ${liveBytes} live (${reason})`);
+  }
+}
+
 interface FreeRange {
   ptr: number;
   size: number;
@@ -56,6 +75,19 @@ class Arena {
     return this.live.size;
   }
 
+  /**
+   * Bytes that can still be allocated at most: the wasm32 limit minus the live
+   * blocks (fragmentation or a host limit on growth may leave less).
+   */
+  get freeBytes(): number {
+    return MAX_BYTES - this.liveBytes;
+  }
+
+  /** True when `x` is a view into this module's memory (it is detached when memory grows). */
+  holds(x: unknown): boolean {
+    return ArrayBuffer.isView(x) && x.buffer === this.memory.buffer;
+  }
+
   /** Allocates `bytes` (rounded up to 16) and returns the byte address. */
   alloc(bytes: number): number {
     if (!Number.isFinite(bytes) || bytes < 0) {
@@ -76,17 +108,21 @@ class Arena {
     }
     const ptr = this.top;
     const end = ptr + size;
-    if (end > MAX_BYTES) {
-      throw new RangeError(
-        `mirror-rl: out of WebAssembly memory: ${bytes} more bytes asked with ${this.liveBytes} live (wasm32 limit 4 GiB)`,
-      );
-    }
+    if (end > MAX_BYTES) throw new WasmMemoryError(bytes, this.liveBytes, "wasm32 limit 4 GiB");
     const have = this.memory.buffer.byteLength;
     if (end > have) {
       const needPages = Math.ceil((end - have) / PAGE);
       // A little slack (1 MiB) so that many small allocations do not grow one page at a time.
       const slack = Math.min(16, 65536 - have / PAGE - needPages);
-      this.memory.grow(needPages + Math.max(0, slack));
+      try {
+        this.memory.grow(needPages + Math.max(0, slack));
+      } catch {
+        try {
+          this.memory.grow(needPages); // the slack may be what the host refused
+        } catch {
+          throw new WasmMemoryError(bytes, this.liveBytes, "the host refused to grow WebAssembly memory");
+        }
+      }
     }
     this.top = end;
     this.live.set(ptr, size);
@@ -205,25 +241,43 @@ export class Block<K extends BlockKind = "f64"> {
   }
 }
 
+/**
+ * `x` itself, or a copy when it is a view into WebAssembly memory (another
+ * block's `view`, an MDP's `P`): allocating may grow the memory and detach such
+ * a view before it is read.
+ */
+export function outsideWasm<T extends ArrayLike<number>>(x: T): T {
+  return arena().holds(x) ? ((x as unknown as Float64Array).slice() as unknown as T) : x;
+}
+
+/** A new block of `kind` filled from `init` (copied out first if it is a view of WebAssembly memory); freed if the copy fails. */
+function filledBlock<K extends BlockKind>(kind: K, n: number, init: ArrayLike<number> | undefined): Block<K> {
+  const source = init === undefined ? undefined : outsideWasm(init);
+  const b = new Block(kind, n);
+  if (source) {
+    try {
+      b.set(source);
+    } catch (error) {
+      b.free();
+      throw error;
+    }
+  }
+  return b;
+}
+
 /** Allocates a block of `n` f64 values (contents unspecified unless `init` is given). */
 export function f64Block(n: number, init?: ArrayLike<number>): Block<"f64"> {
-  const b = new Block("f64", n);
-  if (init) b.set(init);
-  return b;
+  return filledBlock("f64", n, init);
 }
 
 /** Allocates a block of `n` i32 values. */
 export function i32Block(n: number, init?: ArrayLike<number>): Block<"i32"> {
-  const b = new Block("i32", n);
-  if (init) b.set(init);
-  return b;
+  return filledBlock("i32", n, init);
 }
 
 /** Allocates a block of `n` f32 values. */
 export function f32Block(n: number, init?: ArrayLike<number>): Block<"f32"> {
-  const b = new Block("f32", n);
-  if (init) b.set(init);
-  return b;
+  return filledBlock("f32", n, init);
 }
 
 /**

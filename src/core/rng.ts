@@ -5,6 +5,36 @@
  * every browser. Every random choice in mirror-rl draws from an `Rng`.
  */
 import { log } from "./det-math.js";
+import { ValidationError } from "./errors.js";
+
+/**
+ * Checks a saved xoshiro128** state: four integers in [-2^31, 2^32) (each read
+ * modulo 2^32, so `getState`'s unsigned words and their int32 forms both
+ * pass), not all zero: the all-zero state is the generator's one fixed point
+ * (every later output is 0, and `normal()` would loop forever). Returns the
+ * four words as int32.
+ */
+export function checkRngState(field: string, state: unknown, where = "Rng.fromState"): [number, number, number, number] {
+  const ok =
+    (Array.isArray(state) || (ArrayBuffer.isView(state) && !(state instanceof DataView))) &&
+    (state as ArrayLike<unknown>).length === 4;
+  if (!ok) throw new ValidationError(field, "must be the 4 numbers of Rng.getState()", state, { function: where });
+  const words = state as ArrayLike<unknown>;
+  const out: [number, number, number, number] = [0, 0, 0, 0];
+  for (let i = 0; i < 4; i++) {
+    const w = words[i];
+    if (typeof w !== "number" || !Number.isInteger(w) || w < -(2 ** 31) || w >= 2 ** 32) {
+      throw new ValidationError(field, "state words must be integers in [-2^31, 2^32)", w, { function: where, index: i });
+    }
+    out[i] = w | 0;
+  }
+  if ((out[0] | out[1] | out[2] | out[3]) === 0) {
+    throw new ValidationError(field, "the all-zero state is xoshiro's fixed point (the generator would only return 0)", [0, 0, 0, 0], {
+      function: where,
+    });
+  }
+  return out;
+}
 
 export class Rng {
   private s0: number;
@@ -15,7 +45,7 @@ export class Rng {
 
   /** `seed` is any integer (taken modulo 2^32); the same seed gives the same stream. */
   constructor(seed = 0) {
-    if (!Number.isFinite(seed)) throw new RangeError(`Rng: seed must be a finite number, got ${seed}`);
+    if (typeof seed !== "number" || !Number.isFinite(seed)) throw new ValidationError("seed", "must be a finite number", seed, { function: "Rng" });
     let x = Math.trunc(seed) >>> 0;
     const next = (): number => {
       // splitmix32
@@ -59,8 +89,8 @@ export class Rng {
 
   /** Uniform integer in [0, n) without modulo bias; n in [1, 2^32]. */
   int(n: number): number {
-    if (!(n >= 1 && n <= 4294967296 && Number.isInteger(n))) {
-      throw new RangeError(`Rng.int: n must be an integer in [1, 2^32], got ${n}`);
+    if (!(typeof n === "number" && n >= 1 && n <= 4294967296 && Number.isInteger(n))) {
+      throw new ValidationError("n", "must be an integer in [1, 2^32]", n, { function: "Rng.int" });
     }
     const limit = 4294967296 - mod(4294967296, n);
     let x = this.nextUint32();
@@ -127,9 +157,14 @@ export class Rng {
     return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
   }
 
+  /**
+   * A generator continuing from a state saved by `getState()`: four integers,
+   * not all zero (see `checkRngState`); anything else is a ValidationError.
+   */
   static fromState(state: readonly [number, number, number, number]): Rng {
+    const words = checkRngState("state", state);
     const r = new Rng(0);
-    [r.s0, r.s1, r.s2, r.s3] = state.map((x) => x | 0) as [number, number, number, number];
+    [r.s0, r.s1, r.s2, r.s3] = words;
     return r;
   }
 }

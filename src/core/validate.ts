@@ -15,7 +15,7 @@
  */
 import { ValidationError, type Location } from "./errors.js";
 import { kernels } from "./wasm.js";
-import type { Block, BlockKind } from "./arena.js";
+import { arena, WasmMemoryError, type Block, type BlockKind } from "./arena.js";
 
 /**
  * Rows of transition tables, distributions and policies must sum to 1 within
@@ -358,4 +358,115 @@ export function checkActionMask(
     }
   }
   return target;
+}
+
+// ---------------------------------------------------------------------------
+// Objects, functions, integers, finite vectors, block spans and memory. Same
+// form as above: field, value, shape, location.
+
+/** A plain options or spec object (not null, not an array); `what` says what it is for. */
+export function checkObject<T extends object>(field: string, x: unknown, what: string, where?: Location): T {
+  if (x === null || typeof x !== "object" || Array.isArray(x)) {
+    throw new ValidationError(field, `must be an object (${what})`, kindOf(x), where);
+  }
+  return x as T;
+}
+
+/** A function (an environment factory, a callback). */
+export function checkFunction<T extends (...args: never[]) => unknown>(field: string, x: unknown, what: string, where?: Location): T {
+  if (typeof x !== "function") throw new ValidationError(field, `must be a function (${what})`, kindOf(x), where);
+  return x as T;
+}
+
+/** A boolean. */
+export function checkBoolean(field: string, x: unknown, where?: Location): boolean {
+  if (typeof x !== "boolean") throw new ValidationError(field, "must be true or false", x, where);
+  return x;
+}
+
+/** An integer in [lo, hi] (safe integers only; NaN, Infinity and fractions never pass). */
+export function checkInteger(field: string, v: unknown, { lo = -Number.MAX_SAFE_INTEGER, hi = Number.MAX_SAFE_INTEGER }: { lo?: number; hi?: number }, where?: Location): number {
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < lo || v > hi) {
+    throw new ValidationError(field, `must be an integer in [${lo}, ${hi}]`, v, where);
+  }
+  return v;
+}
+
+/**
+ * An array or typed array of exactly `n` finite numbers (values, rewards, a
+ * warm start). `what` names n in the message ("S", "numEnvs"). Read in place.
+ */
+export function checkFiniteVector(field: string, x: unknown, n: number, what: string, where?: Location): ArrayLike<number> {
+  checkLength(field, x, n, what, where);
+  const v = x as ArrayLike<unknown>;
+  for (let i = 0; i < n; i++) {
+    if (typeof v[i] !== "number" || !Number.isFinite(v[i])) {
+      throw new ValidationError(field, "entries must be finite numbers", v[i], { ...where, index: i });
+    }
+  }
+  return v as ArrayLike<number>;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(2)} GiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+}
+
+/**
+ * Throws unless `bytes` of WebAssembly memory can still be allocated: at most
+ * wasm32's 4 GiB minus what live blocks hold. `field` and `value` are the
+ * user's argument that sets the size (`numEnvs`, `S`), so the message says
+ * which one is too big and the limit.
+ */
+export function checkAllocation(field: string, value: unknown, bytes: number, where?: Location): void {
+  const free = arena().freeBytes;
+  if (!(bytes <= free)) {
+    const held = WASM_MEMORY_LIMIT - free;
+    throw new ValidationError(
+      field,
+      `needs ${Number.isFinite(bytes) ? formatBytes(bytes) : "unboundedly much"} of WebAssembly memory, more than the ` +
+        `${formatBytes(free)} still free of wasm32's 4 GiB${held >= 64 * 1024 ** 2 ? ` (${formatBytes(held)} held by live objects: dispose() what is no longer needed)` : ""}`,
+      value,
+      where,
+    );
+  }
+}
+
+/**
+ * Runs `allocate` and turns running out of WebAssembly memory (the host may
+ * refuse to grow it before 4 GiB, or memory may be fragmented) into a
+ * ValidationError naming `field`. `allocate` must free what it took before
+ * rethrowing (`scratch`, the constructors' guards).
+ */
+export function allocatingFor<T>(field: string, value: unknown, allocate: () => T, where?: Location): T {
+  try {
+    return allocate();
+  } catch (error) {
+    if (!(error instanceof WasmMemoryError)) throw error;
+    throw new ValidationError(
+      field,
+      `needs more WebAssembly memory than is free (${formatBytes(error.bytes)} asked for with ${formatBytes(error.liveBytes)} live; wasm32 holds 4 GiB)`,
+      value,
+      where,
+    );
+  }
+}
+
+/**
+ * The first `n` entries of every block: n an integer in [0, the shortest
+ * block's length] and every block a live f64 block, so a kernel never reads or
+ * writes past one. O(1): for helpers called in solver loops. `where` names the
+ * function.
+ */
+export function checkSpan(where: string, n: unknown, ...blocks: Block<"f64">[]): number {
+  let shortest = Infinity;
+  for (const b of blocks) {
+    if (b === null || typeof b !== "object" || typeof b.ptr !== "number" || b.kind !== "f64" || b.isFreed) {
+      throw new ValidationError("x", "must be a live f64 WebAssembly block", kindOf(b), { function: where });
+    }
+    shortest = Math.min(shortest, b.length);
+  }
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > shortest) {
+    throw new ValidationError("n", `must be an integer in [0, ${shortest}] (the blocks' length)`, n, { function: where });
+  }
+  return n;
 }

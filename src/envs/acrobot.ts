@@ -24,7 +24,18 @@
  * The vectorised kernel is assembly/envs/acrobot.ts (same operation order).
  */
 import type { Rng } from "../core/rng.js";
-import { ClassicControlEnv, type ClassicEnvOptions, type ClassicSpec, discreteAction, resetBounds } from "./classic.js";
+import { ValidationError } from "../core/errors.js";
+import {
+  ClassicControlEnv,
+  type ClassicEnvOptions,
+  type ClassicSpec,
+  NON_NEGATIVE,
+  POSITIVE,
+  type ParamDomain,
+  REAL,
+  discreteAction,
+  resetBounds,
+} from "./classic.js";
 import { Box, Discrete } from "./spaces.js";
 import { cos, sin } from "./trig.js";
 
@@ -54,6 +65,58 @@ export const ACROBOT_PARAMS: Readonly<AcrobotParams> = Object.freeze({
   maxVel1: 4 * Math.PI,
   maxVel2: 9 * Math.PI,
 });
+
+/**
+ * Where each constant may lie (see `ParamDomain`): the time step, the first
+ * link's length, the moment of inertia and the velocity limits are positive,
+ * the masses non-negative, the centres of mass and gravity any moderate reals.
+ * With a positive moment of inertia the mass matrix is positive definite in
+ * exact arithmetic; `checkMassMatrix` also asks that it stay well conditioned
+ * in f64.
+ */
+export const ACROBOT_DOMAINS: { readonly [K in keyof AcrobotParams]: ParamDomain } = Object.freeze({
+  dt: POSITIVE,
+  linkMass1: NON_NEGATIVE,
+  linkMass2: NON_NEGATIVE,
+  linkLength1: POSITIVE,
+  linkComPos1: REAL,
+  linkComPos2: REAL,
+  linkMoi: POSITIVE,
+  gravity: REAL,
+  maxVel1: POSITIVE,
+  maxVel2: POSITIVE,
+});
+
+/** Smallest det(M) / (d1 j) accepted: below it, the f64 step's j - d2^2 / d1 loses all its digits. */
+const MIN_MASS_MATRIX_RATIO = 1e-9;
+
+/**
+ * The dynamics divide by d1 and by j - d2^2/d1 = det(M) / d1, M the 2x2 mass
+ * matrix [[d1, d2], [d2, j]]. With a = m1 lc1^2, b = m2 l1^2, c = m2 lc2^2 and
+ * I the moment of inertia, det(M) = (a + b + I)(c + I) - b c cos^2 theta2,
+ * smallest at cos^2 = 1: (a + I)(c + I) + b I > 0. It is computed as a
+ * difference of terms of size d1 j, so it must not be negligible beside them.
+ */
+function checkMassMatrix(p: Readonly<AcrobotParams>): void {
+  const a = p.linkMass1 * p.linkComPos1 * p.linkComPos1;
+  const b = p.linkMass2 * p.linkLength1 * p.linkLength1;
+  const c = p.linkMass2 * p.linkComPos2 * p.linkComPos2;
+  const I = p.linkMoi;
+  const det = (a + I) * (c + I) + b * I;
+  const d1 = a + b + c + 2 * Math.sqrt(b * c) + 2 * I;
+  const j = c + I;
+  if (!(det >= MIN_MASS_MATRIX_RATIO * d1 * j)) {
+    throw new ValidationError(
+      "params.linkMoi",
+      `is too small beside the links' masses and lengths: the mass matrix is numerically singular (det(M) / (d1 j) = ${(det / (d1 * j)).toExponential(2)} < ${MIN_MASS_MATRIX_RATIO})`,
+      I,
+      { env: "Acrobot-v1" },
+    );
+  }
+}
+
+/** Constants already checked by `checkFiniteSteps` (the defaults from the start). */
+const FINITE_STEP_CONSTANTS = new Set<string>([Object.values(ACROBOT_PARAMS).join(",")]);
 
 const RESET_LOW = -0.1;
 const RESET_HIGH = 0.1;
@@ -116,11 +179,54 @@ export class AcrobotEnv extends ClassicControlEnv<AcrobotParams> {
   private dd2 = 0;
 
   constructor(options: ClassicEnvOptions<AcrobotParams> = {}) {
-    super("Acrobot-v1", ACROBOT_PARAMS, 4, 500, options);
+    super("Acrobot-v1", ACROBOT_PARAMS, 4, 500, options, ACROBOT_DOMAINS, checkMassMatrix);
     const p = this.params;
     const high = [1, 1, 1, 1, p.maxVel1, p.maxVel2];
     this.observationSpace = new Box(high.map((v) => -v), high, { dtype: "float32" });
     this.k = new AcrobotConstants(p);
+    this.checkFiniteSteps();
+  }
+
+  /**
+   * Every step starts inside a box: angles wrapped into [-pi, pi], velocities
+   * clipped to +-maxVel. One RK4 step from that box can still overflow when dt
+   * is large beside the dynamics' time scale (the velocities of the inner RK4
+   * stages are not clipped and enter squared), so the constants are checked by
+   * stepping once from a grid over the box (its corners and midpoints, every
+   * torque), which takes every term that grows to its extreme (velocities at
+   * their limits, cos theta2 = +-1 where the mass matrix is least well
+   * conditioned), and asking for a finite state.
+   */
+  private checkFiniteSteps(): void {
+    const p = this.params;
+    // Once per distinct set of constants in a process (Gymnasium's own need no check).
+    const key = Object.values(p).join(",");
+    if (FINITE_STEP_CONSTANTS.has(key)) return;
+    const angles = [-Math.PI, -HALF_PI, 0, HALF_PI, Math.PI];
+    const v1 = [-p.maxVel1, 0, p.maxVel1];
+    const v2 = [-p.maxVel2, 0, p.maxVel2];
+    const s = this.state;
+    for (const t1 of angles) for (const t2 of angles) for (const w1 of v1) for (const w2 of v2) for (let a = 0; a < 3; a++) {
+      s[0] = t1;
+      s[1] = t2;
+      s[2] = w1;
+      s[3] = w2;
+      this.advance(a);
+      if (!(Number.isFinite(s[0]) && Number.isFinite(s[1]) && Number.isFinite(s[2]) && Number.isFinite(s[3]))) {
+        s.fill(0);
+        this.terminal = false;
+        throw new ValidationError(
+          "params",
+          "make one RK4 step overflow (dt too large for the links' masses, lengths and velocity limits): reduce dt or the velocity limits",
+          { dt: p.dt, maxVel1: p.maxVel1, maxVel2: p.maxVel2 },
+          { env: this.id, theta1: t1, theta2: t2, dtheta1: w1, dtheta2: w2, action: a },
+        );
+      }
+    }
+    s.fill(0);
+    this.terminal = false;
+    if (FINITE_STEP_CONSTANTS.size > 1024) FINITE_STEP_CONSTANTS.clear(); // a cache, not a record
+    FINITE_STEP_CONSTANTS.add(key);
   }
 
   protected drawState(rng: Rng, options: Readonly<Record<string, number>> | undefined): void {

@@ -23,6 +23,10 @@ import {
   ClassicControlEnv,
   type ClassicEnvOptions,
   type ClassicSpec,
+  NON_NEGATIVE,
+  POSITIVE,
+  type ParamDomain,
+  REAL,
   discreteAction,
   resetBounds,
 } from "./classic.js";
@@ -55,6 +59,24 @@ export const CARTPOLE_PARAMS: Readonly<CartPoleParams> = Object.freeze({
   suttonBartoReward: false,
 });
 
+/**
+ * Where each constant may lie (see `ParamDomain`): the cart's mass, the pole's
+ * length and the time step must be positive (the accelerations divide by
+ * m_c + m_p and by l (4/3 - m_p cos^2 / (m_c + m_p)) >= l / 3), the pole may be
+ * massless, the thresholds are positive.
+ */
+export const CARTPOLE_DOMAINS: { readonly [K in keyof CartPoleParams]: ParamDomain } = Object.freeze({
+  gravity: REAL,
+  massCart: POSITIVE,
+  massPole: NON_NEGATIVE,
+  length: POSITIVE,
+  forceMag: NON_NEGATIVE,
+  tau: POSITIVE,
+  thetaThresholdRadians: POSITIVE,
+  xThreshold: POSITIVE,
+  suttonBartoReward: "boolean",
+});
+
 const RESET_LOW = -0.05;
 const RESET_HIGH = 0.05;
 
@@ -66,7 +88,7 @@ export class CartPoleEnv extends ClassicControlEnv<CartPoleParams> {
   private stepsBeyondTerminated: number | null = null;
 
   constructor(options: ClassicEnvOptions<CartPoleParams> = {}) {
-    super("CartPole-v1", CARTPOLE_PARAMS, 4, 500, options);
+    super("CartPole-v1", CARTPOLE_PARAMS, 4, 500, options, CARTPOLE_DOMAINS);
     const p = this.params;
     const high = [p.xThreshold * 2, Infinity, p.thetaThresholdRadians * 2, Infinity];
     this.observationSpace = new Box(high.map((v) => -v), high, { dtype: "float32" });

@@ -13,7 +13,8 @@
  * unusual (an action box not in [-1, 1], no declared time limit).
  */
 import { Rng } from "../core/rng.js";
-import { checkActionMask } from "../core/validate.js";
+import { ValidationError } from "../core/errors.js";
+import { checkActionMask, checkObject, checkOptions } from "../core/validate.js";
 import type { Env } from "./env.js";
 import { Box, Discrete, type Space } from "./spaces.js";
 
@@ -158,9 +159,21 @@ function rollout(env: Env, seed: number, steps: number, report: (where: string, 
  * (or throws an Error listing them, with `{ throws: true }`). The environment
  * is reset and stepped: do not use it for anything else meanwhile.
  */
+/** Most steps `checkEnv` takes: it is a check, not a training run. */
+const MAX_CHECK_STEPS = 1_000_000;
+
 export function checkEnv(env: Env, options: CheckEnvOptions = {}): CheckEnvReport {
+  checkObject("options", options, "checkEnv: { steps, seed, throws }");
+  checkOptions("options", options, ["steps", "seed", "throws"], "checkEnv");
   const steps = options.steps ?? 200;
   const seed = options.seed ?? 0;
+  if (typeof steps !== "number" || !Number.isInteger(steps) || steps < 1 || steps > MAX_CHECK_STEPS) {
+    throw new ValidationError("steps", `must be an integer in [1, ${MAX_CHECK_STEPS}] (checkEnv)`, steps);
+  }
+  if (typeof seed !== "number" || !Number.isFinite(seed)) throw new ValidationError("seed", "must be a finite number (checkEnv)", seed);
+  if (options.throws !== undefined && typeof options.throws !== "boolean") {
+    throw new ValidationError("throws", "must be true or false (checkEnv)", options.throws);
+  }
   const problems: string[] = [];
   const warnings: string[] = [];
   const report = (where: string, message: string): void => {

@@ -11,7 +11,7 @@
  * the state stays f64, as Gymnasium computes on a float64 state.
  */
 import { ValidationError } from "../core/errors.js";
-import { checkOptions } from "../core/validate.js";
+import { checkObject, checkOptions, isArrayLike } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
 import type { Action, Env, ResetOptions, ResetResult, StepResult } from "./env.js";
 import type { Box, Space } from "./spaces.js";
@@ -52,20 +52,75 @@ export function checkMaxEpisodeSteps(value: number | undefined, fallback: number
   return v;
 }
 
-/** Merges user constants into the defaults, checking each is a known, finite number. */
-export function mergeParams<P extends object>(defaults: P, override: Partial<P> | undefined, id: string): Readonly<P> {
+/**
+ * Where a physical constant may lie: a closed interval, or a boolean flag.
+ * Every interval is finite: the limits keep the f64 dynamics finite (no
+ * overflow to Infinity, no division by 0) for every state an episode can
+ * reach, while leaving room for any physical variant of the environment
+ * (Gymnasium's values scaled by up to 10^6 either way).
+ */
+export type ParamDomain = { readonly lo: number; readonly hi: number } | "boolean";
+/** Magnitudes of constants, reset bounds and states stay within this. */
+export const PARAM_LIMIT = 1e6;
+/** Any finite value of magnitude at most PARAM_LIMIT. */
+export const REAL: ParamDomain = Object.freeze({ lo: -PARAM_LIMIT, hi: PARAM_LIMIT });
+/** A strictly positive constant (masses, lengths, time steps): [1/PARAM_LIMIT, PARAM_LIMIT]. */
+export const POSITIVE: ParamDomain = Object.freeze({ lo: 1 / PARAM_LIMIT, hi: PARAM_LIMIT });
+/** A constant that may be 0 (a force, a torque bound): [0, PARAM_LIMIT]. */
+export const NON_NEGATIVE: ParamDomain = Object.freeze({ lo: 0, hi: PARAM_LIMIT });
+
+/** Largest magnitude `setState` accepts: larger states overflow the dynamics within a step or two. */
+export const STATE_LIMIT = 1e12;
+
+const ENV_OPTIONS = ["params", "maxEpisodeSteps"] as const;
+
+/** Checks the options of a classic environment's constructor: an object with known keys only. */
+export function checkClassicOptions(options: unknown, id: string): void {
+  checkObject("options", options, `${id}: { params, maxEpisodeSteps }`, { env: id });
+  checkOptions("options", options as object, ENV_OPTIONS, id);
+}
+
+/**
+ * Merges user constants into the defaults, checking that each is a known
+ * constant (a misspelt name is an error that suggests the right one) inside
+ * its domain, and then the relations between them (`relations` throws).
+ */
+export function mergeParams<P extends object>(
+  defaults: P,
+  override: Partial<P> | undefined,
+  id: string,
+  domains?: { readonly [K in keyof P]: ParamDomain },
+  relations?: (p: Readonly<P>) => void,
+): Readonly<P> {
   const out = { ...defaults } as Record<string, unknown>;
+  if (override !== undefined) {
+    checkObject("params", override, `${id}'s physical constants`, { env: id });
+    checkOptions("params", override, Object.keys(defaults), id, "constant");
+  }
   for (const [key, value] of Object.entries(override ?? {})) {
-    if (!(key in defaults)) throw new ValidationError("params", `unknown constant (known: ${Object.keys(defaults).join(", ")})`, key, { env: id });
+    if (value === undefined) continue;
     const def = (defaults as Record<string, unknown>)[key];
+    const domain = (domains as Record<string, ParamDomain> | undefined)?.[key];
     if (typeof def === "boolean") {
       if (typeof value !== "boolean") throw new ValidationError(`params.${key}`, "must be a boolean", value, { env: id });
     } else if (typeof value !== "number" || !Number.isFinite(value)) {
       throw new ValidationError(`params.${key}`, "must be a finite number", value, { env: id });
+    } else if (domain !== undefined && domain !== "boolean" && !(value >= domain.lo && value <= domain.hi)) {
+      throw new ValidationError(`params.${key}`, `must be in [${domain.lo}, ${domain.hi}]`, value, { env: id });
     }
     out[key] = value;
   }
-  return Object.freeze(out) as Readonly<P>;
+  const params = Object.freeze(out) as Readonly<P>;
+  relations?.(params);
+  return params;
+}
+
+/** Checks a reset bound or half-width from reset options: a finite number of magnitude at most PARAM_LIMIT. */
+export function checkResetValue(field: string, v: unknown, id: string): number {
+  if (typeof v !== "number" || !(Math.abs(v) <= PARAM_LIMIT)) {
+    throw new ValidationError(field, `must be a finite number in [${-PARAM_LIMIT}, ${PARAM_LIMIT}]`, v, { env: id });
+  }
+  return v;
 }
 
 /** Reads reset bounds `{ low, high }` from Gymnasium-style reset options (utils.maybe_parse_reset_bounds). */
@@ -77,12 +132,41 @@ export function resetBounds(
 ): [number, number] {
   if (!options) return [low, high];
   checkOptions("options", options, ["low", "high"], id, "reset option");
-  const lo = options.low ?? low;
-  const hi = options.high ?? high;
-  if (!Number.isFinite(lo)) throw new ValidationError("options.low", "must be a finite number", lo, { env: id });
-  if (!Number.isFinite(hi)) throw new ValidationError("options.high", "must be a finite number", hi, { env: id });
+  const lo = checkResetValue("options.low", options.low ?? low, id);
+  const hi = checkResetValue("options.high", options.high ?? high, id);
   if (lo > hi) throw new ValidationError("options.low", `must not exceed high (${hi})`, lo, { env: id });
   return [lo, hi];
+}
+
+const RESET_KEYS = ["seed", "options"] as const;
+
+/** Checks `reset`'s argument: `{ seed?, options? }` with a finite seed and an object of options. */
+export function checkResetOptions(opts: unknown, id: string): ResetOptions {
+  checkObject("options", opts, `reset({ seed, options })`, { env: id });
+  checkOptions("options", opts as object, RESET_KEYS, `${id} reset`, "reset argument");
+  const { seed, options } = opts as ResetOptions;
+  if (seed !== undefined && (typeof seed !== "number" || !Number.isFinite(seed))) {
+    throw new ValidationError("seed", "must be a finite integer", seed, { env: id });
+  }
+  if (options !== undefined) checkObject("options.options", options, "reset options", { env: id });
+  return opts as ResetOptions;
+}
+
+/** Checks a physical state for `setState`: `n` finite numbers of magnitude at most STATE_LIMIT. */
+export function checkPhysicalState(state: unknown, n: number, where: Readonly<Record<string, string | number>>): ArrayLike<number> {
+  if (!isArrayLike(state) || state.length !== n) {
+    throw new ValidationError("state", `must have ${n} entries`, isArrayLike(state) ? state.length : state, where);
+  }
+  for (let i = 0; i < n; i++) {
+    const v = state[i];
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      throw new ValidationError("state", "entries must be finite numbers", v, { ...where, index: i });
+    }
+    if (!(Math.abs(v) <= STATE_LIMIT)) {
+      throw new ValidationError("state", `entries must be at most ${STATE_LIMIT} in magnitude (larger ones overflow the dynamics)`, v, { ...where, index: i });
+    }
+  }
+  return state as ArrayLike<number>;
 }
 
 
@@ -134,8 +218,17 @@ export abstract class ClassicControlEnv<P extends object> implements Env<Float32
   private ready = false;
   private rng = new Rng(0);
 
-  protected constructor(id: string, defaults: P, stateSize: number, defaultSteps: number, options: ClassicEnvOptions<P> = {}) {
-    this.params = mergeParams(defaults, options.params, id);
+  protected constructor(
+    id: string,
+    defaults: P,
+    stateSize: number,
+    defaultSteps: number,
+    options: ClassicEnvOptions<P> = {},
+    domains?: { readonly [K in keyof P]: ParamDomain },
+    relations?: (p: Readonly<P>) => void,
+  ) {
+    checkClassicOptions(options, id);
+    this.params = mergeParams(defaults, options.params, id, domains, relations);
     this.maxEpisodeSteps = checkMaxEpisodeSteps(options.maxEpisodeSteps, defaultSteps, id);
     this.state = new Float64Array(stateSize);
   }
@@ -154,10 +247,8 @@ export abstract class ClassicControlEnv<P extends object> implements Env<Float32
   protected onNewState(): void {}
 
   reset(opts: ResetOptions = {}): ResetResult<Float32Array> {
-    if (opts.seed !== undefined) {
-      if (!Number.isFinite(opts.seed)) throw new ValidationError("seed", "must be a finite integer", opts.seed, { env: this.id });
-      this.rng = new Rng(opts.seed);
-    }
+    checkResetOptions(opts, this.id);
+    if (opts.seed !== undefined) this.rng = new Rng(opts.seed);
     this.drawState(this.rng, opts.options);
     this.elapsed = 0;
     this.ready = true;
@@ -196,15 +287,7 @@ export abstract class ClassicControlEnv<P extends object> implements Env<Float32
    * becomes steppable with elapsed 0.
    */
   setState(state: ArrayLike<number>): void {
-    if (!state || state.length !== this.state.length) {
-      throw new ValidationError("state", `must have ${this.state.length} entries`, state?.length, { env: this.id });
-    }
-    for (let i = 0; i < state.length; i++) {
-      if (typeof state[i] !== "number" || !Number.isFinite(state[i])) {
-        throw new ValidationError("state", "entries must be finite numbers", state[i], { env: this.id, index: i });
-      }
-    }
-    this.state.set(state);
+    this.state.set(checkPhysicalState(state, this.state.length, { env: this.id }));
     this.ready = true;
     this.terminal = false;
     this.onNewState();

@@ -14,7 +14,17 @@
  * The vectorised kernel is assembly/envs/mountain-car.ts (same operation order).
  */
 import type { Rng } from "../core/rng.js";
-import { ClassicControlEnv, type ClassicEnvOptions, type ClassicSpec, discreteAction, resetBounds } from "./classic.js";
+import { ValidationError } from "../core/errors.js";
+import {
+  ClassicControlEnv,
+  type ClassicEnvOptions,
+  type ClassicSpec,
+  POSITIVE,
+  type ParamDomain,
+  REAL,
+  discreteAction,
+  resetBounds,
+} from "./classic.js";
 import { Box, Discrete } from "./spaces.js";
 import { cos } from "./trig.js";
 
@@ -39,6 +49,27 @@ export const MOUNTAIN_CAR_PARAMS: Readonly<MountainCarParams> = Object.freeze({
   gravity: 0.0025,
 });
 
+/**
+ * Where each constant may lie (see `ParamDomain`): positions and forces are any
+ * moderate reals, the speed limit is positive, and the track must have
+ * positive length (minPosition < maxPosition).
+ */
+export const MOUNTAIN_CAR_DOMAINS: { readonly [K in keyof MountainCarParams]: ParamDomain } = Object.freeze({
+  minPosition: REAL,
+  maxPosition: REAL,
+  maxSpeed: POSITIVE,
+  goalPosition: REAL,
+  goalVelocity: REAL,
+  force: REAL,
+  gravity: REAL,
+});
+
+function checkTrack(p: Readonly<MountainCarParams>): void {
+  if (!(p.minPosition < p.maxPosition)) {
+    throw new ValidationError("params.minPosition", `must be below maxPosition (${p.maxPosition})`, p.minPosition, { env: "MountainCar-v0" });
+  }
+}
+
 const RESET_LOW = -0.6;
 const RESET_HIGH = -0.4;
 
@@ -48,7 +79,7 @@ export class MountainCarEnv extends ClassicControlEnv<MountainCarParams> {
   readonly actionSpace = new Discrete(3);
 
   constructor(options: ClassicEnvOptions<MountainCarParams> = {}) {
-    super("MountainCar-v0", MOUNTAIN_CAR_PARAMS, 2, 200, options);
+    super("MountainCar-v0", MOUNTAIN_CAR_PARAMS, 2, 200, options, MOUNTAIN_CAR_DOMAINS, checkTrack);
     const p = this.params;
     this.observationSpace = new Box([p.minPosition, -p.maxSpeed], [p.maxPosition, p.maxSpeed], { dtype: "float32" });
   }

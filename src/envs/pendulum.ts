@@ -23,7 +23,17 @@
 import { ValidationError } from "../core/errors.js";
 import { checkOptions } from "../core/validate.js";
 import type { Rng } from "../core/rng.js";
-import { ClassicControlEnv, type ClassicEnvOptions, type ClassicSpec, scalarBoxAction } from "./classic.js";
+import {
+  ClassicControlEnv,
+  type ClassicEnvOptions,
+  type ClassicSpec,
+  NON_NEGATIVE,
+  POSITIVE,
+  type ParamDomain,
+  REAL,
+  checkResetValue,
+  scalarBoxAction,
+} from "./classic.js";
 import { Box } from "./spaces.js";
 import { cos, sin } from "./trig.js";
 
@@ -46,6 +56,20 @@ export const PENDULUM_PARAMS: Readonly<PendulumParams> = Object.freeze({
   l: 1.0,
 });
 
+/**
+ * Where each constant may lie (see `ParamDomain`): the mass, the length, the
+ * time step and the speed limit are positive (the dynamics divide by m l^2 and
+ * by l), the torque bound may be 0, gravity is any moderate real.
+ */
+export const PENDULUM_DOMAINS: { readonly [K in keyof PendulumParams]: ParamDomain } = Object.freeze({
+  maxSpeed: POSITIVE,
+  maxTorque: NON_NEGATIVE,
+  dt: POSITIVE,
+  g: REAL,
+  m: POSITIVE,
+  l: POSITIVE,
+});
+
 const DEFAULT_X = Math.PI;
 const DEFAULT_Y = 1.0;
 
@@ -64,7 +88,7 @@ export class PendulumEnv extends ClassicControlEnv<PendulumParams> {
   readonly actionSpace: Box;
 
   constructor(options: ClassicEnvOptions<PendulumParams> = {}) {
-    super("Pendulum-v1", PENDULUM_PARAMS, 2, 200, options);
+    super("Pendulum-v1", PENDULUM_PARAMS, 2, 200, options, PENDULUM_DOMAINS);
     const p = this.params;
     this.observationSpace = new Box([-1, -1, -p.maxSpeed], [1, 1, p.maxSpeed], { dtype: "float32" });
     this.actionSpace = new Box(-p.maxTorque, p.maxTorque, { shape: [1], dtype: "float32" });
@@ -73,10 +97,8 @@ export class PendulumEnv extends ClassicControlEnv<PendulumParams> {
   private halfWidths(options: Readonly<Record<string, number>> | undefined): [number, number] {
     if (!options) return [DEFAULT_X, DEFAULT_Y];
     checkOptions("options", options, ["x_init", "y_init"], this.id, "reset option");
-    const x = options.x_init ?? DEFAULT_X;
-    const y = options.y_init ?? DEFAULT_Y;
-    if (!Number.isFinite(x)) throw new ValidationError("options.x_init", "must be a finite number", x, { env: this.id });
-    if (!Number.isFinite(y)) throw new ValidationError("options.y_init", "must be a finite number", y, { env: this.id });
+    const x = checkResetValue("options.x_init", options.x_init ?? DEFAULT_X, this.id);
+    const y = checkResetValue("options.y_init", options.y_init ?? DEFAULT_Y, this.id);
     return [x, y];
   }
 

@@ -4,6 +4,7 @@
  * vectorised path for user environments (`makeVecEnv(() => new MyEnv(), ...)`).
  */
 import { ValidationError } from "../core/errors.js";
+import { checkFunction, checkObject, checkOptions, kindOf } from "../core/validate.js";
 import { ACROBOT_SPEC, type AcrobotEnv, type AcrobotParams } from "./acrobot.js";
 import { CARTPOLE_SPEC, type CartPoleEnv, type CartPoleParams } from "./cartpole.js";
 import type { ClassicControlEnv, ClassicEnvOptions, ClassicSpec } from "./classic.js";
@@ -42,11 +43,25 @@ const SPECS: { [K in EnvId]: ClassicSpec<EnvParamsById[K]> } = {
 export const ENV_IDS: readonly EnvId[] = Object.freeze(Object.keys(SPECS) as EnvId[]);
 
 function specOf<K extends EnvId>(id: K): ClassicSpec<EnvParamsById[K]> {
-  if (typeof id !== "string" || !Object.prototype.hasOwnProperty.call(SPECS, id)) {
+  if (typeof id !== "string") {
+    throw new ValidationError("id", `must be an environment id (${ENV_IDS.join(", ")})`, kindOf(id));
+  }
+  if (!Object.prototype.hasOwnProperty.call(SPECS, id)) {
     throw new ValidationError("id", `unknown environment (known: ${ENV_IDS.join(", ")})`, id);
   }
   return SPECS[id] as ClassicSpec<EnvParamsById[K]>;
 }
+
+/**
+ * Most copies of a user environment `makeVecEnv` builds: each is a JavaScript
+ * object stepped one after another in TypeScript, so more would be a mistake
+ * (and would not fit in memory long before 2^32).
+ */
+export const MAX_SYNC_ENVS = 1 << 20;
+/** Most copies of a built-in environment in one WebAssembly vector environment. */
+export const MAX_VEC_ENVS = 1 << 24;
+
+const VEC_OPTIONS = ["numEnvs", "seed", "mode", "params", "maxEpisodeSteps"] as const;
 
 /**
  * A single environment by id, e.g. `makeEnv("CartPole-v1")`; options override
@@ -81,21 +96,40 @@ export function makeVecEnv<K extends EnvId>(id: K, options: MakeVecEnvOptions<En
 export function makeVecEnv(factory: () => Env, options: MakeVecEnvOptions): VecEnv;
 export function makeVecEnv(id: string, options: MakeVecEnvOptions<Record<string, number | boolean>>): VecEnv;
 export function makeVecEnv(idOrFactory: string | (() => Env), options: MakeVecEnvOptions<object>): VecEnv {
-  if (!options || typeof options !== "object") throw new ValidationError("options", "must be an object with numEnvs", options);
+  checkObject("options", options, "makeVecEnv: { numEnvs, seed, mode, params, maxEpisodeSteps }");
+  checkOptions("options", options, VEC_OPTIONS, "makeVecEnv");
   const { numEnvs, seed } = options;
-  if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new ValidationError("numEnvs", "must be a positive integer", numEnvs);
-  const mode = options.mode ?? (typeof idOrFactory === "function" ? "sync" : "wasm");
-  if (!["wasm", "simd", "scalar", "sync"].includes(mode)) {
+  if (typeof numEnvs !== "number" || !Number.isInteger(numEnvs) || numEnvs < 1) {
+    throw new ValidationError("numEnvs", "must be a positive integer", numEnvs);
+  }
+  if (seed !== undefined && (typeof seed !== "number" || !Number.isFinite(seed))) {
+    throw new ValidationError("seed", "must be a finite integer", seed);
+  }
+  const user = typeof idOrFactory !== "string";
+  const mode = options.mode ?? (user ? "sync" : "wasm");
+  if (typeof mode !== "string" || !["wasm", "simd", "scalar", "sync"].includes(mode)) {
     throw new ValidationError("mode", "must be \"wasm\", \"simd\", \"scalar\" or \"sync\"", mode);
   }
-  if (typeof idOrFactory === "function") {
+  if (user) {
+    // An environment object where a factory belongs would be shared by every copy: say so.
+    const hint = idOrFactory !== null && typeof idOrFactory === "object" ? ": pass a factory () => new MyEnv(), not an environment" : "";
+    checkFunction("idOrFactory", idOrFactory, `an environment id or a function returning a new Env${hint}`);
     if (mode !== "sync") throw new ValidationError("mode", "user environments are stepped in TypeScript: use \"sync\"", mode);
-    const envs = Array.from({ length: numEnvs }, () => idOrFactory());
+    for (const key of ["params", "maxEpisodeSteps"] as const) {
+      if (options[key] !== undefined) {
+        throw new ValidationError(`options.${key}`, "applies to the built-in environments only: configure a user environment in its factory", kindOf(options[key]));
+      }
+    }
+    if (numEnvs > MAX_SYNC_ENVS) throw new ValidationError("numEnvs", `must be at most ${MAX_SYNC_ENVS} for environments stepped in TypeScript`, numEnvs);
+    const factory = idOrFactory as () => Env;
+    const envs = Array.from({ length: numEnvs }, () => factory());
     return new SyncVecEnv(envs, { seed });
   }
   const spec = specOf(idOrFactory as EnvId) as ClassicSpec<object>;
   const envOptions = { params: options.params, maxEpisodeSteps: options.maxEpisodeSteps };
   if (mode === "sync") {
+    if (numEnvs > MAX_SYNC_ENVS) throw new ValidationError("numEnvs", `must be at most ${MAX_SYNC_ENVS} in mode "sync"`, numEnvs, { env: spec.id });
+    spec.create(envOptions); // options checked once, before numEnvs copies are built
     const envs = Array.from({ length: numEnvs }, () => spec.create(envOptions));
     return new SyncVecEnv(envs, { seed });
   }

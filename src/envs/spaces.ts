@@ -7,6 +7,10 @@
  */
 import { ValidationError } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
+import { checkObject, checkOptions, isArrayLike, kindOf } from "../core/validate.js";
+
+/** Most elements a Box may have (its bounds are two arrays of that many numbers). */
+export const MAX_BOX_SIZE = 1 << 26;
 
 /** Element type of a Box: "float32" (Float32Array) or "float64" (Float64Array). */
 export type BoxDtype = "float32" | "float64";
@@ -39,24 +43,36 @@ export class Box {
     high: number | ArrayLike<number>,
     options: { shape?: readonly number[]; dtype?: BoxDtype } = {},
   ) {
+    checkObject("options", options, "Box: { shape, dtype }", { space: "Box" });
+    checkOptions("options", options, ["shape", "dtype"], "Box");
     const dtype = options.dtype ?? "float32";
     if (dtype !== "float32" && dtype !== "float64") {
       throw new ValidationError("dtype", "must be \"float32\" or \"float64\"", dtype, { space: "Box" });
+    }
+    for (const [name, v] of [["low", low], ["high", high]] as const) {
+      if (typeof v !== "number" && !isArrayLike(v)) {
+        throw new ValidationError(name, "must be a number or an array of numbers", kindOf(v), { space: "Box" });
+      }
     }
     const inferred =
       typeof low !== "number" ? [low.length] : typeof high !== "number" ? [high.length] : undefined;
     const shape = options.shape ?? inferred;
     if (!shape) throw new ValidationError("shape", "is required when low and high are numbers", shape, { space: "Box" });
+    if (!Array.isArray(shape)) throw new ValidationError("shape", "must be an array of dimensions", kindOf(shape), { space: "Box" });
     for (const d of shape) {
       if (!Number.isInteger(d) || d < 0) throw new ValidationError("shape", "entries must be non-negative integers", shape);
     }
     const size = shape.reduce((p, d) => p * d, 1);
+    if (size > MAX_BOX_SIZE) throw new ValidationError("shape", `must have at most ${MAX_BOX_SIZE} elements`, shape, { space: "Box" });
     const fill = (v: number | ArrayLike<number>, name: string): FloatArray => {
       const out = allocate(dtype, size);
       if (typeof v === "number") out.fill(v);
       else {
         if (v.length !== size) throw new ValidationError(name, `must have ${size} entries for shape [${shape.join(", ")}]`, v.length);
-        for (let i = 0; i < size; i++) out[i] = v[i];
+        for (let i = 0; i < size; i++) {
+          if (typeof v[i] !== "number") throw new ValidationError(name, "entries must be numbers", v[i], { index: i });
+          out[i] = v[i];
+        }
       }
       for (let i = 0; i < size; i++) {
         if (Number.isNaN(out[i])) throw new ValidationError(name, "must not be NaN", out[i], { index: i });
@@ -134,7 +150,10 @@ export class Discrete {
     readonly start = 0,
   ) {
     if (!Number.isInteger(n) || n < 1) throw new ValidationError("n", "must be a positive integer", n, { space: "Discrete" });
-    if (!Number.isInteger(start)) throw new ValidationError("start", "must be an integer", start, { space: "Discrete" });
+    if (n > 2 ** 32) throw new ValidationError("n", "must be a positive integer at most 2^32 (sampling draws 32-bit integers)", n, { space: "Discrete" });
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(start + n)) {
+      throw new ValidationError("start", "must be an integer (start + n a safe integer)", start, { space: "Discrete" });
+    }
   }
 
   /** Uniform over the n values. */

@@ -15,9 +15,10 @@
  * no copy has ever given one `actionMasks()` is undefined.
  */
 import { ValidationError } from "../core/errors.js";
-import { checkActionMask } from "../core/validate.js";
+import { checkActionMask, checkObject, checkOptions, kindOf } from "../core/validate.js";
+import { checkResetOptions } from "./classic.js";
 import type { Action, Env, Info, Observation, ResetOptions, VecEnv, VecResetResult, VecStepResult } from "./env.js";
-import { flatSize, type Space } from "./spaces.js";
+import { Box, Discrete, flatSize, type Space } from "./spaces.js";
 import { checkSeed, checkVecOut, createVecStepResult, EpisodeTracker } from "./vec-common.js";
 
 export interface SyncVecEnvOptions {
@@ -46,8 +47,24 @@ export class SyncVecEnv implements VecEnv {
 
   constructor(envs: readonly Env[], options: SyncVecEnvOptions = {}) {
     if (!Array.isArray(envs) || envs.length < 1) {
-      throw new ValidationError("envs", "must be a non-empty array of environments", Array.isArray(envs) ? envs.length : typeof envs);
+      throw new ValidationError("envs", "must be a non-empty array of environments", Array.isArray(envs) ? envs.length : kindOf(envs));
     }
+    checkObject("options", options, "SyncVecEnv: { seed }");
+    checkOptions("options", options, ["seed"], "SyncVecEnv");
+    const seen = new Set<Env>();
+    envs.forEach((env, i) => {
+      if (env === null || typeof env !== "object" || typeof env.reset !== "function" || typeof env.step !== "function") {
+        throw new ValidationError("envs", "must be environments with reset() and step() (a factory must return a new Env)", kindOf(env), { copy: i });
+      }
+      for (const name of ["observationSpace", "actionSpace"] as const) {
+        if (!(env[name] instanceof Box || env[name] instanceof Discrete)) {
+          throw new ValidationError(`envs[${i}].${name}`, "must be a Box or a Discrete (from mirror-rl's spaces)", kindOf(env[name]), { copy: i });
+        }
+      }
+      // One object in two copies would be stepped twice per step: a factory returning the same Env.
+      if (seen.has(env)) throw new ValidationError("envs", "must be distinct objects: the factory returned the same environment twice", kindOf(env), { copy: i });
+      seen.add(env);
+    });
     const first = envs[0];
     for (let i = 1; i < envs.length; i++) {
       if (String(envs[i].observationSpace) !== String(first.observationSpace) || String(envs[i].actionSpace) !== String(first.actionSpace)) {
@@ -83,6 +100,7 @@ export class SyncVecEnv implements VecEnv {
 
   reset(opts: ResetOptions = {}): VecResetResult {
     const first = !this.ready;
+    checkResetOptions(opts, this.id ?? "vector environment");
     if (opts.seed !== undefined) {
       checkSeed(opts.seed, this.id ?? "vector environment");
       this.seed = opts.seed;
@@ -175,17 +193,25 @@ export class SyncVecEnv implements VecEnv {
     return this.elapsed.slice();
   }
 
-  getState(i: number): Float64Array {
+  private copy(i: unknown, method: "getState" | "setState"): Env {
+    if (typeof i !== "number" || !Number.isInteger(i) || i < 0 || i >= this.numEnvs) {
+      throw new ValidationError("copy", `must be an integer in [0, ${this.numEnvs})`, i, { env: this.id ?? "vector environment" });
+    }
     const env = this.envs[i];
-    if (!env?.getState) throw new Error(`copy ${i} has no getState()`);
-    return env.getState();
+    if (typeof env[method] !== "function") {
+      throw new ValidationError("copy", `this environment has no ${method}()`, i, { env: this.id ?? "vector environment" });
+    }
+    return env;
+  }
+
+  getState(i: number): Float64Array {
+    return this.copy(i, "getState").getState!();
   }
 
   setState(i: number, state: ArrayLike<number>): void {
-    const env = this.envs[i];
-    if (!env?.setState) throw new Error(`copy ${i} has no setState()`);
+    const env = this.copy(i, "setState");
     if (!this.ready) this.reset();
-    env.setState(state);
+    env.setState!(state);
   }
 
   close(): void {

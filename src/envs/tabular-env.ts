@@ -17,10 +17,11 @@
  * `info.actionMask` by reset and step, for agents that mask actions.
  */
 import { ValidationError } from "../core/errors.js";
-import type { TabularMdp } from "../mdp/tabular-mdp.js";
+import { checkTabularMdp, type TabularMdp } from "../mdp/tabular-mdp.js";
+import { checkObject, checkOptions, isArrayLike } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
 import type { Action, Env, ResetOptions, ResetResult, StepResult } from "./env.js";
-import { checkMaxEpisodeSteps, discreteAction } from "./classic.js";
+import { checkMaxEpisodeSteps, checkResetOptions, discreteAction } from "./classic.js";
 import { Discrete } from "./spaces.js";
 
 export interface TabularEnvOptions {
@@ -48,9 +49,9 @@ export class TabularEnv implements Env<number, Action> {
   private ready = false;
 
   constructor(mdp: TabularMdp, options: TabularEnvOptions = {}) {
-    if (!mdp || typeof mdp.sampleNext !== "function" || !Number.isInteger(mdp.S) || !Number.isInteger(mdp.A)) {
-      throw new ValidationError("mdp", "must be a TabularMdp", typeof mdp);
-    }
+    checkTabularMdp(mdp, "tabularEnv");
+    checkObject("options", options, "tabularEnv: { maxEpisodeSteps, terminal }");
+    checkOptions("options", options, ["maxEpisodeSteps", "terminal"], "tabularEnv");
     this.mdp = mdp;
     this.observationSpace = new Discrete(mdp.S);
     this.actionSpace = new Discrete(mdp.A);
@@ -79,7 +80,7 @@ export class TabularEnv implements Env<number, Action> {
         return cache[s] === 1;
       };
     }
-    if (typeof rule === "object" && rule !== null && "length" in rule) {
+    if (isArrayLike(rule)) {
       const mask = new Uint8Array(S);
       for (let i = 0; i < rule.length; i++) {
         const s = rule[i];
@@ -103,10 +104,8 @@ export class TabularEnv implements Env<number, Action> {
   }
 
   reset(opts: ResetOptions = {}): ResetResult<number> {
-    if (opts.seed !== undefined) {
-      if (!Number.isFinite(opts.seed)) throw new ValidationError("seed", "must be a finite integer", opts.seed, { env: this.id });
-      this.rng = new Rng(opts.seed);
-    }
+    checkResetOptions(opts, this.id);
+    if (opts.seed !== undefined) this.rng = new Rng(opts.seed);
     if (opts.options && Object.keys(opts.options).length > 0) {
       throw new ValidationError("options", "a tabular environment takes no reset options", Object.keys(opts.options).join(", "));
     }

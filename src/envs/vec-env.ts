@@ -16,10 +16,11 @@
  * Rewards are f64 (the exact single-environment rewards), flags 0/1 bytes.
  */
 import { ValidationError } from "../core/errors.js";
+import { allocatingFor, checkAllocation, checkObject, checkOptions, kindOf } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
 import { Block, disown, f32Block, f64Block, i32Block, own, type BlockKind } from "../core/arena.js";
 import { kernels } from "../core/wasm.js";
-import type { ClassicControlEnv, ClassicEnvOptions, ClassicSpec } from "./classic.js";
+import { type ClassicControlEnv, type ClassicEnvOptions, type ClassicSpec, checkPhysicalState, checkResetOptions } from "./classic.js";
 import type { ResetOptions, VecEnv, VecResetResult, VecStepResult } from "./env.js";
 import type { Space } from "./spaces.js";
 import { createVecStepResult, EpisodeTracker, checkVecOut, checkSeed } from "./vec-common.js";
@@ -40,6 +41,7 @@ type ResetKernel = (n: number, state: number, steps: number, rng: number, params
 type ObserveKernel = (n: number, state: number, obs: number) => void;
 
 const I32_MAX = 0x7fffffff;
+const OPTIONS = ["numEnvs", "seed", "kernel", "params", "maxEpisodeSteps"] as const;
 
 export class ClassicVecEnv<P extends object> implements VecEnv {
   readonly id: string;
@@ -57,26 +59,38 @@ export class ClassicVecEnv<P extends object> implements VecEnv {
   private readonly resetKernel: ResetKernel;
   private readonly observeKernel: ObserveKernel;
   private readonly nActions: number;
-  private readonly state: Block<"f64">;
-  private readonly steps: Block<"i32">;
-  private readonly rng: Block<"i32">;
-  private readonly paramBlock: Block<"f64">;
-  private readonly actions: Block<"i32"> | Block<"f64">;
-  private readonly obs: Block<"f32">;
-  private readonly rewards: Block<"f64">;
-  private readonly terminated: Block<"u8">;
-  private readonly truncated: Block<"u8">;
-  private readonly finalObs: Block<"f32">;
+  private state!: Block<"f64">;
+  private steps!: Block<"i32">;
+  private rng!: Block<"i32">;
+  private paramBlock!: Block<"f64">;
+  private actions!: Block<"i32"> | Block<"f64">;
+  private obs!: Block<"f32">;
+  private rewards!: Block<"f64">;
+  private terminated!: Block<"u8">;
+  private truncated!: Block<"u8">;
+  private finalObs!: Block<"f32">;
   private readonly blocks: Block<BlockKind>[];
-  private readonly episodes: EpisodeTracker;
+  private readonly episodes!: EpisodeTracker;
   private ready = false;
   private closed = false;
 
   constructor(spec: ClassicSpec<P>, options: ClassicVecEnvOptions<P>) {
+    const names = (spec as Partial<ClassicSpec<P>> | null)?.kernels;
+    const exported = kernels() as unknown as Record<string, unknown>;
+    if (
+      spec === null || typeof spec !== "object" || typeof spec.create !== "function" || !names ||
+      ![names.stepSimd, names.stepScalar, names.reset, names.observe].every((name) => typeof exported[name] === "function")
+    ) {
+      throw new ValidationError("spec", "must be a built-in environment's spec: use makeVecEnv(id, options)", kindOf(spec));
+    }
+    checkObject("options", options, "ClassicVecEnv: { numEnvs, seed, kernel, params, maxEpisodeSteps }", { env: spec.id });
+    checkOptions("options", options, OPTIONS, `${spec.id} vector environment`);
     const n = options.numEnvs;
-    if (!Number.isInteger(n) || n < 1 || n > 1 << 24) {
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > 1 << 24) {
       throw new ValidationError("numEnvs", "must be an integer in [1, 2^24]", n, { env: spec.id });
     }
+    const seed = options.seed ?? 0;
+    checkSeed(seed, spec.id);
     const kernelKind = options.kernel ?? "simd";
     if (kernelKind !== "simd" && kernelKind !== "scalar") {
       throw new ValidationError("kernel", "must be \"simd\" or \"scalar\"", kernelKind, { env: spec.id });
@@ -96,24 +110,41 @@ export class ClassicVecEnv<P extends object> implements VecEnv {
     this.resetKernel = k[spec.kernels.reset] as ResetKernel;
     this.observeKernel = k[spec.kernels.observe] as ObserveKernel;
 
-    this.state = f64Block(spec.stateSize * n);
-    this.steps = i32Block(n);
-    this.rng = i32Block(4 * n);
-    this.paramBlock = f64Block(this.template.kernelParams().length);
-    this.actions = spec.continuousActions ? f64Block(n) : i32Block(n);
-    this.obs = f32Block(n * spec.obsSize);
-    this.rewards = f64Block(n);
-    this.terminated = new Block("u8", n);
-    this.truncated = new Block("u8", n);
-    this.finalObs = f32Block(n * spec.obsSize);
-    this.blocks = [
-      this.state, this.steps, this.rng, this.paramBlock, this.actions, this.obs,
-      this.rewards, this.terminated, this.truncated, this.finalObs,
-    ];
+    // Per copy: the state, step counter, generator, action, observation and final observation, reward and flags.
+    const perCopy = spec.stateSize * 8 + 4 + 16 + 8 + 2 * spec.obsSize * 4 + 8 + 2;
+    checkAllocation("numEnvs", n, n * perCopy, { env: spec.id });
+    const taken: Block<BlockKind>[] = [];
+    const take = <B extends Block<BlockKind>>(b: B): B => {
+      taken.push(b);
+      return b;
+    };
+    allocatingFor("numEnvs", n, () => {
+      try {
+        this.state = take(f64Block(spec.stateSize * n));
+        this.steps = take(i32Block(n));
+        this.rng = take(i32Block(4 * n));
+        this.paramBlock = take(f64Block(this.template.kernelParams().length));
+        this.actions = take(spec.continuousActions ? f64Block(n) : i32Block(n));
+        this.obs = take(f32Block(n * spec.obsSize));
+        this.rewards = take(f64Block(n));
+        this.terminated = take(new Block("u8", n));
+        this.truncated = take(new Block("u8", n));
+        this.finalObs = take(f32Block(n * spec.obsSize));
+      } catch (error) {
+        for (const b of taken) b.free();
+        throw error;
+      }
+    }, { env: spec.id });
+    this.blocks = taken;
     own(this, this.blocks);
-    this.finalObs.view.fill(0);
-    this.episodes = new EpisodeTracker(n);
-    this.seedCopies(options.seed ?? 0);
+    try {
+      this.finalObs.view.fill(0);
+      this.episodes = new EpisodeTracker(n);
+      this.seedCopies(seed);
+    } catch (error) {
+      disown(this, this.blocks);
+      throw error;
+    }
   }
 
   private seedCopies(seed: number): void {
@@ -131,6 +162,7 @@ export class ClassicVecEnv<P extends object> implements VecEnv {
 
   reset(opts: ResetOptions = {}): VecResetResult {
     this.assertOpen();
+    checkResetOptions(opts, this.id);
     if (opts.seed !== undefined) this.seedCopies(opts.seed);
     this.paramBlock.set(this.template.kernelParams(opts.options));
     this.resetKernel(this.numEnvs, this.state.ptr, this.steps.ptr, this.rng.ptr, this.paramBlock.ptr, this.obs.ptr);
@@ -150,6 +182,9 @@ export class ClassicVecEnv<P extends object> implements VecEnv {
     if (!actions || actions.length !== n) {
       throw new ValidationError("actions", `must have numEnvs = ${n} entries`, actions?.length, { env: this.id });
     }
+    // Checked before the kernel runs: a step whose result cannot be delivered must not advance the copies.
+    const result = out ?? this.createStepResult();
+    checkVecOut(result, n, this.obsSize, this.id);
     if (this.nActions > 0) {
       const view = (this.actions as Block<"i32">).view;
       const nA = this.nActions;
@@ -185,8 +220,6 @@ export class ClassicVecEnv<P extends object> implements VecEnv {
       n, this.actions.ptr, this.state.ptr, this.steps.ptr, this.rng.ptr, this.paramBlock.ptr, maxSteps,
       this.obs.ptr, this.rewards.ptr, this.terminated.ptr, this.truncated.ptr, this.finalObs.ptr,
     );
-    const result = out ?? this.createStepResult();
-    checkVecOut(result, n, this.obsSize, this.id);
     result.obs.set(this.obs.view);
     result.rewards.set(this.rewards.view);
     result.terminated.set(this.terminated.view);
@@ -222,14 +255,7 @@ export class ClassicVecEnv<P extends object> implements VecEnv {
     this.assertOpen();
     this.checkCopy(i);
     const d = this.spec.stateSize;
-    if (!state || state.length !== d) {
-      throw new ValidationError("state", `must have ${d} entries`, state?.length, { env: this.id, copy: i });
-    }
-    for (let j = 0; j < d; j++) {
-      if (typeof state[j] !== "number" || !Number.isFinite(state[j])) {
-        throw new ValidationError("state", "entries must be finite numbers", state[j], { env: this.id, copy: i, index: j });
-      }
-    }
+    checkPhysicalState(state, d, { env: this.id, copy: i });
     if (!this.ready) {
       // A vector environment set up by hand: the other copies start from a reset.
       this.reset();

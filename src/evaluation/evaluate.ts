@@ -1,6 +1,6 @@
 /**
  * Exact policy evaluation on a tabular MDP (Puterman 1994, section 6.1;
- * discounted visitation: Kakade & Langford 2002, seed 002):
+ * discounted visitation: Kakade & Langford 2002):
  *
  *   V_pi  = (I - gamma P_pi)^{-1} r_pi                  (unnormalised values)
  *   Q_pi  = R + gamma P V_pi,   A_pi = Q_pi - V_pi      (action values, advantages)
@@ -27,13 +27,10 @@
  * eigenvalue 1 - gamma; CSR models with a (near-)deterministic policy get a
  * compact copy of P_pi's rows first (policy-system.ts).
  *
- * Measured on this machine (2 shared cores, other jobs running): dense random
- * MDPs, A = 10, gamma = 0.99, greedy policy: S = 500 evaluate 2.0-2.6 ms,
- * policyValue + qFromV 1.1-1.4 ms; S = 2000 evaluate 62-84 ms, policyValue +
- * qFromV 40-47 ms. Garnet S = 10^6, A = 4, branching 4, uniform policy: 1.2 s
- * at tolerance 1e-8, 1.5-2.1 s at the default 1e-10 (31 passes over the model:
- * 17 Richardson products for V, 14 Gauss-Seidel sweeps for d, where BiCGSTAB
- * took 51 products and 2.7-2.9 s), WebAssembly memory 1.4x the model.
+ * Work on a garnet S = 10^6, A = 4, branching 4 with the uniform policy at the
+ * default 1e-10: 31 passes over the model (17 Richardson products for V, 14
+ * Gauss-Seidel sweeps for d, where BiCGSTAB took 51 products), WebAssembly
+ * memory 1.4x the model; timings are in bench/results/.
  *
  * Every array returned is a plain Float64Array owned by the caller (copied out
  * of WebAssembly memory); every temporary block is freed before returning, so
@@ -43,8 +40,9 @@ import { ValidationError } from "../core/errors.js";
 import { policyReward, qFromValues } from "../mdp/bellman.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { checkTabularMdp } from "../mdp/spec.js";
-import { checkOptions, checkPolicy } from "../core/validate.js";
-import { type Block, f64Block, scratch } from "../core/arena.js";
+import { checkValueScale } from "../mdp/tabular-mdp.js";
+import { allocatingFor, checkLength, checkOptions, checkPolicy, checkShape } from "../core/validate.js";
+import { type Block, f64Block, outsideWasm, scratch } from "../core/arena.js";
 import { PolicySystem, type SolveReport, type SolverChoice, type SolverName } from "./policy-system.js";
 
 export type { SolverChoice, SolverName } from "./policy-system.js";
@@ -138,8 +136,8 @@ function checkEvaluateOptions(options: unknown, where: string, starts: readonly 
     throw new ValidationError("tolerance", `must be a number in [1e-15, 1) (${where})`, tolerance);
   }
   const maxIterations = o.maxIterations;
-  if (maxIterations !== undefined && (typeof maxIterations !== "number" || !Number.isInteger(maxIterations) || maxIterations < 1)) {
-    throw new ValidationError("maxIterations", `must be an integer >= 1 (${where})`, maxIterations);
+  if (maxIterations !== undefined && (typeof maxIterations !== "number" || !Number.isSafeInteger(maxIterations) || maxIterations < 1)) {
+    throw new ValidationError("maxIterations", `must be an integer in [1, 2^53) (${where})`, maxIterations);
   }
   return { solver, tolerance, maxIterations: maxIterations as number | undefined };
 }
@@ -158,9 +156,12 @@ function checkVector(field: string, x: unknown, n: number, where: string): Array
   return v;
 }
 
-/** A warm start if given: checkVector, or undefined. */
+/**
+ * A warm start if given: checkVector, or undefined. A copy when it is a view of
+ * WebAssembly memory (it is read after the solve's blocks are allocated).
+ */
 function optionalStart(field: string, x: unknown, n: number, where: string): ArrayLike<number> | undefined {
-  return x === undefined ? undefined : checkVector(field, x, n, where);
+  return x === undefined ? undefined : outsideWasm(checkVector(field, x, n, where));
 }
 
 /** Solves for V into a fresh block (taken from `take`). */
@@ -202,15 +203,19 @@ function withPolicySystem<T>(
   opts: CheckedOptions,
   body: (system: PolicySystem, piB: Block<"f64">, take: <B extends Block<"f64">>(b: B) => B) => T,
 ): T {
-  return scratch((take) => {
-    const piB = take(f64Block(mdp.S * mdp.A, pi));
-    const system = new PolicySystem(mdp, piB, opts);
-    try {
-      return body(system, piB, take);
-    } finally {
-      system.free();
-    }
-  });
+  // Every block is freed on the way out (scratch, system.free), so running out
+  // of WebAssembly memory leaves nothing behind and can name the model.
+  return allocatingFor("mdp", String(mdp), () =>
+    scratch((take) => {
+      const piB = take(f64Block(mdp.S * mdp.A, pi));
+      const system = new PolicySystem(mdp, piB, opts);
+      try {
+        return body(system, piB, take);
+      } finally {
+        system.free();
+      }
+    }),
+  );
 }
 
 function clampNegatives(d: Float64Array): Float64Array {
@@ -229,6 +234,7 @@ function clampNegatives(d: Float64Array): Float64Array {
  */
 export function evaluate(mdp: TabularMdp, policy: ArrayLike<number>, options?: EvaluationOptions): Evaluation {
   checkTabularMdp(mdp, "evaluate");
+  checkValueScale(mdp, "evaluate");
   const opts = checkEvaluateOptions(options, "evaluate", ["initialValues", "initialVisitation"]);
   const { S, A } = mdp;
   const pi = checkPolicy("policy", policy, S, A);
@@ -267,6 +273,7 @@ export function evaluate(mdp: TabularMdp, policy: ArrayLike<number>, options?: E
  */
 export function policyValue(mdp: TabularMdp, policy: ArrayLike<number>, options?: PolicyValueOptions): PolicyValue {
   checkTabularMdp(mdp, "policyValue");
+  checkValueScale(mdp, "policyValue");
   const opts = checkEvaluateOptions(options, "policyValue", ["initialValues"]);
   const { S, A } = mdp;
   const pi = checkPolicy("policy", policy, S, A);
@@ -296,15 +303,24 @@ export function discountedVisitation(mdp: TabularMdp, policy: ArrayLike<number>,
 /** Q[s*A + a] = R[s,a] + gamma sum_s' P[s,a,s'] V[s'] for any V (length S, finite); a fresh array. */
 export function qFromV(mdp: TabularMdp, V: ArrayLike<number>): Float64Array {
   checkTabularMdp(mdp, "qFromV");
+  checkValueScale(mdp, "qFromV");
   const v = checkVector("V", V, mdp.S, "qFromV");
-  return scratch((take) => {
+  const Q = scratch((take) => {
     const Vb = take(f64Block(mdp.S, v));
     return qFromValues(mdp, Vb, take(f64Block(mdp.S * mdp.A))).toArray();
   });
+  // R and V are finite: only their size can overflow Q (one pass, once per call).
+  for (let i = 0; i < Q.length; i++) {
+    if (!Number.isFinite(Q[i])) throw new ValidationError("V", "is so large that Q = R + gamma P V overflows (qFromV)", Math.max(...Array.from(v, Math.abs)));
+  }
+  return Q;
 }
 
-/** advantage[s*A + a] = Q[s*A + a] - V[s] (fresh array; shapes trusted). */
+/** advantage[s*A + a] = Q[s*A + a] - V[s] (fresh array; lengths checked, values taken as given). */
 export function advantageFromQ(Q: ArrayLike<number>, V: ArrayLike<number>, S: number, A: number): Float64Array {
+  ({ S, A } = checkShape(S, A));
+  checkLength("Q", Q, S * A, "S*A", { function: "advantageFromQ" });
+  checkLength("V", V, S, "S", { function: "advantageFromQ" });
   const out = new Float64Array(S * A);
   for (let s = 0; s < S; s++) {
     const v = V[s];

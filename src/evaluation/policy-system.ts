@@ -46,7 +46,7 @@ export type SolverChoice = "auto" | Exclude<SolverName, "gauss-seidel">;
 
 /** How the residual target scales with the solution x. */
 export type ResidualScale =
-  /** target = tolerance (1 + ||x||_inf): the value system (DESIGN.md's default accuracy). */
+  /** target = tolerance (1 + ||x||_inf): the value system (evaluate's default accuracy). */
   | "onePlus"
   /** target = tolerance ||x||_inf: the visitation system, whose entries can be ~1/S. */
   | "relative";
@@ -164,9 +164,9 @@ export class PolicySystem {
    * once (then each product reads S rows, not all the rows used). CSR model whose used rows hold
    * at most half its entries (a deterministic policy: 1/A): copy them into a compact CSR P_pi,
    * which streams instead of skipping through the model: measured 4-5x faster per product, both
-   * ways, on a garnet S = 10^6, A = 4, branching 4 (8-17 ms against 40-69 ms; the scatter of
-   * the transposed product from it was as fast as a gather from an explicit transpose, which
-   * would cost a counting sort and as much memory again). Otherwise: products from the model.
+   * ways, on a garnet S = 10^6, A = 4, branching 4 (the scatter of the transposed product from
+   * it was as fast as a gather from an explicit transpose, which would cost a counting sort and
+   * as much memory again). Otherwise: products from the model.
    */
   private prepare(): void {
     if (this.representation) return;

@@ -6,7 +6,15 @@ import { ValidationError } from "../core/errors.js";
 import { kernels } from "../core/wasm.js";
 import type { Block } from "../core/arena.js";
 import { nrm2 } from "./blas1.js";
-import { checkBlock, checkDimension, checkDistinctBlocks, checkFiniteBlock, checkFiniteNumber } from "../core/validate.js";
+import {
+  checkAllocation,
+  checkBlock,
+  checkDimension,
+  checkDistinctBlocks,
+  checkFiniteBlock,
+  checkFiniteNumber,
+  checkOptions,
+} from "../core/validate.js";
 
 /** y = A x for an n×n operator A (the first n entries of x and y); the solvers never pass y aliasing x. */
 export interface LinearOperator {
@@ -74,6 +82,7 @@ export function checkKrylov(where: string, op: LinearOperator, b: Block<"f64">, 
   if (options === null || typeof options !== "object") {
     throw new ValidationError("options", "must be an object with a tolerance", options, { function: where });
   }
+  checkOptions("options", options, ["tolerance", "maxIterations", "restart", "preconditioner"], where);
   const tolerance = checkFiniteNumber("options.tolerance", options.tolerance, { function: where });
   if (tolerance < 0) throw new ValidationError("options.tolerance", "must be >= 0", tolerance, { function: where });
   const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
@@ -84,6 +93,8 @@ export function checkKrylov(where: string, op: LinearOperator, b: Block<"f64">, 
   if (!Number.isSafeInteger(restart) || restart < 1) {
     throw new ValidationError("options.restart", "must be an integer >= 1", restart, { function: where });
   }
+  // GMRES keeps min(restart, n) + 1 basis vectors of n doubles.
+  if (where === "gmres") checkAllocation("options.restart", restart, (Math.min(restart, n) + 2) * n * 8, { function: where, n });
   const preconditioner = options.preconditioner;
   if (preconditioner !== undefined) checkOperator(where, "options.preconditioner", preconditioner, n);
   checkFiniteBlock("b", b, n, { function: where });
@@ -115,6 +126,7 @@ export function residual(where: string, op: LinearOperator, b: Block<"f64">, x: 
  */
 export function denseOperator(m: Block<"f64">, n: number, options: { scale?: number; shift?: number } = {}): LinearOperator {
   checkDimension("n", n, { function: "denseOperator" });
+  checkOptions("options", options, ["scale", "shift"], "denseOperator");
   checkBlock("m", m, "f64", n * n, { function: "denseOperator" });
   const scale = checkFiniteNumber("scale", options.scale ?? 1, { function: "denseOperator" });
   const shift = checkFiniteNumber("shift", options.shift ?? 0, { function: "denseOperator" });

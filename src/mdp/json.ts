@@ -10,6 +10,7 @@
  * `cols` and `probs` (one entry per stored transition), as in `fromSparse`.
  */
 import { ValidationError } from "../core/errors.js";
+import { checkOptions } from "../core/validate.js";
 
 /** The `format` tag of every mirror-rl MDP JSON document. */
 export const MDP_JSON_FORMAT = "mirror-rl/tabular-mdp";
@@ -67,5 +68,7 @@ export function parseMdpJson(json: unknown): MdpJson {
   if (d.storage !== "dense" && d.storage !== "sparse") {
     throw new ValidationError("json.storage", 'must be "dense" or "sparse"', d.storage);
   }
+  const data = d.storage === "dense" ? ["P"] : ["rowPtr", "cols", "probs"];
+  checkOptions("json", d, ["format", "version", "storage", "S", "A", "gamma", "R", "mu", ...data], `a ${d.storage} MDP document`, "field");
   return d as unknown as MdpJson;
 }

@@ -21,7 +21,6 @@ import {
   isArrayLike,
   kindOf,
 } from "../core/validate.js";
-import type { TabularMdp } from "./tabular-mdp.js";
 
 /** Nested transition tensor `P[s][a][s']`. */
 export type NestedTransitions = ArrayLike<ArrayLike<ArrayLike<number>>>;
@@ -255,23 +254,5 @@ export function checkSparseSpec(spec: unknown): { S: number; A: number; gamma: n
   return { ...head, ...info };
 }
 
-/**
- * Checks that `mdp` looks like a live TabularMdp (integer S and A, a numeric
- * gamma, a dense or sparse format); reading `blocks` throws a clear error
- * after dispose(). `where` names the caller in the message. Returns it.
- */
-export function checkTabularMdp(mdp: unknown, where: string): TabularMdp {
-  const m = mdp as TabularMdp | null;
-  if (
-    m === null ||
-    typeof m !== "object" ||
-    !Number.isInteger(m.S) ||
-    !Number.isInteger(m.A) ||
-    typeof m.gamma !== "number" ||
-    (m.format !== "dense" && m.format !== "sparse")
-  ) {
-    throw new ValidationError("mdp", `must be a TabularMdp (${where})`, mdp === null ? null : typeof mdp);
-  }
-  void m.blocks;
-  return m;
-}
+/** Checks that `mdp` is a live TabularMdp (see tabular-mdp.ts); re-exported for the modules that import it from here. */
+export { checkTabularMdp } from "./tabular-mdp.js";

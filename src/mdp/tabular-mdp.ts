@@ -12,12 +12,23 @@
  * it is freed when the MDP is garbage-collected.
  */
 import { ValidationError } from "../core/errors.js";
-import type { Rng } from "../core/rng.js";
-import { Block, type BlockKind, disown, f64Block, i32Block, own } from "../core/arena.js";
+import { Rng } from "../core/rng.js";
+import { Block, type BlockKind, arena, disown, f64Block, i32Block, outsideWasm, own } from "../core/arena.js";
 import { countNonZeros, csrToDense, denseToCsr, sortCsrRows } from "./csr.js";
 import { MDP_JSON_FORMAT, MDP_JSON_VERSION, type MdpJson, parseMdpJson } from "./json.js";
 import { type DenseTransitions, type NestedRewards, type NestedTransitions, type RewardTable, checkCsr, checkDenseTransitions, checkRewards } from "./spec.js";
-import { checkFitsInMemory, checkGamma, checkDistribution, checkShape } from "../core/validate.js";
+import {
+  allocatingFor,
+  checkAllocation,
+  checkDistribution,
+  checkFitsInMemory,
+  checkGamma,
+  checkObject,
+  checkOptions,
+  checkShape,
+  isArrayLike,
+  kindOf,
+} from "../core/validate.js";
 
 /** A dense MDP: `P` flat `P[(s*A + a)*S + s']` (length S*A*S) or nested `P[s][a][s']`. */
 export interface DenseMdpSpec {
@@ -81,6 +92,51 @@ function allocate<T>(build: (take: <B extends Block<BlockKind>>(b: B) => B) => T
   }
 }
 
+/** Runs `fill` on freshly allocated blocks; frees them all if it throws, so no error path leaks memory. */
+function filling<T>(blocks: MdpBlocks, fill: () => T): T {
+  try {
+    return fill();
+  } catch (error) {
+    for (const b of blockList(blocks)) b.free();
+    throw error;
+  }
+}
+
+/**
+ * The fields a spec may have. Either constructor accepts (and ignores) the
+ * other form's transition fields, so one object holding both forms serves
+ * both; any other key is a misspelling and an error.
+ */
+const SPEC_KEYS = ["S", "A", "P", "rowPtr", "cols", "probs", "R", "gamma", "mu"] as const;
+
+/**
+ * Rewards or transitions as given, or a copy when they live in WebAssembly
+ * memory (another MDP's `P`, `R`, `mu`): the constructors allocate before they
+ * copy, and a grown memory would detach such views half way. Nested tables
+ * whose rows are such views are flattened into one copy.
+ */
+function outsideWasmTable<T>(x: T): T {
+  if (!isArrayLike(x)) return x;
+  if (arena().holds(x)) return outsideWasm(x as ArrayLike<number>) as T;
+  if (!Array.isArray(x) || x.length === 0 || !isArrayLike(x[0])) return x;
+  let inWasm = false;
+  const visit = (t: unknown): void => {
+    if (inWasm || !isArrayLike(t)) return;
+    if (arena().holds(t)) inWasm = true;
+    else if (Array.isArray(t) && t.length > 0 && isArrayLike(t[0])) for (let i = 0; i < t.length; i++) visit(t[i]);
+  };
+  visit(x);
+  if (!inWasm) return x;
+  // Validated before this call: flatten row by row into one array.
+  const flat: number[] = [];
+  const push = (t: ArrayLike<unknown>): void => {
+    if (t.length > 0 && isArrayLike(t[0])) for (let i = 0; i < t.length; i++) push(t[i] as ArrayLike<unknown>);
+    else for (let i = 0; i < t.length; i++) flat.push(t[i] as number);
+  };
+  push(x as ArrayLike<unknown>);
+  return Float64Array.from(flat) as T;
+}
+
 function copyRewards(R: RewardTable, layout: "flat" | "nested", S: number, A: number, out: Float64Array): void {
   if (layout === "flat") {
     out.set(R as ArrayLike<number>);
@@ -93,6 +149,10 @@ function copyRewards(R: RewardTable, layout: "flat" | "nested", S: number, A: nu
 function copyMu(mu: ArrayLike<number> | undefined, S: number, out: Float64Array): void {
   if (mu === undefined) out.fill(1 / S);
   else out.set(mu);
+}
+
+function checkRng(rng: unknown): void {
+  if (!(rng instanceof Rng)) throw new ValidationError("rng", "must be an Rng (the library's seeded generator)", kindOf(rng));
 }
 
 function checkIndex(field: string, i: number, n: number): void {
@@ -110,6 +170,7 @@ export class TabularMdp {
   /** Stored transition entries: S*A*S when dense, cols.length when sparse. */
   readonly nnz: number;
   #blocks: MdpBlocks | undefined;
+  #valueScale: number | undefined;
 
   /** @internal Use `fromDense`, `fromSparse`, `fromJSON` or a generator. */
   constructor(token: typeof INTERNAL, S: number, A: number, gamma: number, blocks: MdpBlocks) {
@@ -129,9 +190,33 @@ export class TabularMdp {
    */
   get blocks(): MdpBlocks {
     if (this.#blocks === undefined) {
-      throw new Error(`TabularMdp (S=${this.S}, A=${this.A}): used after dispose()`);
+      throw new ValidationError("mdp", "used after dispose()", `TabularMdp(S=${this.S}, A=${this.A})`);
     }
     return this.#blocks;
+  }
+
+  /**
+   * True for an MDP built by this library (`fromDense`, `fromSparse`,
+   * `fromJSON`, a generator), disposed or not; false for anything else,
+   * including a structured clone or a plain object with the same fields,
+   * which have no model data.
+   */
+  static isTabularMdp(x: unknown): x is TabularMdp {
+    return x !== null && typeof x === "object" && #blocks in x;
+  }
+
+  /**
+   * @internal max |R| / (1 - gamma): the largest magnitude a value can reach
+   * (computed once; R never changes).
+   */
+  get valueScale(): number {
+    if (this.#valueScale === undefined) {
+      const R = this.blocks.R.view;
+      let m = 0;
+      for (let i = 0; i < R.length; i++) m = Math.max(m, Math.abs(R[i]));
+      this.#valueScale = m / (1 - this.gamma);
+    }
+    return this.#valueScale;
   }
 
   /** True once `dispose()` has been called. */
@@ -145,56 +230,82 @@ export class TabularMdp {
    * WebAssembly memory; the caller's arrays are not kept.
    */
   static fromDense(spec: DenseMdpSpec): TabularMdp {
-    if (spec === null || typeof spec !== "object") throw new ValidationError("spec", "must be an object", spec);
+    checkObject("spec", spec, "TabularMdp.fromDense: { S, A, P, R, gamma, mu? }");
+    checkOptions("spec", spec, SPEC_KEYS, "TabularMdp.fromDense", "field");
     const { S, A } = checkShape(spec.S, spec.A);
     const gamma = checkGamma("gamma", spec.gamma);
     const pLayout = checkDenseTransitions(spec.P, S, A);
     const rLayout = checkRewards(spec.R, S, A);
     if (spec.mu !== undefined) checkDistribution("mu", spec.mu, S);
-    const blocks = allocate((take) => ({
-      P: take(f64Block(S * A * S)),
-      R: take(f64Block(S * A)),
-      mu: take(f64Block(S)),
-    }));
-    // Views are taken after every allocation: an allocation may grow memory and detach earlier views.
-    const P = blocks.P.view;
-    if (pLayout === "flat") P.set(spec.P as ArrayLike<number>);
-    else {
-      const nested = spec.P as NestedTransitions;
-      for (let s = 0; s < S; s++) {
-        for (let a = 0; a < A; a++) P.set(nested[s][a] as ArrayLike<number>, (s * A + a) * S);
+    checkAllocation("P", S * A * S, (S * A * S + S * A + S) * 8, { S, A });
+    // Copies of inputs that are views of WebAssembly memory, taken before anything is allocated.
+    const srcP = outsideWasmTable(spec.P);
+    const srcR = outsideWasmTable(spec.R);
+    const srcMu = spec.mu === undefined ? undefined : outsideWasm(spec.mu);
+    const flatP = pLayout === "flat" || !Array.isArray(srcP) || srcP !== spec.P;
+    const flatR = rLayout === "flat" || srcR !== spec.R;
+    const blocks = allocatingFor("P", S * A * S, () =>
+      allocate((take) => ({
+        P: take(f64Block(S * A * S)),
+        R: take(f64Block(S * A)),
+        mu: take(f64Block(S)),
+      })),
+      { S, A },
+    );
+    return filling(blocks, () => {
+      // Views are taken after every allocation: an allocation may grow memory and detach earlier views.
+      const P = blocks.P.view;
+      if (flatP) P.set(srcP as ArrayLike<number>);
+      else {
+        const nested = srcP as NestedTransitions;
+        for (let s = 0; s < S; s++) {
+          for (let a = 0; a < A; a++) P.set(nested[s][a] as ArrayLike<number>, (s * A + a) * S);
+        }
       }
-    }
-    copyRewards(spec.R, rLayout, S, A, blocks.R.view);
-    copyMu(spec.mu, S, blocks.mu.view);
-    return new TabularMdp(INTERNAL, S, A, gamma, blocks);
+      copyRewards(srcR, flatR ? "flat" : "nested", S, A, blocks.R.view);
+      copyMu(srcMu, S, blocks.mu.view);
+      return new TabularMdp(INTERNAL, S, A, gamma, blocks);
+    });
   }
 
   /** Builds a sparse (CSR) MDP; see `SparseMdpSpec`. Rows are sorted by next state on import. */
   static fromSparse(spec: SparseMdpSpec): TabularMdp {
-    if (spec === null || typeof spec !== "object") throw new ValidationError("spec", "must be an object", spec);
+    checkObject("spec", spec, "TabularMdp.fromSparse: { S, A, rowPtr, cols, probs, R, gamma, mu? }");
+    checkOptions("spec", spec, SPEC_KEYS, "TabularMdp.fromSparse", "field");
     const { S, A } = checkShape(spec.S, spec.A);
     const gamma = checkGamma("gamma", spec.gamma);
     const { nnz, sorted } = checkCsr(spec.rowPtr, spec.cols, spec.probs, S, A);
     const rLayout = checkRewards(spec.R, S, A);
     if (spec.mu !== undefined) checkDistribution("mu", spec.mu, S);
-    const blocks = allocate((take) => ({
-      rowPtr: take(i32Block(S * A + 1)),
-      cols: take(i32Block(nnz)),
-      probs: take(f64Block(nnz)),
-      R: take(f64Block(S * A)),
-      mu: take(f64Block(S)),
-    }));
-    const rowPtr = blocks.rowPtr.view;
-    const cols = blocks.cols.view;
-    const probs = blocks.probs.view;
-    rowPtr.set(spec.rowPtr);
-    cols.set(spec.cols);
-    probs.set(spec.probs);
-    if (!sorted) sortCsrRows(rowPtr, cols, probs);
-    copyRewards(spec.R, rLayout, S, A, blocks.R.view);
-    copyMu(spec.mu, S, blocks.mu.view);
-    return new TabularMdp(INTERNAL, S, A, gamma, blocks);
+    checkAllocation("cols", nnz, nnz * 12 + (S * A + 1) * 4 + (S * A + S) * 8, { S, A });
+    const srcRowPtr = outsideWasm(spec.rowPtr);
+    const srcCols = outsideWasm(spec.cols);
+    const srcProbs = outsideWasm(spec.probs);
+    const srcR = outsideWasmTable(spec.R);
+    const srcMu = spec.mu === undefined ? undefined : outsideWasm(spec.mu);
+    const flatR = rLayout === "flat" || srcR !== spec.R;
+    const blocks = allocatingFor("cols", nnz, () =>
+      allocate((take) => ({
+        rowPtr: take(i32Block(S * A + 1)),
+        cols: take(i32Block(nnz)),
+        probs: take(f64Block(nnz)),
+        R: take(f64Block(S * A)),
+        mu: take(f64Block(S)),
+      })),
+      { S, A },
+    );
+    return filling(blocks, () => {
+      const rowPtr = blocks.rowPtr.view;
+      const cols = blocks.cols.view;
+      const probs = blocks.probs.view;
+      rowPtr.set(srcRowPtr);
+      cols.set(srcCols);
+      probs.set(srcProbs);
+      if (!sorted) sortCsrRows(rowPtr, cols, probs);
+      copyRewards(srcR, flatR ? "flat" : "nested", S, A, blocks.R.view);
+      copyMu(srcMu, S, blocks.mu.view);
+      return new TabularMdp(INTERNAL, S, A, gamma, blocks);
+    });
   }
 
   /** Reads the versioned JSON form written by `toJSON` (an object or its text). */
@@ -282,12 +393,16 @@ export class TabularMdp {
   toDense(): TabularMdp {
     const { S, A } = this;
     checkFitsInMemory("P", S * A * S * 8, { S, A });
+    checkAllocation("P", S * A * S, (S * A * S + S * A + S) * 8, { S, A });
     const src = this.blocks;
-    const blocks = allocate((take) => ({
-      P: take(f64Block(S * A * S)),
-      R: take(f64Block(S * A)),
-      mu: take(f64Block(S)),
-    }));
+    const blocks = allocatingFor("P", S * A * S, () =>
+      allocate((take) => ({
+        P: take(f64Block(S * A * S)),
+        R: take(f64Block(S * A)),
+        mu: take(f64Block(S)),
+      })),
+      { S, A },
+    );
     const P = blocks.P.view;
     if (src.P) P.set(src.P.view);
     else {
@@ -304,13 +419,17 @@ export class TabularMdp {
     const { S, A } = this;
     const src = this.blocks;
     const nnz = src.P ? countNonZeros(src.P.view) : src.cols!.length;
-    const blocks = allocate((take) => ({
-      rowPtr: take(i32Block(S * A + 1)),
-      cols: take(i32Block(nnz)),
-      probs: take(f64Block(nnz)),
-      R: take(f64Block(S * A)),
-      mu: take(f64Block(S)),
-    }));
+    checkAllocation("cols", nnz, nnz * 12 + (S * A + 1) * 4 + (S * A + S) * 8, { S, A });
+    const blocks = allocatingFor("cols", nnz, () =>
+      allocate((take) => ({
+        rowPtr: take(i32Block(S * A + 1)),
+        cols: take(i32Block(nnz)),
+        probs: take(f64Block(nnz)),
+        R: take(f64Block(S * A)),
+        mu: take(f64Block(S)),
+      })),
+      { S, A },
+    );
     if (src.P) denseToCsr(src.P.view, S, blocks.rowPtr.view, blocks.cols.view, blocks.probs.view);
     else {
       blocks.rowPtr.view.set(src.rowPtr!.view);
@@ -377,6 +496,7 @@ export class TabularMdp {
   sampleNext(s: number, a: number, rng: Rng): number {
     checkIndex("state", s, this.S);
     checkIndex("action", a, this.A);
+    checkRng(rng);
     const b = this.blocks;
     const r = s * this.A + a;
     let u = rng.random();
@@ -410,6 +530,7 @@ export class TabularMdp {
 
   /** Draws an initial state s ~ mu. */
   sampleInitial(rng: Rng): number {
+    checkRng(rng);
     return rng.categorical(this.blocks.mu.view);
   }
 
@@ -450,5 +571,59 @@ export function adoptMdpBlocks(S: number, A: number, gamma: number, blocks: MdpB
   return new TabularMdp(INTERNAL, S, A, gamma, blocks);
 }
 
-/** @internal Allocation helper for generators (frees earlier blocks if a later one fails). */
-export const allocateMdpBlocks = allocate;
+/**
+ * @internal Allocation helper for generators: frees earlier blocks if a later
+ * one fails, and names `field` (the user's size argument, `value` its value)
+ * when WebAssembly memory runs out.
+ */
+export function allocateMdpBlocks<T extends MdpBlocks>(
+  field: string,
+  value: unknown,
+  build: (take: <B extends Block<BlockKind>>(b: B) => B) => T,
+  where?: Readonly<Record<string, number | string>>,
+): T {
+  return allocatingFor(field, value, () => allocate(build), where);
+}
+
+/** @internal For generators: runs `fill` on their blocks and frees them all if it throws. */
+export const fillMdpBlocks = filling;
+
+/**
+ * Largest magnitude a value V = sum_t gamma^t r_t may reach for the solvers to
+ * answer: a margin below f64's 1.8e308 for their sums and residuals.
+ */
+export const VALUE_LIMIT = 1e300;
+
+/**
+ * Checks that the values of `mdp` fit in f64: max |R| / (1 - gamma) at most
+ * VALUE_LIMIT (any finite reward builds an MDP; evaluating one whose values
+ * overflow would only give Infinity or NaN). Computed once per MDP.
+ */
+export function checkValueScale(mdp: TabularMdp, where: string): void {
+  const scale = mdp.valueScale;
+  if (!(scale <= VALUE_LIMIT)) {
+    throw new ValidationError(
+      "mdp",
+      `its values reach max |R| / (1 - gamma) = ${scale.toExponential(2)}, beyond ${VALUE_LIMIT}: rescale the rewards (${where})`,
+      String(mdp),
+    );
+  }
+}
+
+/**
+ * Checks that `mdp` is a live TabularMdp built by this library (not a
+ * structured clone or a plain object with the same fields, which have no
+ * model data, and not disposed). `where` names the caller in the message.
+ */
+export function checkTabularMdp(mdp: unknown, where: string, field = "mdp"): TabularMdp {
+  if (!TabularMdp.isTabularMdp(mdp)) {
+    const clone = mdp !== null && typeof mdp === "object" && "S" in mdp && "A" in mdp;
+    throw new ValidationError(
+      field,
+      `must be a TabularMdp (${where})${clone ? ": a copy or plain object with its fields has no model data; build one with TabularMdp.fromDense, fromSparse or fromJSON" : ""}`,
+      kindOf(mdp),
+    );
+  }
+  if (mdp.disposed) throw new ValidationError(field, `used after dispose() (${where})`, String(mdp));
+  return mdp;
+}

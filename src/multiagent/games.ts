@@ -5,7 +5,7 @@
  * small two-agent gridworld.
  */
 import { ValidationError } from "../core/errors.js";
-import { checkGamma } from "../core/validate.js";
+import { checkGamma, checkObject, checkOptions } from "../core/validate.js";
 import { MultiAgentMdp } from "./multi-agent-mdp.js";
 
 export { twoAgentGridworld, type TwoAgentGridworld, type GridworldOptions, GridAction } from "./gridworld.js";
@@ -34,6 +34,8 @@ export const CLIMBING_PAYOFF: readonly (readonly number[])[] = Object.freeze([
  * `payoff` is a rectangular table of finite numbers, rows = agent 0's actions.
  */
 export function matrixGame(payoff: ArrayLike<ArrayLike<number>>, options: MatrixGameOptions = {}): MultiAgentMdp {
+  checkObject("options", options, "matrixGame: { gamma }");
+  checkOptions("options", options, ["gamma"], "matrixGame");
   if (payoff === null || typeof payoff !== "object" || !(payoff.length >= 1)) {
     throw new ValidationError("payoff", "must be a non-empty table payoff[a0][a1]", payoff);
   }
@@ -74,6 +76,8 @@ export function matrixGame(payoff: ArrayLike<ArrayLike<number>>, options: Matrix
  * reach because miscoordinating next to it costs -30.
  */
 export function climbingGame(options: MatrixGameOptions = {}): MultiAgentMdp {
+  checkObject("options", options, "climbingGame: { gamma }");
+  checkOptions("options", options, ["gamma"], "climbingGame");
   return matrixGame(CLIMBING_PAYOFF, options);
 }
 
@@ -84,6 +88,8 @@ export function climbingGame(options: MatrixGameOptions = {}): MultiAgentMdp {
  * them, (0, 0) or (2, 2), costs k.
  */
 export function penaltyGame(options: MatrixGameOptions & { k?: number } = {}): MultiAgentMdp {
+  checkObject("options", options, "penaltyGame: { gamma, k }");
+  checkOptions("options", options, ["gamma", "k"], "penaltyGame");
   const k = options.k ?? -10;
   if (typeof k !== "number" || !Number.isFinite(k) || k > 0) {
     throw new ValidationError("k", "penalty must be a finite number <= 0", k);

@@ -29,7 +29,7 @@
  * goalReward * gamma^3.
  */
 import { ValidationError } from "../core/errors.js";
-import { checkGamma } from "../core/validate.js";
+import { checkAllocation, checkGamma, checkObject, checkOptions } from "../core/validate.js";
 import { MultiAgentMdp } from "./multi-agent-mdp.js";
 
 /** One agent's action in the gridworld. */
@@ -108,12 +108,23 @@ function checkPair(field: string, v: unknown, fallback: [number, number], C: num
   return [p[0] as number, p[1] as number];
 }
 
+/**
+ * Most cells the grid may have: the joint state space has C^2 states and 25 C^2
+ * rows, built in TypeScript first (256 cells: 65536 states, 1.6 million rows).
+ */
+const MAX_CELLS = 256;
+const OPTIONS = ["width", "height", "starts", "goals", "slip", "collisionPenalty", "goalReward", "gamma", "format"] as const;
+
 /** Builds the two-agent gridworld (see the module comment). */
 export function twoAgentGridworld(options: GridworldOptions = {}): TwoAgentGridworld {
-  if (options === null || typeof options !== "object") throw new ValidationError("options", "must be an object", options);
+  checkObject("options", options, "twoAgentGridworld: { width, height, ... }");
+  checkOptions("options", options, OPTIONS, "twoAgentGridworld");
   const W = checkInteger("width", options.width, 2, 3);
   const H = checkInteger("height", options.height, 1, 3);
   const C = W * H;
+  if (C > MAX_CELLS) {
+    throw new ValidationError("width", `width x height must be at most ${MAX_CELLS} cells (the joint state space has (width x height)^2 states)`, W, { height: H });
+  }
   const cell = (x: number, y: number): number => y * W + x;
   const starts = checkPair("starts", options.starts, [cell(0, H - 1), cell(W - 1, H - 1)], C);
   const goals = checkPair("goals", options.goals, [cell(W - 1, 0), cell(0, 0)], C);
@@ -124,6 +135,7 @@ export function twoAgentGridworld(options: GridworldOptions = {}): TwoAgentGridw
   const gamma = checkGamma("gamma", options.gamma ?? 0.9);
   const format = options.format ?? "sparse";
   if (format !== "sparse" && format !== "dense") throw new ValidationError("format", 'must be "sparse" or "dense"', format);
+  if (format === "dense") checkAllocation("format", format, C * C * 25 * C * C * 8, { width: W, height: H });
 
   const S = C * C;
   const A = 25;

@@ -1,6 +1,6 @@
 /**
  * Agent i's induced single-agent MDP with the other agents fixed at pi_{-i}
- * (Li, Clavette & He 2022, seed 003, result 3: "the environment becomes
+ * (Li, Clavette & He 2022, multi-agent result: "the environment becomes
  * stationary for agent i"):
  *
  *   P_i(s'|s,a_i) = sum_{a_{-i}} pi_{-i}(a_{-i}|s) P(s'|s,a_i,a_{-i}),

@@ -1,7 +1,7 @@
 /**
  * Fully observed cooperative multi-agent MDPs (a team Markov game, Boutilier
  * 1996; the setting of heterogeneous-agent mirror learning, Kuba et al. 2022,
- * and of Li, Clavette & He 2022's multi-agent corollary, seed 003): N agents
+ * and of Li, Clavette & He 2022's multi-agent corollary): N agents
  * see the joint state s, each picks its own action a_i in [0, A_i), the joint
  * action a = (a_0, ..., a_{N-1}) drives one joint TabularMdp (P, R, gamma, mu)
  * and all agents share its reward.
@@ -24,9 +24,8 @@
  * of its marginals.
  */
 import { ValidationError } from "../core/errors.js";
-import { type DenseMdpSpec, type SparseMdpSpec, TabularMdp } from "../mdp/tabular-mdp.js";
-import { checkCount } from "../core/validate.js";
-import { checkPolicy } from "../core/validate.js";
+import { type DenseMdpSpec, type SparseMdpSpec, TabularMdp, checkTabularMdp } from "../mdp/tabular-mdp.js";
+import { MAX_I32, checkCount, checkObject, checkOptions, checkPolicy, kindOf } from "../core/validate.js";
 import { buildInducedMdp } from "./induced.js";
 
 /** One flat policy per agent, `policies[i][s*A_i + a_i]`, i in [0, N). */
@@ -52,7 +51,26 @@ function checkActionCounts(actionCounts: unknown): number[] {
       throw new ValidationError("actionCounts", "action count must be a positive integer", n, { agent: i });
     }
   });
+  const joint = product(counts as number[]);
+  if (joint > MAX_I32) {
+    throw new ValidationError("actionCounts", "the number of joint actions (their product) must be below 2^31", joint, { agents: counts.length });
+  }
   return counts as number[];
+}
+
+/** The fields of a multi-agent spec: a TabularMdp spec with `actionCounts` for `A`. */
+const SPEC_KEYS = ["S", "A", "P", "rowPtr", "cols", "probs", "R", "gamma", "mu", "actionCounts"] as const;
+
+/** Checks a multi-agent spec's object and keys; `A`, if given, must be the product of `actionCounts`. */
+function checkSpec(spec: unknown, where: string): number[] {
+  checkObject("spec", spec, `${where}: { S, actionCounts, ... }`);
+  checkOptions("spec", spec as object, SPEC_KEYS, where, "field");
+  const counts = checkActionCounts((spec as { actionCounts: unknown }).actionCounts);
+  const A = (spec as { A?: unknown }).A;
+  if (A !== undefined && A !== product(counts)) {
+    throw new ValidationError("A", `must equal the product of actionCounts (${product(counts)}), or be left out`, A);
+  }
+  return counts;
 }
 
 function product(counts: readonly number[]): number {
@@ -93,10 +111,7 @@ export class MultiAgentMdp {
    * The joint MDP is shared, not copied: the caller keeps ownership of it.
    */
   static fromJoint(joint: TabularMdp, actionCounts: ArrayLike<number>): MultiAgentMdp {
-    if (!(joint instanceof TabularMdp)) {
-      throw new ValidationError("joint", "must be a TabularMdp", joint === null ? null : typeof joint);
-    }
-    void joint.blocks; // a clear error if it was disposed
+    checkTabularMdp(joint, "MultiAgentMdp.fromJoint", "joint");
     const counts = checkActionCounts(actionCounts);
     const A = product(counts);
     if (A !== joint.A) {
@@ -112,8 +127,7 @@ export class MultiAgentMdp {
 
   /** Builds the joint MDP from a dense spec (`P[(s*A + a)*S + s']`, A = prod A_i) and owns it. */
   static fromDense(spec: DenseMultiAgentSpec): MultiAgentMdp {
-    if (spec === null || typeof spec !== "object") throw new ValidationError("spec", "must be an object", spec);
-    const counts = checkActionCounts(spec.actionCounts);
+    const counts = checkSpec(spec, "MultiAgentMdp.fromDense");
     const { actionCounts: _, ...rest } = spec;
     const joint = TabularMdp.fromDense({ ...rest, A: product(counts) });
     return new MultiAgentMdp(INTERNAL, joint, counts, true);
@@ -121,8 +135,7 @@ export class MultiAgentMdp {
 
   /** Builds the joint MDP from a sparse (CSR) spec over the S*A joint rows and owns it. */
   static fromSparse(spec: SparseMultiAgentSpec): MultiAgentMdp {
-    if (spec === null || typeof spec !== "object") throw new ValidationError("spec", "must be an object", spec);
-    const counts = checkActionCounts(spec.actionCounts);
+    const counts = checkSpec(spec, "MultiAgentMdp.fromSparse");
     const { actionCounts: _, ...rest } = spec;
     const joint = TabularMdp.fromSparse({ ...rest, A: product(counts) });
     return new MultiAgentMdp(INTERNAL, joint, counts, true);
@@ -146,7 +159,7 @@ export class MultiAgentMdp {
   /** The joint action index of per-agent actions `actions[i]` in [0, A_i) (agent 0 most significant). */
   encodeAction(actions: ArrayLike<number>): number {
     if (actions === null || typeof actions !== "object" || actions.length !== this.N) {
-      throw new ValidationError("actions", `must hold one action per agent (N = ${this.N})`, actions);
+      throw new ValidationError("actions", `must hold one action per agent (N = ${this.N})`, kindOf(actions));
     }
     let a = 0;
     for (let i = 0; i < this.N; i++) {
@@ -182,7 +195,7 @@ export class MultiAgentMdp {
    */
   validateFactored(policies: unknown, field = "policies"): Float64Array[] {
     if (!Array.isArray(policies)) {
-      throw new ValidationError(field, `must be an array of ${this.N} per-agent policies`, policies === null ? null : typeof policies);
+      throw new ValidationError(field, `must be an array of ${this.N} per-agent policies`, kindOf(policies));
     }
     if (policies.length !== this.N) {
       throw new ValidationError(field, `must hold one policy per agent (N = ${this.N})`, policies.length);

@@ -6,7 +6,7 @@
  * guarantee). Iteration k passes k to every agent's `step` (step schedules).
  */
 import { ValidationError } from "../core/errors.js";
-import { checkOptions } from "../core/validate.js";
+import { checkObject, checkOptions } from "../core/validate.js";
 import type { Rng } from "../core/rng.js";
 import type { FactoredPolicy, MultiAgentMdp } from "./multi-agent-mdp.js";
 import {
@@ -65,7 +65,7 @@ export function optimiseMultiAgent(
   mamdp: MultiAgentMdp, update: AgentUpdates, options: OptimiseMultiAgentOptions,
 ): OptimiseMultiAgentResult {
   const m = checkMultiAgent(mamdp, "optimiseMultiAgent");
-  if (options === undefined) throw new ValidationError("options", "must be an object (optimiseMultiAgent)", options);
+  checkObject("options", options, "optimiseMultiAgent: { iterations, ... }");
   checkOptions("options", options, OPTION_NAMES, "optimiseMultiAgent");
   const { iterations, tolerance, onIteration } = options;
   if (typeof iterations !== "number" || !Number.isInteger(iterations) || iterations < 0) {

@@ -47,7 +47,7 @@ const INSTANCES: { name: string; make: () => AgentUpdate }[] = [
   { name: "user l2(2)", make: () => l2Update(2) },
 ];
 
-describe("sequentialUpdate: monotone improvement of the joint eta (seed 003, result 3)", () => {
+describe("sequentialUpdate: monotone improvement of the joint eta (Li, Clavette & He 2022)", () => {
   const shapes = [
     { counts: [2, 2], S: 5 },
     { counts: [3, 2], S: 4 },

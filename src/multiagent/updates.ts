@@ -1,7 +1,7 @@
 /**
  * Agent-wise Mirror Learning updates of a factored policy.
  *
- * Sequential (Li, Clavette & He 2022, seed 003, result 3; heterogeneous-agent
+ * Sequential (Li, Clavette & He 2022, their multi-agent result; heterogeneous-agent
  * mirror learning, Kuba et al. 2022): agents move one after another in an
  * order i_1, ..., i_N; agent i_m applies a single-agent update to its induced
  * MDP built from the others' LATEST policies (agents i_1..i_{m-1} already
@@ -29,7 +29,7 @@
 import { ValidationError } from "../core/errors.js";
 import { evaluate } from "../evaluation/evaluate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
-import { checkPolicy } from "../core/validate.js";
+import { checkObject, checkOptions, checkPolicy, kindOf } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
 import { type FactoredPolicy, MultiAgentMdp } from "./multi-agent-mdp.js";
 
@@ -100,9 +100,9 @@ export interface SimultaneousResult {
 /** @internal Checks the model argument. */
 export function checkMultiAgent(mamdp: unknown, where: string): MultiAgentMdp {
   if (!(mamdp instanceof MultiAgentMdp)) {
-    throw new ValidationError("mamdp", `must be a MultiAgentMdp (${where})`, mamdp === null ? null : typeof mamdp);
+    throw new ValidationError("mamdp", `must be a MultiAgentMdp (${where})`, kindOf(mamdp));
   }
-  void mamdp.joint.blocks; // a clear error if disposed
+  if (mamdp.joint.disposed) throw new ValidationError("mamdp", `its joint MDP was used after dispose() (${where})`, String(mamdp));
   return mamdp;
 }
 
@@ -210,7 +210,8 @@ export function sequentialUpdate(
   mamdp: MultiAgentMdp, policies: FactoredPolicy, update: AgentUpdates, options: SequentialOptions = {},
 ): SequentialResult {
   const m = checkMultiAgent(mamdp, "sequentialUpdate");
-  if (options === null || typeof options !== "object") throw new ValidationError("options", "must be an object (sequentialUpdate)", options);
+  checkObject("options", options, "sequentialUpdate: { order, rng, k, logPolicies }");
+  checkOptions("options", options, ["order", "rng", "k", "logPolicies"], "sequentialUpdate");
   const updates = checkUpdates(update, m.N, "sequentialUpdate");
   const order = orderDrawer(options.order, options.rng, m.N, "sequentialUpdate")();
   const k = checkK(options.k, "sequentialUpdate");
@@ -237,7 +238,8 @@ export function simultaneousUpdate(
   mamdp: MultiAgentMdp, policies: FactoredPolicy, update: AgentUpdates, options: SimultaneousOptions = {},
 ): SimultaneousResult {
   const m = checkMultiAgent(mamdp, "simultaneousUpdate");
-  if (options === null || typeof options !== "object") throw new ValidationError("options", "must be an object (simultaneousUpdate)", options);
+  checkObject("options", options, "simultaneousUpdate: { k, logPolicies }");
+  checkOptions("options", options, ["k", "logPolicies"], "simultaneousUpdate");
   const updates = checkUpdates(update, m.N, "simultaneousUpdate");
   const k = checkK(options.k, "simultaneousUpdate");
   const old = m.validateFactored(policies).map((p) => p.slice());

@@ -7,6 +7,7 @@ import { ValidationError } from "../core/errors.js";
 import { checkOptions } from "../core/validate.js";
 import { type OptimalityModel, checkTieTolerance } from "./optimality.js";
 import { checkTabularMdp } from "../mdp/spec.js";
+import { checkValueScale } from "../mdp/tabular-mdp.js";
 import type { Block } from "../core/arena.js";
 import { deterministicPolicy } from "../policy/policy.js";
 
@@ -26,7 +27,7 @@ export function checkPositive(field: string, value: unknown, fallback: number, w
 /** An integer >= 1. */
 export function checkCount(field: string, value: unknown, fallback: number, where: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
     throw new ValidationError(field, `must be an integer >= 1 (${where})`, value);
   }
   return value;
@@ -102,6 +103,7 @@ export function checkSpanStopOptions(
   where: string,
 ): { epsilon: number; tieTolerance: number; threshold: number } {
   checkTabularMdp(mdp, where);
+  checkValueScale(mdp as never, where);
   checkOptions("options", options, known, where);
   const epsilon = checkPositive("epsilon", options.epsilon, 0.01, where);
   const tieTolerance = checkTieTolerance(options.tieTolerance, where);

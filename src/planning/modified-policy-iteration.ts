@@ -6,14 +6,28 @@ import { f64Block, i32Block, scratch } from "../core/arena.js";
 import { bellmanSweep } from "../mdp/bellman.js";
 import { absoluteTieTolerance, optimalityBackupInto, spanDiff } from "./optimality.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
+import { ValidationError } from "../core/errors.js";
 import { checkCount, checkSpanStopOptions, now, spanStopAnswer } from "./common.js";
+
+/**
+ * Improvements modified policy iteration does at most unless
+ * `maxImprovements` is given (pymdptoolbox has no cap). Each is one backup and
+ * up to `maxIterations` sweeps; near gamma = 1 the span rule may need far more
+ * (as value iteration's bound), so the default keeps a call bounded.
+ */
+export const DEFAULT_MAX_IMPROVEMENTS = 10_000;
 
 export interface ModifiedPolicyIterationOptions {
   /** epsilon of the stopping rule and of the partial evaluations; default 0.01. */
   epsilon?: number;
   /** Most partial-evaluation sweeps after each improvement (pymdptoolbox's max_iter); default 10. */
   maxIterations?: number;
-  /** Safety cap on improvements (pymdptoolbox has none); default 100000. */
+  /**
+   * Cap on improvements (pymdptoolbox has none): a run that reaches a given
+   * cap returns unconverged. Default DEFAULT_MAX_IMPROVEMENTS = 10^4, and a run
+   * that reaches that default cap before the stopping rule is a
+   * ValidationError on `maxImprovements`.
+   */
   maxImprovements?: number;
   /** Relative tie tolerance of the greedy step (src/planning/optimality.ts); default 1e-10, 0 = numpy's argmax. */
   tieTolerance?: number;
@@ -58,7 +72,8 @@ const OPTIONS = ["epsilon", "maxIterations", "maxImprovements", "tieTolerance"] 
  * exact value of the policy is `evaluate(mdp, result.policy).V`.
  *
  * mdp: a TabularMdp. Options: epsilon (0.01), maxIterations (10 sweeps),
- * maxImprovements (100000, ours), tieTolerance (1e-10 relative).
+ * maxImprovements (10^4, ours: reaching this default cap unconverged is a
+ * ValidationError), tieTolerance (1e-10 relative).
  */
 export function modifiedPolicyIteration(
   mdp: TabularMdp,
@@ -68,7 +83,7 @@ export function modifiedPolicyIteration(
   const { tieTolerance, threshold } = checkSpanStopOptions(mdp, options, OPTIONS, where);
   const { S, A, gamma } = mdp;
   const maxSweeps = checkCount("maxIterations", options.maxIterations, 10, where);
-  const maxImprovements = checkCount("maxImprovements", options.maxImprovements, 100_000, where);
+  const maxImprovements = checkCount("maxImprovements", options.maxImprovements, DEFAULT_MAX_IMPROVEMENTS, where);
 
   const start = now();
   return scratch((take) => {
@@ -108,6 +123,15 @@ export function modifiedPolicyIteration(
         [cur, next] = [next, cur];
         if (change < threshold) break;
       }
+    }
+    if (!converged && options.maxImprovements === undefined) {
+      throw new ValidationError(
+        "maxImprovements",
+        `the default cap of ${DEFAULT_MAX_IMPROVEMENTS} improvements was reached before the stopping rule ` +
+          `(span ${variation.toExponential(2)}, threshold epsilon (1 - gamma) / gamma = ${threshold.toExponential(2)}, gamma = ${gamma}): ` +
+          `pass maxImprovements to run longer or accept an unconverged result, a larger epsilon, or use policyIteration (${where})`,
+        DEFAULT_MAX_IMPROVEMENTS,
+      );
     }
     return {
       ...spanStopAnswer(cur, next, greedy, A, gamma),

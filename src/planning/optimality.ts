@@ -19,7 +19,8 @@
 import { kernels } from "../core/wasm.js";
 import { f64Block, i32Block, scratch, type Block } from "../core/arena.js";
 import { ValidationError } from "../core/errors.js";
-import type { TabularMdp } from "../mdp/tabular-mdp.js";
+import { checkTabularMdp, type TabularMdp } from "../mdp/tabular-mdp.js";
+import { checkOptions } from "../core/validate.js";
 
 /** The fields of a TabularMdp the optimality kernels read. */
 export type OptimalityModel = Pick<TabularMdp, "S" | "A" | "gamma" | "format" | "blocks">;
@@ -152,6 +153,8 @@ export function optimalityBackup(
   V: ArrayLike<number>,
   options: { tieTolerance?: number } = {},
 ): OptimalityBackup {
+  checkTabularMdp(mdp, "optimalityBackup");
+  checkOptions("options", options, ["tieTolerance"], "optimalityBackup");
   const { S, A } = mdp;
   const values = checkValues("V", V, S, "optimalityBackup");
   const tieTolerance = checkTieTolerance(options.tieTolerance, "optimalityBackup");
@@ -161,7 +164,12 @@ export function optimalityBackup(
     const greedy = take(i32Block(S));
     const Q = take(f64Block(S * A));
     optimalityBackupInto(mdp, v, absoluteTieTolerance(tieTolerance, v, S), out, greedy, Q, A);
-    return { V: out.toArray(), actions: greedy.toArray(), Q: Q.toArray() };
+    const result = { V: out.toArray(), actions: greedy.toArray(), Q: Q.toArray() };
+    // R and V are finite: only their size can overflow a backup (one pass over S values, once per call).
+    for (let s = 0; s < S; s++) {
+      if (!Number.isFinite(result.V[s])) throw new ValidationError("V", "is so large that the backup overflows (optimalityBackup)", values[s], { state: s });
+    }
+    return result;
   });
 }
 
@@ -170,6 +178,7 @@ export function optimalityBackup(
  * and ||V - V*||_inf <= residual / (1 - gamma) (T is a gamma-contraction).
  */
 export function optimalityResidual(mdp: OptimalityModel, V: ArrayLike<number>): number {
+  checkTabularMdp(mdp, "optimalityResidual");
   const { V: TV } = optimalityBackup(mdp, V, { tieTolerance: 0 });
   let r = 0;
   for (let s = 0; s < mdp.S; s++) r = Math.max(r, Math.abs(TV[s] - V[s]));

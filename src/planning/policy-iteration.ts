@@ -12,6 +12,7 @@ import {
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { ValidationError } from "../core/errors.js";
 import { checkTabularMdp } from "../mdp/spec.js";
+import { checkValueScale } from "../mdp/tabular-mdp.js";
 import { checkActions, checkCount, now, oneHot } from "./common.js";
 import { solvePolicyValue } from "./policy-value.js";
 
@@ -39,7 +40,11 @@ export interface PolicyIterationResult {
   policy: Float64Array;
   /** Evaluation-improvement rounds, counting the last one that found the policy unchanged (pymdptoolbox's `iter`). */
   iterations: number;
-  /** True when the greedy step left the policy unchanged, false when maxIterations stopped it. */
+  /**
+   * True when the greedy step left the policy unchanged (or returned to a policy already
+   * evaluated: a cycle among policies of equal value, see `policyIteration`), false when
+   * maxIterations stopped it.
+   */
   converged: boolean;
   /** The evaluation used. */
   evaluation: "exact" | "iterative";
@@ -70,6 +75,17 @@ function greedyInRewards(R: Float64Array, S: number, A: number, tau: number): In
   return out;
 }
 
+/** Two independent 32-bit hashes of a deterministic policy (a collision of both has probability 2^-64). */
+function actionsKey(actions: ArrayLike<number>, S: number): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9e3779b9;
+  for (let s = 0; s < S; s++) {
+    h1 = Math.imul(h1 ^ actions[s], 0x01000193);
+    h2 = Math.imul(h2 + actions[s] + 1, 0x85ebca6b) ^ (h2 >>> 13);
+  }
+  return `${h1 >>> 0}:${h2 >>> 0}`;
+}
+
 /** pymdptoolbox's _evalPolicyIterative, warm-started: returns the sweeps done. V is updated in place. */
 function iterativeEvaluation(mdp: TabularMdp, pi: Block<"f64">, V: Block<"f64">, W: Block<"f64">): number {
   const { gamma, S } = mdp;
@@ -94,7 +110,11 @@ function iterativeEvaluation(mdp: TabularMdp, pi: Block<"f64">, V: Block<"f64">,
  *   1. evaluation:  V = V^pi = (I - gamma P_pi)^{-1} r_pi;
  *   2. improvement: pi'(s) = lowest argmax_a R[s,a] + gamma P[s,a,.] . V;
  *
- * until pi' = pi (then V = V* and pi is optimal) or maxIterations rounds.
+ * until pi' = pi (then V = V* and pi is optimal) or maxIterations rounds. A
+ * greedy step that returns to a policy evaluated before also stops the run
+ * (converged): exact policy iteration never revisits a policy, so this only
+ * happens among policies of equal value whose ties rounding breaks
+ * differently each round (tieTolerance: 0), which would otherwise cycle.
  * Each round is one evaluation plus one pass of the optimality backup over
  * the model (assembly/planning/optimality.ts).
  *
@@ -114,6 +134,7 @@ function iterativeEvaluation(mdp: TabularMdp, pi: Block<"f64">, V: Block<"f64">,
 export function policyIteration(mdp: TabularMdp, options: PolicyIterationOptions = {}): PolicyIterationResult {
   const where = "policyIteration";
   checkTabularMdp(mdp, where);
+  checkValueScale(mdp, where);
   checkOptions("options", options, OPTIONS, where);
   const { S, A } = mdp;
   const maxIterations = checkCount("maxIterations", options.maxIterations, 1000, where);
@@ -135,6 +156,7 @@ export function policyIteration(mdp: TabularMdp, options: PolicyIterationOptions
     const pi = take(f64Block(S * A));
     V.view.fill(0);
     let actions = policy0 ?? greedyInRewards(mdp.blocks.R.view, S, A, tieTolerance);
+    const seen = new Set<string>([actionsKey(actions, S)]);
     let iterations = 0;
     let converged = false;
     let sweeps = 0;
@@ -159,8 +181,17 @@ export function policyIteration(mdp: TabularMdp, options: PolicyIterationOptions
         converged = true;
         break;
       }
+      // Exact policy iteration never returns to a policy (each change improves V). A return means
+      // policies of equal value whose tied actions rounding orders differently each round (possible
+      // with tieTolerance 0): they are all optimal up to rounding, and cycling among them would only
+      // end at maxIterations.
+      if (seen.has(actionsKey(g, S))) {
+        converged = true;
+        break;
+      }
       if (iterations >= maxIterations) break;
       actions = g.slice();
+      seen.add(actionsKey(actions, S));
     }
     return {
       V: V.toArray(),

@@ -4,8 +4,8 @@
  * each row a distribution. Helpers to build, check and read them.
  */
 import { ValidationError } from "../core/errors.js";
-import type { Rng } from "../core/rng.js";
-import { checkPolicy, checkShape, isArrayLike } from "../core/validate.js";
+import { Rng } from "../core/rng.js";
+import { checkFitsInMemory, checkPolicy, checkShape, isArrayLike, kindOf } from "../core/validate.js";
 
 /** Anything with the MDP's sizes (a `TabularMdp` qualifies). */
 export interface MdpShape {
@@ -33,6 +33,19 @@ function checkValues(field: string, values: unknown, S: number, A: number): Arra
   return q;
 }
 
+/**
+ * A zeroed table of S*A probabilities. A policy is copied into WebAssembly
+ * memory to be used, so it must fit there (S*A*8 bytes of wasm32's 4 GiB).
+ */
+function newTable(S: number, A: number): Float64Array {
+  checkFitsInMemory("S*A", S * A * 8, { S, A });
+  try {
+    return new Float64Array(S * A);
+  } catch {
+    throw new ValidationError("S*A", "a policy table this large cannot be allocated", S * A, { S, A });
+  }
+}
+
 /** Index of the largest of `x[offset .. offset+n)`, ties to the lowest index. */
 function argmax(x: ArrayLike<number>, offset: number, n: number): number {
   let best = 0;
@@ -52,7 +65,7 @@ export function uniformPolicy(mdp: MdpShape): Float64Array;
 export function uniformPolicy(S: number, A: number): Float64Array;
 export function uniformPolicy(first: MdpShape | number, second?: number): Float64Array {
   const { S, A } = isShape(first) ? checkShape(first.S, first.A) : checkShape(first, second);
-  return new Float64Array(S * A).fill(1 / A);
+  return newTable(S, A).fill(1 / A);
 }
 
 /**
@@ -65,7 +78,7 @@ export function greedyPolicy(first: MdpShape | ArrayLike<number>, second: unknow
   const [Qin, S0, A0] = isShape(first) ? [second, first.S, first.A] : [first, second, third];
   const { S, A } = checkShape(S0, A0);
   const Q = checkValues("Q", Qin, S, A);
-  const pi = new Float64Array(S * A);
+  const pi = newTable(S, A);
   for (let s = 0; s < S; s++) pi[s * A + argmax(Q, s * A, A)] = 1;
   return pi;
 }
@@ -90,7 +103,7 @@ export function softmaxPolicy(
   if (typeof T !== "number" || !(T > 0 && T < Infinity)) {
     throw new ValidationError("temperature", "must be a finite positive number", T);
   }
-  const pi = new Float64Array(S * A);
+  const pi = newTable(S, A);
   for (let s = 0; s < S; s++) {
     const base = s * A;
     const max = Q[base + argmax(Q, base, A)];
@@ -123,7 +136,7 @@ export function epsilonGreedyPolicy(Q: ArrayLike<number>, S: number, A: number, 
 export function deterministicPolicy(actions: ArrayLike<number>, A: number): Float64Array {
   if (!isArrayLike(actions)) throw new ValidationError("actions", "must be an array of action indices", typeof actions);
   const { S } = checkShape(actions.length, A);
-  const pi = new Float64Array(S * A);
+  const pi = newTable(S, A);
   for (let s = 0; s < S; s++) {
     const a = actions[s];
     if (typeof a !== "number" || !Number.isInteger(a) || a < 0 || a >= A) {
@@ -156,7 +169,19 @@ export function validatePolicy(pi: Float64Array | ArrayLike<number>, S: number, 
   return checkPolicy(field, pi, S, A);
 }
 
-/** Draws an action a ~ pi(. | s) with one uniform from `rng` (pi assumed valid, e.g. by `validatePolicy`). */
+/**
+ * Draws an action a ~ pi(. | s) with one uniform from `rng`. The row's values
+ * are assumed valid (e.g. by `validatePolicy`); its place is checked: A a
+ * positive integer, s a state of pi (an integer in [0, pi.length / A)).
+ */
 export function sampleAction(pi: ArrayLike<number>, s: number, A: number, rng: Rng): number {
+  if (!isArrayLike(pi)) throw new ValidationError("pi", "must be a policy array pi[s*A + a]", kindOf(pi));
+  if (!Number.isInteger(A) || A < 1 || pi.length % A !== 0) {
+    throw new ValidationError("A", `must be a positive integer dividing pi.length = ${pi.length}`, A);
+  }
+  if (!Number.isInteger(s) || s < 0 || s >= pi.length / A) {
+    throw new ValidationError("s", `must be a state in [0, ${pi.length / A})`, s);
+  }
+  if (!(rng instanceof Rng)) throw new ValidationError("rng", "must be an Rng", kindOf(rng));
   return rng.categorical(pi, s * A, A);
 }

@@ -17,6 +17,7 @@
 import { ValidationError } from "../core/errors.js";
 import { f64Block, scratch, type Block } from "../core/arena.js";
 import { kernels } from "../core/wasm.js";
+import { checkBlock, checkDimension, checkObject, checkOptions, isArrayLike, kindOf } from "../core/validate.js";
 
 export interface GaeInput {
   /** nSteps x numEnvs rewards r_t. */
@@ -46,8 +47,8 @@ export interface GaeResult {
 
 /** Checks gamma in [0, 1] and lambda in [0, 1]. */
 export function checkGaeCoefficients(gamma: number, lambda: number): void {
-  if (!(gamma >= 0 && gamma <= 1)) throw new ValidationError("gamma", "must be in [0, 1]", gamma);
-  if (!(lambda >= 0 && lambda <= 1)) throw new ValidationError("lambda", "must be in [0, 1]", lambda);
+  if (typeof gamma !== "number" || !(gamma >= 0 && gamma <= 1)) throw new ValidationError("gamma", "must be in [0, 1]", gamma);
+  if (typeof lambda !== "number" || !(lambda >= 0 && lambda <= 1)) throw new ValidationError("lambda", "must be in [0, 1]", lambda);
 }
 
 /** The blocks of the GAE kernel (all f64, nSteps x numEnvs except lastValues: numEnvs). */
@@ -67,6 +68,16 @@ export interface GaeBlocks {
 export function gaeOnBlocks(
   b: GaeBlocks, nSteps: number, numEnvs: number, gamma: number, lambda: number, kernel: "simd" | "scalar" = "simd",
 ): void {
+  // O(1) checks, once per rollout: the kernel trusts these sizes.
+  const where = { function: "gaeOnBlocks" };
+  checkDimension("nSteps", nSteps, where);
+  checkDimension("numEnvs", numEnvs, where);
+  checkGaeCoefficients(gamma, lambda);
+  checkObject("b", b, "gaeOnBlocks: the GAE blocks", where);
+  const n = nSteps * numEnvs;
+  for (const name of ["rewards", "values", "ended", "boot", "advantages", "returns"] as const) checkBlock(`b.${name}`, b[name], "f64", n, where);
+  checkBlock("b.lastValues", b.lastValues, "f64", numEnvs, where);
+  if (kernel !== "simd" && kernel !== "scalar") throw new ValidationError("kernel", 'must be "simd" or "scalar"', kernel, where);
   const k = kernels();
   const fn = kernel === "scalar" ? k.returnsGaeScalar : k.returnsGaeSimd;
   fn(b.rewards.ptr, b.values.ptr, b.lastValues.ptr, b.ended.ptr, b.boot.ptr, b.advantages.ptr, b.returns.ptr,
@@ -74,7 +85,7 @@ export function gaeOnBlocks(
 }
 
 function finiteArray(field: string, a: ArrayLike<number> | undefined, n: number): ArrayLike<number> {
-  if (!a || typeof a.length !== "number") throw new ValidationError(field, "must be an array of numbers", a);
+  if (!isArrayLike(a)) throw new ValidationError(field, "must be an array of numbers", kindOf(a));
   if (a.length !== n) throw new ValidationError(field, `must hold ${n} values`, a.length);
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(a[i])) throw new ValidationError(field, "must be finite", a[i], { index: i });
@@ -83,11 +94,18 @@ function finiteArray(field: string, a: ArrayLike<number> | undefined, n: number)
 }
 
 /** GAE advantages and value targets for a rollout given as plain arrays (see the file comment). */
+const INPUT_KEYS = ["rewards", "values", "lastValues", "terminated", "truncated", "finalValues", "numEnvs", "gamma", "lambda", "kernel"] as const;
+
 export function generalizedAdvantageEstimation(input: GaeInput): GaeResult {
+  checkObject("input", input, "generalizedAdvantageEstimation: { rewards, values, lastValues, terminated, truncated, ... }");
+  checkOptions("input", input, INPUT_KEYS, "generalizedAdvantageEstimation", "field");
   const { numEnvs, gamma, lambda } = input;
-  if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new ValidationError("numEnvs", "must be an integer >= 1", numEnvs);
+  if (typeof numEnvs !== "number" || !Number.isInteger(numEnvs) || numEnvs < 1) throw new ValidationError("numEnvs", "must be an integer >= 1", numEnvs);
   checkGaeCoefficients(gamma, lambda);
-  const n = input.rewards?.length ?? 0;
+  const kernel = input.kernel ?? "simd";
+  if (kernel !== "simd" && kernel !== "scalar") throw new ValidationError("kernel", 'must be "simd" or "scalar"', kernel);
+  if (!isArrayLike(input.rewards)) throw new ValidationError("rewards", "must be an array of numbers", kindOf(input.rewards));
+  const n = input.rewards.length;
   if (n % numEnvs !== 0) throw new ValidationError("rewards", `length must be a multiple of numEnvs = ${numEnvs}`, n);
   const nSteps = n / numEnvs;
   const rewards = finiteArray("rewards", input.rewards, n);
@@ -96,6 +114,9 @@ export function generalizedAdvantageEstimation(input: GaeInput): GaeResult {
   const terminated = finiteArray("terminated", input.terminated, n);
   const truncated = finiteArray("truncated", input.truncated, n);
   const finalValues = input.finalValues;
+  if (finalValues !== undefined && (!isArrayLike(finalValues) || finalValues.length !== n)) {
+    throw new ValidationError("finalValues", `must hold ${n} values (one per step and copy)`, isArrayLike(finalValues) ? finalValues.length : kindOf(finalValues));
+  }
   return scratch((take) => {
     const blocks: GaeBlocks = {
       rewards: take(f64Block(n, rewards)),
@@ -123,7 +144,7 @@ export function generalizedAdvantageEstimation(input: GaeInput): GaeResult {
         boot[i] = v;
       }
     }
-    gaeOnBlocks(blocks, nSteps, numEnvs, gamma, lambda, input.kernel ?? "simd");
+    gaeOnBlocks(blocks, nSteps, numEnvs, gamma, lambda, kernel);
     return { advantages: blocks.advantages.toArray(), returns: blocks.returns.toArray() };
   });
 }

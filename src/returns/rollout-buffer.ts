@@ -11,6 +11,7 @@
  */
 import { ValidationError } from "../core/errors.js";
 import { Block, disown, f32Block, f64Block, i32Block, own, type BlockKind } from "../core/arena.js";
+import { allocatingFor, checkAllocation, checkFiniteVector, isArrayLike, kindOf } from "../core/validate.js";
 import { checkGaeCoefficients, gaeOnBlocks, type GaeBlocks } from "./gae.js";
 
 export class RolloutBuffer {
@@ -36,17 +37,41 @@ export class RolloutBuffer {
     readonly continuous = false,
   ) {
     for (const [field, v] of [["nSteps", nSteps], ["numEnvs", numEnvs], ["obsSize", obsSize], ["actionSize", actionSize]] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new ValidationError(field, "must be an integer >= 1", v);
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new ValidationError(field, "must be an integer >= 1", v);
     }
+    if (typeof continuous !== "boolean") throw new ValidationError("continuous", "must be true or false", continuous);
     const n = nSteps * numEnvs;
+    // Rows are addressed with 32-bit indices in the kernels, and every block must fit in memory.
+    if (n * Math.max(obsSize, actionSize) > 2 ** 31 - 1) {
+      throw new ValidationError("nSteps", "nSteps x numEnvs x obsSize must be below 2^31 (32-bit indices)", nSteps, { numEnvs, obsSize });
+    }
+    checkAllocation("nSteps", nSteps, n * (4 * obsSize + 4 * (continuous ? actionSize : 1) + 4 + 6 * 8) + numEnvs * 8, { numEnvs, obsSize });
     this.size = n;
-    this.obs = f32Block(n * obsSize);
-    this.actions = continuous ? f32Block(n * actionSize) : i32Block(n);
-    this.logp = f32Block(n);
-    this.gae = {
-      rewards: f64Block(n), values: f64Block(n), lastValues: f64Block(numEnvs), ended: f64Block(n),
-      boot: f64Block(n), advantages: f64Block(n), returns: f64Block(n),
+    const taken: Block<BlockKind>[] = [];
+    const take = <B extends Block<BlockKind>>(b: B): B => {
+      taken.push(b);
+      return b;
     };
+    const b = allocatingFor("nSteps", nSteps, () => {
+      try {
+        return {
+          obs: take(f32Block(n * obsSize)),
+          actions: take(continuous ? f32Block(n * actionSize) : i32Block(n)),
+          logp: take(f32Block(n)),
+          gae: {
+            rewards: take(f64Block(n)), values: take(f64Block(n)), lastValues: take(f64Block(numEnvs)), ended: take(f64Block(n)),
+            boot: take(f64Block(n)), advantages: take(f64Block(n)), returns: take(f64Block(n)),
+          },
+        };
+      } catch (error) {
+        for (const t of taken) t.free();
+        throw error;
+      }
+    }, { numEnvs, obsSize });
+    this.obs = b.obs;
+    this.actions = b.actions;
+    this.logp = b.logp;
+    this.gae = b.gae;
     this.blocks = [this.obs, this.actions, this.logp, ...Object.values(this.gae)];
     own(this, this.blocks);
   }
@@ -79,6 +104,13 @@ export class RolloutBuffer {
   ): void {
     if (this.pos >= this.size) throw new ValidationError("add", "the rollout buffer is full", this.pos);
     const E = this.numEnvs;
+    // Lengths only (once per call): the values are the agent's own.
+    const m0 = this.actionSize;
+    for (const [field, x, n] of [["obs", obs, E * this.obsSize], ["actions", actions, E * m0], ["logp", logp, E], ["values", values, E], ["rewards", rewards, E], ["ended", ended, E], ["boot", boot, E]] as const) {
+      if (!isArrayLike(x) || x.length < n) {
+        throw new ValidationError(field, `must hold at least ${n} values (numEnvs = ${E})`, isArrayLike(x) ? x.length : kindOf(x), { class: "RolloutBuffer" });
+      }
+    }
     const at = this.pos;
     if (masks !== undefined || this.masked) this.addMasks(at, masks);
     this.obs.view.set(obs.length === E * this.obsSize ? obs : Array.prototype.slice.call(obs, 0, E * this.obsSize), at * this.obsSize);
@@ -124,6 +156,7 @@ export class RolloutBuffer {
   computeAdvantages(lastValues: ArrayLike<number>, gamma: number, lambda: number): void {
     if (!this.full) throw new ValidationError("computeAdvantages", `needs a full buffer (${this.size} rows)`, this.pos);
     checkGaeCoefficients(gamma, lambda);
+    checkFiniteVector("lastValues", lastValues, this.numEnvs, "numEnvs", { class: "RolloutBuffer" });
     this.gae.lastValues.set(lastValues);
     gaeOnBlocks(this.gae, this.nSteps, this.numEnvs, gamma, lambda);
   }

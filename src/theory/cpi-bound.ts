@@ -1,7 +1,6 @@
 /**
  * Conservative policy iteration's improvement guarantee (Kakade & Langford
- * 2002; seed 002, "Theorem (Monotone improvement)"), stated there for rewards
- * in [0, 1]:
+ * 2002, their CPI guarantee), stated there for rewards in [0, 1]:
  *
  *   pi_{k+1} = (1 - alpha) pi_k + alpha pi',   pi' greedy in A_k,
  *   Abar_k   = E_{s~d_k} E_{a~pi'(.|s)}[A_k(s,a)],
@@ -15,13 +14,14 @@
  *   gain >= alpha/(1-gamma) (Abar - 2 alpha gamma span / (1-gamma)^2),
  *   alpha* = Abar (1-gamma)^2 / (4 gamma span),   gain(alpha*) >= Abar^2 (1-gamma) / (8 gamma span),
  *
- * which is the seed's statement exactly when span = 1. `cpi({ alpha: "optimal" })`
- * uses span = max(1, max R - min R): the seed's constants whenever the rewards
+ * which is Kakade & Langford's statement exactly when span = 1. `cpi({ alpha: "optimal" })`
+ * uses span = max(1, max R - min R): their constants whenever the rewards
  * fit in an interval of width 1 (a wider span than needed only makes alpha*
  * more conservative), and a valid guarantee for any reward range.
  */
 import { ValidationError } from "../core/errors.js";
-import type { TabularMdp } from "../mdp/tabular-mdp.js";
+import { checkTabularMdp, type TabularMdp } from "../mdp/tabular-mdp.js";
+import { checkFiniteVector, checkObject, checkOptions, checkShape } from "../core/validate.js";
 
 function checkGamma(gamma: unknown): number {
   if (typeof gamma !== "number" || !(gamma >= 0 && gamma < 1)) throw new ValidationError("gamma", "must be a number in [0, 1)", gamma);
@@ -46,8 +46,10 @@ function checkAbar(abar: unknown): number {
  * advantage: S*A; d: S.
  */
 export function cpiAdvantage(advantage: ArrayLike<number>, d: ArrayLike<number>, S: number, A: number): number {
-  if (advantage.length !== S * A) throw new ValidationError("advantage", `wrong length: expected S*A = ${S * A}`, advantage.length);
-  if (d.length !== S) throw new ValidationError("d", `wrong length: expected S = ${S}`, d.length);
+  ({ S, A } = checkShape(S, A));
+  checkFiniteVector("advantage", advantage, S * A, "S*A", { function: "cpiAdvantage" });
+  checkFiniteVector("d", d, S, "S", { function: "cpiAdvantage" });
+  for (let s = 0; s < S; s++) if (d[s] < 0) throw new ValidationError("d", "visitation must be >= 0", d[s], { state: s });
   let abar = 0;
   for (let s = 0; s < S; s++) {
     if (d[s] === 0) continue;
@@ -60,7 +62,7 @@ export function cpiAdvantage(advantage: ArrayLike<number>, d: ArrayLike<number>,
 
 /** max(1, max R - min R): the reward span cpi uses by default (see the module comment). */
 export function cpiRewardSpan(mdp: TabularMdp): number {
-  const R = mdp.R;
+  const R = checkTabularMdp(mdp, "cpiRewardSpan").R;
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < R.length; i++) {
@@ -87,14 +89,19 @@ export function cpiOptimalAlpha(abar: number, gamma: number, rewardSpan = 1): nu
  * at alpha = alpha* (the default) this is Abar^2 (1-gamma) / (8 gamma span).
  * May be negative for large alpha (no guarantee then).
  */
-export function cpiBound(
-  { abar, gamma, alpha, rewardSpan = 1 }: { abar: number; gamma: number; alpha?: number; rewardSpan?: number },
-): number {
+export function cpiBound(args: { abar: number; gamma: number; alpha?: number; rewardSpan?: number }): number {
+  checkObject("args", args, "cpiBound: { abar, gamma, alpha, rewardSpan }");
+  checkOptions("args", args, ["abar", "gamma", "alpha", "rewardSpan"], "cpiBound", "argument");
+  const { abar, gamma, alpha, rewardSpan = 1 } = args;
   checkAbar(abar);
   checkGamma(gamma);
   checkSpan(rewardSpan);
   const a = alpha ?? cpiOptimalAlpha(abar, gamma, rewardSpan);
   if (typeof a !== "number" || !(a >= 0 && a <= 1)) throw new ValidationError("alpha", "must be a number in [0, 1]", a);
   if (a === 0) return 0;
-  return (a / (1 - gamma)) * (abar - (2 * a * gamma * rewardSpan) / (1 - gamma) ** 2);
+  const bound = (a / (1 - gamma)) * (abar - (2 * a * gamma * rewardSpan) / (1 - gamma) ** 2);
+  if (!Number.isFinite(bound)) {
+    throw new ValidationError("abar", "is so large that the bound overflows (|A| is at most rewardSpan / (1 - gamma))", abar);
+  }
+  return bound;
 }

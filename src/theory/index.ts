@@ -1,4 +1,5 @@
-// The theorems of the seeds as functions: performance difference lemma, CPI's
+// The theorems behind the library as functions (Kakade & Langford 2002;
+// Li, Clavette & He 2022; Kuba et al. 2022; Xiao 2022): performance difference lemma, CPI's
 // improvement guarantee, Li et al.'s surrogate bound, monotone improvement,
 // linear-rate fits, and NPG's one-step contraction.
 export { performanceDifference, type PerformanceDifference } from "./performance-difference.js";

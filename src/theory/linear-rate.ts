@@ -1,10 +1,12 @@
 /**
  * A linear (geometric) convergence rate fitted to an optimality-gap history:
  * least squares of log gap_k = log c + k log rate over the entries with
- * gap_k > floor, i.e. gap_k ≈ c rate^k (seed 001: linear convergence of NPG /
- * AMPO with geometrically increasing steps, V* - V_k <= O((1-c)^k)).
+ * gap_k > floor, i.e. gap_k ≈ c rate^k (linear convergence of NPG / AMPO with
+ * geometrically increasing steps, V* - V_k <= O((1-c)^k): Xiao 2022; Alfano,
+ * Yuan & Rebeschini 2023).
  */
 import { ValidationError } from "../core/errors.js";
+import { checkObject, checkOptions, isArrayLike, kindOf } from "../core/validate.js";
 
 export interface LinearRate {
   /** exp(slope): the fitted factor per iteration (< 1 for convergence). */
@@ -24,11 +26,20 @@ export interface LinearRate {
  * with floor < gap_k < Infinity; `floor` (default 0) excludes gaps at rounding
  * level, `from` / `to` restrict the range of k. Needs at least 2 entries.
  */
-export function fitLinearRate(gaps: ArrayLike<number>, { floor = 0, from = 0, to = gaps.length }: { floor?: number; from?: number; to?: number } = {}): LinearRate {
-  if (gaps === null || typeof gaps !== "object" || typeof gaps.length !== "number") {
-    throw new ValidationError("gaps", "fitLinearRate: must be an array of numbers", gaps);
+export function fitLinearRate(gaps: ArrayLike<number>, options: { floor?: number; from?: number; to?: number } = {}): LinearRate {
+  if (!isArrayLike(gaps)) {
+    throw new ValidationError("gaps", "fitLinearRate: must be an array of numbers", kindOf(gaps));
   }
+  checkObject("options", options, "fitLinearRate: { floor, from, to }");
+  checkOptions("options", options, ["floor", "from", "to"], "fitLinearRate");
+  const { floor = 0, from = 0, to = gaps.length } = options;
   if (typeof floor !== "number" || !(floor >= 0)) throw new ValidationError("floor", "fitLinearRate: must be a number >= 0", floor);
+  for (const [field, v] of [["from", from], ["to", to]] as const) {
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw new ValidationError(field, "fitLinearRate: must be an integer >= 0", v);
+  }
+  for (let k = 0; k < gaps.length; k++) {
+    if (typeof gaps[k] !== "number") throw new ValidationError("gaps", "fitLinearRate: entries must be numbers", gaps[k], { index: k });
+  }
   const ks: number[] = [];
   const ys: number[] = [];
   for (let k = Math.max(0, from); k < Math.min(gaps.length, to); k++) {

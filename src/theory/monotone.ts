@@ -1,8 +1,10 @@
 /**
- * Monotone improvement (the Mirror Learning theorem, seed 000:
- * eta(pi_{n+1}) >= eta(pi_n) for all n), checked over a history of returns.
+ * Monotone improvement (the Mirror Learning theorem, Kuba, Schroeder de Witt
+ * & Foerster 2022: eta(pi_{n+1}) >= eta(pi_n) for all n), checked over a
+ * history of returns.
  */
 import { ValidationError } from "../core/errors.js";
+import { isArrayLike, kindOf } from "../core/validate.js";
 
 export interface MonotoneCheck {
   /** True when every step drops by at most tolerance * max(1, |eta_k|). */
@@ -19,9 +21,7 @@ export interface MonotoneCheck {
  * relative rounding error (default 1e-10).
  */
 export function checkMonotone(eta: ArrayLike<number>, tolerance = 1e-10): MonotoneCheck {
-  if (eta === null || typeof eta !== "object" || typeof eta.length !== "number") {
-    throw new ValidationError("eta", "checkMonotone: must be an array of numbers", eta);
-  }
+  if (!isArrayLike(eta)) throw new ValidationError("eta", "checkMonotone: must be an array of numbers", kindOf(eta));
   if (typeof tolerance !== "number" || !(tolerance >= 0)) throw new ValidationError("tolerance", "checkMonotone: must be a number >= 0", tolerance);
   for (let k = 0; k < eta.length; k++) {
     if (typeof eta[k] !== "number" || !Number.isFinite(eta[k])) throw new ValidationError("eta", "checkMonotone: must be finite", eta[k], { index: k });

@@ -16,6 +16,9 @@
  * (eps_k = +Infinity when pi_k gives a greedy action probability 0.)
  */
 import { ValidationError } from "../core/errors.js";
+import { checkFiniteVector, checkGamma, checkObject, checkOptions, checkPolicy, checkShape } from "../core/validate.js";
+
+const ARGS = ["Vstar", "Vk", "Vnext", "Qk", "policy", "eta", "gamma", "S", "A"] as const;
 
 export interface NpgContraction {
   /** ||V* - V_{k+1}||_inf. */
@@ -32,7 +35,7 @@ export interface NpgContraction {
  * Vectors of length S, tables S*A.
  */
 export function npgContraction(
-  { Vstar, Vk, Vnext, Qk, policy, eta, gamma, S, A }: {
+  args: {
     Vstar: ArrayLike<number>;
     Vk: ArrayLike<number>;
     Vnext: ArrayLike<number>;
@@ -44,9 +47,16 @@ export function npgContraction(
     A: number;
   },
 ): NpgContraction {
-  if (!(eta > 0)) throw new ValidationError("eta", "npgContraction: must be > 0", eta);
-  if (Vstar.length !== S || Vk.length !== S || Vnext.length !== S) throw new ValidationError("V", "npgContraction: value vectors must have length S", S);
-  if (Qk.length !== S * A || policy.length !== S * A) throw new ValidationError("Qk", "npgContraction: tables must have length S*A", S * A);
+  checkObject("args", args, "npgContraction: { Vstar, Vk, Vnext, Qk, policy, eta, gamma, S, A }");
+  checkOptions("args", args, ARGS, "npgContraction", "argument");
+  const { Vstar, Vk, Vnext, Qk, policy, eta } = args;
+  const { S, A } = checkShape(args.S, args.A);
+  const gamma = checkGamma("gamma", args.gamma, { function: "npgContraction" });
+  if (typeof eta !== "number" || !(eta > 0)) throw new ValidationError("eta", "npgContraction: must be > 0", eta);
+  const where = { function: "npgContraction" };
+  for (const [field, v] of [["Vstar", Vstar], ["Vk", Vk], ["Vnext", Vnext]] as const) checkFiniteVector(field, v, S, "S", where);
+  checkFiniteVector("Qk", Qk, S * A, "S*A", where);
+  checkPolicy("policy", policy, S, A);
   let before = 0;
   let after = 0;
   let worst = 0;

@@ -1,5 +1,5 @@
 /**
- * The performance difference lemma (Kakade & Langford 2002; seed 002):
+ * The performance difference lemma (Kakade & Langford 2002):
  *
  *   eta(pi') - eta(pi) = 1/(1-gamma) E_{s~d_pi'} E_{a~pi'(.|s)}[A_pi(s,a)],
  *
@@ -9,7 +9,8 @@
  */
 import { ValidationError } from "../core/errors.js";
 import { evaluate, type EvaluateOptions } from "../evaluation/evaluate.js";
-import type { TabularMdp } from "../mdp/tabular-mdp.js";
+import { checkTabularMdp, type TabularMdp } from "../mdp/tabular-mdp.js";
+import { outsideWasm } from "../core/arena.js";
 
 export interface PerformanceDifference {
   /** eta(pi') - eta(pi), from the two evaluations. */
@@ -29,6 +30,10 @@ export function performanceDifference(
   piOld: Float64Array,
   options?: EvaluateOptions,
 ): PerformanceDifference {
+  checkTabularMdp(mdp, "performanceDifference");
+  // Read again after evaluate, which allocates: copies if they are views of WebAssembly memory.
+  piNew = outsideWasm(piNew);
+  piOld = outsideWasm(piOld);
   if (!(mdp.gamma < 1)) throw new ValidationError("gamma", "performanceDifference: must be < 1", mdp.gamma);
   const { S, A, gamma } = mdp;
   const next = evaluate(mdp, piNew, options);

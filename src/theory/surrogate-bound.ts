@@ -1,6 +1,6 @@
 /**
- * Li, Clavette & He's bound on the surrogate's error (ICML 2022; seed 003,
- * "Result 2: Upper Bound on Surrogate Approximation Error"): for any
+ * Li, Clavette & He's bound on the surrogate's error (ICML 2022, their
+ * upper bound on the surrogate approximation error): for any
  * policies pi', pi and gamma in [0.5, 1),
  *
  *   |J(pi') - L_pi(pi')| <= 1/(1-gamma) C_pi E_{s~d_pi}[ KL(pi'(.|s) || pi(.|s)) ],
@@ -9,13 +9,14 @@
  *
  * The KL is D_KL[pi' || pi] = sum_a pi'(a|s) log(pi'(a|s) / pi(a|s)): the NEW
  * policy first (the direction the analytical update's drift uses), as the
- * seed states it, and the expectation is under the OLD policy's visitation
- * d_pi. J = eta = mu . V. The seed states it for gamma in [0.5, 1) only;
+ * paper states it, and the expectation is under the OLD policy's visitation
+ * d_pi. J = eta = mu . V. The paper states it for gamma in [0.5, 1) only;
  * `applies` says whether gamma is in that range (the numbers are computed
  * either way).
  */
 import { evaluate, type EvaluateOptions } from "../evaluation/evaluate.js";
-import type { TabularMdp } from "../mdp/tabular-mdp.js";
+import { checkTabularMdp, type TabularMdp } from "../mdp/tabular-mdp.js";
+import { outsideWasm } from "../core/arena.js";
 import { klRow } from "../mirror/kernels/kl.twin.js";
 
 export interface SurrogateBound {
@@ -33,12 +34,16 @@ export interface SurrogateBound {
   epsilon: number;
   /** E_{s~d_pi} KL(pi' || pi). */
   meanKl: number;
-  /** gamma in [0.5, 1): the range the seed states the bound for. */
+  /** gamma in [0.5, 1): the range the paper states the bound for. */
   applies: boolean;
 }
 
 /** J, L and the bound of Li et al. for piNew = pi' and piOld = pi (see the module comment). */
 export function surrogateBound(mdp: TabularMdp, piNew: Float64Array, piOld: Float64Array, options?: EvaluateOptions): SurrogateBound {
+  checkTabularMdp(mdp, "surrogateBound");
+  // Read again after evaluate, which allocates: copies if they are views of WebAssembly memory.
+  piNew = outsideWasm(piNew);
+  piOld = outsideWasm(piOld);
   const { S, A, gamma } = mdp;
   const old = evaluate(mdp, piOld, options);
   const next = evaluate(mdp, piNew, options);
@@ -58,6 +63,7 @@ export function surrogateBound(mdp: TabularMdp, piNew: Float64Array, piOld: Floa
   }
   const L = old.eta + gain / (1 - gamma);
   const C = (gamma * gamma * epsilon) / (1 - gamma) ** 3;
-  const bound = meanKl === 0 ? 0 : (C / (1 - gamma)) * meanKl;
+  // 0 * Infinity is 0 here: with C = 0 (gamma = 0 or all advantages 0) the surrogate is exact, J = L.
+  const bound = meanKl === 0 || C === 0 ? 0 : (C / (1 - gamma)) * meanKl;
   return { J: next.eta, L, error: Math.abs(next.eta - L), bound, C, epsilon, meanKl, applies: gamma >= 0.5 && gamma < 1 };
 }

@@ -16,7 +16,7 @@
  */
 import { ValidationError } from "../../core/errors.js";
 import { TabularMdp } from "../tabular-mdp.js";
-import { checkCount, checkGamma } from "../../core/validate.js";
+import { checkAllocation, checkCount, checkGamma, checkObject, checkOptions } from "../../core/validate.js";
 
 export interface ForestOptions {
   /** Number of age classes, at least 2; default 3. */
@@ -36,8 +36,12 @@ export const ForestAction = Object.freeze({ WAIT: 0, CUT: 1 });
 
 /** Builds pymdptoolbox's forest MDP (see the module comment). Dense, A = 2. */
 export function forest(options: ForestOptions = {}): TabularMdp {
+  checkObject("options", options, "forest: { S, r1, r2, p, gamma }");
+  checkOptions("options", options, ["S", "r1", "r2", "p", "gamma"], "forest");
   const S = checkCount("S", options.S ?? 3, "number of states");
   if (S < 2) throw new ValidationError("S", "the forest needs at least 2 states (as in pymdptoolbox)", S);
+  // Dense, A = 2: S*2*S transitions, built here and copied once into WebAssembly memory.
+  checkAllocation("S", S, (2 * S * S + 3 * S) * 8, { A: 2 });
   const r1 = options.r1 ?? 4;
   const r2 = options.r2 ?? 2;
   const p = options.p ?? 0.1;

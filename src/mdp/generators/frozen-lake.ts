@@ -16,7 +16,7 @@
  */
 import { ValidationError } from "../../core/errors.js";
 import { TabularMdp } from "../tabular-mdp.js";
-import { checkGamma } from "../../core/validate.js";
+import { checkAllocation, checkBoolean, checkGamma, checkObject, checkOptions } from "../../core/validate.js";
 
 /** Gymnasium's built-in maps. */
 export const FROZEN_LAKE_MAPS: Readonly<Record<"4x4" | "8x8", readonly string[]>> = Object.freeze({
@@ -73,16 +73,23 @@ export function frozenLakeMap(map: FrozenLakeOptions["map"] = "4x4"): string[] {
   return [...rows];
 }
 
+const OPTIONS = ["map", "slippery", "successRate", "rewardSchedule", "gamma"] as const;
+
 /** Builds the FrozenLake MDP (see the module comment). Dense, S = rows * cols, A = 4. */
 export function frozenLake(options: FrozenLakeOptions = {}): TabularMdp {
+  checkObject("options", options, "frozenLake: { map, slippery, ... }");
+  checkOptions("options", options, OPTIONS, "frozenLake");
   const desc = frozenLakeMap(options.map ?? "4x4");
-  const slippery = options.slippery ?? true;
+  // Dense, A = 4: S*4*S transitions (S = the map's cells), built here and copied once into WebAssembly memory.
+  const cells = desc.length * desc[0].length;
+  checkAllocation("map", `${desc.length}x${desc[0].length}`, (4 * cells * cells + 6 * cells) * 8, { rows: desc.length, cols: desc[0].length });
+  const slippery = checkBoolean("slippery", options.slippery ?? true);
   const success = options.successRate ?? 1 / 3;
   if (typeof success !== "number" || !(success >= 0 && success <= 1)) {
     throw new ValidationError("successRate", "must be a probability in [0, 1]", success);
   }
   const schedule = options.rewardSchedule ?? [1, 0, 0];
-  if (schedule.length !== 3 || !schedule.every((x) => typeof x === "number" && Number.isFinite(x))) {
+  if (!Array.isArray(schedule) || schedule.length !== 3 || !schedule.every((x) => typeof x === "number" && Number.isFinite(x))) {
     throw new ValidationError("rewardSchedule", "must be three finite numbers [goal, hole, frozen]", schedule);
   }
   const gamma = checkGamma("gamma", options.gamma ?? 0.99);

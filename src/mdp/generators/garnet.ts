@@ -19,8 +19,18 @@
 import { ValidationError } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
 import { f64Block, i32Block } from "../../core/arena.js";
-import { type MdpBlocks, type TabularMdp, adoptMdpBlocks, allocateMdpBlocks } from "../tabular-mdp.js";
-import { checkCount, checkGamma, checkShape } from "../../core/validate.js";
+import { type MdpBlocks, type TabularMdp, adoptMdpBlocks, allocateMdpBlocks, fillMdpBlocks } from "../tabular-mdp.js";
+import {
+  MAX_I32,
+  checkAllocation,
+  checkBoolean,
+  checkCount,
+  checkFiniteNumber,
+  checkGamma,
+  checkObject,
+  checkOptions,
+  checkShape,
+} from "../../core/validate.js";
 
 export interface GarnetOptions {
   S: number;
@@ -61,21 +71,28 @@ function sortPrefix(x: Float64Array | Int32Array, n: number): void {
   }
 }
 
+const OPTIONS = ["S", "A", "branching", "gamma", "seed", "format", "rewards"] as const;
+const REWARD_OPTIONS = ["low", "high", "perState"] as const;
+
 /** Builds a GARNET MDP (see the module comment). */
 export function garnet(options: GarnetOptions): TabularMdp {
-  if (options === null || typeof options !== "object") throw new ValidationError("options", "must be an object", options);
+  checkObject("options", options, "garnet: { S, A, branching, ... }");
+  checkOptions("options", options, OPTIONS, "garnet");
   const { S, A } = checkShape(options.S, options.A);
   const b = checkCount("branching", options.branching, "branching");
   if (b > S) throw new ValidationError("branching", `must be at most S = ${S}`, b);
   const gamma = checkGamma("gamma", options.gamma ?? 0.99);
-  const seed = options.seed ?? 0;
-  if (typeof seed !== "number" || !Number.isFinite(seed)) throw new ValidationError("seed", "must be a finite number", seed);
-  const low = options.rewards?.low ?? 0;
-  const high = options.rewards?.high ?? 1;
-  if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
+  const seed = checkFiniteNumber("seed", options.seed ?? 0);
+  const rewards = options.rewards === undefined ? {} : checkObject<NonNullable<GarnetOptions["rewards"]>>("rewards", options.rewards, "garnet: { low, high, perState }");
+  checkOptions("rewards", rewards, REWARD_OPTIONS, "garnet's rewards");
+  const low = rewards.low ?? 0;
+  const high = rewards.high ?? 1;
+  if (!(typeof low === "number" && typeof high === "number" && Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
     throw new ValidationError("rewards", "range must be finite with low <= high", [low, high]);
   }
-  const perState = options.rewards?.perState ?? false;
+  // high - low must stay finite too: a reward is low + (high - low) u.
+  if (!Number.isFinite(high - low)) throw new ValidationError("rewards", "range high - low must be finite", [low, high]);
+  const perState = checkBoolean("rewards.perState", rewards.perState ?? false);
   const format = options.format ?? "auto";
   if (format !== "auto" && format !== "dense" && format !== "sparse") {
     throw new ValidationError("format", 'must be "auto", "dense" or "sparse"', format);
@@ -83,16 +100,32 @@ export function garnet(options: GarnetOptions): TabularMdp {
   const dense = format === "dense" || (format === "auto" && S <= AUTO_SPARSE_STATES && S * A * S * 8 <= AUTO_SPARSE_BYTES);
   const rows = S * A;
   const nnz = rows * b;
+  const where = { S, A, format: dense ? "dense" : "sparse" };
+  if (dense) checkAllocation("S", S, (rows * S + rows + S) * 8, where);
+  else {
+    if (nnz > MAX_I32) throw new ValidationError("branching", "S*A*branching transitions must be below 2^31 (32-bit indices)", b, where);
+    // The rows alone (pointers, rewards, mu) decide whether S or the branching is too big.
+    const base = (rows + 1) * 4 + (rows + S) * 8;
+    checkAllocation("S", S, base, where);
+    checkAllocation("branching", b, base + nnz * 12, where);
+  }
 
   const blocks: MdpBlocks = dense
-    ? allocateMdpBlocks((take) => ({ P: take(f64Block(rows * S)), R: take(f64Block(rows)), mu: take(f64Block(S)) }))
-    : allocateMdpBlocks((take) => ({
+    ? allocateMdpBlocks("S", S, (take) => ({ P: take(f64Block(rows * S)), R: take(f64Block(rows)), mu: take(f64Block(S)) }), where)
+    : allocateMdpBlocks("branching", b, (take) => ({
         rowPtr: take(i32Block(rows + 1)),
         cols: take(i32Block(nnz)),
         probs: take(f64Block(nnz)),
         R: take(f64Block(rows)),
         mu: take(f64Block(S)),
-      }));
+      }), where);
+  fillMdpBlocks(blocks, () => fillGarnet(blocks, S, A, b, seed, low, high, perState));
+  return adoptMdpBlocks(S, A, gamma, blocks);
+}
+
+/** Draws the garnet into its blocks (see the module comment for the draw order). */
+function fillGarnet(blocks: MdpBlocks, S: number, A: number, b: number, seed: number, low: number, high: number, perState: boolean): void {
+  const rows = S * A;
   const rng = new Rng(seed);
   const R = blocks.R.view;
   for (let s = 0; s < S; s++) {
@@ -140,5 +173,4 @@ export function garnet(options: GarnetOptions): TabularMdp {
       }
     }
   }
-  return adoptMdpBlocks(S, A, gamma, blocks);
 }

@@ -25,9 +25,18 @@
  */
 import { ValidationError } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
-import { f64Block } from "../../core/arena.js";
-import { type TabularMdp, adoptMdpBlocks, allocateMdpBlocks } from "../tabular-mdp.js";
-import { isArrayLike, checkFitsInMemory, checkGamma, checkShape } from "../../core/validate.js";
+import { f64Block, outsideWasm } from "../../core/arena.js";
+import { type TabularMdp, adoptMdpBlocks, allocateMdpBlocks, fillMdpBlocks } from "../tabular-mdp.js";
+import {
+  isArrayLike,
+  checkAllocation,
+  checkFiniteNumber,
+  checkFitsInMemory,
+  checkGamma,
+  checkObject,
+  checkOptions,
+  checkShape,
+} from "../../core/validate.js";
 
 const TWO_TO_MINUS_32 = 2 ** -32;
 
@@ -46,13 +55,15 @@ export interface RandomMdpOptions {
   rewards?: "state-action" | "transition";
 }
 
+const OPTIONS = ["S", "A", "seed", "gamma", "density", "mask", "rewards"] as const;
+
 /** Builds a dense random MDP (see the module comment). */
 export function randomMdp(options: RandomMdpOptions): TabularMdp {
-  if (options === null || typeof options !== "object") throw new ValidationError("options", "must be an object", options);
+  checkObject("options", options, "randomMdp: { S, A, ... }");
+  checkOptions("options", options, OPTIONS, "randomMdp");
   const { S, A } = checkShape(options.S, options.A);
   const gamma = checkGamma("gamma", options.gamma ?? 0.9);
-  const seed = options.seed ?? 0;
-  if (typeof seed !== "number" || !Number.isFinite(seed)) throw new ValidationError("seed", "must be a finite number", seed);
+  const seed = checkFiniteNumber("seed", options.seed ?? 0);
   const density = options.density ?? 0.5;
   if (typeof density !== "number" || !(density > 0 && density <= 1)) {
     throw new ValidationError("density", "must be a number in (0, 1]", density);
@@ -61,24 +72,41 @@ export function randomMdp(options: RandomMdpOptions): TabularMdp {
   if (rewardKind !== "state-action" && rewardKind !== "transition") {
     throw new ValidationError("rewards", 'must be "state-action" or "transition"', rewardKind);
   }
-  const mask = options.mask;
+  // A copy if it is a view of WebAssembly memory: it is read after the blocks are allocated.
+  const mask: ArrayLike<unknown> | undefined =
+    options.mask === undefined || !isArrayLike(options.mask) ? options.mask : outsideWasm(options.mask as ArrayLike<number>);
   let maskPerAction = false;
   if (mask !== undefined) {
     if (!isArrayLike(mask) || (mask.length !== S * S && mask.length !== S * A * S)) {
       throw new ValidationError("mask", `must have length S*S = ${S * S} or S*A*S = ${S * A * S}`, isArrayLike(mask) ? mask.length : typeof mask);
     }
+    for (let i = 0; i < mask.length; i++) {
+      const v = mask[i];
+      if (v !== 0 && v !== 1 && v !== true && v !== false) {
+        throw new ValidationError("mask", "entries must be 0 or 1 (or booleans)", v, { index: i });
+      }
+    }
     maskPerAction = mask.length === S * A * S;
   }
   checkFitsInMemory("P", S * A * S * 8, { S, A });
+  checkAllocation("S", S, (S * A * S + S * A + S) * 8, { S, A });
 
-  const blocks = allocateMdpBlocks((take) => ({
+  const blocks = allocateMdpBlocks("S", S, (take) => ({
     P: take(f64Block(S * A * S)),
     R: take(f64Block(S * A)),
     mu: take(f64Block(S)),
-  }));
-  const P = blocks.P.view;
-  const R = blocks.R.view;
-  blocks.mu.view.fill(1 / S);
+  }), { S, A });
+  const maskIn = mask as ArrayLike<number | boolean> | undefined;
+  fillMdpBlocks(blocks, () => fillRandom(blocks.P.view, blocks.R.view, blocks.mu.view, S, A, seed, density, maskIn, maskPerAction, rewardKind));
+  return adoptMdpBlocks(S, A, gamma, blocks);
+}
+
+/** Draws the model into P, R and mu (see the module comment for the draw order). */
+function fillRandom(
+  P: Float64Array, R: Float64Array, mu: Float64Array, S: number, A: number, seed: number, density: number,
+  mask: ArrayLike<number | boolean> | undefined, maskPerAction: boolean, rewardKind: "state-action" | "transition",
+): void {
+  mu.fill(1 / S);
   const rng = new Rng(seed);
   const rewardRng = rng.fork();
   for (let s = 0; s < S; s++) {
@@ -114,5 +142,4 @@ export function randomMdp(options: RandomMdpOptions): TabularMdp {
     }
   }
   if (rewardKind === "state-action") for (let r = 0; r < S * A; r++) R[r] = rewardRng.uniform(-1, 1);
-  return adoptMdpBlocks(S, A, gamma, blocks);
 }

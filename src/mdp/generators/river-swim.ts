@@ -21,7 +21,7 @@
  */
 import { ValidationError } from "../../core/errors.js";
 import { TabularMdp } from "../tabular-mdp.js";
-import { checkCount, checkGamma } from "../../core/validate.js";
+import { checkAllocation, checkCount, checkGamma, checkObject, checkOptions } from "../../core/validate.js";
 
 export interface RiverSwimOptions {
   /** Number of states, at least 2; default 6. */
@@ -43,10 +43,16 @@ export interface RiverSwimOptions {
 /** Actions of RiverSwim. */
 export const RiverSwimAction = Object.freeze({ LEFT: 0, RIGHT: 1 });
 
+const OPTIONS = ["n", "gamma", "leftReward", "rightReward", "pRight", "pStay", "mu"] as const;
+
 /** Builds the RiverSwim chain (see the module comment). Dense, S = n, A = 2. */
 export function riverSwim(options: RiverSwimOptions = {}): TabularMdp {
+  checkObject("options", options, "riverSwim: { n, gamma, ... }");
+  checkOptions("options", options, OPTIONS, "riverSwim");
   const n = checkCount("n", options.n ?? 6, "number of states");
   if (n < 2) throw new ValidationError("n", "RiverSwim needs at least 2 states", n);
+  // Dense, A = 2: n*2*n transitions, built here and copied once into WebAssembly memory.
+  checkAllocation("n", n, (2 * n * n + 3 * n) * 8, { A: 2 });
   const gamma = checkGamma("gamma", options.gamma ?? 0.95);
   const leftReward = options.leftReward ?? 0.005;
   const rightReward = options.rightReward ?? 1;
@@ -58,7 +64,7 @@ export function riverSwim(options: RiverSwimOptions = {}): TabularMdp {
   }
   const pRight = options.pRight ?? 0.3;
   const pStay = options.pStay ?? 0.6;
-  if (!(pRight >= 0 && pStay >= 0 && pRight + pStay <= 1)) {
+  if (typeof pRight !== "number" || typeof pStay !== "number" || !(pRight >= 0 && pStay >= 0 && pRight + pStay <= 1)) {
     throw new ValidationError("pRight, pStay", "must be probabilities with pRight + pStay <= 1", [pRight, pStay]);
   }
   const pBack = Math.max(0, 1 - pRight - pStay);

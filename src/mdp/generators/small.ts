@@ -5,8 +5,11 @@
  * the discount defaults to 0.9 (the example has none).
  */
 import { TabularMdp } from "../tabular-mdp.js";
+import { checkObject, checkOptions } from "../../core/validate.js";
 
 export function smallMdp(options: { gamma?: number } = {}): TabularMdp {
+  checkObject("options", options, "smallMdp: { gamma }");
+  checkOptions("options", options, ["gamma"], "smallMdp");
   return TabularMdp.fromDense({
     S: 2,
     A: 2,
