@@ -20,9 +20,9 @@ import { cg } from "../linalg/cg.js";
 import { SingularMatrixError, luFactor, luSolve } from "../linalg/lu.js";
 import type { LinearOperator } from "../linalg/operator.js";
 import { type StateDistribution, checkStateDistribution, resolveDistribution } from "../mirror/distributions.js";
-import { checkOptions } from "../core/validate.js";
+import { checkLength, checkObject, checkOptions } from "../core/validate.js";
 import { type Block, f64Block, i32Block, scratch } from "../core/arena.js";
-import type { LinearFeatures } from "./features.js";
+import { type LinearFeatures, checkFeatures } from "./features.js";
 
 /** Where the least-squares fit weighs its errors: omega(s,a) = states(s) x(a|s). */
 export interface FitDistribution {
@@ -112,10 +112,12 @@ export function weightedLeastSquares(
   ridge = 1e-12,
   options: LeastSquaresOptions = {},
 ): LeastSquaresFit {
+  checkObject("features", features, "weightedLeastSquares: tabularFeatures(S, A), linearFeatures(...), sparseFeatures(...) or randomFeatures(...)");
+  checkFeatures(features, features.S, features.A, "weightedLeastSquares");
   const { dim, rowStart, columns, values } = features;
   const n = features.S * features.A;
-  if (y.length !== n) throw new ValidationError("target", `wrong length: expected S*A = ${n}`, y.length);
-  if (omega.length !== n) throw new ValidationError("weights", `wrong length: expected S*A = ${n}`, omega.length);
+  checkLength("target", y, n, "S*A");
+  checkLength("weights", omega, n, "S*A");
   if (typeof ridge !== "number" || !(ridge >= 0 && ridge < Infinity)) throw new ValidationError("ridge", "must be a finite number >= 0", ridge);
   checkOptions("options", options, ["solver"], "weightedLeastSquares");
   const choice = options.solver ?? "auto";
