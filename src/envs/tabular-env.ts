@@ -51,7 +51,7 @@ export class TabularEnv implements Env<number, Action> {
   constructor(mdp: TabularMdp, options: TabularEnvOptions = {}) {
     checkTabularMdp(mdp, "tabularEnv");
     checkObject("options", options, "tabularEnv: { maxEpisodeSteps, terminal }");
-    checkOptions("options", options, ["maxEpisodeSteps", "terminal"], "tabularEnv");
+    checkOptions("options", options, ["maxEpisodeSteps", "terminal", "actionMask"], "tabularEnv");
     this.mdp = mdp;
     this.observationSpace = new Discrete(mdp.S);
     this.actionSpace = new Discrete(mdp.A);
