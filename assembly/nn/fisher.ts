@@ -52,34 +52,49 @@ import { expF32, expF32x4 } from "./mathf32";
   }
 }
 
-/** out = fin(h V + vb [+ t W]) for one finish `fin` (a compile-time constant after inlining). */
-// @ts-ignore: decorator
-@inline function jvpDense(
+// Each GEMM below sits in a function of its own with constant init modes and
+// a run-time finish (read only when a tile is stored): one large function
+// holding every combination inlined (as dense.ts's wrappers do for one or two)
+// compiled to code that ran the same product 1.6x slower.
+
+/** out = fin(init + A B) on the vector columns n < NV, A (batch x nIn) packed 2-interleaved into pack first; bias: vb or 0 (add to out). */
+function gemm2Into(a: usize, b: usize, vb: usize, hn: usize, fin: i32, out: usize, pack: usize, batch: i32, nIn: i32, nOut: i32, NV: i32): void {
+  const rowX = <usize>nIn << 2;
+  const ldc = <usize>nOut << 2;
+  pack2Rows(a, pack, batch, nIn);
+  if (vb != 0) gemm(pack, rowX << 1, 8, a, rowX, 4, b, ldc, out, ldc, vb, INIT_BIAS, hn, fin, batch, NV, nIn);
+  else gemm(pack, rowX << 1, 8, a, rowX, 4, b, ldc, out, ldc, 0, INIT_C, hn, fin, batch, NV, nIn);
+}
+
+/** gemm2Into with 4 x 8 tiles (A packed 4-interleaved), for NV not a multiple of 16. */
+function gemm4Into(a: usize, b: usize, vb: usize, hn: usize, fin: i32, out: usize, pack: usize, batch: i32, nIn: i32, nOut: i32, NV: i32): void {
+  const rowX = <usize>nIn << 2;
+  const ldc = <usize>nOut << 2;
+  pack4Rows(a, pack, batch, nIn);
+  if (vb != 0) gemm4(pack, rowX << 2, 16, a, rowX, 4, b, ldc, out, ldc, vb, INIT_BIAS, hn, fin, batch, NV, nIn);
+  else gemm4(pack, rowX << 2, 16, a, rowX, 4, b, ldc, out, ldc, 0, INIT_C, hn, fin, batch, NV, nIn);
+}
+
+/** The columns n >= NV of out = fin(init + A B), B's narrow columns transposed in bn (shifted by NV columns). */
+function narrowInto(a: usize, bn: usize, vb: usize, hn: usize, fin: i32, out: usize, batch: i32, nIn: i32, nOut: i32, NV: i32): void {
+  if (vb != 0) gemmNarrowDot(a, nIn, bn, 1, nIn, out, nOut, vb, INIT_BIAS, hn, fin, batch, NV, nOut, nIn);
+  else gemmNarrowDot(a, nIn, bn, 1, nIn, out, nOut, 0, INIT_C, hn, fin, batch, NV, nOut, nIn);
+}
+
+/** out = fin(h V + vb [+ t W]) (see nnFisherJvpSimd); vb must not be 0 (a null pointer). */
+function jvpDense(
   h: usize, t: usize, w: usize, v: usize, vb: usize, hn: usize, out: usize, pack: usize, wn: usize,
   batch: i32, nIn: i32, nOut: i32, fin: i32,
 ): void {
   const NV = nOut & ~3;
-  const rowX = <usize>nIn << 2;
-  const ldc = <usize>nOut << 2;
+  const first = t == 0 ? fin : FIN_NONE;
   if (NV > 0) {
     if ((NV & 15) == 0) {
-      pack2Rows(h, pack, batch, nIn);
-      if (t == 0) {
-        gemm(pack, rowX << 1, 8, h, rowX, 4, v, ldc, out, ldc, vb, INIT_BIAS, hn, fin, batch, NV, nIn);
-      } else {
-        gemm(pack, rowX << 1, 8, h, rowX, 4, v, ldc, out, ldc, vb, INIT_BIAS, hn, FIN_NONE, batch, NV, nIn);
-        pack2Rows(t, pack, batch, nIn);
-        gemm(pack, rowX << 1, 8, t, rowX, 4, w, ldc, out, ldc, 0, INIT_C, hn, fin, batch, NV, nIn);
-      }
+      gemm2Into(h, v, vb, hn, first, out, pack, batch, nIn, nOut, NV);
+      if (t != 0) gemm2Into(t, w, 0, hn, fin, out, pack, batch, nIn, nOut, NV);
     } else {
-      pack4Rows(h, pack, batch, nIn);
-      if (t == 0) {
-        gemm4(pack, rowX << 2, 16, h, rowX, 4, v, ldc, out, ldc, vb, INIT_BIAS, hn, fin, batch, NV, nIn);
-      } else {
-        gemm4(pack, rowX << 2, 16, h, rowX, 4, v, ldc, out, ldc, vb, INIT_BIAS, hn, FIN_NONE, batch, NV, nIn);
-        pack4Rows(t, pack, batch, nIn);
-        gemm4(pack, rowX << 2, 16, t, rowX, 4, w, ldc, out, ldc, 0, INIT_C, hn, fin, batch, NV, nIn);
-      }
+      gemm4Into(h, v, vb, hn, first, out, pack, batch, nIn, nOut, NV);
+      if (t != 0) gemm4Into(t, w, 0, hn, fin, out, pack, batch, nIn, nOut, NV);
     }
   }
   if (NV < nOut) {
@@ -88,12 +103,10 @@ import { expF32, expF32x4 } from "./mathf32";
     const shift = (<usize>NV * <usize>nIn) << 2;
     const wnW = wn + ((<usize>(nOut - NV) * <usize>nIn) << 2);
     narrowColumns(v, wn, nIn, nOut, NV);
-    if (t == 0) {
-      gemmNarrowDot(h, nIn, wn - shift, 1, nIn, out, nOut, vb, INIT_BIAS, hn, fin, batch, NV, nOut, nIn);
-    } else {
+    narrowInto(h, wn - shift, vb, hn, first, out, batch, nIn, nOut, NV);
+    if (t != 0) {
       narrowColumns(w, wnW, nIn, nOut, NV);
-      gemmNarrowDot(h, nIn, wn - shift, 1, nIn, out, nOut, vb, INIT_BIAS, hn, FIN_NONE, batch, NV, nOut, nIn);
-      gemmNarrowDot(t, nIn, wnW - shift, 1, nIn, out, nOut, 0, INIT_C, hn, fin, batch, NV, nOut, nIn);
+      narrowInto(t, wnW - shift, 0, hn, fin, out, batch, nIn, nOut, NV);
     }
   }
 }
@@ -112,9 +125,7 @@ export function nnFisherJvpSimd(
   h: usize, t: usize, w: usize, v: usize, vb: usize, hn: usize, act: i32, out: usize, pack: usize, wn: usize,
   batch: i32, nIn: i32, nOut: i32,
 ): void {
-  if (act == 1) jvpDense(h, t, w, v, vb, hn, out, pack, wn, batch, nIn, nOut, FIN_TANH_GRAD);
-  else if (act == 2) jvpDense(h, t, w, v, vb, hn, out, pack, wn, batch, nIn, nOut, FIN_RELU_GRAD);
-  else jvpDense(h, t, w, v, vb, hn, out, pack, wn, batch, nIn, nOut, FIN_NONE);
+  jvpDense(h, t, w, v, vb, hn, out, pack, wn, batch, nIn, nOut, act == 1 ? FIN_TANH_GRAD : act == 2 ? FIN_RELU_GRAD : FIN_NONE);
 }
 
 /**
