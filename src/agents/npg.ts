@@ -72,7 +72,8 @@ function npgSettings(c: NPGConfig) {
 }
 
 const NPG_KEYS = {
-  algorithm: "NPG", keys: [...NATURAL_KEYS, "stepSize"], other: "PPO or A2C", otherKeys: [...NOT_NATURAL_KEYS, "targetKl"],
+  algorithm: "NPG", keys: [...NATURAL_KEYS, "stepSize"], other: "PPO, A2C or TRPO",
+  otherKeys: [...NOT_NATURAL_KEYS, "targetKl", "lineSearchShrinkingFactor", "lineSearchMaxIter"],
   otherWhy: "NPG takes one natural-gradient step of size stepSize per rollout (no line search, entropy bonus, clipping, epochs or " +
     "gradient-norm clipping) and fits its critic alone",
   check: npgSettings,

@@ -62,7 +62,7 @@ function trpoSettings(c: TRPOConfig) {
 }
 
 const TRPO_KEYS = {
-  algorithm: "TRPO", keys: [...NATURAL_KEYS, ...TRPO_ONLY_KEYS], other: "PPO or A2C", otherKeys: NOT_NATURAL_KEYS,
+  algorithm: "TRPO", keys: [...NATURAL_KEYS, ...TRPO_ONLY_KEYS], other: "PPO, A2C or NPG", otherKeys: [...NOT_NATURAL_KEYS, "stepSize"],
   otherWhy: "TRPO takes one KL-constrained natural-gradient step per rollout (no entropy bonus, clipping, epochs or gradient-norm " +
     "clipping) and fits its critic alone",
   check: trpoSettings,
