@@ -1,6 +1,6 @@
 /**
  * The natural-gradient policy step of TRPO and NPG (Kakade 2001; Schulman,
- * Levine, Abbeel, Jordan & Moritz 2015): on a batch of rollout rows, the
+ * Levine, Moritz, Jordan & Abbeel 2015): on a batch of rollout rows, the
  * gradient g of the surrogate L(theta) = mean_r A_r pi_theta(a_r|s_r) /
  * pi_old(a_r|s_r) at theta_old, the direction s = (F + damping I)^{-1} g by
  * conjugate gradients on Fisher-vector products (src/nn/fisher.ts), and

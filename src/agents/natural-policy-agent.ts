@@ -118,7 +118,7 @@ export abstract class NaturalPolicyAgent<C extends NaturalPolicyConfig = Natural
   private readonly mb: Block<BlockKind>[];
 
   protected constructor(config: C, who: AlgorithmKeys) {
-    super(config as never, NATURAL_LOOP_DEFAULTS, who);
+    super(config, NATURAL_LOOP_DEFAULTS, who);
     const s = naturalSettings(config);
     this.batchSize = s.batchSize;
     this.nCriticUpdates = s.nCriticUpdates;

@@ -1,6 +1,6 @@
 /**
- * Trust Region Policy Optimization (Schulman, Levine, Abbeel, Jordan &
- * Moritz 2015) with sb3-contrib's API, defaults and update, for discrete and
+ * Trust Region Policy Optimization (Schulman, Levine, Moritz, Jordan &
+ * Abbeel 2015) with sb3-contrib's API, defaults and update, for discrete and
  * continuous (diagonal Gaussian) actions. In Mirror Learning terms (Kuba et
  * al. 2022) TRPO has zero drift and the mean-KL ball
  * E_s KL(pi_old(.|s) || pi(.|s)) <= targetKl as neighbourhood: the exact
