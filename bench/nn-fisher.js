@@ -19,6 +19,7 @@ const load = (p) => import(join(ROOT, "dist", p));
 const { f32Block, i32Block } = await load("core/arena.js");
 const nn = await load("nn/index.js");
 const { FisherOperator } = await load("nn/fisher.js");
+const { heapF32 } = await load("nn/tensor.js");
 const twin = await load("nn/fisher.twin.js");
 const { conjugateGradient } = await load("agents/natural-gradient.js");
 const { Rng } = await load("core/rng.js");
@@ -105,6 +106,12 @@ for (const head of ["categorical", "gaussian"]) {
     const v = filled(n), fv = f32Block(n), x = f32Block(n), r = f32Block(n), p = f32Block(n), q = f32Block(n);
     const product = () => op.applyUnchecked(v.ptr, fv.ptr);
     const cg = () => conjugateGradient((a, o) => op.applyUnchecked(a, o), v, x, { r, p, q }, { maxSteps: CG_STEPS, residualTolerance: 0 });
+    // The solver's own vector work: the same iterations on the damped identity (out = 1.1 p).
+    const identity = (a, o) => {
+      const h = heapF32();
+      for (let i = 0; i < n; i++) h[(o >>> 2) + i] = 1.1 * h[(a >>> 2) + i];
+    };
+    const cgVector = () => conjugateGradient(identity, v, x, { r, p, q }, { maxSteps: CG_STEPS, residualTolerance: 0 });
     const prepare = () => {
       mlp.forward(obs, rows);
       op.prepare();
@@ -115,7 +122,8 @@ for (const head of ["categorical", "gaussian"]) {
       gradientUs: time(gradient),
       fvpUs: time(product),
       prepareUs: time(prepare),
-      cgIterationUs: time(cg, QUICK ? 100 : 800) / CG_STEPS,
+      cgIterationUs: time(cg, QUICK ? 100 : 3000) / CG_STEPS,
+      cgVectorUs: time(cgVector, QUICK ? 60 : 400) / CG_STEPS,
     };
     row.fvpGflops = fvpFlops(mlp.sizes, rows) / row.fvpUs / 1e3;
     row.gradientGflops = gradFlops(mlp.sizes, rows) / row.gradientUs / 1e3;
@@ -129,7 +137,7 @@ for (const head of ["categorical", "gaussian"]) {
     console.log(
       `${head.padEnd(11)} rows ${String(rows).padStart(4)}: F v ${row.fvpUs.toFixed(1)} us (${row.fvpGflops.toFixed(1)} GFLOP/s), ` +
         `forward + backward ${row.gradientUs.toFixed(1)} us (${row.gradientGflops.toFixed(1)} GFLOP/s), ratio ${row.ratio.toFixed(2)}; ` +
-        `CG iteration ${row.cgIterationUs.toFixed(1)} us; prepare ${row.prepareUs.toFixed(1)} us` +
+        `CG iteration ${row.cgIterationUs.toFixed(1)} us (vector work ${row.cgVectorUs.toFixed(1)} us); prepare ${row.prepareUs.toFixed(1)} us` +
         (row.twinUs ? `; TS f64 twin ${row.twinUs.toFixed(0)} us` : ""),
     );
     op.dispose();
@@ -152,14 +160,15 @@ const md = [
   `**fwd + bwd**: one policy gradient of the same batch (forward, head log-probabilities and their backward, backward).`,
   `GFLOP/s count 2 x the multiply-adds of the dense products: the product does four per hidden layer (h V, t W, dW, dX),`,
   `forward + backward three (forward, dW, dX), so equal GFLOP/s would make the product 4/3 as long.`,
-  `**CG iteration**: one of ${CG_STEPS} conjugate-gradient steps (a product and the f32 vector updates in TypeScript).`,
+  `**CG iteration**: one of ${CG_STEPS} conjugate-gradient steps (a product and the f32 vector updates in TypeScript);`,
+  `**CG vector work**: the same steps with the operator replaced by a scaled copy (the solver's own cost per step, about a copy's).`,
   `**prepare**: the forward pass at theta_old and keeping its activations, once per policy update.`,
   ``,
-  `| head | rows | parameters | F v us | F v GFLOP/s | fwd + bwd us | fwd + bwd GFLOP/s | F v / (fwd + bwd) | CG iteration us | prepare us | f64 twin us |`,
-  `|---|---|---|---|---|---|---|---|---|---|---|`,
+  `| head | rows | parameters | F v us | F v GFLOP/s | fwd + bwd us | fwd + bwd GFLOP/s | F v / (fwd + bwd) | CG iteration us | CG vector work us | prepare us | f64 twin us |`,
+  `|---|---|---|---|---|---|---|---|---|---|---|---|`,
   ...results.map((r) =>
     `| ${r.head} | ${r.rows} | ${r.parameters} | ${r.fvpUs.toFixed(1)} | ${r.fvpGflops.toFixed(1)} | ${r.gradientUs.toFixed(1)} | ` +
-      `${r.gradientGflops.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.cgIterationUs.toFixed(1)} | ${r.prepareUs.toFixed(1)} | ${r.twinUs ? r.twinUs.toFixed(0) : ""} |`),
+      `${r.gradientGflops.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.cgIterationUs.toFixed(1)} | ${r.cgVectorUs.toFixed(1)} | ${r.prepareUs.toFixed(1)} | ${r.twinUs ? r.twinUs.toFixed(0) : ""} |`),
   ``,
 ].join("\n");
 writeFileSync(join(RESULTS, "nn-fisher.md"), md);
