@@ -146,9 +146,55 @@ for (const head of ["categorical", "gaussian"]) {
   }
 }
 
+// The new kernels alone: SIMD vs scalar WebAssembly vs the f64 TypeScript twin.
+const { kernels } = await load("core/wasm.js");
+const k = kernels();
+const kernelRows = [];
+{
+  const B = 256, nIn = 64, nOut = 64;
+  const h = filled(B * nIn), t = filled(B * nIn), w = filled(nIn * nOut), vv = filled(nIn * nOut), vb = filled(nOut);
+  const hn = filled(B * nOut, 0.9), o = f32Block(B * nOut), pack = f32Block(B * nIn), wn = f32Block(6 * nIn);
+  const [hs, ts, ws, vs, vbs, hns] = [h, t, w, vv, vb, hn].map((blk) => blk.toArray());
+  const flops = 2 * 2 * B * nIn * nOut;
+  const jvp = {
+    simd: time(() => k.nnFisherJvpSimd(h.ptr, t.ptr, w.ptr, vv.ptr, vb.ptr, hn.ptr, 1, o.ptr, pack.ptr, wn.ptr, B, nIn, nOut)),
+    scalar: time(() => k.nnFisherJvpScalar(h.ptr, t.ptr, w.ptr, vv.ptr, vb.ptr, hn.ptr, 1, o.ptr, pack.ptr, wn.ptr, B, nIn, nOut)),
+    twin: time(() => twin.fisherJvpTwin(hs, ts, ws, vs, vbs, hns, "tanh", B, nIn, nOut)),
+  };
+  kernelRows.push({ kernel: `tangent layer ${B} x ${nIn} -> ${nOut}, tanh (h V + t W)`, ...jvp, gflops: flops / jvp.simd / 1e3 });
+  for (const blk of [h, t, w, vv, vb, hn, o, pack, wn]) blk.free();
+  const rows = 2048, A = 2;
+  const lp = f32Block(rows * A), u = filled(rows * A), out = f32Block(rows * A), ls = filled(A, 0.3);
+  const lv = lp.view;
+  for (let r = 0; r < rows; r++) {
+    const p0 = 0.2 + 0.6 * rng.random();
+    lv[2 * r] = Math.log(p0);
+    lv[2 * r + 1] = Math.log(1 - p0);
+  }
+  const [lps, us] = [lp.toArray(), u.toArray()];
+  kernelRows.push({
+    kernel: `categorical metric ${rows} x ${A}`,
+    simd: time(() => k.nnFisherCategoricalSimd(lp.ptr, u.ptr, out.ptr, rows, A, 1 / rows)),
+    scalar: time(() => k.nnFisherCategoricalScalar(lp.ptr, u.ptr, out.ptr, rows, A, 1 / rows)),
+    twin: time(() => twin.fisherCategoricalMetricTwin(lps, us, rows, A, 1 / rows)),
+  });
+  const lss = ls.toArray();
+  kernelRows.push({
+    kernel: `Gaussian metric ${rows} x ${A}`,
+    simd: time(() => k.nnFisherGaussianSimd(u.ptr, ls.ptr, out.ptr, rows, A, 1 / rows)),
+    scalar: time(() => k.nnFisherGaussianScalar(u.ptr, ls.ptr, out.ptr, rows, A, 1 / rows)),
+    twin: time(() => twin.fisherGaussianMetricTwin(us, lss, rows, 1 / rows)),
+  });
+  for (const blk of [lp, u, out, ls]) blk.free();
+  for (const r of kernelRows) {
+    console.log(`${r.kernel}: ${r.simd.toFixed(1)} / ${r.scalar.toFixed(1)} / ${r.twin.toFixed(1)} us (SIMD / scalar / TS twin)` +
+      (r.gflops ? `, ${r.gflops.toFixed(1)} GFLOP/s` : ""));
+  }
+}
+
 const m = machine();
 mkdirSync(RESULTS, { recursive: true });
-writeFileSync(join(RESULTS, "nn-fisher.json"), JSON.stringify({ machine: m, quick: QUICK, results }, null, 2) + "\n");
+writeFileSync(join(RESULTS, "nn-fisher.json"), JSON.stringify({ machine: m, quick: QUICK, results, kernels: kernelRows }, null, 2) + "\n");
 const md = [
   `# Fisher-vector products`,
   ``,
@@ -169,6 +215,12 @@ const md = [
   ...results.map((r) =>
     `| ${r.head} | ${r.rows} | ${r.parameters} | ${r.fvpUs.toFixed(1)} | ${r.fvpGflops.toFixed(1)} | ${r.gradientUs.toFixed(1)} | ` +
       `${r.gradientGflops.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.cgIterationUs.toFixed(1)} | ${r.cgVectorUs.toFixed(1)} | ${r.prepareUs.toFixed(1)} | ${r.twinUs ? r.twinUs.toFixed(0) : ""} |`),
+  ``,
+  `The kernels alone (us; SIMD / scalar WebAssembly / f64 TypeScript twin):`,
+  ``,
+  `| kernel | SIMD | scalar | twin | twin / SIMD |`,
+  `|---|---|---|---|---|`,
+  ...kernelRows.map((r) => `| ${r.kernel} | ${r.simd.toFixed(1)}${r.gflops ? ` (${r.gflops.toFixed(1)} GFLOP/s)` : ""} | ${r.scalar.toFixed(1)} | ${r.twin.toFixed(1)} | ${(r.twin / r.simd).toFixed(1)}x |`),
   ``,
 ].join("\n");
 writeFileSync(join(RESULTS, "nn-fisher.md"), md);

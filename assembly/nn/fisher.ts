@@ -55,7 +55,8 @@ import { expF32, expF32x4 } from "./mathf32";
 // Each GEMM below sits in a function of its own with constant init modes and
 // a run-time finish (read only when a tile is stored): one large function
 // holding every combination inlined (as dense.ts's wrappers do for one or two)
-// compiled to code that ran the same product 1.6x slower.
+// compiled to markedly slower code for the same product (bench/nn-fisher.js
+// measures the kernel).
 
 /** out = fin(init + A B) on the vector columns n < NV, A (batch x nIn) packed 2-interleaved into pack first; bias: vb or 0 (add to out). */
 function gemm2Into(a: usize, b: usize, vb: usize, hn: usize, fin: i32, out: usize, pack: usize, batch: i32, nIn: i32, nOut: i32, NV: i32): void {
@@ -202,35 +203,38 @@ export function nnFisherCategoricalScalar(logp: usize, u: usize, out: usize, row
 
 /**
  * Diagonal-Gaussian Fisher metric on the means' tangent:
- *   out[r, d] = scale (u[r, d] exp(-2 logStd[d])) = scale u / sigma_d^2.
+ *   out[r, d] = scale (u[r, d] p_d),  p_d = exp(-2 logStd[d]) = 1 / sigma_d^2,
+ * p_d computed once per dimension, then four rows at a time (one lane per row).
  * u, out: rows x D (out may equal u); logStd: D.
  */
 export function nnFisherGaussianSimd(u: usize, logStd: usize, out: usize, rows: i32, D: i32, scale: f32): void {
   const sv = f32x4.splat(scale);
-  const m2 = f32x4.splat(-2);
-  const D4 = D & ~3;
-  for (let r = 0; r < rows; r++) {
-    const base = (<usize>r * <usize>D) << 2;
-    let d = 0;
-    for (; d < D4; d += 4) {
-      const o = <usize>d << 2;
-      const prec = expF32x4(f32x4.mul(v128.load(logStd + o), m2));
-      v128.store(out + base + o, f32x4.mul(sv, f32x4.mul(v128.load(u + base + o), prec)));
+  const stride = <usize>D << 2;
+  for (let d = 0; d < D; d++) {
+    const o = <usize>d << 2;
+    const p = expF32(load<f32>(logStd + o) * <f32>-2);
+    const pv = f32x4.splat(p);
+    let r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      const at = <usize>r * stride + o;
+      scatter4(out + at, stride, f32x4.mul(sv, f32x4.mul(gather4(u + at, stride), pv)));
     }
-    for (; d < D; d++) {
-      const o = <usize>d << 2;
-      store<f32>(out + base + o, scale * (load<f32>(u + base + o) * expF32(load<f32>(logStd + o) * <f32>-2)));
+    for (; r < rows; r++) {
+      const at = <usize>r * stride + o;
+      store<f32>(out + at, scale * (load<f32>(u + at) * p));
     }
   }
 }
 
-/** Diagonal-Gaussian Fisher metric, scalar twin. */
+/** Diagonal-Gaussian Fisher metric, scalar twin (the same operations). */
 export function nnFisherGaussianScalar(u: usize, logStd: usize, out: usize, rows: i32, D: i32, scale: f32): void {
-  for (let r = 0; r < rows; r++) {
-    const base = (<usize>r * <usize>D) << 2;
-    for (let d = 0; d < D; d++) {
-      const o = <usize>d << 2;
-      store<f32>(out + base + o, scale * (load<f32>(u + base + o) * expF32(load<f32>(logStd + o) * <f32>-2)));
+  const stride = <usize>D << 2;
+  for (let d = 0; d < D; d++) {
+    const o = <usize>d << 2;
+    const p = expF32(load<f32>(logStd + o) * <f32>-2);
+    for (let r = 0; r < rows; r++) {
+      const at = <usize>r * stride + o;
+      store<f32>(out + at, scale * (load<f32>(u + at) * p));
     }
   }
 }

@@ -67,7 +67,7 @@ describe("Fisher tangent kernel: SIMD = scalar = TypeScript twin", () => {
                   const i = r * nOut + o;
                   // Vector columns: the same sums in the same order, bit for bit.
                   if (o < NV && simdBits[i] !== scalBits[i] && !bitMismatch) bitMismatch = `row ${r} col ${o}: ${simd[i]} vs ${scal[i]}`;
-                  // Sequential f32 summation of K + 1 terms errs by at most (K + 1) u sum |terms| (Higham 2002, eq. 3.5).
+                  // Sequential f32 summation of K + 1 terms errs by at most (K + 1) u sum |terms| (Higham 2002, the inner-product error bound).
                   let abs = Math.abs(vbs[o]);
                   for (let j = 0; j < nIn; j++) abs += Math.abs(hs[r * nIn + j] * vs[j * nOut + o]) + (first ? 0 : Math.abs(ts[r * nIn + j] * ws[j * nOut + o]));
                   const tol = (K + 3) * U * abs + 1e-30;

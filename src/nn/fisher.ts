@@ -14,7 +14,7 @@
  * either direction): the KL's gradient with respect to the head's inputs
  * vanishes there, so the Gauss-Newton form is exact (Amari 1998; Kakade 2001;
  * Schulman et al. 2015, appendix C.1; Martens 2020, "New insights and
- * perspectives on the natural gradient method", section 9).
+ * perspectives on the natural gradient method").
  *
  * J v is a forward-mode pass (the tangent of every layer output), M a small
  * per-row kernel, J^T the ordinary backward pass; every product is the dense
