@@ -10,7 +10,7 @@
  * snapshotted in test/api/exports.test.ts). Two families share a word:
  * lower-case factories (`ppo({ epsilon })`, `trpo({ delta })`, `npg(...)`)
  * are exact tabular Mirror Learning instances run on a known MDP; capitalised
- * classes (`PPO`, `A2C`) are agents trained from sampled environment steps.
+ * classes (`PPO`, `A2C`, `TRPO`, `NPG`) are agents trained from sampled environment steps.
  * The per-state kernel wrappers, neural-network layers, optimisers and the
  * agent file format are in the lower-level subpath `mirror-rl/kernels`.
  */
@@ -297,6 +297,14 @@ export {
   A2C,
   A2C_DEFAULTS,
   type A2CConfig,
+  TRPO,
+  TRPO_DEFAULTS,
+  type TRPOConfig,
+  NPG,
+  NPG_DEFAULTS,
+  type NPGConfig,
+  type NpgStepSize,
+  type NaturalPolicyConfig,
   TrainingDivergedError,
   type DivergenceHint,
   type OnPolicyAgent,

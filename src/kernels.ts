@@ -12,10 +12,12 @@
  *   the neural-network functions read and write in place;
  * - neural networks in f32: dense layers, activations, categorical and
  *   diagonal-Gaussian heads, orthogonal initialisation (Saxe et al. 2014),
- *   `Mlp` and its `ParameterStore`;
+ *   `Mlp` and its `ParameterStore`, Fisher-vector products of a policy
+ *   network (`fisherVectorProduct`, `FisherOperator`);
  * - optimisers: Adam (Kingma & Ba 2015), RMSprop, global-norm clipping;
  * - the pieces of the agents: actor-critic, PPO's clip loss, value loss, GAE
- *   on blocks, schedules and the agent file format (CRC-32 checked).
+ *   on blocks, schedules, TRPO's and NPG's natural-gradient step (conjugate
+ *   gradients, backtracking line search) and the agent file format (CRC-32 checked).
  *
  * Less stable than the package root: names and signatures here follow the
  * kernels and may change between minor versions. Inputs are still checked at
@@ -93,6 +95,15 @@ export {
   mlpParameterCount,
   type MlpOptions,
   type LayerLayout,
+  fisherVectorProduct,
+  FisherOperator,
+  fisherJvp,
+  fisherCategoricalMetric,
+  fisherGaussianMetric,
+  type FisherHead,
+  type FisherOperatorOptions,
+  type FisherVectorProductArgs,
+  type FisherJvpArgs,
 } from "./nn/index.js";
 
 // ----- optimisers -----
@@ -126,6 +137,18 @@ export {
   valueLossInto,
   explainedVariance,
   scheduleFn,
+  conjugateGradient,
+  backtrackingLineSearch,
+  trustRegionStepSize,
+  NaturalGradientStep,
+  type ConjugateGradientOptions,
+  type ConjugateGradientResult,
+  type ConjugateGradientWork,
+  type LineSearchOptions,
+  type LineSearchResult,
+  type PolicyBatch,
+  type NaturalStepOptions,
+  type NaturalDirection,
   crc32,
   encodeAgentFile,
   decodeAgentFile,

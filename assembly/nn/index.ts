@@ -5,3 +5,4 @@ export * from "./categorical";
 export * from "./gaussian";
 export * from "./check";
 export * from "./orthogonal";
+export * from "./fisher";

@@ -1,14 +1,17 @@
 #!/usr/bin/env node
-// Quality and speed of PPO and A2C with rl-baselines3-zoo's tuned
-// hyperparameters, over seeds: wall and process CPU time (process.cpuUsage) of
+// Quality and speed of PPO, A2C and TRPO with rl-baselines3-zoo's tuned
+// hyperparameters (and NPG with ours), over seeds: wall and process CPU time (process.cpuUsage) of
 // new Agent() + learn(), SPS, and the mean
 // deterministic evaluation return over 10 episodes (SB3's evaluate_policy).
 //
-//   node bench/agents/quality.js [--case ppo-cartpole|ppo-acrobot|a2c-cartpole|all] [--seeds 0-9] [--dist <dir>] [--out <file.json>]
+//   node bench/agents/quality.js [--case ppo-cartpole|ppo-acrobot|a2c-cartpole|trpo-cartpole|trpo-acrobot|npg-cartpole|all]
+//     [--seeds 0-9] [--dist <dir>] [--out <file.json>]
 //
 // Runs from the compiled package (dist/, `npm run build`). One thread; every
 // run is deterministic for its seed. Targets (issue 4): PPO CartPole 1e5 -> 500
 // in <= 3.4 s; PPO Acrobot 1e6 -> >= -75 in <= 40 s; A2C CartPole 5e5 -> 500.
+// TRPO (sample-based Mirror Learning I): CartPole 1e5 -> 500 (zoo 500);
+// Acrobot 1e5 -> >= -83; NPG CartPole -> 500 within 2e5 steps.
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
@@ -24,7 +27,7 @@ const { values } = parseArgs({
   },
 });
 const dist = pathToFileURL(resolve(values.dist) + "/").href;
-const { PPO, A2C, evaluatePolicy } = await import(new URL("agents/index.js", dist).href);
+const { PPO, A2C, TRPO, NPG, evaluatePolicy } = await import(new URL("agents/index.js", dist).href);
 
 /** The zoo's hyperparameters (rl-baselines3-zoo hyperparams/ppo.yml and a2c.yml) in our names. */
 export const CASES = {
@@ -39,6 +42,20 @@ export const CASES = {
   "a2c-cartpole": {
     algo: A2C, env: "CartPole-v1", steps: 5e5, target: 500,
     config: { numEnvs: 8, entCoef: 0 },
+  },
+  // rl-baselines3-zoo hyperparams/trpo.yml (normalize false for CartPole).
+  "trpo-cartpole": {
+    algo: TRPO, env: "CartPole-v1", steps: 1e5, target: 500,
+    config: { numEnvs: 2, nSteps: 512, batchSize: 512, cgDamping: 1e-3, gaeLambda: 0.98, gamma: 0.99, learningRate: 1e-3, nCriticUpdates: 20 },
+  },
+  "trpo-acrobot": {
+    algo: TRPO, env: "Acrobot-v1", steps: 1e5, target: -83,
+    config: { numEnvs: 2, nSteps: 1024, normalize: true },
+  },
+  // Ours (no zoo entry): TRPO's CartPole critic and rollout, a constant natural step instead of the line search.
+  "npg-cartpole": {
+    algo: NPG, env: "CartPole-v1", steps: 2e5, target: 500,
+    config: { numEnvs: 2, nSteps: 512, batchSize: 512, cgDamping: 1e-3, gaeLambda: 0.98, gamma: 0.99, learningRate: 1e-3, nCriticUpdates: 20, stepSize: 0.3 },
   },
 };
 

@@ -55,7 +55,9 @@ const SB3_ADVICE: Readonly<Record<string, string>> = {
  * algorithm says so, and any other unknown key is rejected with the nearest
  * known name (`learning_rate` -> `learningRate`).
  */
-export function checkAgentConfig(config: unknown, algorithm: string, known: readonly string[], otherAlgorithm: string, otherKeys: readonly string[]): void {
+export function checkAgentConfig(
+  config: unknown, algorithm: string, known: readonly string[], otherAlgorithm: string, otherKeys: readonly string[], otherWhy?: string,
+): void {
   if (config === null || typeof config !== "object" || Array.isArray(config)) {
     throw new ValidationError("config", `must be an object with env, e.g. new ${algorithm}({ env: "CartPole-v1" })`, kindOf(config));
   }
@@ -65,7 +67,7 @@ export function checkAgentConfig(config: unknown, algorithm: string, known: read
     const advice = SB3_ADVICE[key];
     if (advice) throw new ValidationError(key, advice, c[key]);
     if (otherKeys.includes(key)) {
-      const why = algorithm === "A2C" ? "A2C takes one gradient step on the whole rollout (no minibatches, epochs or clipping)" : "PPO uses Adam";
+      const why = otherWhy ?? (algorithm === "A2C" ? "A2C takes one gradient step on the whole rollout (no minibatches, epochs or clipping)" : "PPO uses Adam");
       throw new ValidationError(key, `is ${otherAlgorithm === "A2C" ? "an" : "a"} ${otherAlgorithm} setting, not one of ${algorithm}'s: ${why}; remove it`, c[key]);
     }
   }

@@ -1,12 +1,23 @@
 /**
  * Sample-based policy optimisation with Stable-Baselines3's API: PPO
- * (Schulman et al. 2017; Mirror Learning with the clip drift) and A2C (Mnih et
- * al. 2016), evaluation, callbacks, metrics and the saved-agent format. The
+ * (Schulman et al. 2017; Mirror Learning with the clip drift), A2C (Mnih et
+ * al. 2016), TRPO (Schulman et al. 2015; sb3-contrib's) and NPG (Kakade
+ * 2001) with their natural-gradient step (conjugate gradients on
+ * Fisher-vector products, line search), evaluation, callbacks, metrics and
+ * the saved-agent format. The
  * package root re-exports the user-facing names; the losses and the file
  * format are in `mirror-rl/kernels`.
  */
 export { PPO, PPO_DEFAULTS, type PPOConfig } from "./ppo.js";
 export { A2C, A2C_DEFAULTS, type A2CConfig } from "./a2c.js";
+export { TRPO, TRPO_DEFAULTS, type TRPOConfig } from "./trpo.js";
+export { NPG, NPG_DEFAULTS, type NPGConfig, type NpgStepSize } from "./npg.js";
+export type { NaturalPolicyConfig } from "./natural-policy-agent.js";
+export {
+  conjugateGradient, backtrackingLineSearch, trustRegionStepSize, NaturalGradientStep,
+  type ConjugateGradientOptions, type ConjugateGradientResult, type ConjugateGradientWork, type LineSearchOptions, type LineSearchResult,
+  type PolicyBatch, type NaturalStepOptions, type NaturalDirection,
+} from "./natural-gradient.js";
 export { TrainingDivergedError, type DivergenceHint } from "./diverged.js";
 export {
   OnPolicyAgent, type OnPolicyConfig, type EnvSpec, type LearnOptions, type PredictOptions, type LoadOptions,

@@ -149,6 +149,9 @@ function num(field: string, v: unknown, dflt: number, lo: number, hi: number, in
   return x;
 }
 
+/** The agents on this loop. */
+export type AlgorithmName = "PPO" | "A2C" | "TRPO" | "NPG";
+
 /** Defaults that differ between PPO and A2C. */
 export interface AlgorithmDefaults {
   nSteps: number; gamma: number; gaeLambda: number; learningRate: Schedule; entCoef: number; vfCoef: number; maxGradNorm: number;
@@ -157,10 +160,12 @@ export interface AlgorithmDefaults {
 
 /** Who is being configured: the algorithm's name, its config keys, and the other algorithm's (for messages). */
 export interface AlgorithmKeys {
-  algorithm: "PPO" | "A2C";
+  algorithm: AlgorithmName;
   keys: readonly string[];
-  other: "PPO" | "A2C";
+  other: string;
   otherKeys: readonly string[];
+  /** Why a key of the other algorithm does not apply (default: PPO's and A2C's reasons). */
+  otherWhy?: string;
   /** Checks the algorithm's own settings (called before anything is allocated). */
   check(config: never): unknown;
 }
@@ -195,7 +200,7 @@ export function resolveCommon(c: OnPolicyConfig, d: AlgorithmDefaults): Resolved
 }
 
 export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
-  abstract readonly algorithm: "PPO" | "A2C";
+  abstract readonly algorithm: AlgorithmName;
   readonly config: C;
   readonly common: ResolvedCommon;
   readonly env: VecEnv;
@@ -234,7 +239,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
   private readonly scratch: { actions: Int32Array | Float32Array; envActions: Float64Array; logp: Float32Array; values: Float64Array; rewards: Float64Array; ended: Uint8Array; boot: Float64Array; obs: Float32Array };
 
   protected constructor(config: C, defaults: AlgorithmDefaults, who: AlgorithmKeys) {
-    checkAgentConfig(config, who.algorithm, who.keys, who.other, who.otherKeys);
+    checkAgentConfig(config, who.algorithm, who.keys, who.other, who.otherKeys, who.otherWhy);
     this.configKeys = who.keys;
     this.config = config;
     this.common = resolveCommon(config, defaults);

@@ -33,3 +33,7 @@ export {
 export { orthogonal, HIDDEN_GAIN, POLICY_GAIN, VALUE_GAIN } from "./init.js";
 export { ParameterStore, ParameterSlice } from "./parameters.js";
 export { Mlp, mlpParameterCount, type MlpOptions, type LayerLayout } from "./mlp.js";
+export {
+  fisherVectorProduct, FisherOperator, fisherJvp, fisherCategoricalMetric, fisherGaussianMetric,
+  type FisherHead, type FisherOperatorOptions, type FisherVectorProductArgs, type FisherJvpArgs,
+} from "./fisher.js";

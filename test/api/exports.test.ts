@@ -9,8 +9,8 @@ import * as lower from "../../src/kernels.js";
 
 const ROOT_EXPORTS = [
     "A2C", "A2C_DEFAULTS", "AcrobotEnv", "Box", "CartPoleEnv", "ConvergenceError", "Discrete", "ENV_IDS",
-    "FROZEN_LAKE_MAPS", "ForestAction", "FrozenLakeAction", "GridAction", "MountainCarEnv", "MultiAgentMdp",
-    "ObsNormalizer", "PPO", "PPO_DEFAULTS", "PendulumEnv", "RewardNormalizer", "RiverSwimAction", "Rng",
+    "FROZEN_LAKE_MAPS", "ForestAction", "FrozenLakeAction", "GridAction", "MountainCarEnv", "MultiAgentMdp", "NPG", "NPG_DEFAULTS",
+    "ObsNormalizer", "PPO", "PPO_DEFAULTS", "TRPO", "TRPO_DEFAULTS", "PendulumEnv", "RewardNormalizer", "RiverSwimAction", "Rng",
     "RolloutBuffer", "RunningMeanStd", "TabularMdp", "TrainingDivergedError", "ValidationError", "advantageFromQ",
     "allPolicies", "ampo", "analytical", "analyticalConstant", "callbackList", "checkDrift", "checkEnv",
     "checkMonotone", "climbingGame", "clipDrift", "cpi", "cpiAdvantage", "cpiBound", "cpiOptimalAlpha",
@@ -31,7 +31,9 @@ const ROOT_EXPORTS = [
 ];
 
 const KERNEL_EXPORTS = [
-    "ACTIVATIONS", "ActorCritic", "Adam", "Block", "F32Matrix", "FORMAT_MAGIC", "FORMAT_VERSION", "HIDDEN_GAIN",
+    "ACTIVATIONS", "ActorCritic", "Adam", "Block", "F32Matrix", "FORMAT_MAGIC", "FORMAT_VERSION", "FisherOperator", "HIDDEN_GAIN",
+    "NaturalGradientStep", "backtrackingLineSearch", "conjugateGradient", "fisherCategoricalMetric", "fisherGaussianMetric",
+    "fisherJvp", "fisherVectorProduct", "trustRegionStepSize",
     "Mlp", "POLICY_GAIN", "ParameterSlice", "ParameterStore", "Rmsprop", "VALUE_GAIN", "categoricalBackward",
     "categoricalForward", "categoricalKl", "categoricalKlBackward", "categoricalMode", "categoricalSample",
     "checkFinite", "clipCoefficient", "clipEpsilon", "clipGradNorm", "clipGradNormScale", "clipSolve", "crc32", "decodeAgentFile",
@@ -48,7 +50,7 @@ const KERNEL_EXPORTS = [
 const CONTRACT = [
   "init", "TabularMdp", "evaluate", "policyIteration", "valueIteration", "modifiedPolicyIteration", "garnet", "mirrorStep",
   "optimise", "gpi", "trl", "npg", "trpo", "ppo", "cpi", "analytical", "qNpg", "ampo", "MultiAgentMdp", "makeEnv", "makeVecEnv",
-  "checkEnv", "PPO", "A2C", "evaluatePolicy",
+  "checkEnv", "PPO", "A2C", "TRPO", "NPG", "evaluatePolicy",
 ];
 
 describe("public API", () => {
