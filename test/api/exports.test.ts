@@ -3,6 +3,7 @@
  * subpath export exactly these runtime names. A change here is a change of
  * the API: update the list on purpose (and the README's overview).
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import * as root from "../../src/index.js";
 import * as lower from "../../src/kernels.js";
@@ -79,5 +80,20 @@ describe("public API", () => {
   it("the two lists do not overlap", () => {
     const both = ROOT_EXPORTS.filter((n) => KERNEL_EXPORTS.includes(n));
     expect(both).toEqual([]);
+  });
+
+  it("the README lists every root export and every kernels-subpath export", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const section = (title: string): string => {
+      const start = readme.indexOf(title);
+      expect(start, `README section ${title}`).toBeGreaterThanOrEqual(0);
+      const end = readme.indexOf("\n#", start + title.length);
+      return readme.slice(start, end < 0 ? undefined : end);
+    };
+    const listed = (text: string): string[] => [...text.matchAll(/`([A-Za-z_$][\w$]*)`/g)].map((m) => m[1]);
+    const rootListed = listed(section("### Root exports"));
+    const lowerListed = listed(section("### `mirror-rl/kernels`"));
+    for (const name of Object.keys(root)) expect(rootListed, `README lists ${name}`).toContain(name);
+    for (const name of Object.keys(lower)) expect(lowerListed, `README lists ${name} under mirror-rl/kernels`).toContain(name);
   });
 });
