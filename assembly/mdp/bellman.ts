@@ -7,6 +7,8 @@
 // to 0 are skipped, so a deterministic policy costs one row of P per state;
 // P_pi = sum_a pi(a|s) P[s,a,.] is never formed unless a kernel's name says so.
 // Output arrays must not overlap inputs.
+// One file over 400 lines on purpose: every dense fixed-policy Bellman kernel
+// with its scalar twin side by side, so that the two stay the same operations.
 import { dotF64x8 } from "../linalg/dot";
 
 // ---- local helpers (inlined; not exported) ----

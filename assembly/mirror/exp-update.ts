@@ -1,5 +1,7 @@
 // The exponential (mirror-descent / NPG) policy update, per state, in log space.
 // Plain-TypeScript twin: src/mirror/kernels/exp-update.twin.ts.
+// Over 400 lines on purpose: the exponential step, its log-policy check and
+// their scalar twins share the row helpers that keep them bit-identical.
 import { expCheckS, expCheckV, expNegS, expNegV, hmax, hsum, logPipelinedV, normalV, logNormS, logNormV, logS, logV, negInfV } from "./math";
 
 /** z = logPi + k adv of one row into lo; returns the row's maximum per lane (an odd last action in both). */

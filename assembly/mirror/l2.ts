@@ -1,5 +1,7 @@
 // The squared-L2 drift's exact per-state step: a Euclidean projection onto the
 // simplex. Plain-TypeScript twin: src/mirror/kernels/l2.twin.ts.
+// One file over 400 lines on purpose: the pair, quad and wide SIMD paths and
+// the scalar twin are one algorithm that must stay bit-identical across paths.
 import { greedyRow } from "./greedy-row";
 import { hsum } from "./math";
 

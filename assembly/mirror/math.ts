@@ -13,6 +13,8 @@
 // registers); vector index arithmetic for the table rows gained nothing. What
 // helped a little: reading the next pair's table rows before this pair's
 // polynomial (logPipelinedV, phiRowsV), since V8 emits wasm close to program order.
+// Over 400 lines on purpose: each function is here as an f64x2 lane version
+// and as its scalar twin computing the same operations; apart they would drift.
 import { EXP_TABLE, LOG_TABLE, PHI_TABLE } from "./math-tables";
 
 // Indices into VC.

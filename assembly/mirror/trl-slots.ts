@@ -4,6 +4,8 @@
 // Scalar}. The per-state solver (trlState), its constants and the algorithm's
 // doc comments are in trl-dual.ts; the KL ball (trl.ts) drives slots too.
 // Plain-TypeScript twin: src/mirror/kernels/trl-dual.twin.ts.
+// Over 400 lines on purpose: the slots in flight are one scheduling scheme
+// shared by the TRL dual and the KL ball; trl-dual.ts holds the maths.
 import {
   K_HALF, K_NEG_INF, K_ONE, K_TAU, K_TINY, K_TWO_EPS, TINY, kc, startPointV, trlState,
 } from "./trl-dual";

@@ -1,6 +1,8 @@
 // The per-state KL ball (max-KL neighbourhood): the SIMD kernel runs the
 // search of trl-ball.ts for two states at once, one per lane; both kernels'
 // entry points. Plain-TypeScript twin: src/mirror/kernels/trl.twin.ts.
+// Over 400 lines on purpose: the KL ball's SIMD and scalar kernels drive the
+// same per-state search (trl-ball.ts) and must stay bit-identical.
 import { normalV, phiNormV } from "./math";
 import { ballFirst, ballStart, ballState } from "./trl-ball";
 import { TINY, startPointV } from "./trl-dual";

@@ -19,6 +19,9 @@
  * I - gamma P_pi is strictly diagonally dominant for gamma < 1 (row s: the
  * diagonal 1 - gamma P_pi[s,s] exceeds the off-diagonal sum gamma (1 - P_pi[s,s])),
  * so it is never singular and LU needs no special care.
+ *
+ * Over 400 lines on purpose: the five solvers share one system object (its
+ * blocks, warm starts and residual checks); split, each would re-own them.
  */
 import { ConvergenceError, ValidationError } from "../core/errors.js";
 import { bicgstab, gmres, type LinearOperator } from "../linalg/krylov.js";

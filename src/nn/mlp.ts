@@ -9,6 +9,9 @@
  * arrives; forward and backward allocate nothing otherwise.
  *
  *   h_0 = x,  h_{l+1} = act(h_l W_l + b_l)  (no activation after the last layer)
+ *
+ * Over 400 lines on purpose: forward, backward, activation recording and
+ * replay share the layer buffers that this class owns.
  */
 import { disown, f32Block, own, type Block } from "../core/arena.js";
 import { kernels } from "../core/wasm.js";
