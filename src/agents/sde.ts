@@ -15,8 +15,9 @@
  * predict (not deterministic): one noise matrix for every row, drawn from
  * the predict stream at the first such call and again by `resetNoise()`, and
  * saved with the agent, so a loaded agent predicts the same actions.
- * Training after `load` is the same as without saving: every rollout starts
- * with fresh matrices from the saved action stream.
+ * The rollout matrices are not saved: every rollout draws fresh ones from
+ * the action stream, which is saved, so `learn` after `load` trains exactly
+ * as the saved agent's `learn` would.
  */
 import { ValidationError } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
