@@ -588,7 +588,8 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
    * (A flat array of several rows without `batch` is also read as a batch.)
    * Observations are normalised with the saved statistics (not updated).
    * deterministic: the most probable action (the Gaussian's mean); otherwise
-   * sampled from the policy's own predict stream. actionMask (Discrete action
+   * sampled from the policy's own predict stream (with gSDE: mu + z(s)^T theta
+   * with one noise matrix theta, kept until `resetNoise()`). actionMask (Discrete action
    * spaces): the legal actions, n entries per observation; only those are
    * taken.
    */
