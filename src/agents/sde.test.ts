@@ -274,3 +274,37 @@ describe("gSDE agents", () => {
     off.dispose();
   });
 });
+
+describe("gSDE settings: hostile values", () => {
+  it("any value of the gSDE keys either trains or is a ValidationError naming one of them", async () => {
+    const fc = (await import("fast-check")).default;
+    const value = fc.constantFrom<unknown>(
+      -2, -1, 0, 0.5, 1, 3, 4, 21, -20, 1e9, NaN, Infinity, -Infinity, "4", "", true, false, null, [], {}, () => 1,
+    );
+    const key = fc.constantFrom("useSde", "sdeSampleFreq", "logStdInit", "fullStd", "useExpln", "learnFeatures");
+    const seen = { ok: 0, invalid: 0 };
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), fc.boolean(), fc.dictionary(key, value, { maxKeys: 3 }), async (isPpo, sde, extra) => {
+        const base = isPpo
+          ? { env: "Pendulum-v1", numEnvs: 2, nSteps: 8, batchSize: 8, nEpochs: 1, seed: 3 }
+          : { env: "Pendulum-v1", numEnvs: 2, nSteps: 8, seed: 3 };
+        const config = { ...base, ...(sde ? { useSde: true } : {}), ...extra };
+        try {
+          const agent = isPpo ? new PPO(config as never) : new A2C(config as never);
+          await agent.learn(16);
+          expect(Array.from(agent.policy.store.parameters()).every(Number.isFinite)).toBe(true);
+          agent.dispose();
+          seen.ok++;
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          expect(["useSde", "sdeSampleFreq", "logStdInit", "fullStd", "useExpln", "learnFeatures"]).toContain(error.field);
+          expect(error.message.startsWith(`${error.field}: `)).toBe(true);
+          seen.invalid++;
+        }
+      }),
+      { numRuns: 120, seed: 7 },
+    );
+    expect(seen.ok).toBeGreaterThan(10);
+    expect(seen.invalid).toBeGreaterThan(10);
+  });
+});
