@@ -11,7 +11,8 @@
  *   lengths and scalars) and blocks (`f64Block`, `f32Block`, `i32Block`) that
  *   the neural-network functions read and write in place;
  * - neural networks in f32: dense layers, activations, categorical and
- *   diagonal-Gaussian heads, orthogonal initialisation (Saxe et al. 2014),
+ *   diagonal-Gaussian heads, the gSDE head (Raffin, Kober & Stulp 2022),
+ *   orthogonal initialisation (Saxe et al. 2014),
  *   `Mlp` and its `ParameterStore`, Fisher-vector products of a policy
  *   network (`fisherVectorProduct`, `FisherOperator`);
  * - optimisers: Adam (Kingma & Ba 2015), RMSprop, global-norm clipping;
@@ -85,6 +86,20 @@ export {
   type GaussianLogProbBackwardArgs,
   type GaussianKlArgs,
   type GaussianKlBackwardArgs,
+  sdeLogProb,
+  sdeLogProbBackward,
+  sdeStd,
+  sdeVarianceWeights,
+  sdeLogStdGradient,
+  sdeLogStdSize,
+  sdeNoisyActions,
+  SdeNoise,
+  SdeHead,
+  SDE_EPSILON,
+  type SdeShape,
+  type SdeLogProbArgs,
+  type SdeLogProbBackwardArgs,
+  type SdeHeadOptions,
   orthogonal,
   HIDDEN_GAIN,
   POLICY_GAIN,

@@ -3,6 +3,7 @@ export * from "./dense";
 export * from "./activation";
 export * from "./categorical";
 export * from "./gaussian";
+export * from "./sde";
 export * from "./check";
 export * from "./orthogonal";
 export * from "./fisher";

@@ -27,10 +27,11 @@ import { decodeAgentFile, decodeF32, encodeF32 } from "./agent-file.js";
 import { explainedVariance, valueLossInto } from "./value-loss.js";
 import type { Metrics } from "./logger.js";
 import type { Schedule } from "./schedules.js";
-import { A2C_ONLY_KEYS, checkBoolean, COMMON_KEYS, PPO_ONLY_KEYS } from "./config.js";
+import { A2C_ONLY_KEYS, checkBoolean, COMMON_KEYS, PPO_ONLY_KEYS, SDE_KEYS } from "./config.js";
+import type { SdeConfig } from "./sde.js";
 
 /** A2C's config: SB3's hyperparameters in camelCase (defaults are SB3's). */
-export interface A2CConfig<E extends EnvSpec = EnvSpec> extends OnPolicyConfig<E> {
+export interface A2CConfig<E extends EnvSpec = EnvSpec> extends OnPolicyConfig<E>, SdeConfig {
   /** Default 5. */
   nSteps?: number;
   /** Default 0.99. */
@@ -66,7 +67,7 @@ function a2cSettings(c: A2CConfig): { useRms: boolean; eps: number } {
 }
 
 const A2C_KEYS = {
-  algorithm: "A2C", keys: [...COMMON_KEYS, ...A2C_ONLY_KEYS], other: "PPO", otherKeys: PPO_ONLY_KEYS, check: a2cSettings,
+  algorithm: "A2C", keys: [...COMMON_KEYS, ...SDE_KEYS, ...A2C_ONLY_KEYS], other: "PPO", otherKeys: PPO_ONLY_KEYS, check: a2cSettings,
 } as const;
 
 // Every A2CConfig key is in the list checkAgentConfig accepts (a new setting goes into src/agents/config.ts too).
@@ -182,6 +183,7 @@ export class A2C<E extends EnvSpec = EnvSpec> extends OnPolicyAgent<A2CConfig<E>
       netArch: cm.netArch, activation: cm.activation, normalize: { obs: cm.normalizeObs, reward: cm.normalizeReward },
       normalizeAdvantage: cm.normalizeAdvantage, orthoInit: cm.orthoInit, seed: cm.seed, statsWindow: cm.statsWindow,
       useRmsProp: this.optimizer instanceof Rmsprop, rmsPropEps: this.optimizer instanceof Rmsprop ? this.optimizer.eps : 1e-5,
+      ...this.sdeConfigJson(),
     };
   }
 

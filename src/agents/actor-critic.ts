@@ -14,6 +14,13 @@
  * and their gradients are then those of the distribution renormalised over
  * the legal actions (illegal logits get log pi = -inf and gradient 0).
  * Without a mask nothing changes.
+ *
+ * With `sde` (generalised state-dependent exploration, Raffin, Kober & Stulp
+ * 2022; src/nn/sde.ts) the Gaussian's standard deviation depends on the
+ * state through the actor's last hidden layer z(s), sigma_d(s)^2 =
+ * sum_j z_j^2 s_jd^2 + 1e-6, with an L x D (or L) log-std parameter starting
+ * at `logStdInit`, and exploration uses noise matrices (`SdeNoise`) fixed for
+ * several steps.
  */
 import { ValidationError } from "../core/errors.js";
 import { checkOptions } from "../core/validate.js";
@@ -28,6 +35,8 @@ import type { ParameterSlice } from "../nn/parameters.js";
 import type { Activation } from "../nn/activation.js";
 import type { F32Ref, I32Ref, U8Ref } from "../nn/tensor.js";
 import { MaskBlock } from "../nn/mask.js";
+import { SdeHead } from "../nn/sde-head.js";
+import type { SdeNoise } from "../nn/sde.js";
 
 /** Hidden widths: one list for both networks, or separate ones (SB3's `dict(pi=[...], vf=[...])`). */
 export type NetArch = readonly number[] | { readonly pi: readonly number[]; readonly vf: readonly number[] };
@@ -43,6 +52,10 @@ export interface ActorCriticOptions {
   orthoInit?: boolean;
   /** Generator for the initial weights. */
   rng: Rng;
+  /** Initial value of every log-std (continuous actions); default 0 (SB3's log_std_init). */
+  logStdInit?: number;
+  /** Generalised state-dependent exploration (continuous actions); default none. */
+  sde?: { fullStd?: boolean; useExpln?: boolean; learnFeatures?: boolean };
 }
 
 /** Widest hidden layer accepted: wider layers would not fit a batch of activations in WebAssembly memory. */
@@ -80,7 +93,7 @@ function checkWidths(field: string, widths: readonly unknown[]): number[] {
   });
 }
 
-const ACTOR_CRITIC_OPTIONS = ["obsSize", "nActions", "continuous", "netArch", "activation", "orthoInit", "rng"] as const;
+const ACTOR_CRITIC_OPTIONS = ["obsSize", "nActions", "continuous", "netArch", "activation", "orthoInit", "rng", "logStdInit", "sde"] as const;
 
 export class ActorCritic {
   readonly store = new ParameterStore();
@@ -90,8 +103,10 @@ export class ActorCritic {
   /** Discrete: the number of actions; continuous: the action dimension (the actor's output width either way). */
   readonly nActions: number;
   readonly continuous: boolean;
-  /** Continuous actions: the log standard deviations (a parameter). */
+  /** Continuous actions: the log standard deviations (a parameter; L x D or L of them with gSDE). */
   readonly logStd?: ParameterSlice;
+  /** The gSDE head, when the Gaussian's standard deviation depends on the state. */
+  readonly sde?: SdeHead;
   private capacity = 0;
   /** [logp (rows x A), logpAct, entropy, dLogits, gLogp, dValues, actions (i32), actions (f32, rows x A)]; shared with the finaliser. */
   private readonly blocks: Block<BlockKind>[] = [];
@@ -123,7 +138,17 @@ export class ActorCritic {
         net.setParameters(p);
       }
     }
-    if (this.continuous) this.logStd = this.store.reserve(o.nActions, new Float32Array(o.nActions));
+    if (o.sde !== undefined && !this.continuous) throw new ValidationError("sde", "needs continuous actions", o.sde);
+    const logStdInit = o.logStdInit ?? 0;
+    if (typeof logStdInit !== "number" || !Number.isFinite(logStdInit)) throw new ValidationError("logStdInit", "must be a finite number", logStdInit);
+    if (o.sde !== undefined) {
+      // z(s) is the actor's last hidden layer (the observation for a linear actor), as SB3's latent_pi.
+      const latentDim = pi.length > 0 ? pi[pi.length - 1] : o.obsSize;
+      this.sde = new SdeHead({ latentDim, actionDim: o.nActions, ...o.sde });
+      this.logStd = this.store.reserve(this.sde.logStdSize, new Float32Array(this.sde.logStdSize).fill(logStdInit));
+    } else if (this.continuous) {
+      this.logStd = this.store.reserve(o.nActions, new Float32Array(o.nActions).fill(logStdInit));
+    }
     own(this, this.blocks);
     this.ensure(64);
   }
@@ -212,12 +237,16 @@ export class ActorCritic {
    * restricts them to the legal ones.
    */
   act(
-    obs: Float32Array, rows: number, rng: Rng | undefined,
+    obs: Float32Array, rows: number, rng: Rng | SdeNoise | undefined,
     actions: Int32Array | Float32Array, logpAct?: Float32Array, values?: Float64Array, mask?: ArrayLike<number>,
   ): void {
     const A = this.nActions;
     this.checkMasked(mask);
-    if (this.continuous) {
+    if (this.sde) {
+      this.actSde(obs, rows, rng, actions as Float32Array, logpAct);
+    } else if (rng !== undefined && !(rng instanceof Rng)) {
+      throw new ValidationError("rng", "noise matrices (SdeNoise) need a gSDE policy", "SdeNoise");
+    } else if (this.continuous) {
       this.ensure(rows);
       const mean = this.actor.forward(obs, rows);
       const out = actions as Float32Array;
@@ -243,6 +272,28 @@ export class ActorCritic {
   }
 
   /**
+   * `act` for a gSDE policy: the means, then mu + z^T theta with noise
+   * matrices (SdeNoise, row r uses matrix r mod count), an independent
+   * N(mu, sigma(s)^2) draw per row (Rng), or the means (undefined).
+   */
+  private actSde(obs: Float32Array, rows: number, sampler: Rng | SdeNoise | undefined, out: Float32Array, logpAct?: Float32Array): void {
+    const A = this.nActions;
+    const head = this.sde!;
+    this.ensure(rows);
+    const mean = this.actor.forward(obs, rows);
+    const latent = this.actor.lastHidden;
+    head.prepare(this.logStd!.view);
+    if (sampler) head.sample(mean, latent, rows, sampler, out);
+    else out.set(mean.view.subarray(0, rows * A));
+    if (logpAct) {
+      const a = this.actionF32Block;
+      a.view.set(out.subarray(0, rows * A));
+      head.logProb(mean, latent, a, rows, this.logpAct);
+      logpAct.set(this.logpAct.view.subarray(0, rows));
+    }
+  }
+
+  /**
    * Training forward of the actor: log pi(a_r | s_r) into `logpAct` and the
    * entropies into `entropy` (one value per row) for given observations and
    * actions (I32Ref for discrete, rows x A F32Ref for continuous), under the
@@ -261,7 +312,10 @@ export class ActorCritic {
     this.ensure(rows);
     const A = this.nActions;
     const out = this.actor.lastOutput;
-    if (this.continuous) {
+    if (this.sde) {
+      this.sde.prepare(this.logStd!.view);
+      this.sde.logProb(out, this.actor.lastHidden, actions as F32Ref, rows, this.logpAct, this.entropy);
+    } else if (this.continuous) {
       gaussianLogProb({ mean: out, logStd: this.logStd!.value, actions: actions as F32Ref, rows, actionDim: A, out: this.logpAct });
       this.entropy.view.fill(gaussianEntropy(this.logStd!.view), 0, rows);
     } else {
@@ -277,6 +331,14 @@ export class ActorCritic {
    */
   logProbBackward(rows: number, actions: I32Ref | F32Ref, entCoef: number): void {
     const A = this.nActions;
+    if (this.sde) {
+      // d(-entCoef mean_r H_r)/dH_r = -entCoef / rows; H_r depends on the state through sigma(s).
+      const dLatent = this.sde.backward(
+        this.actor.lastOutput, this.actor.lastHidden, actions as F32Ref, rows, this.gLogp, rows > 0 ? -entCoef / rows : 0, this.dLogits, this.logStd!.grad,
+      );
+      this.actor.backward(this.dLogits, dLatent ? { hiddenGradient: dLatent } : {});
+      return;
+    }
     if (this.continuous) {
       const mean = this.actor.lastOutput;
       gaussianLogProbBackward({
@@ -306,6 +368,7 @@ export class ActorCritic {
 
   dispose(): void {
     disown(this, this.blocks);
+    this.sde?.dispose();
     this.actMasks?.dispose();
     disown(this.cacheBlocks, this.cacheBlocks);
     this.actor.dispose();

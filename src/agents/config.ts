@@ -19,6 +19,8 @@ export const COMMON_KEYS = [
 export const PPO_ONLY_KEYS = ["batchSize", "nEpochs", "clipRange", "clipRangeVf", "targetKl"] as const;
 /** Keys only A2C has. */
 export const A2C_ONLY_KEYS = ["useRmsProp", "rmsPropEps"] as const;
+/** Keys of the Gaussian head: the log-std's start and generalised state-dependent exploration (src/agents/sde.ts). */
+export const SDE_KEYS = ["useSde", "sdeSampleFreq", "logStdInit", "fullStd", "useExpln", "learnFeatures"] as const;
 
 /**
  * Keys Stable-Baselines3 (or rl-baselines3-zoo) users write that have no
@@ -30,16 +32,12 @@ const SB3_ADVICE: Readonly<Record<string, string>> = {
   policy:
     "is Stable-Baselines3's policy class; the agents here always use an MLP actor-critic (SB3's \"MlpPolicy\"): " +
     "remove it, and shape the networks with netArch, activation and orthoInit",
-  policy_kwargs: "is SB3's way to shape the policy: pass netArch, activation and orthoInit in the config itself",
-  policyKwargs: "is SB3's way to shape the policy: pass netArch, activation and orthoInit in the config itself",
+  policy_kwargs: "is SB3's way to shape the policy: pass netArch, activation, orthoInit, logStdInit, fullStd and useExpln in the config itself",
+  policyKwargs: "is SB3's way to shape the policy: pass netArch, activation, orthoInit, logStdInit, fullStd and useExpln in the config itself",
   verbose: "does not exist here: remove it, and follow training with learn(steps, { callback }) or learn(steps, { logFile })",
   tensorboard_log: "does not exist here: learn(steps, { logFile }) writes one JSON line of metrics per update",
   tensorboardLog: "does not exist here: learn(steps, { logFile }) writes one JSON line of metrics per update",
   device: "does not exist here: the networks run on WebAssembly (SIMD) on the CPU; remove it",
-  use_sde: "generalised state-dependent exploration is not implemented: remove it",
-  useSde: "generalised state-dependent exploration is not implemented: remove it",
-  sde_sample_freq: "generalised state-dependent exploration is not implemented: remove it",
-  sdeSampleFreq: "generalised state-dependent exploration is not implemented: remove it",
   total_timesteps: "is not a setting: pass it to learn(totalTimesteps)",
   totalTimesteps: "is not a setting: pass it to learn(totalTimesteps)",
   n_timesteps: "is not a setting: pass it to learn(totalTimesteps)",

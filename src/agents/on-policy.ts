@@ -11,6 +11,11 @@
  * only and stores the masks in the rollout buffer; learners recompute
  * log-probabilities, entropies and KLs under the same masks through
  * `rolloutMasks()` / `minibatchMasks()`. Without masks nothing changes.
+ *
+ * Generalised state-dependent exploration (Raffin, Kober & Stulp 2022;
+ * SB3's use_sde, `useSde` in the configs of PPO and A2C): Gaussian policies
+ * explore with noise matrices drawn per environment copy at the start of a
+ * rollout and every `sdeSampleFreq` steps (src/agents/sde.ts).
  */
 import { ValidationError, type Location } from "../core/errors.js";
 import { checkActionMask, checkOptions, isArrayLike, kindOf, nearestName } from "../core/validate.js";
@@ -36,6 +41,7 @@ import {
   checkAgentConfig, checkBoolean, checkChoice, checkCount, checkNetworkMemory, checkRngState, checkRolloutMemory, checkUserEnv,
 } from "./config.js";
 import { TrainingDivergedError, type DivergenceHint } from "./diverged.js";
+import { resolveSde, sdeConfigJson, SdeExploration, type ResolvedSde, type SdeConfig } from "./sde.js";
 
 /**
  * An environment: a built-in id (editors complete them; another string is
@@ -236,6 +242,10 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
   private stepMasks?: Uint8Array;
   /** Minibatch masks gathered from the rollout buffer (`minibatchMasks`). */
   private batchMasks?: MaskBlock;
+  /** The Gaussian head's settings (log-std start, gSDE; defaults for configs without those keys). */
+  protected readonly sdeSettings: ResolvedSde;
+  /** gSDE's noise matrices (useSde). */
+  private readonly sde?: SdeExploration;
   private readonly scratch: { actions: Int32Array | Float32Array; envActions: Float64Array; logp: Float32Array; values: Float64Array; rewards: Float64Array; ended: Uint8Array; boot: Float64Array; obs: Float32Array };
 
   protected constructor(config: C, defaults: AlgorithmDefaults, who: AlgorithmKeys) {
@@ -244,6 +254,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     this.config = config;
     this.common = resolveCommon(config, defaults);
     who.check(config as never);
+    this.sdeSettings = resolveSde(config as SdeConfig);
     const c = this.common;
     this.learningRateFn = scheduleFn("learningRate", config.learningRate ?? defaults.learningRate);
     this.env = this.makeEnv(config.env, c.numEnvs, c.seed, who.algorithm);
@@ -256,6 +267,10 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
       this.actionHigh = Float64Array.from(space.high);
     } else throw new ValidationError("env", "needs a Discrete or a non-empty Box action space", (space as { kind?: string }).kind);
     this.obsSize = this.env.obsSize;
+    if (this.sdeSettings.useSde && !this.continuous) {
+      if (typeof config.env === "string" || typeof config.env === "function") this.env.close();
+      throw new ValidationError("useSde", "needs a Box action space (gSDE perturbs continuous actions)", true);
+    }
     const widths = 2 * this.obsSize + this.nActions + 1 + [...c.netArch.pi, ...c.netArch.vf].reduce((a, b) => a + b, 0);
     checkNetworkMemory(c.netArch, this.obsSize, this.nActions);
     checkRolloutMemory(c.nSteps, c.numEnvs, this.obsSize, this.continuous ? this.nActions : 1, widths);
@@ -266,7 +281,11 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     this.predictRng = master.fork();
     this.policy = new ActorCritic({
       obsSize: this.obsSize, nActions: this.nActions, continuous: this.continuous, netArch: c.netArch, activation: c.activation, orthoInit: c.orthoInit, rng: initRng,
+      logStdInit: this.sdeSettings.logStdInit,
+      sde: this.sdeSettings.useSde
+        ? { fullStd: this.sdeSettings.fullStd, useExpln: this.sdeSettings.useExpln, learnFeatures: this.sdeSettings.learnFeatures } : undefined,
     });
+    if (this.policy.sde) this.sde = new SdeExploration(this.sdeSettings, c.numEnvs, this.policy.sde.shape.latentDim, this.nActions);
     if (c.normalizeObs) this.obsNormalizer = new ObsNormalizer(this.obsSize);
     if (c.normalizeReward) this.rewardNormalizer = new RewardNormalizer(c.numEnvs, c.gamma);
     this.buffer = new RolloutBuffer(c.nSteps, c.numEnvs, this.obsSize, this.continuous ? this.nActions : 1, this.continuous);
@@ -337,7 +356,9 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     for (let t = 0; t < nSteps; t++) {
       const obs = this.lastObs!;
       const masks = this.currentMasks();
-      this.policy.act(obs, E, this.actionRng, s.actions, s.logp, s.values, masks);
+      // gSDE explores with noise matrices drawn from the action stream (at t = 0 and every sdeSampleFreq steps).
+      const sampler = this.sde ? this.sde.beforeStep(t, this.actionRng) : this.actionRng;
+      this.policy.act(obs, E, sampler, s.actions, s.logp, s.values, masks);
       if (this.policy.rolloutCacheRows) this.policy.recordRollout(t * E);
       // Continuous actions are clipped to the Box for the environment only; the
       // buffer keeps the sampled ones, whose log-probabilities PPO needs (as SB3).
@@ -572,7 +593,8 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
    * (A flat array of several rows without `batch` is also read as a batch.)
    * Observations are normalised with the saved statistics (not updated).
    * deterministic: the most probable action (the Gaussian's mean); otherwise
-   * sampled from the policy's own predict stream. actionMask (Discrete action
+   * sampled from the policy's own predict stream (with gSDE: mu + z(s)^T theta
+   * with one noise matrix theta, kept until `resetNoise()`). actionMask (Discrete action
    * spaces): the legal actions, n entries per observation; only those are
    * taken.
    */
@@ -586,7 +608,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     // Without normalisation observations go to the network as float32: they must fit one.
     const { values: arr, rows, batch } = observationRows(obs, d, o.batch === true, this.obsNormalizer === undefined);
     const x = this.normalizeObs(arr, new Float32Array(arr.length));
-    const rng = o.deterministic ? undefined : this.predictRng;
+    const rng = o.deterministic ? undefined : this.sde ? this.sde.predict(this.predictRng) : this.predictRng;
     if (o.actionMask !== undefined && this.continuous) {
       throw new ValidationError("actionMask", "action masks need a Discrete action space", kindOf(o.actionMask));
     }
@@ -600,6 +622,22 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     const actions = new Int32Array(rows);
     this.policy.act(x, rows, rng, actions, undefined, undefined, mask);
     return batch ? actions : actions[0];
+  }
+
+  /**
+   * gSDE: draws a new noise matrix for `predict` from the predict stream
+   * (SB3's policy.reset_noise()); until then stochastic predictions keep
+   * theirs, so successive actions vary smoothly with the state. Rollouts
+   * draw their own matrices.
+   */
+  resetNoise(): void {
+    if (!this.sde) throw new ValidationError("useSde", "resetNoise needs a gSDE policy (useSde: true)", false);
+    this.sde.resetPredict(this.predictRng);
+  }
+
+  /** The Gaussian head's settings for the saved config (none at their defaults without gSDE). */
+  protected sdeConfigJson(): Record<string, unknown> {
+    return sdeConfigJson(this.sdeSettings);
   }
 
   // ----- saving -----
@@ -631,6 +669,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
       iterations: this.iterations,
       progressRemaining: this.progressRemaining,
       rng: { action: this.actionRng.getState(), shuffle: this.shuffleRng.getState(), predict: this.predictRng.getState() },
+      ...(this.sde ? { sde: this.sde.toJson() } : {}),
     });
   }
 
@@ -692,6 +731,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
     this.actionRng = Rng.fromState(checkRngState("rng.action", rng.action));
     this.shuffleRng = Rng.fromState(checkRngState("rng.shuffle", rng.shuffle));
     this.predictRng = Rng.fromState(checkRngState("rng.predict", rng.predict));
+    this.sde?.restore(p.sde);
   }
 
   /** Frees WebAssembly memory now (environments created from an id or a factory are closed). */
@@ -739,6 +779,7 @@ const PREDICT_OPTIONS = ["deterministic", "batch", "actionMask"] as const;
 const NETWORK_FIELDS: Readonly<Record<string, string>> = {
   dOut: "a gradient of the loss", logits: "a logit of the policy", gradients: "the gradient norm", x: "a network input",
   mean: "the policy's mean action", logStd: "the policy's log-std", finalValues: "the critic's value", actions: "a sampled action",
+  weights: "the gSDE noise variance (exp of the log-std)", latent: "the policy's features (gSDE)",
 };
 const LEARN_OPTIONS = ["callback", "logFile", "logDir", "formats", "logger", "resetNumTimesteps"] as const;
 

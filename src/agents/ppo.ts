@@ -40,7 +40,8 @@ import { kernels } from "../core/wasm.js";
 import { OnPolicyAgent, loadedConfig, readAgentFile, type EnvSpec, type LoadOptions, type OnPolicyConfig } from "./on-policy.js";
 import { clipEpsilon } from "./ppo-loss.js";
 import { ppoLossAndGradients, type PpoLossResult } from "./ppo-objective.js";
-import { A2C_ONLY_KEYS, COMMON_KEYS, PPO_ONLY_KEYS } from "./config.js";
+import { A2C_ONLY_KEYS, COMMON_KEYS, PPO_ONLY_KEYS, SDE_KEYS } from "./config.js";
+import type { SdeConfig } from "./sde.js";
 import type { TrainingDivergedError } from "./diverged.js";
 import { scheduleFn, scheduleToJson, type Schedule } from "./schedules.js";
 import { decodeAgentFile, decodeF32, encodeF32 } from "./agent-file.js";
@@ -48,7 +49,7 @@ import { explainedVariance } from "./value-loss.js";
 import type { Metrics } from "./logger.js";
 
 /** PPO's config: SB3's hyperparameters in camelCase (defaults are SB3's). */
-export interface PPOConfig<E extends EnvSpec = EnvSpec> extends OnPolicyConfig<E> {
+export interface PPOConfig<E extends EnvSpec = EnvSpec> extends OnPolicyConfig<E>, SdeConfig {
   /** Steps per copy per rollout; default 2048. */
   nSteps?: number;
   /** Minibatch size; default 64. */
@@ -105,7 +106,7 @@ function ppoSettings(c: PPOConfig) {
 }
 
 const PPO_KEYS = {
-  algorithm: "PPO", keys: [...COMMON_KEYS, ...PPO_ONLY_KEYS], other: "A2C", otherKeys: A2C_ONLY_KEYS, check: ppoSettings,
+  algorithm: "PPO", keys: [...COMMON_KEYS, ...SDE_KEYS, ...PPO_ONLY_KEYS], other: "A2C", otherKeys: A2C_ONLY_KEYS, check: ppoSettings,
 } as const;
 
 // Every PPOConfig key is in the list checkAgentConfig accepts (a new setting goes into src/agents/config.ts too).
@@ -254,6 +255,7 @@ export class PPO<E extends EnvSpec = EnvSpec> extends OnPolicyAgent<PPOConfig<E>
       entCoef: cm.entCoef, vfCoef: cm.vfCoef, maxGradNorm: cm.maxGradNorm, targetKl: this.targetKl ?? null, netArch: cm.netArch,
       activation: cm.activation, normalize: { obs: cm.normalizeObs, reward: cm.normalizeReward },
       normalizeAdvantage: cm.normalizeAdvantage, orthoInit: cm.orthoInit, seed: cm.seed, statsWindow: cm.statsWindow,
+      ...this.sdeConfigJson(),
     };
   }
 

@@ -9,8 +9,10 @@ import { join } from "node:path";
 import { ZOO } from "./zoo.js";
 import { PPO } from "./ppo.js";
 import { A2C } from "./a2c.js";
+import { TRPO } from "./trpo.js";
+import { NPG } from "./npg.js";
 
-const AGENTS = { PPO, A2C } as const;
+const AGENTS = { PPO, A2C, TRPO, NPG } as const;
 
 describe("ZOO", () => {
   it("every entry is a valid config of its agent", () => {
@@ -30,7 +32,7 @@ describe("ZOO", () => {
     const text = readFileSync(join(import.meta.dirname, "..", "..", "bench", "agents", "quality.js"), "utf8");
     const literal = /export const CASES = (\{[\s\S]*?\n\});/.exec(text);
     expect(literal).not.toBeNull();
-    const cases = new Function("PPO", "A2C", `return ${literal![1]};`)("PPO", "A2C") as Record<string, { algo: string; env: string; steps: number; target: number; config: object }>;
+    const cases = new Function("PPO", "A2C", "TRPO", "NPG", `return ${literal![1]};`)("PPO", "A2C", "TRPO", "NPG") as Record<string, { algo: string; env: string; steps: number; target: number; config: object }>;
     expect(Object.keys(cases).length).toBeGreaterThanOrEqual(3);
     for (const c of Object.values(cases)) {
       const entry = ZOO[c.algo]?.[c.env];

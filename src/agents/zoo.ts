@@ -10,6 +10,8 @@
  */
 import type { PPOConfig } from "./ppo.js";
 import type { A2CConfig } from "./a2c.js";
+import type { TRPOConfig } from "./trpo.js";
+import type { NPGConfig } from "./npg.js";
 
 export interface ZooEntry<C = Record<string, unknown>> {
   /** The config without env and seed. */
@@ -35,8 +37,11 @@ const ZOO_TABLE = {
       steps: 1e6, target: -75, source: "rl-baselines3-zoo ppo.yml Acrobot-v1",
     },
     "Pendulum-v1": {
-      config: { numEnvs: 4, nSteps: 1024, gaeLambda: 0.95, gamma: 0.9, nEpochs: 10, entCoef: 0, learningRate: 1e-3, clipRange: 0.2, normalize: true },
-      steps: 2e5, source: "rl-baselines3-zoo ppo.yml Pendulum-v1 without gSDE (not implemented); 2e5 steps reach about -200",
+      config: {
+        numEnvs: 4, nSteps: 1024, gaeLambda: 0.95, gamma: 0.9, nEpochs: 10, entCoef: 0, learningRate: 1e-3, clipRange: 0.2,
+        useSde: true, sdeSampleFreq: 4,
+      },
+      steps: 1e5, target: -175, source: "rl-baselines3-zoo ppo.yml Pendulum-v1 (gSDE; zoo score -172.2)",
     },
   } satisfies Record<string, Tuned<PPOConfig>>,
   A2C: {
@@ -45,6 +50,22 @@ const ZOO_TABLE = {
       steps: 5e5, target: 500, source: "rl-baselines3-zoo a2c.yml CartPole-v1",
     },
   } satisfies Record<string, Tuned<A2CConfig>>,
+  TRPO: {
+    "CartPole-v1": {
+      config: { numEnvs: 2, nSteps: 512, batchSize: 512, cgDamping: 1e-3, gaeLambda: 0.98, gamma: 0.99, learningRate: 1e-3, nCriticUpdates: 20 },
+      steps: 1e5, target: 500, source: "rl-baselines3-zoo trpo.yml CartPole-v1 (normalize false)",
+    },
+    "Acrobot-v1": {
+      config: { numEnvs: 2, nSteps: 1024, normalize: true },
+      steps: 1e5, target: -83, source: "rl-baselines3-zoo trpo.yml Acrobot-v1",
+    },
+  } satisfies Record<string, Tuned<TRPOConfig>>,
+  NPG: {
+    "CartPole-v1": {
+      config: { numEnvs: 2, nSteps: 512, batchSize: 512, cgDamping: 1e-3, gaeLambda: 0.98, gamma: 0.99, learningRate: 1e-3, nCriticUpdates: 20, stepSize: 0.3 },
+      steps: 2e5, target: 500, source: "ours: TRPO's CartPole critic and rollout, a constant natural step (bench/results/trpo.md)",
+    },
+  } satisfies Record<string, Tuned<NPGConfig>>,
 };
 
 /** Tuned configs by algorithm class name, then environment id (frozen). */

@@ -1,6 +1,7 @@
 /**
  * Neural networks on WebAssembly SIMD kernels (f32): dense layers as blocked
- * GEMM, tanh and ReLU, categorical and diagonal-Gaussian policy heads,
+ * GEMM, tanh and ReLU, categorical and diagonal-Gaussian policy heads (also
+ * with generalised state-dependent exploration, gSDE),
  * orthogonal initialisation and an `Mlp` whose parameters live in one flat
  * vector shared with the optimisers (src/optim/). SB3's PPO for a discrete
  * action space, one minibatch step:
@@ -30,6 +31,11 @@ export {
   gaussianLogProb, gaussianLogProbBackward, gaussianKl, gaussianKlBackward, gaussianEntropy, gaussianSample,
   type GaussianLogProbArgs, type GaussianLogProbBackwardArgs, type GaussianKlArgs, type GaussianKlBackwardArgs,
 } from "./gaussian.js";
+export {
+  sdeLogProb, sdeLogProbBackward, sdeStd, sdeVarianceWeights, sdeLogStdGradient, sdeLogStdSize, sdeNoisyActions, SdeNoise, SDE_EPSILON,
+  type SdeShape, type SdeLogProbArgs, type SdeLogProbBackwardArgs,
+} from "./sde.js";
+export { SdeHead, type SdeHeadOptions } from "./sde-head.js";
 export { orthogonal, HIDDEN_GAIN, POLICY_GAIN, VALUE_GAIN } from "./init.js";
 export { ParameterStore, ParameterSlice } from "./parameters.js";
 export { Mlp, mlpParameterCount, type MlpOptions, type LayerLayout } from "./mlp.js";

@@ -22,7 +22,7 @@ import { ACTIVATIONS, type Activation } from "./activation.js";
 import { checkFinite } from "./check.js";
 import { HIDDEN_GAIN, orthogonal } from "./init.js";
 import { ParameterStore, type ParameterSlice } from "./parameters.js";
-import { copyF32, F32Matrix, type F32Ref } from "./tensor.js";
+import { copyF32, F32Matrix, heapF32, type F32Ref } from "./tensor.js";
 
 export interface MlpOptions {
   /** Width of the input (e.g. the observation size). */
@@ -345,18 +345,34 @@ export class Mlp {
   }
 
   /**
+   * The last hidden layer's output of the last forward (batch x its width,
+   * after the activation), or the input for a linear model: the features
+   * z(s) of a gSDE head (src/nn/sde.ts). Valid until the next forward.
+   */
+  get lastHidden(): F32Matrix {
+    const rows = Math.max(this.batch, 0);
+    if (this.layers.length === 1) return new F32Matrix(this.inputBlock, rows, this.inputSize);
+    return this.outputs[this.layers.length - 2];
+  }
+
+  /**
    * Backpropagates dLoss/dOutput (batch x outputSize, for the batch of the last
    * forward) into the model's gradient slice: overwritten, or added to with
    * `accumulate`. With `inputGradient` it also returns dLoss/dx (batch x
    * inputSize; the model's own buffer, valid until the next call).
+   * `hiddenGradient` (batch x the last hidden width, e.g. a gSDE head's
+   * gradient with respect to its features `lastHidden`) is added to what
+   * flows back into the last hidden layer's output; a linear model ignores it.
    */
   backward(
     dOut: ArrayLike<number> | F32Ref,
-    options: { accumulate?: boolean; inputGradient?: boolean } = {},
+    options: { accumulate?: boolean; inputGradient?: boolean; hiddenGradient?: F32Ref } = {},
   ): F32Matrix | undefined {
     this.checkAlive();
     for (const key in options) {
-      if (key !== "accumulate" && key !== "inputGradient") checkOptions("options", options, ["accumulate", "inputGradient"], "Mlp.backward");
+      if (key !== "accumulate" && key !== "inputGradient" && key !== "hiddenGradient") {
+        checkOptions("options", options, ["accumulate", "inputGradient", "hiddenGradient"], "Mlp.backward");
+      }
     }
     const rows = this.batch;
     if (rows < 0) throw new ValidationError("backward", "needs a forward pass first", rows);
@@ -394,6 +410,7 @@ export class Mlp {
         const next = this.gradBlock(flip);
         flip ^= 1;
         k.nnDenseBackwardInputSimd(g, params + 4 * weightOffset, input, l > 0 ? act : 0, wt, pack, next.ptr, rows, nIn, nOut);
+        if (l === last && l > 0 && options.hiddenGradient) this.addHiddenGradient(options.hiddenGradient, input, next.ptr, rows, nIn);
         g = next.ptr;
         if (l === 0) {
           this.inputGrad.block = next;
@@ -403,6 +420,25 @@ export class Mlp {
       }
     }
     return undefined;
+  }
+
+  /**
+   * g += extra * act'(z) over rows x width values at byte addresses: the
+   * gradient extra with respect to the hidden output z, carried through the
+   * activation (tanh' = 1 - z^2, relu' = [z > 0]) into g, the gradient with
+   * respect to the pre-activation. Rounded once per value: the same bits in every engine.
+   */
+  private addHiddenGradient(extra: F32Ref, z: number, g: number, rows: number, width: number): void {
+    const n = rows * width;
+    if (extra.kind !== "f32") throw new ValidationError("hiddenGradient", "must hold f32 values", extra.kind);
+    if (extra.length < n) throw new ValidationError("hiddenGradient", `holds ${extra.length} values, ${n} needed`, extra.length);
+    checkFinite("hiddenGradient", extra, n, width);
+    const heap = heapF32();
+    const e = extra.ptr >>> 2;
+    const y = z >>> 2;
+    const o = g >>> 2;
+    if (this.activation === "tanh") for (let i = 0; i < n; i++) heap[o + i] += heap[e + i] * (1 - heap[y + i] * heap[y + i]);
+    else for (let i = 0; i < n; i++) if (heap[y + i] > 0) heap[o + i] += heap[e + i];
   }
 
   /** A copy of this model's parameters (layout: per layer W row-major, then b). */

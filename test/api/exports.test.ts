@@ -44,6 +44,9 @@ const KERNEL_EXPORTS = [
     "klBallSolve", "l2Solve", "logOf", "nearestName", "logSoftmaxRows", "mlpParameterCount", "normalizeAdvantages", "orthogonal",
     "perStateKl", "perStateTv", "ppoClipLoss", "ppoClipLossInto", "ppoLossAndGradients", "reluBackward",
     "reluForward", "resolveDistribution", "scheduleFn", "scratch", "searchMultiplier", "solveStateGeneric",
+    // gSDE (Raffin, Kober & Stulp 2022): the head, its kernels' wrappers and the noise matrices.
+    "SDE_EPSILON", "SdeHead", "SdeNoise", "sdeLogProb", "sdeLogProbBackward", "sdeLogStdGradient", "sdeLogStdSize",
+    "sdeNoisyActions", "sdeStd", "sdeVarianceWeights",
     "tanhBackward", "tanhForward", "trlSolve", "tsallisGradient", "tsallisProjection", "tvSolve", "valueLossInto",
 ];
 
