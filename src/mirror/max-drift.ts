@@ -48,6 +48,7 @@
 import { type StepContext, type StepSolution, genericStates, keepAll } from "./context.js";
 import { checkedDriftValue } from "./generic.js";
 import { klBallRun } from "./kernels/trl.js";
+import { perStateKlUnchecked } from "./kernels/kl.js";
 import { searchMultiplier } from "./search.js";
 
 /** The step of a zero-coefficient drift, solved by the neighbourhood's own step (max_s 0 = 0). */
@@ -127,8 +128,15 @@ function solveKl(ctx: StepContext, c: number): StepSolution {
     const o = klBallRun(pi, adv, base, S, A, r);
     policy = o.policy;
     multipliers = o.multipliers;
+    // A state counts only where its ball binds (KL = r to the kernel's 1e-14): one whose KL stays
+    // below r is slack in floating point (e.g. pi_old with denormal probabilities, where no move
+    // the ball allows changes <p, A_s>), so its multiplier is 0 whatever the kernel reports.
+    const kl = perStateKlUnchecked(pi, policy, S, A);
     total = 0;
-    for (let s = 0; s < S; s++) if (multipliers[s] > 0) total += beta[s] * multipliers[s];
+    for (let s = 0; s < S; s++) {
+      if (multipliers[s] > 0 && kl[s] >= r * (1 - 1e-9)) total += beta[s] * multipliers[s];
+      else multipliers[s] = 0;
+    }
     return total;
   };
   // For small radii m_s ~ sqrt(Var_s / (2 r)), so sum beta m = c near r = (sum beta sqrt(Var/2))^2 / c^2.
