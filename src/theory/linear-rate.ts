@@ -1,7 +1,7 @@
 /**
  * A linear (geometric) convergence rate fitted to an optimality-gap history:
  * least squares of log gap_k = log c + k log rate over the entries with
- * gap_k > floor, i.e. gap_k ≈ c rate^k (seed 001: linear convergence of NPG /
+ * gap_k > floor, i.e. gap_k ≈ c rate^k (Alfano, Yuan & Rebeschini 2023: linear convergence of NPG /
  * AMPO with geometrically increasing steps, V* - V_k <= O((1-c)^k)).
  */
 import { ValidationError } from "../core/errors.js";

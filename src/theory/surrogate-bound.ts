@@ -1,6 +1,7 @@
 /**
- * Li, Clavette & He's bound on the surrogate's error (ICML 2022; seed 003,
- * "Result 2: Upper Bound on Surrogate Approximation Error"): for any
+ * Li, Clavette & He's bound on the surrogate's error (ICML 2022, "An
+ * Analytical Update Rule for General Policy Optimization", Result 2, "Upper
+ * Bound on Surrogate Approximation Error"): for any
  * policies pi', pi and gamma in [0.5, 1),
  *
  *   |J(pi') - L_pi(pi')| <= 1/(1-gamma) C_pi E_{s~d_pi}[ KL(pi'(.|s) || pi(.|s)) ],
@@ -9,14 +10,16 @@
  *
  * The KL is D_KL[pi' || pi] = sum_a pi'(a|s) log(pi'(a|s) / pi(a|s)): the NEW
  * policy first (the direction the analytical update's drift uses), as the
- * seed states it, and the expectation is under the OLD policy's visitation
- * d_pi. J = eta = mu . V. The seed states it for gamma in [0.5, 1) only;
+ * paper states it, and the expectation is under the OLD policy's visitation
+ * d_pi. J = eta = mu . V. The paper states it for gamma in [0.5, 1) only;
  * `applies` says whether gamma is in that range (the numbers are computed
  * either way).
  */
 import { evaluate, type EvaluateOptions } from "../evaluation/evaluate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
 import { klRow } from "../mirror/kernels/kl.twin.js";
+import { checkPolicy } from "../core/validate.js";
+import { checkMdp } from "../instances/instance.js";
 
 export interface SurrogateBound {
   /** J(pi') = eta(pi'). */
@@ -33,12 +36,13 @@ export interface SurrogateBound {
   epsilon: number;
   /** E_{s~d_pi} KL(pi' || pi). */
   meanKl: number;
-  /** gamma in [0.5, 1): the range the seed states the bound for. */
+  /** gamma in [0.5, 1): the range the paper states the bound for. */
   applies: boolean;
 }
 
 /** J, L and the bound of Li et al. for piNew = pi' and piOld = pi (see the module comment). */
 export function surrogateBound(mdp: TabularMdp, piNew: Float64Array, piOld: Float64Array, options?: EvaluateOptions): SurrogateBound {
+  checkBoundInputs(mdp, piNew, piOld, "surrogateBound");
   const { S, A, gamma } = mdp;
   const old = evaluate(mdp, piOld, options);
   const next = evaluate(mdp, piNew, options);
@@ -60,4 +64,11 @@ export function surrogateBound(mdp: TabularMdp, piNew: Float64Array, piOld: Floa
   const C = (gamma * gamma * epsilon) / (1 - gamma) ** 3;
   const bound = meanKl === 0 ? 0 : (C / (1 - gamma)) * meanKl;
   return { J: next.eta, L, error: Math.abs(next.eta - L), bound, C, epsilon, meanKl, applies: gamma >= 0.5 && gamma < 1 };
+}
+
+/** The MDP and the two policies of a bound (S*A policies of that MDP). */
+export function checkBoundInputs(mdp: TabularMdp, piNew: unknown, piOld: unknown, where: string): void {
+  checkMdp(mdp, where);
+  checkPolicy("piNew", piNew, mdp.S, mdp.A);
+  checkPolicy("piOld", piOld, mdp.S, mdp.A);
 }
