@@ -30,8 +30,8 @@ function measuredRun(mdp: TabularMdp, features: LinearFeatures, eta0: number, it
   const terms: AmpoStepTerms[] = [];
   const delta: number[] = [];
   const contraction: { lhs: number; rhs: number }[] = [];
-  let prevPolicy = new Float64Array(S * A).fill(1 / A);
-  let prevLog = new Float64Array(S * A).fill(-Math.log(A));
+  let prevPolicy: Float64Array = new Float64Array(S * A).fill(1 / A);
+  let prevLog: Float64Array = new Float64Array(S * A).fill(-Math.log(A));
   const run = optimise(mdp, ampo({ mirrorMap: "kl", stepSize: (k) => eta0 / gamma ** k, parametrisation: { features }, ...(fit ? { fit } : {}) }), {
     iterations,
     onIteration: ({ result }) => {
