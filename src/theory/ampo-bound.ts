@@ -39,7 +39,7 @@
  * both versions, `bound` (measured sp_k) and `boundL2` (eps_approx and C_k).
  */
 import { ValidationError } from "../core/errors.js";
-import { checkArray, checkGamma, checkNumber, checkPolicy, checkShape, checkTable } from "../core/validate.js";
+import { checkArray, checkGamma, checkNumber, checkOptions, checkPolicy, checkShape, checkTable } from "../core/validate.js";
 
 /** The measured terms of one AMPO step (KL map). */
 export interface AmpoStepTerms {
@@ -63,16 +63,7 @@ export interface AmpoStepTerms {
  * step eta_k = `eta` (the one Step II used: AmpoResult.stepSize) and the fit
  * weights D_k (S*A, as fitWeights gives them; omit for a tabular fit).
  */
-export function ampoStepTerms({
-  Q,
-  policy,
-  logPolicy,
-  f,
-  eta,
-  weights,
-  S,
-  A,
-}: {
+export function ampoStepTerms(input: {
   Q: Float64Array;
   policy: Float64Array;
   logPolicy?: Float64Array;
@@ -82,7 +73,9 @@ export function ampoStepTerms({
   S: number;
   A: number;
 }): AmpoStepTerms {
-  ({ S, A } = checkShape(S, A));
+  checkOptions("input", input, ["Q", "policy", "logPolicy", "f", "eta", "weights", "S", "A"], "ampoStepTerms", "field");
+  const { Q, policy, logPolicy, f, eta, weights } = input;
+  const { S, A } = checkShape(input.S, input.A);
   checkTable("Q", Q, S, A);
   checkPolicy("policy", policy, S, A);
   checkTable("f", f, S, A);
@@ -146,7 +139,13 @@ export interface AmpoGapBound {
  * `initialError` = ||V* - V_0||_inf over the measured `steps` (ampoStepTerms
  * of steps 0 .. K-1). eta* - eta(pi_k) <= Delta_k <= bound[k].
  */
-export function ampoGapBound({ gamma, initialError, steps }: { gamma: number; initialError: number; steps: readonly Pick<AmpoStepTerms, "epsilon" | "span" | "epsApprox" | "concentrability">[] }): AmpoGapBound {
+export function ampoGapBound(input: {
+  gamma: number;
+  initialError: number;
+  steps: readonly Pick<AmpoStepTerms, "epsilon" | "span" | "epsApprox" | "concentrability">[];
+}): AmpoGapBound {
+  checkOptions("input", input, ["gamma", "initialError", "steps"], "ampoGapBound", "field");
+  const { gamma, initialError, steps } = input;
   checkGamma("gamma", gamma, { function: "ampoGapBound" });
   checkNumber("initialError", initialError, { lo: 0 }, { function: "ampoGapBound" });
   if (!Array.isArray(steps)) throw new ValidationError("steps", "ampoGapBound: must be an array of ampoStepTerms results", typeof steps);

@@ -28,7 +28,7 @@
 import { ValidationError } from "../core/errors.js";
 import { evaluate, type EvaluateOptions } from "../evaluation/evaluate.js";
 import type { TabularMdp } from "../mdp/tabular-mdp.js";
-import { checkDistribution, checkLength, checkNumber, checkPolicy, checkShape, isArrayLike, kindOf } from "../core/validate.js";
+import { checkDistribution, checkLength, checkNumber, checkOptions, checkPolicy, checkShape, isArrayLike, kindOf } from "../core/validate.js";
 import { checkMdp } from "../instances/instance.js";
 
 /** A measured left side against its bound. */
@@ -114,8 +114,10 @@ export function cpiVisitationShift(
   policy: Float64Array,
   target: Float64Array,
   alpha: number,
-  { tolerance = TOLERANCE, evaluate: evaluateOptions }: { tolerance?: number; evaluate?: EvaluateOptions } = {},
+  options: { tolerance?: number; evaluate?: EvaluateOptions } = {},
 ): VisitationShift {
+  checkOptions("options", options, ["tolerance", "evaluate"], "cpiVisitationShift");
+  const { tolerance = TOLERANCE, evaluate: evaluateOptions } = options;
   checkMdp(mdp, "cpiVisitationShift");
   const { S, A, gamma } = mdp;
   const shift = cpiPolicyShift(policy, target, alpha, S, A, tolerance);

@@ -122,5 +122,7 @@ describe("AMPO with an inexact fit: the gap stays under the bound with the measu
     const p = new Float64Array([0.5, 0.5]);
     expect(() => ampoStepTerms({ Q: p, policy: p, f: p, eta: 0, S: 1, A: 2 })).toThrow(/eta/);
     expect(() => ampoStepTerms({ Q: p, policy: p, f: p, eta: 1, weights: new Float64Array([0, 0]), S: 1, A: 2 })).toThrow(ValidationError);
+    expect(() => ampoStepTerms({ Q: p, policy: p, f: p, eta: 1, S: 1, A: 2, weight: p } as never)).toThrow(/did you mean "weights"/);
+    expect(() => ampoGapBound({ gamma: 0.5, initialError: 1, step: steps } as never)).toThrow(/did you mean "steps"/);
   });
 });

@@ -116,5 +116,8 @@ describe("the CPI lemmas (30 garnets x 11 alphas x 2 targets)", () => {
     expect(() => cpiExpectationShift([0.5, 0.6], [1, 0], [1, 2])).toThrow(/p/);
     expect(() => cpiExpectationShift([0.5, 0.5], [1, 0], [1, NaN])).toThrow(ValidationError);
     expect(() => cpiExpectationShift([0.5, 0.5], [1, 0], [1, 2], -1)).toThrow(/tolerance/);
+    const mdp = TabularMdp.fromDense({ S: 1, A: 2, gamma: 0.5, P: [[[1], [1]]], R: [[0, 1]] });
+    expect(() => cpiVisitationShift(mdp, pi, pi, 0.5, { tolerence: 1 } as never)).toThrow(/did you mean "tolerance"/);
+    mdp.dispose();
   });
 });
