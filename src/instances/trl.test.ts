@@ -3,6 +3,9 @@ import { ValidationError } from "../core/errors.js";
 import { evaluate } from "../evaluation/evaluate.js";
 import { garnet } from "../mdp/generators/garnet.js";
 import { trl } from "./trl.js";
+import { optimise } from "../mirror/optimise.js";
+import { checkMonotone } from "../theory/monotone.js";
+import { klRow } from "../mirror/kernels/kl.twin.js";
 import { Rng, maxDiff, softmaxRandom } from "../../test/helpers/algorithms.js";
 
 describe("trl", () => {
@@ -39,5 +42,49 @@ describe("trl", () => {
   it("rejects a bad C", () => {
     for (const C of [0, -1, NaN, Infinity, "1"]) expect(() => trl({ C } as never)).toThrow(ValidationError);
     expect(() => trl(undefined as never)).toThrow(ValidationError);
+  });
+
+  it('penalty "mean" is the default; "max" maximises E_{d_old}[A] - C KL_max and reports it', () => {
+    const mdp = garnet({ S: 20, A: 3, branching: 3, gamma: 0.9, seed: 8 });
+    const { S, A } = mdp;
+    const policy = softmaxRandom(new Rng(5), S, A);
+    const ev = evaluate(mdp, policy);
+    const mean = trl({ C: 0.3, penalty: "mean" });
+    expect(mean.name).toBe(trl({ C: 0.3 }).name);
+    expect(Array.from(mean.step(mdp, policy, 0, { evaluation: ev }).policy)).toEqual(Array.from(trl({ C: 0.3 }).step(mdp, policy, 0, { evaluation: ev }).policy));
+    const max = trl({ C: 0.3, penalty: "max" });
+    expect(max.name).toBe("trl(C=0.3, max)");
+    const r = max.step(mdp, policy, 0, { evaluation: ev });
+    let gain = 0;
+    let klMax = 0;
+    for (let s = 0; s < S; s++) {
+      for (let a = 0; a < A; a++) gain += ev.d[s] * r.policy[s * A + a] * ev.advantage[s * A + a];
+      klMax = Math.max(klMax, klRow(policy, r.policy, s, A));
+    }
+    expect(r.surrogate).toBeCloseTo(gain, 14);
+    expect(r.drift).toBeCloseTo(0.3 * klMax, 14);
+    expect(r.objective).toBeGreaterThan(0);
+    expect(Math.abs(r.multiplier! - 0.3) / 0.3).toBeLessThan(1e-12);
+    expect(() => trl({ C: 1, penalty: "worst" } as never)).toThrow(/penalty/);
+    expect(() => trl({ C: 1, penalti: "max" } as never)).toThrow(/did you mean "penalty"/);
+    mdp.dispose();
+  });
+
+  it('penalty "max" improves monotonically and approaches the optimum (garnets, C from 0.01 to Schulman et al.\'s constant)', () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const gamma = [0.5, 0.8, 0.9, 0.95][seed - 1];
+      const mdp = garnet({ S: 15, A: 4, branching: 3, gamma, seed: 40 + seed });
+      const policy = softmaxRandom(new Rng(seed), mdp.S, mdp.A);
+      const eps = Math.max(...evaluate(mdp, policy).advantage.map(Math.abs));
+      // Schulman et al.'s C' = 4 eps gamma / (1-gamma)^2 on their unnormalised surrogate is C = (1-gamma) C' here.
+      for (const C of [0.01, 0.3, (4 * eps * gamma) / (1 - gamma)]) {
+        const run = optimise(mdp, trl({ C, penalty: "max" }), { policy, iterations: 25 });
+        const m = checkMonotone(run.history.eta, 1e-12);
+        expect(m.monotone).toBe(true);
+        expect(run.history.improvement[0]).toBeGreaterThan(0);
+        if (C === 0.01) expect(run.history.gap.at(-1)!).toBeLessThan(0.05 * run.history.gap[0]);
+      }
+      mdp.dispose();
+    }
   });
 });

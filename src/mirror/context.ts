@@ -69,6 +69,8 @@ export interface StepSolution {
   gap?: number;
   /** Which solver produced the policy ("exact" unless some state went through mirror ascent). */
   solver?: "exact" | "generic";
+  /** With the drift distribution "max" (max-drift.ts): the saddle-point nu* the step settled on. */
+  driftDistribution?: Float64Array;
 }
 
 /**

@@ -17,6 +17,17 @@ export type StateDistribution = "visitation" | "mu" | "uniform" | Float64Array;
 const NAMES = ["visitation", "mu", "uniform"];
 
 /**
+ * The drift distribution nu of a step: a fixed StateDistribution, or "max",
+ * the distribution that depends on the candidate policy pi and puts its mass
+ * on the states of largest drift, so that E_{s~nu^pi}[D_old(pi|s)] =
+ * max_s D_old(pi|s) (Kuba, Schroeder de Witt & Foerster 2022, "Mirror
+ * Learning", where nu may depend on pi: TRL's C KL_max(pi_old, pi) is the
+ * forward-KL drift under this nu). E_{nu^pi} D is continuous in pi (a maximum
+ * of continuous functions), as the Mirror Learning theorem asks.
+ */
+export type DriftDistribution = StateDistribution | "max";
+
+/**
  * Checks the form of a StateDistribution (or undefined) where S is not known
  * yet (a factory): a known name, or a Float64Array distribution of any length.
  */

@@ -9,7 +9,7 @@
  *     `gradient` (enough for the generic mirror-ascent solver), and optional
  *     hooks with which a built-in drift solves the step in closed form
  *     (`solveAll`) or offers itself to a neighbourhood's solver as a KL or a
- *     squared-TV penalty (`klPenalty`, `tvPenalty`);
+ *     squared-TV penalty (`klPenalty`, `reverseKlPenalty`, `tvPenalty`);
  *   - the sample-based losses: `sample`, its per-sample estimator (below), or
  *     `batch` for a drift with no unbiased single-sample form.
  *
@@ -140,6 +140,13 @@ export interface Drift {
    * the trust-region dual. Absent: the balls use the generic solver.
    */
   klPenalty?(ctx: StepContext): Float64Array;
+  /**
+   * The drift as a KL(p || pi_old) penalty (the reverse direction): c(s) with
+   * w(s) D_old(p | s) = c(s) KL(p || pi_old(.|s)) for every p (+Infinity in
+   * kept states), for the reverse mean-KL ball's exact solver (the zero and
+   * reverse-KL drifts). Absent: that ball uses the generic solver.
+   */
+  reverseKlPenalty?(ctx: StepContext): Float64Array;
   /** The drift as c(s) TV(p, pi_old(.|s))^2, for the TV ball's exact solver. Absent: the TV ball rejects the drift. */
   tvPenalty?(ctx: StepContext): Float64Array;
   /**

@@ -173,7 +173,8 @@ export function solveStateGeneric(
       let breg = 0;
       for (let a = 0; a < A; a++) {
         q[a] /= z;
-        lin += grad[a] * (q[a] - out[a]);
+        // Coordinates at 0 stay at 0; their gradient may be infinite (a reverse KL outside pi_old's support), and Infinity x 0 is NaN.
+        if (q[a] !== out[a]) lin += grad[a] * (q[a] - out[a]);
         if (q[a] > 0) breg += klTerm(q[a], out[a]);
       }
       const fq = f(q);

@@ -26,6 +26,8 @@ export {
   type NeighbourhoodKind,
   type AllPolicies,
   type MeanKlBall,
+  type MeanKlBallOptions,
+  type KlDirection,
   type MaxKlBall,
   type TvBall,
   type MixtureSegment,
@@ -37,7 +39,7 @@ export {
   neighbourhoodMeasure,
   resolveNeighbourhood,
 } from "./neighbourhoods.js";
-export { type StateDistribution, resolveDistribution } from "./distributions.js";
+export { type StateDistribution, type DriftDistribution, resolveDistribution } from "./distributions.js";
 export {
   type MirrorEvaluation,
   type MirrorStepOptions,

@@ -41,6 +41,13 @@ export interface NeighbourhoodSolver {
    */
   solve(ctx: StepContext): StepSolution;
   /**
+   * The step under the drift distribution "max" (nu depends on the candidate:
+   * E_{s~nu^pi} D = max_s D_old(pi|s); max-drift.ts), for neighbourhoods that
+   * solve it; `ctx` carries nu = beta (w = 1 where beta > 0) and the solution
+   * its nu* as `driftDistribution`. Absent: step.ts rejects nu = "max".
+   */
+  solveMaxDrift?(ctx: StepContext): StepSolution;
+  /**
    * The value of the constraint at `pi` (to compare with its bound): mean KL,
    * max KL, max TV, the mixing weight; 0 for all policies.
    */

@@ -16,14 +16,14 @@ import type { ParameterSite } from "./drift.js";
 import type { StateDistribution } from "./distributions.js";
 import type { MeasureContext, NeighbourhoodKind } from "./neighbourhood.js";
 import { type AllPolicies, allPoliciesFrom } from "./neighbourhoods/all-policies.js";
-import { type MeanKlBall, meanKlBallFrom } from "./neighbourhoods/mean-kl-ball.js";
+import { type KlDirection, type MeanKlBall, meanKlBallFrom } from "./neighbourhoods/mean-kl-ball.js";
 import { type MaxKlBall, maxKlBallFrom } from "./neighbourhoods/max-kl-ball.js";
 import { type TvBall, tvBallFrom } from "./neighbourhoods/tv-ball.js";
 import { type MixtureSegment, mixtureSegmentFrom } from "./neighbourhoods/mixture-segment.js";
 
 export type { NeighbourhoodKind, NeighbourhoodSolver, MeasureContext } from "./neighbourhood.js";
 export { allPolicies, type AllPolicies } from "./neighbourhoods/all-policies.js";
-export { meanKlBall, type MeanKlBall } from "./neighbourhoods/mean-kl-ball.js";
+export { meanKlBall, type MeanKlBall, type MeanKlBallOptions, type KlDirection } from "./neighbourhoods/mean-kl-ball.js";
 export { maxKlBall, type MaxKlBall } from "./neighbourhoods/max-kl-ball.js";
 export { tvBall, type TvBall } from "./neighbourhoods/tv-ball.js";
 export { mixtureSegment, type MixtureSegment } from "./neighbourhoods/mixture-segment.js";
@@ -37,7 +37,7 @@ export type Neighbourhood = AllPolicies | MeanKlBall | MaxKlBall | TvBall | Mixt
  */
 export type NeighbourhoodSpec =
   | { readonly kind: "all" }
-  | { readonly kind: "meanKl"; readonly delta: number; readonly weights?: StateDistribution }
+  | { readonly kind: "meanKl"; readonly delta: number; readonly weights?: StateDistribution; readonly direction?: KlDirection }
   | { readonly kind: "maxKl"; readonly delta: number }
   | { readonly kind: "tv"; readonly delta: number }
   | { readonly kind: "mixture"; readonly alphaMax: number; readonly target?: Float64Array };
@@ -74,7 +74,7 @@ export function resolveNeighbourhood(x: unknown, field = "neighbourhood"): Neigh
 
 /**
  * The value of a neighbourhood's constraint at `pi` (to compare with its
- * bound): the weighted mean KL, the max KL, the max TV, or for the mixture the
+ * bound): the weighted mean KL (in the ball's direction), the max KL, the max TV, or for the mixture the
  * smallest alpha with pi = (1 - alpha) pi_old + alpha target (NaN if pi is not
  * on that line); 0 for all policies. `weights` is the resolved mean-KL weight
  * vector.

@@ -29,7 +29,11 @@
  *     L2 drifts, the greedy policy for the zero drift, the hard-clipped step
  *     for the clip drift; the generic solver keeps pi_old.
  * The balls and the mixture segment couple states; their solvers use the same
- * per-state weights.
+ * per-state weights. With nu = "max" (a drift distribution that depends on
+ * the candidate: E_{s~nu} D = max_s D_old(pi|s), TRL's KL_max) the drift term
+ * is the largest per-state drift and the step is solved by a search on its
+ * level (max-drift.ts, all policies only); the result's nu is the saddle-point
+ * distribution nu*, under which the fixed-nu step gives the same policy.
  *
  * This file is the boundary: it checks the inputs, resolves the drift and the
  * neighbourhood to checked objects (drifts.ts, neighbourhoods.ts: object
@@ -45,8 +49,9 @@ import { checkMdp } from "../instances/instance.js";
 import type { Drift, DriftSpec } from "./drift.js";
 import { resolveDrift, zeroDrift } from "./drifts.js";
 import { type Neighbourhood, type NeighbourhoodSpec, allPolicies, resolveNeighbourhood } from "./neighbourhoods.js";
-import { type StateDistribution, resolveDistribution } from "./distributions.js";
-import { type StepContext, objectiveParts, restoreKeptRows } from "./context.js";
+import { type DriftDistribution, type StateDistribution, resolveDistribution } from "./distributions.js";
+import { type StepContext, type StepSolution, objectiveParts, restoreKeptRows } from "./context.js";
+import { maxDriftParts } from "./max-drift.js";
 import type { GenericOptions } from "./generic.js";
 import { logPolicyCheckUnchecked } from "./kernels/exp-update.js";
 
@@ -68,8 +73,13 @@ export interface MirrorStepOptions extends GenericOptions {
   neighbourhood?: Neighbourhood | NeighbourhoodSpec;
   /** Sampling distribution beta (default "visitation": d_old). */
   beta?: StateDistribution;
-  /** Drift distribution nu (default "visitation": d_old). */
-  nu?: StateDistribution;
+  /**
+   * Drift distribution nu (default "visitation": d_old), or "max": the
+   * distribution that depends on the candidate and puts its mass on the
+   * states of largest drift, E_{s~nu} D = max_s D_old(pi|s) (all policies
+   * only; max-drift.ts).
+   */
+  nu?: DriftDistribution;
   /** The old policy's evaluation, if already computed (else `evaluate(mdp, policy)`). */
   evaluation?: MirrorEvaluation;
   /** log pi_old (S*A, -inf allowed), used by the log-space updates so probabilities never underflow to 0. */
@@ -87,15 +97,20 @@ export interface MirrorStepResult {
   logPolicy?: Float64Array;
   /** Surrogate gain E_{s~beta} E_{a~pi_new}[A_old(s,a)]. */
   surrogate: number;
-  /** Drift penalty E_{s~nu}[D_old(pi_new|s)] (= E_{s~beta}[w(s) D_old(pi_new|s)]). */
+  /** Drift penalty E_{s~nu}[D_old(pi_new|s)] (= E_{s~beta}[w(s) D_old(pi_new|s)]; max_s D_old(pi_new|s) with nu "max"). */
   drift: number;
   /** surrogate - drift: the maximised objective. */
   objective: number;
   /** The neighbourhood's constraint at pi_new (mean KL, max KL, max TV, alpha); absent for all policies. */
   constraint?: number;
-  /** Lagrange multiplier of a KL ball (the largest per-state one for maxKl; +inf when delta = 0). */
+  /**
+   * Lagrange multiplier of a KL ball (the largest per-state one for maxKl; +inf when delta = 0).
+   * With nu "max" and a KL drift (exact path): sum_s beta(s) m_s, the multiplier of
+   * KL_max(pi_old, pi) <= r in the beta-weighted objective at the radius the step chose,
+   * equal to the drift's coefficient C when r > 0.
+   */
   multiplier?: number;
-  /** Per-state multipliers of the max-KL ball (per-state objectives divided by beta(s)). */
+  /** Per-state multipliers of the max-KL ball (per-state objectives divided by beta(s)); with nu "max" and a KL drift, those of the chosen radius. */
   multipliers?: Float64Array;
   /** Mixing weight of the CPI segment. */
   alpha?: number;
@@ -109,6 +124,7 @@ export interface MirrorStepResult {
    */
   weights: Float64Array;
   beta: Float64Array;
+  /** The drift distribution; with "max", the saddle-point nu* (the fixed-nu step under it gives the same policy). */
   nu: Float64Array;
   /** The old policy's evaluation used. */
   evaluation: MirrorEvaluation;
@@ -170,8 +186,14 @@ export function mirrorUpdate(problem: MirrorProblem, options: MirrorStepOptions 
   }
   const logPi = options.logPolicy === undefined ? undefined : checkLogPolicyOf(options.logPolicy, pi, S, A);
   const beta = resolveDistribution("beta", options.beta, S, visitation, mu);
+  // nu "max" depends on the candidate: the solvers see nu = beta (w = 1 where beta > 0) and return nu*.
+  const nuMax = options.nu === "max";
+  if (typeof options.nu === "string" && !nuMax && !["visitation", "mu", "uniform"].includes(options.nu)) {
+    throw new ValidationError("nu", 'must be "visitation", "mu", "uniform", "max" or a Float64Array of length S', options.nu);
+  }
   // The same spec twice (npg's "uniform" states) resolves to one array, as "visitation" always did.
-  const nu = options.nu !== undefined && options.nu === options.beta ? beta : resolveDistribution("nu", options.nu, S, visitation, mu);
+  const nu =
+    nuMax || (options.nu !== undefined && options.nu === options.beta) ? beta : resolveDistribution("nu", options.nu as StateDistribution | undefined, S, visitation, mu);
   const w = new Float64Array(S);
   const keep = new Uint8Array(S);
   for (let s = 0; s < S; s++) {
@@ -197,10 +219,18 @@ export function mirrorUpdate(problem: MirrorProblem, options: MirrorStepOptions 
     visitation,
     mu,
   };
-  const sol = neighbourhood.solve(ctx);
+  let sol: StepSolution;
+  if (nuMax) {
+    if (!neighbourhood.solveMaxDrift) {
+      throw new ValidationError("nu", '"max" (the drift distribution on the states of largest drift) is solved over allPolicies() only', neighbourhood.kind);
+    }
+    sol = neighbourhood.solveMaxDrift(ctx);
+  } else sol = neighbourhood.solve(ctx);
   const used = sol.solver ?? "exact";
   if (neighbourhood.restoresKept && !sol.restored) restoreKeptRows(ctx, sol.policy, sol.logPolicy, used === "generic");
-  const { surrogate, drift: driftTotal } = objectiveParts(ctx, sol.policy, sol.klFromOld);
+  const { surrogate, drift: driftTotal } = nuMax ? maxDriftParts(ctx, sol.policy, sol.klFromOld) : objectiveParts(ctx, sol.policy, sol.klFromOld);
+  const nuOut = nuMax && sol.driftDistribution ? sol.driftDistribution : nu;
+  const wOut = nuOut === nu ? w : weightsOf(beta, nuOut);
   const constraint = sol.constraint ?? (neighbourhood.constrains ? neighbourhood.measure(pi, sol.policy, S, A) : undefined);
   return {
     policy: sol.policy,
@@ -214,11 +244,18 @@ export function mirrorUpdate(problem: MirrorProblem, options: MirrorStepOptions 
     alpha: sol.alpha,
     solver: used,
     gap: sol.gap,
-    weights: w,
+    weights: wOut,
     beta,
-    nu,
+    nu: nuOut,
     evaluation: options.evaluation ?? { advantage: adv, d: visitation },
   };
+}
+
+/** w(s) = nu(s)/beta(s); where beta(s) = 0, +Infinity if nu(s) > 0 and 0 if not. */
+function weightsOf(beta: Float64Array, nu: Float64Array): Float64Array {
+  const w = new Float64Array(beta.length);
+  for (let s = 0; s < beta.length; s++) w[s] = beta[s] === 0 ? (nu[s] > 0 ? Infinity : 0) : nu[s] / beta[s];
+  return w;
 }
 
 /** An S*A Float64Array of finite numbers (checkTable's checks and messages) and its largest |entry|, in one pass. */

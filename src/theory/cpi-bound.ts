@@ -1,6 +1,8 @@
 /**
  * Conservative policy iteration's improvement guarantee (Kakade & Langford
- * 2002, their CPI guarantee), stated there for rewards in [0, 1]:
+ * 2002, "Approximately Optimal Approximate Reinforcement Learning", the
+ * monotone improvement theorem of conservative policy iteration), stated there for rewards
+ * in [0, 1]:
  *
  *   pi_{k+1} = (1 - alpha) pi_k + alpha pi',   pi' greedy in A_k,
  *   Abar_k   = E_{s~d_k} E_{a~pi'(.|s)}[A_k(s,a)],
@@ -14,8 +16,8 @@
  *   gain >= alpha/(1-gamma) (Abar - 2 alpha gamma span / (1-gamma)^2),
  *   alpha* = Abar (1-gamma)^2 / (4 gamma span),   gain(alpha*) >= Abar^2 (1-gamma) / (8 gamma span),
  *
- * which is Kakade & Langford's statement exactly when span = 1. `cpi({ alpha: "optimal" })`
- * uses span = max(1, max R - min R): their constants whenever the rewards
+ * which is the paper's statement exactly when span = 1. `cpi({ alpha: "optimal" })`
+ * uses span = max(1, max R - min R): the paper's constants whenever the rewards
  * fit in an interval of width 1 (a wider span than needed only makes alpha*
  * more conservative), and a valid guarantee for any reward range.
  */

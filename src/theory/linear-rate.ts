@@ -1,9 +1,8 @@
 /**
  * A linear (geometric) convergence rate fitted to an optimality-gap history:
  * least squares of log gap_k = log c + k log rate over the entries with
- * gap_k > floor, i.e. gap_k ≈ c rate^k (linear convergence of NPG / AMPO with
- * geometrically increasing steps, V* - V_k <= O((1-c)^k): Xiao 2022; Alfano,
- * Yuan & Rebeschini 2023).
+ * gap_k > floor, i.e. gap_k ≈ c rate^k (Alfano, Yuan & Rebeschini 2023: linear convergence of NPG /
+ * AMPO with geometrically increasing steps, V* - V_k <= O((1-c)^k)).
  */
 import { ValidationError } from "../core/errors.js";
 import { checkObject, checkOptions, isArrayLike, kindOf } from "../core/validate.js";

@@ -1,7 +1,7 @@
 /**
- * Monotone improvement (the Mirror Learning theorem, Kuba, Schroeder de Witt
- * & Foerster 2022: eta(pi_{n+1}) >= eta(pi_n) for all n), checked over a
- * history of returns.
+ * Monotone improvement (the Mirror Learning theorem of Kuba, Schroeder de Witt &
+ * Foerster 2022, "Mirror Learning: A Unifying Framework of Policy Optimisation":
+ * eta(pi_{n+1}) >= eta(pi_n) for all n), checked over a history of returns.
  */
 import { ValidationError } from "../core/errors.js";
 import { isArrayLike, kindOf } from "../core/validate.js";

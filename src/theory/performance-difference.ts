@@ -1,5 +1,6 @@
 /**
- * The performance difference lemma (Kakade & Langford 2002):
+ * The performance difference lemma (Kakade & Langford 2002, "Approximately Optimal
+ * Approximate Reinforcement Learning"):
  *
  *   eta(pi') - eta(pi) = 1/(1-gamma) E_{s~d_pi'} E_{a~pi'(.|s)}[A_pi(s,a)],
  *

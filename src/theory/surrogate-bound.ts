@@ -1,6 +1,7 @@
 /**
- * Li, Clavette & He's bound on the surrogate's error (ICML 2022, their
- * upper bound on the surrogate approximation error): for any
+ * Li, Clavette & He's bound on the surrogate's error (ICML 2022, "An
+ * Analytical Update Rule for General Policy Optimization", Result 2, "Upper
+ * Bound on Surrogate Approximation Error"): for any
  * policies pi', pi and gamma in [0.5, 1),
  *
  *   |J(pi') - L_pi(pi')| <= 1/(1-gamma) C_pi E_{s~d_pi}[ KL(pi'(.|s) || pi(.|s)) ],
@@ -18,6 +19,8 @@ import { evaluate, type EvaluateOptions } from "../evaluation/evaluate.js";
 import { checkTabularMdp, type TabularMdp } from "../mdp/tabular-mdp.js";
 import { outsideWasm } from "../core/arena.js";
 import { klRow } from "../mirror/kernels/kl.twin.js";
+import { checkPolicy } from "../core/validate.js";
+import { checkMdp } from "../instances/instance.js";
 
 export interface SurrogateBound {
   /** J(pi') = eta(pi'). */
@@ -40,7 +43,7 @@ export interface SurrogateBound {
 
 /** J, L and the bound of Li et al. for piNew = pi' and piOld = pi (see the module comment). */
 export function surrogateBound(mdp: TabularMdp, piNew: Float64Array, piOld: Float64Array, options?: EvaluateOptions): SurrogateBound {
-  checkTabularMdp(mdp, "surrogateBound");
+  checkBoundInputs(mdp, piNew, piOld, "surrogateBound");
   // Read again after evaluate, which allocates: copies if they are views of WebAssembly memory.
   piNew = outsideWasm(piNew);
   piOld = outsideWasm(piOld);
@@ -66,4 +69,11 @@ export function surrogateBound(mdp: TabularMdp, piNew: Float64Array, piOld: Floa
   // 0 * Infinity is 0 here: with C = 0 (gamma = 0 or all advantages 0) the surrogate is exact, J = L.
   const bound = meanKl === 0 || C === 0 ? 0 : (C / (1 - gamma)) * meanKl;
   return { J: next.eta, L, error: Math.abs(next.eta - L), bound, C, epsilon, meanKl, applies: gamma >= 0.5 && gamma < 1 };
+}
+
+/** The MDP and the two policies of a bound (S*A policies of that MDP). */
+export function checkBoundInputs(mdp: TabularMdp, piNew: unknown, piOld: unknown, where: string): void {
+  checkMdp(mdp, where);
+  checkPolicy("piNew", piNew, mdp.S, mdp.A);
+  checkPolicy("piOld", piOld, mdp.S, mdp.A);
 }

@@ -29,6 +29,8 @@ const ROOT_EXPORTS = [
     "weightedLeastSquares", "zeroDrift",
     // Training logs (src/logging), tuned configs, and the instance comparison behind `mirror-rl compare`.
     "INSTANCE_PRESETS", "LOG_FORMATS", "Logger", "ZOO", "compareInstances",
+    // Theory checks: TRPO's max-KL bound, the three CPI lemmas, AMPO's bound with an inexact fit.
+    "trpoBound", "cpiPolicyShift", "cpiVisitationShift", "cpiExpectationShift", "ampoStepTerms", "ampoGapBound",
 ];
 
 const KERNEL_EXPORTS = [

@@ -16,7 +16,7 @@
  * r = pi / pi_old): C (r log r - r + 1) >= 0, unbiased since E[r] = 1,
  * derivative C log r.
  */
-import type { StepContext, StepSolution } from "../context.js";
+import { type StepContext, type StepSolution, penalties } from "../context.js";
 import { type Drift, type DriftSpec, type ParameterSite, type SampleEstimator, hidden, siteOf } from "../drift.js";
 import { ValidationError } from "../../core/errors.js";
 import { expStepUnchecked } from "../kernels/exp-update.js";
@@ -76,47 +76,12 @@ export class ReverseKlDrift implements Drift {
 
   /** The exponential update per state (see the module comment for its limits); returns the log-policy and KL(p || pi_old). */
   solveAll(ctx: StepContext): StepSolution {
-    const { S, A, pi, adv, keep } = ctx;
-    const k = this.coefficient;
-    // Per state: 0 = the exponential update, 1 = keep pi_old exactly, 2 = greedy over all actions (w = 0).
-    const mode = new Uint8Array(S);
-    const fillCoef = (out: Float64Array): void => {
-      for (let s = 0; s < S; s++) {
-        const w = ctx.w[s];
-        if (keep[s]) mode[s] = 1;
-        else if (w === 0) mode[s] = 2;
-        else {
-          const c = w * k;
-          if (c === Infinity) mode[s] = 1;
-          else {
-            let e = 1 / c;
-            if (!(e * ctx.maxAbsAdv <= LOGIT_LIMIT)) e = capped(adv, s, A, e);
-            out[s] = e;
-            continue;
-          }
-        }
-        out[s] = 0;
-      }
-    };
-    const restore = (o: Float64Array, lo: Float64Array): void => {
-      for (let s = 0; s < S; s++) {
-        if (mode[s] === 1) {
-          for (let a = s * A; a < s * A + A; a++) {
-            o[a] = pi[a];
-            lo[a] = ctx.logPi ? ctx.logPi[a] : Math.log(pi[a]);
-          }
-        } else if (mode[s] === 2) {
-          let best = s * A;
-          for (let a = s * A + 1; a < s * A + A; a++) if (adv[a] > adv[best]) best = a;
-          for (let a = s * A; a < s * A + A; a++) {
-            o[a] = a === best ? 1 : 0;
-            lo[a] = a === best ? 0 : -Infinity;
-          }
-        }
-      }
-    };
-    const r = expStepUnchecked(pi, ctx.logPi, adv, S, A, fillCoef, restore);
-    return { policy: r.policy, logPolicy: r.logPolicy, klFromOld: r.kl, restored: true };
+    return expPenaltyStep(ctx, penalties(ctx, this.coefficient), (s) => ctx.w[s] === 0);
+  }
+
+  /** The drift as c(s) KL(p || pi_old), c(s) = w(s)/eta (+Infinity in kept states), for the reverse mean-KL ball. */
+  reverseKlPenalty(ctx: StepContext): Float64Array {
+    return penalties(ctx, this.coefficient);
   }
 
   /** C KL(p || pi_old) per state (the solver's own KL when given). */
@@ -126,6 +91,60 @@ export class ReverseKlDrift implements Drift {
     for (let s = 0; s < ctx.S; s++) out[s] = scaled(this.coefficient, kl[s]);
     return out;
   }
+}
+
+/**
+ * Per state the maximiser of <p, A_s> - penalty(s) KL(p || pi_old(.|s)) over
+ * the simplex, p ∝ pi_old exp(A_s / penalty(s)), in log space (kernels/exp-update.ts)
+ * with the limits of the module comment: penalty(s) = +Infinity (or a kept
+ * state) keeps pi_old exactly; a step 1/penalty(s) so large that it would
+ * overflow (penalty 0 included) is capped, which is the greedy step within
+ * pi_old's support (ties in proportion to pi_old), the limit penalty -> 0+;
+ * `greedyAll(s)` true takes the greedy step over all actions instead (no
+ * penalty at all, w(s) = 0). Returns the log-policy and KL(p || pi_old) per
+ * state, kept rows restored. Shared by the reverse-KL drift and the reverse
+ * mean-KL ball.
+ */
+export function expPenaltyStep(ctx: StepContext, penalty: Float64Array, greedyAll: (s: number) => boolean): StepSolution {
+  const { S, A, pi, adv, keep } = ctx;
+  // Per state: 0 = the exponential update, 1 = keep pi_old exactly, 2 = greedy over all actions.
+  const mode = new Uint8Array(S);
+  const fillCoef = (out: Float64Array): void => {
+    for (let s = 0; s < S; s++) {
+      if (keep[s]) mode[s] = 1;
+      else if (greedyAll(s)) mode[s] = 2;
+      else {
+        const c = penalty[s];
+        if (c === Infinity) mode[s] = 1;
+        else {
+          let e = 1 / c;
+          if (!(e * ctx.maxAbsAdv <= LOGIT_LIMIT)) e = capped(adv, s, A, e);
+          out[s] = e;
+          continue;
+        }
+      }
+      out[s] = 0;
+    }
+  };
+  const restore = (o: Float64Array, lo: Float64Array): void => {
+    for (let s = 0; s < S; s++) {
+      if (mode[s] === 1) {
+        for (let a = s * A; a < s * A + A; a++) {
+          o[a] = pi[a];
+          lo[a] = ctx.logPi ? ctx.logPi[a] : Math.log(pi[a]);
+        }
+      } else if (mode[s] === 2) {
+        let best = s * A;
+        for (let a = s * A + 1; a < s * A + A; a++) if (adv[a] > adv[best]) best = a;
+        for (let a = s * A; a < s * A + A; a++) {
+          o[a] = a === best ? 1 : 0;
+          lo[a] = a === best ? 0 : -Infinity;
+        }
+      }
+    }
+  };
+  const r = expStepUnchecked(pi, ctx.logPi, adv, S, A, fillCoef, restore);
+  return { policy: r.policy, logPolicy: r.logPolicy, klFromOld: r.kl, restored: true };
 }
 
 /** k x with 0 for x = 0 whatever k (an infinite coefficient at pi_old is still no drift). */

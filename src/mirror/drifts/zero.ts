@@ -52,6 +52,10 @@ export class ZeroDrift implements Drift {
     return penalties(ctx, 0);
   }
 
+  reverseKlPenalty(ctx: StepContext): Float64Array {
+    return penalties(ctx, 0);
+  }
+
   tvPenalty(ctx: StepContext): Float64Array {
     return penalties(ctx, 0);
   }

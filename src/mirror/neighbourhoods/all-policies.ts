@@ -3,8 +3,10 @@
  * Schroeder de Witt & Foerster 2022, "Mirror Learning", their examples). The step
  * separates over states; the drift's own closed form (`solveAll`) solves it,
  * or the generic solver when the drift has none or `solver: "generic"`.
+ * It also solves the step under the drift distribution "max" (max-drift.ts).
  */
 import { type StepContext, type StepSolution, solveAllGeneric } from "../context.js";
+import { solveMaxDrift } from "../max-drift.js";
 import type { ParameterSite } from "../drift.js";
 import type { NeighbourhoodSolver } from "../neighbourhood.js";
 
@@ -24,6 +26,11 @@ class AllPoliciesImpl implements AllPolicies {
   solve(ctx: StepContext): StepSolution {
     const exact = ctx.forceGeneric ? undefined : ctx.drift.solveAll;
     return exact ? { ...exact.call(ctx.drift, ctx), solver: "exact" } : solveAllGeneric(ctx);
+  }
+
+  /** nu = "max": the radius search of max-drift.ts (a zero drift is the plain step). */
+  solveMaxDrift(ctx: StepContext): StepSolution {
+    return solveMaxDrift(ctx, (c) => this.solve(c));
   }
 
   measure(): number {
