@@ -14,7 +14,8 @@
  *   diagonal-Gaussian heads, orthogonal initialisation (Saxe et al. 2014),
  *   `Mlp` and its `ParameterStore`;
  * - optimisers: Adam (Kingma & Ba 2015), RMSprop, global-norm clipping;
- * - the pieces of the agents: actor-critic, PPO's clip loss, value loss, GAE
+ * - the pieces of the agents: actor-critic, PPO's clip loss, every drift's
+ *   sample-based loss (driftLoss, mirrorLossAndGradients), value loss, GAE
  *   on blocks, schedules and the agent file format (CRC-32 checked).
  *
  * Less stable than the package root: names and signatures here follow the
@@ -123,6 +124,15 @@ export {
   type PpoMinibatch,
   type PpoLossOptions,
   type PpoLossResult,
+  driftLoss,
+  driftLossInto,
+  driftLossPath,
+  type DriftLossPath,
+  type DriftLossStats,
+  mirrorLossAndGradients,
+  type MirrorMinibatch,
+  type MirrorLossOptions,
+  type MirrorLossResult,
   valueLossInto,
   explainedVariance,
   scheduleFn,

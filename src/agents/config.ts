@@ -19,6 +19,8 @@ export const COMMON_KEYS = [
 export const PPO_ONLY_KEYS = ["batchSize", "nEpochs", "clipRange", "clipRangeVf", "targetKl"] as const;
 /** Keys only A2C has. */
 export const A2C_ONLY_KEYS = ["useRmsProp", "rmsPropEps"] as const;
+/** Keys of MirrorLearner beyond the common ones (PPO's minus clipRange, plus the drift and the neighbourhood). */
+export const MIRROR_LEARNER_ONLY_KEYS = ["batchSize", "nEpochs", "clipRangeVf", "targetKl", "drift", "neighbourhood"] as const;
 
 /**
  * Keys Stable-Baselines3 (or rl-baselines3-zoo) users write that have no
@@ -55,7 +57,9 @@ const SB3_ADVICE: Readonly<Record<string, string>> = {
  * algorithm says so, and any other unknown key is rejected with the nearest
  * known name (`learning_rate` -> `learningRate`).
  */
-export function checkAgentConfig(config: unknown, algorithm: string, known: readonly string[], otherAlgorithm: string, otherKeys: readonly string[]): void {
+export function checkAgentConfig(
+  config: unknown, algorithm: string, known: readonly string[], otherAlgorithm: string, otherKeys: readonly string[], otherWhy?: string,
+): void {
   if (config === null || typeof config !== "object" || Array.isArray(config)) {
     throw new ValidationError("config", `must be an object with env, e.g. new ${algorithm}({ env: "CartPole-v1" })`, kindOf(config));
   }
@@ -65,7 +69,7 @@ export function checkAgentConfig(config: unknown, algorithm: string, known: read
     const advice = SB3_ADVICE[key];
     if (advice) throw new ValidationError(key, advice, c[key]);
     if (otherKeys.includes(key)) {
-      const why = algorithm === "A2C" ? "A2C takes one gradient step on the whole rollout (no minibatches, epochs or clipping)" : "PPO uses Adam";
+      const why = otherWhy ?? (algorithm === "A2C" ? "A2C takes one gradient step on the whole rollout (no minibatches, epochs or clipping)" : "PPO uses Adam");
       throw new ValidationError(key, `is ${otherAlgorithm === "A2C" ? "an" : "a"} ${otherAlgorithm} setting, not one of ${algorithm}'s: ${why}; remove it`, c[key]);
     }
   }

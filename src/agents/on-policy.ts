@@ -157,10 +157,12 @@ export interface AlgorithmDefaults {
 
 /** Who is being configured: the algorithm's name, its config keys, and the other algorithm's (for messages). */
 export interface AlgorithmKeys {
-  algorithm: "PPO" | "A2C";
+  algorithm: "PPO" | "A2C" | "MirrorLearner";
   keys: readonly string[];
   other: "PPO" | "A2C";
   otherKeys: readonly string[];
+  /** Why a key of the other algorithm is not one of this one's (default: PPO's and A2C's reasons). */
+  otherWhy?: string;
   /** Checks the algorithm's own settings (called before anything is allocated). */
   check(config: never): unknown;
 }
@@ -195,7 +197,7 @@ export function resolveCommon(c: OnPolicyConfig, d: AlgorithmDefaults): Resolved
 }
 
 export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
-  abstract readonly algorithm: "PPO" | "A2C";
+  abstract readonly algorithm: "PPO" | "A2C" | "MirrorLearner";
   readonly config: C;
   readonly common: ResolvedCommon;
   readonly env: VecEnv;
@@ -234,7 +236,7 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
   private readonly scratch: { actions: Int32Array | Float32Array; envActions: Float64Array; logp: Float32Array; values: Float64Array; rewards: Float64Array; ended: Uint8Array; boot: Float64Array; obs: Float32Array };
 
   protected constructor(config: C, defaults: AlgorithmDefaults, who: AlgorithmKeys) {
-    checkAgentConfig(config, who.algorithm, who.keys, who.other, who.otherKeys);
+    checkAgentConfig(config, who.algorithm, who.keys, who.other, who.otherKeys, who.otherWhy);
     this.configKeys = who.keys;
     this.config = config;
     this.common = resolveCommon(config, defaults);
