@@ -229,6 +229,9 @@ describe("trainOn: one update on the caller's samples", () => {
       return probs;
     };
     for (const prob of p(obs)) expect(prob).toBeGreaterThan(0.5);
+    // The environment id types predict's result, as for PPO.
+    const action: number = agent.predict([0, 0, 0, 0], { deterministic: true });
+    expect(action).toBe(1);
     // With value targets the critic learns too; weights scale the drift.
     const m2 = agent.trainOn({ obs, actions, advantages, returns: Float64Array.from({ length: rows }, (_, i) => i / rows), driftWeights: new Float64Array(rows).fill(2) });
     expect(Number.isFinite(m2["losses/explained_variance"])).toBe(true);
