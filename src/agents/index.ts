@@ -8,9 +8,10 @@
  * format are in `mirror-rl/kernels`.
  */
 export { PPO, PPO_DEFAULTS, type PPOConfig } from "./ppo.js";
+export { MirrorLearner, type MirrorBatch } from "./mirror-learner.js";
 export {
-  MirrorLearner, MIRROR_LEARNER_DEFAULTS, sampleNeighbourhood, type MirrorLearnerConfig, type LearnerConfig, type MirrorBatch,
-} from "./mirror-learner.js";
+  MIRROR_LEARNER_DEFAULTS, sampleNeighbourhood, type MirrorLearnerConfig, type LearnerConfig,
+} from "./mirror-learner-config.js";
 export { A2C, A2C_DEFAULTS, type A2CConfig } from "./a2c.js";
 export { TrainingDivergedError, type DivergenceHint } from "./diverged.js";
 export {

@@ -41,9 +41,10 @@ import { scheduleFn, scheduleToJson, type Schedule } from "./schedules.js";
 import { decodeAgentFile } from "./agent-file.js";
 import type { Metrics } from "./logger.js";
 import { allPolicies } from "../mirror/index.js";
+import { MirrorLearner, type UpdateSums } from "./mirror-learner.js";
 import {
-  MirrorLearner, checkLearnerSettings, clipRangeVfSchedule, type LearnerConfig, type LearnerSetup, type MirrorLearnerConfig, type UpdateSums,
-} from "./mirror-learner.js";
+  checkLearnerSettings, clipRangeVfSchedule, type LearnerConfig, type LearnerSetup, type MirrorLearnerConfig,
+} from "./mirror-learner-config.js";
 
 /** PPO's config: SB3's hyperparameters in camelCase (defaults are SB3's). */
 export interface PPOConfig<E extends EnvSpec = EnvSpec> extends LearnerConfig<E> {
