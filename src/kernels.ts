@@ -16,7 +16,8 @@
  *   `Mlp` and its `ParameterStore`, Fisher-vector products of a policy
  *   network (`fisherVectorProduct`, `FisherOperator`);
  * - optimisers: Adam (Kingma & Ba 2015), RMSprop, global-norm clipping;
- * - the pieces of the agents: actor-critic, PPO's clip loss, value loss, GAE
+ * - the pieces of the agents: actor-critic, PPO's clip loss, every drift's
+ *   sample-based loss (driftLoss, mirrorLossAndGradients), value loss, GAE
  *   on blocks, schedules, TRPO's and NPG's natural-gradient step (conjugate
  *   gradients, backtracking line search) and the agent file format (CRC-32 checked).
  *
@@ -149,6 +150,15 @@ export {
   type PpoMinibatch,
   type PpoLossOptions,
   type PpoLossResult,
+  driftLoss,
+  driftLossInto,
+  driftLossPath,
+  type DriftLossPath,
+  type DriftLossStats,
+  mirrorLossAndGradients,
+  type MirrorMinibatch,
+  type MirrorLossOptions,
+  type MirrorLossResult,
   valueLossInto,
   explainedVariance,
   scheduleFn,

@@ -1,3 +1,4 @@
-// Kernels of the sample-based agents (PPO, A2C): the clip loss, row gathers, RMSprop.
+// Kernels of the sample-based agents (PPO, A2C, MirrorLearner): the clip and drift losses, row gathers, RMSprop.
 export * from "./ppo-loss";
 export * from "../optim/rmsprop";
+export * from "./drift-loss";

@@ -22,6 +22,9 @@ export const A2C_ONLY_KEYS = ["useRmsProp", "rmsPropEps"] as const;
 /** Keys of the Gaussian head: the log-std's start and generalised state-dependent exploration (src/agents/sde.ts). */
 export const SDE_KEYS = ["useSde", "sdeSampleFreq", "logStdInit", "fullStd", "useExpln", "learnFeatures"] as const;
 
+/** Keys of MirrorLearner beyond the common ones (PPO's minus clipRange, plus the drift and the neighbourhood). */
+export const MIRROR_LEARNER_ONLY_KEYS = ["batchSize", "nEpochs", "clipRangeVf", "targetKl", "drift", "neighbourhood"] as const;
+
 /**
  * Keys Stable-Baselines3 (or rl-baselines3-zoo) users write that have no
  * counterpart here, and what to do instead. Misspellings and snake_case

@@ -156,7 +156,7 @@ function num(field: string, v: unknown, dflt: number, lo: number, hi: number, in
 }
 
 /** The agents on this loop. */
-export type AlgorithmName = "PPO" | "A2C" | "TRPO" | "NPG";
+export type AlgorithmName = "PPO" | "A2C" | "TRPO" | "NPG" | "MirrorLearner";
 
 /** Defaults that differ between PPO and A2C. */
 export interface AlgorithmDefaults {

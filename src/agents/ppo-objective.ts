@@ -5,17 +5,17 @@
  *   loss = -mean(r A - D_clip) - entCoef mean(H) + vfCoef mean((R - v')^2)
  *
  * (clip-drift policy loss: src/agents/ppo-loss.ts; value loss:
- * src/agents/value-loss.ts). Gradients are written into the policy's
+ * src/agents/value-loss.ts; the minibatch loss of every drift, which this
+ * is with the clip drift: src/agents/mirror-objective.ts). Gradients are written into the policy's
  * ParameterStore (overwritten), ready for clipping and the optimiser step.
  * When a part of the loss is not finite (training diverged) the result says
  * which, and the backward passes from that part on are skipped: the
  * gradients are then incomplete and must not be stepped on.
  */
 import type { F32Ref, I32Ref, U8Ref } from "../nn/tensor.js";
-import { Block } from "../core/arena.js";
+import type { Block } from "../core/arena.js";
 import type { ActorCritic } from "./actor-critic.js";
-import { ppoClipLossInto } from "./ppo-loss.js";
-import { valueLossInto } from "./value-loss.js";
+import { mirrorLossAndGradients } from "./mirror-objective.js";
 
 export interface PpoMinibatch {
   rows: number;
@@ -52,36 +52,12 @@ export interface PpoLossResult {
   approxKl: number;
 }
 
-/** Forward and backward of PPO's loss on one minibatch; `stats` is a 4-value f64 scratch block. */
+/**
+ * Forward and backward of PPO's loss on one minibatch; `stats` is a 4-value
+ * f64 scratch block. PPO is Mirror Learning with the clip drift: this is
+ * `mirrorLossAndGradients` on the clip kernel's path.
+ */
 export function ppoLossAndGradients(pol: ActorCritic, mb: PpoMinibatch, o: PpoLossOptions, stats: Block<"f64">): PpoLossResult {
-  const { rows } = mb;
-  // Policy: log pi_new(a|s) and entropies, then the clip-drift loss and its gradient in log pi.
-  if (mb.replayed) pol.logProbHead(rows, mb.actions, mb.masks);
-  else pol.logProbForward(mb.obs, rows, mb.actions, mb.masks);
-  const clip = ppoClipLossInto(o.epsilon, mb.logpOld, pol.logpAct, mb.advantages, pol.gLogp, rows, stats);
-  const ent = pol.entropy.view;
-  let entropy = 0;
-  for (let r = 0; r < rows; r++) entropy += ent[r];
-  entropy /= rows;
-  // A NaN here would stop the backward pass with a message about an internal buffer: let the caller say what diverged.
-  if (!Number.isFinite(clip.policyLoss) || !Number.isFinite(entropy)) {
-    return { loss: NaN, policyLoss: clip.policyLoss, valueLoss: NaN, entropy, clipFraction: clip.clipFraction, approxKl: clip.approxKl };
-  }
-  pol.logProbBackward(rows, mb.actions, o.entCoef);
-  // Value: (clipped) squared error to the GAE returns.
-  const values = (mb.replayed ? pol.critic.lastOutput : pol.critic.forward(mb.obs, rows)).view;
-  // Views taken after the forward pass (which may grow memory).
-  const valueLoss = valueLossInto(values, values64(mb.returns), values64(mb.oldValues), rows, o.clipRangeVf, o.vfCoef, pol.dValues.view);
-  if (!Number.isFinite(valueLoss)) {
-    return { loss: NaN, policyLoss: clip.policyLoss, valueLoss, entropy, clipFraction: clip.clipFraction, approxKl: clip.approxKl };
-  }
-  pol.critic.backward(pol.dValues);
-  return {
-    loss: clip.policyLoss - o.entCoef * entropy + o.vfCoef * valueLoss,
-    policyLoss: clip.policyLoss, valueLoss, entropy, clipFraction: clip.clipFraction, approxKl: clip.approxKl,
-  };
-}
-
-function values64(x: ArrayLike<number> | Block<"f64">): ArrayLike<number> {
-  return x instanceof Block ? x.view : x;
+  const loss = { path: "clip", epsilon: o.epsilon } as const;
+  return mirrorLossAndGradients(pol, mb, { loss, clipRangeVf: o.clipRangeVf, entCoef: o.entCoef, vfCoef: o.vfCoef }, stats);
 }

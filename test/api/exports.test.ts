@@ -11,7 +11,7 @@ import * as lower from "../../src/kernels.js";
 const ROOT_EXPORTS = [
     "A2C", "A2C_DEFAULTS", "AcrobotEnv", "Box", "CartPoleEnv", "ConvergenceError", "Discrete", "ENV_IDS",
     "FROZEN_LAKE_MAPS", "ForestAction", "FrozenLakeAction", "GridAction", "MountainCarEnv", "MultiAgentMdp", "NPG", "NPG_DEFAULTS",
-    "ObsNormalizer", "PPO", "PPO_DEFAULTS", "TRPO", "TRPO_DEFAULTS", "PendulumEnv", "RewardNormalizer", "RiverSwimAction", "Rng",
+    "MIRROR_LEARNER_DEFAULTS", "MirrorLearner", "ObsNormalizer", "PPO", "PPO_DEFAULTS", "TRPO", "TRPO_DEFAULTS", "PendulumEnv", "RewardNormalizer", "RiverSwimAction", "Rng",
     "RolloutBuffer", "RunningMeanStd", "TabularMdp", "TrainingDivergedError", "ValidationError", "advantageFromQ",
     "allPolicies", "ampo", "analytical", "analyticalConstant", "callbackList", "checkDrift", "checkEnv",
     "checkMonotone", "climbingGame", "clipDrift", "cpi", "cpiAdvantage", "cpiBound", "cpiOptimalAlpha",
@@ -40,10 +40,11 @@ const KERNEL_EXPORTS = [
     "Mlp", "POLICY_GAIN", "ParameterSlice", "ParameterStore", "Rmsprop", "VALUE_GAIN", "categoricalBackward",
     "categoricalForward", "categoricalKl", "categoricalKlBackward", "categoricalMode", "categoricalSample",
     "checkFinite", "clipCoefficient", "clipEpsilon", "clipGradNorm", "clipGradNormScale", "clipSolve", "crc32", "decodeAgentFile",
-    "denseBackwardInput", "denseBackwardParams", "denseFeatureTable", "denseForward", "encodeAgentFile", "expUpdate",
+    "denseBackwardInput", "denseBackwardParams", "denseFeatureTable", "denseForward", "driftLoss", "driftLossInto", "driftLossPath",
+    "encodeAgentFile", "expUpdate",
     "explainedVariance", "f32Block", "f64Block", "gaeOnBlocks", "gaussianEntropy", "gaussianKl", "gaussianKlBackward",
     "gaussianLogProb", "gaussianLogProbBackward", "gaussianSample", "gradNorm", "greedyStep", "i32Block", "kernels",
-    "klBallSolve", "l2Solve", "logOf", "nearestName", "logSoftmaxRows", "mlpParameterCount", "normalizeAdvantages", "orthogonal",
+    "klBallSolve", "l2Solve", "logOf", "nearestName", "logSoftmaxRows", "mirrorLossAndGradients", "mlpParameterCount", "normalizeAdvantages", "orthogonal",
     "perStateKl", "perStateTv", "ppoClipLoss", "ppoClipLossInto", "ppoLossAndGradients", "reluBackward",
     "reluForward", "resolveDistribution", "scheduleFn", "scratch", "searchMultiplier", "solveStateGeneric",
     // gSDE (Raffin, Kober & Stulp 2022): the head, its kernels' wrappers and the noise matrices.
