@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     globalSetup: ["test/browser/ensure-build.ts"],
+    setupFiles: ["test/setup/fast-check.ts"],
   },
 });

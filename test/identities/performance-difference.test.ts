@@ -1,5 +1,5 @@
 /**
- * The performance difference lemma (Kakade & Langford 2002; seed 002):
+ * The performance difference lemma (Kakade & Langford 2002, "Approximately Optimal Approximate Reinforcement Learning"):
  *
  *   eta(pi') - eta(pi) = 1/(1 - gamma) sum_s d_pi'(s) sum_a pi'(a|s) A_pi(s, a),
  *
