@@ -52,6 +52,10 @@
  *
  * `trainOn(batch)` runs one update on samples the caller gives (e.g. exact
  * advantages of a tabular MDP) instead of a rollout.
+ *
+ * Over 400 lines on purpose (barely): the minibatch epochs, the drift's loss
+ * path and the saved state of one learner; its settings are in
+ * mirror-learner-config.ts.
  */
 import { ValidationError } from "../core/errors.js";
 import { checkOptions, isArrayLike, kindOf } from "../core/validate.js";

@@ -16,194 +16,33 @@
  * SB3's use_sde, `useSde` in the configs of PPO and A2C): Gaussian policies
  * explore with noise matrices drawn per environment copy at the start of a
  * rollout and every `sdeSampleFreq` steps (src/agents/sde.ts).
+ *
+ * Over 400 lines on purpose: one agent's state (environment, networks,
+ * buffers, noise, normalisers, random streams) and the loop that owns it;
+ * rollout, learn, predict, save and restore read and write the same fields.
+ * Its config is in on-policy-config.ts and its inputs in agent-inputs.ts.
  */
-import { ValidationError, type Location } from "../core/errors.js";
-import { checkActionMask, checkOptions, isArrayLike, kindOf, nearestName } from "../core/validate.js";
+import { ValidationError } from "../core/errors.js";
+import { checkActionMask, checkOptions, kindOf, nearestName } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
 import { ENV_IDS, makeVecEnv } from "../envs/registry.js";
 import { SyncVecEnv } from "../envs/sync-vec-env.js";
 import type { Env, VecEnv, VecStepResult } from "../envs/env.js";
 import type { EnvId } from "../envs/registry.js";
-import type { Box, Discrete, Space } from "../envs/spaces.js";
-import { ACTIVATIONS, type Activation } from "../nn/activation.js";
 import { ObsNormalizer, RewardNormalizer, type RunningStatsState } from "../returns/running-stats.js";
 import { RolloutBuffer } from "../returns/rollout-buffer.js";
-import { checkGaeCoefficients } from "../returns/gae.js";
-import { ActorCritic, splitNetArch, type NetArch } from "./actor-critic.js";
+import { ActorCritic } from "./actor-critic.js";
 import { gatherMaskRows, MaskBlock } from "../nn/mask.js";
 import type { U8Ref } from "../nn/tensor.js";
-import { scheduleFn, scheduleToJson, type Schedule } from "./schedules.js";
+import { scheduleFn, scheduleToJson } from "./schedules.js";
 import { nodeFs, type Metrics } from "./logger.js";
-import { openTrainingLogger, type LogFormat, type TrainingLogger } from "../logging/index.js";
-import type { Callback, ProgressInfo } from "./callbacks.js";
+import { openTrainingLogger, type TrainingLogger } from "../logging/index.js";
+import type { ProgressInfo } from "./callbacks.js";
 import { decodeF32, encodeAgentFile, encodeF32 } from "./agent-file.js";
-import {
-  checkAgentConfig, checkBoolean, checkChoice, checkCount, checkNetworkMemory, checkRngState, checkRolloutMemory, checkUserEnv,
-} from "./config.js";
+import { checkAgentConfig, checkBoolean, checkCount, checkNetworkMemory, checkRngState, checkRolloutMemory, checkUserEnv } from "./config.js";
 import { TrainingDivergedError, type DivergenceHint } from "./diverged.js";
 import { resolveSde, sdeConfigJson, SdeExploration, type ResolvedSde, type SdeConfig } from "./sde.js";
 
-/**
- * An environment: a built-in id (editors complete them; another string is
- * checked when the agent is built), a single Env (numEnvs must be 1), a
- * VecEnv, or a factory of Envs. User environments (objects and factories) are
- * run through `checkEnv` when the agent is built.
- */
-export type EnvSpec = EnvId | (string & {}) | Env | VecEnv | (() => Env);
-
-/** The action space an EnvSpec has, as far as its type tells. */
-export type ActionSpaceOf<E> = E extends "Pendulum-v1"
-  ? Box
-  : E extends "CartPole-v1" | "Acrobot-v1" | "MountainCar-v0"
-    ? Discrete
-    : E extends { readonly actionSpace: infer S }
-      ? S
-      : E extends () => { readonly actionSpace: infer S }
-        ? S
-        : Space;
-
-/** What `predict` gives for one observation: an index (Discrete) or a Float32Array of actionDim values (Box). */
-export type ActionOf<E> = [ActionSpaceOf<E>] extends [Discrete] ? number : [ActionSpaceOf<E>] extends [Box] ? Float32Array : number | Float32Array;
-
-/** What `predict` gives for a batch: rows indices (Discrete) or rows x actionDim values (Box). */
-export type ActionBatchOf<E> = [ActionSpaceOf<E>] extends [Discrete]
-  ? Int32Array
-  : [ActionSpaceOf<E>] extends [Box]
-    ? Float32Array
-    : Int32Array | Float32Array;
-
-/** One observation: obsSize values, or the index of a Discrete observation space. */
-export type SingleObservation = number | Float32Array | Float64Array | readonly number[];
-
-/** Observations as rows (each obsSize values). */
-export type ObservationRows = readonly (Float32Array | Float64Array | readonly number[])[];
-
-/** The settings both algorithms have, with SB3's names in camelCase. */
-export interface OnPolicyConfig<E extends EnvSpec = EnvSpec> {
-  env: E;
-  /** Copies of the environment for an id or a factory; default 1 (SB3's make_vec_env). */
-  numEnvs?: number;
-  nSteps?: number;
-  gamma?: number;
-  gaeLambda?: number;
-  learningRate?: Schedule;
-  entCoef?: number;
-  vfCoef?: number;
-  maxGradNorm?: number;
-  netArch?: NetArch;
-  activation?: Activation;
-  /** Observation (and reward) normalisation as SB3's VecNormalize; `true` is both, as the zoo's `normalize: true`. */
-  normalize?: boolean | { obs?: boolean; reward?: boolean };
-  normalizeAdvantage?: boolean;
-  orthoInit?: boolean;
-  seed?: number;
-  /** Finished episodes averaged for `charts/episodic_return` (SB3: 100). */
-  statsWindow?: number;
-}
-
-export interface LearnOptions {
-  callback?: Callback;
-  /** Append one JSON line of metrics per iteration to this file (Node). */
-  logFile?: string;
-  /** Write logs that existing tools read into this directory (Node): see `formats`. */
-  logDir?: string;
-  /** Files in logDir: "csv" (SB3's progress.csv), "monitor" (monitor.csv), "tensorboard" (event file), "jsonl"; default the first three. */
-  formats?: readonly LogFormat[];
-  /** A logger to write through (e.g. `new Logger()` in a browser, then `toFiles()`); any object with `metrics(step, iteration, metrics)`. */
-  logger?: TrainingLogger;
-  /** Start the step count (and the schedules) from 0; default true (SB3). */
-  resetNumTimesteps?: boolean;
-}
-
-export interface PredictOptions {
-  /** The most probable action (the Gaussian's mean) instead of a sample; default false. */
-  deterministic?: boolean;
-  /** `obs` is a flat batch of rows x obsSize values, even when it holds one row; default false. */
-  batch?: boolean;
-  /**
-   * Legal actions (Discrete action spaces): for one observation n entries,
-   * for a batch rows x n (flat, or an array of rows); true/1 = legal. Only
-   * legal actions are sampled or taken as the mode.
-   */
-  actionMask?: ArrayLike<number | boolean> | readonly ArrayLike<number | boolean>[];
-}
-
-/** Options of `PPO.load` / `A2C.load`. */
-export interface LoadOptions<C extends OnPolicyConfig = OnPolicyConfig> {
-  /** The environment to rebuild the agent with; needed when it was trained on a user environment. */
-  env?: EnvSpec;
-  /** Config fields replacing the saved ones (e.g. a schedule function, which a file cannot hold). */
-  overrides?: Partial<C>;
-}
-
-/** The numbers of a resolved config (after defaults). */
-export interface ResolvedCommon {
-  numEnvs: number; nSteps: number; gamma: number; gaeLambda: number; entCoef: number; vfCoef: number; maxGradNorm: number;
-  normalizeObs: boolean; normalizeReward: boolean; normalizeAdvantage: boolean; orthoInit: boolean; seed: number; statsWindow: number;
-  activation: Activation; netArch: { pi: number[]; vf: number[] };
-}
-
-function isVecEnv(e: unknown): e is VecEnv {
-  return typeof e === "object" && e !== null && typeof (e as VecEnv).numEnvs === "number" && typeof (e as VecEnv).createStepResult === "function";
-}
-
-function num(field: string, v: unknown, dflt: number, lo: number, hi: number, integer = false): number {
-  const x = v === undefined ? dflt : v;
-  if (typeof x !== "number" || !(x >= lo && x <= hi) || (integer && !Number.isInteger(x))) {
-    throw new ValidationError(field, `must be ${integer ? "an integer" : "a number"} in [${lo}, ${hi}]`, x);
-  }
-  return x;
-}
-
-/** The agents on this loop. */
-export type AlgorithmName = "PPO" | "A2C" | "TRPO" | "NPG" | "MirrorLearner";
-
-/** Defaults that differ between PPO and A2C. */
-export interface AlgorithmDefaults {
-  nSteps: number; gamma: number; gaeLambda: number; learningRate: Schedule; entCoef: number; vfCoef: number; maxGradNorm: number;
-  normalizeAdvantage: boolean;
-}
-
-/** Who is being configured: the algorithm's name, its config keys, and the other algorithm's (for messages). */
-export interface AlgorithmKeys {
-  algorithm: AlgorithmName;
-  keys: readonly string[];
-  other: string;
-  otherKeys: readonly string[];
-  /** Why a key of the other algorithm does not apply (default: PPO's and A2C's reasons). */
-  otherWhy?: string;
-  /** Checks the algorithm's own settings (called before anything is allocated). */
-  check(config: never): unknown;
-}
-
-export function resolveCommon(c: OnPolicyConfig, d: AlgorithmDefaults): ResolvedCommon {
-  if (!c || typeof c !== "object") throw new ValidationError("config", "must be an object with env", c);
-  const norm = c.normalize ?? false;
-  if (typeof norm !== "boolean" && (typeof norm !== "object" || norm === null || Array.isArray(norm))) {
-    throw new ValidationError("normalize", "must be a boolean or { obs, reward }", norm);
-  }
-  if (typeof norm === "object") checkOptions("normalize", norm, ["obs", "reward"], "normalize");
-  const activation = checkChoice("activation", c.activation, ACTIVATIONS, "tanh");
-  const r: ResolvedCommon = {
-    numEnvs: num("numEnvs", c.numEnvs, isVecEnv(c.env) ? c.env.numEnvs : 1, 1, 1 << 20, true),
-    nSteps: num("nSteps", c.nSteps, d.nSteps, 1, 1 << 24, true),
-    gamma: num("gamma", c.gamma, d.gamma, 0, 1),
-    gaeLambda: num("gaeLambda", c.gaeLambda, d.gaeLambda, 0, 1),
-    entCoef: num("entCoef", c.entCoef, d.entCoef, -1e9, 1e9),
-    vfCoef: num("vfCoef", c.vfCoef, d.vfCoef, 0, 1e9),
-    maxGradNorm: num("maxGradNorm", c.maxGradNorm, d.maxGradNorm, 1e-12, Infinity),
-    normalizeObs: typeof norm === "boolean" ? norm : checkBoolean("normalize.obs", norm.obs, true),
-    normalizeReward: typeof norm === "boolean" ? norm : checkBoolean("normalize.reward", norm.reward, false),
-    normalizeAdvantage: checkBoolean("normalizeAdvantage", c.normalizeAdvantage, d.normalizeAdvantage),
-    orthoInit: checkBoolean("orthoInit", c.orthoInit, true),
-    seed: num("seed", c.seed, 0, 0, 2 ** 32 - 1, true),
-    statsWindow: num("statsWindow", c.statsWindow, 100, 1, 1e6, true),
-    activation,
-    netArch: splitNetArch(c.netArch),
-  };
-  checkGaeCoefficients(r.gamma, r.gaeLambda);
-  return r;
-}
 
 export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
   abstract readonly algorithm: AlgorithmName;
@@ -744,6 +583,15 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig = OnPolicyConfig> {
   }
 }
 
+import { resolveCommon, isVecEnv, type EnvSpec, type ActionOf, type ActionBatchOf, type SingleObservation, type ObservationRows, type OnPolicyConfig, type LearnOptions, type PredictOptions, type ResolvedCommon, type AlgorithmName, type AlgorithmDefaults, type AlgorithmKeys } from "./on-policy-config.js";
+import { LEARN_OPTIONS, NETWORK_FIELDS, PREDICT_OPTIONS, observationRows } from "./agent-inputs.js";
+
+export {
+  resolveCommon,
+  type EnvSpec, type ActionSpaceOf, type ActionOf, type ActionBatchOf, type SingleObservation, type ObservationRows, type OnPolicyConfig, type LearnOptions, type PredictOptions, type LoadOptions, type ResolvedCommon, type AlgorithmName, type AlgorithmDefaults, type AlgorithmKeys,
+} from "./on-policy-config.js";
+export { loadedConfig, readAgentFile } from "./agent-inputs.js";
+
 /**
  * Resolves after pending I/O, timers and (in a browser) rendering had a
  * chance to run. setTimeout(0) is clamped (at least 1 ms in Node, 4 ms for
@@ -766,84 +614,3 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((r) => setTimeout(r, 0));
 }
 
-/** The bytes of an agent file (Node). */
-export function readAgentFile(path: string): Uint8Array {
-  const fs = nodeFs();
-  if (!fs) throw new ValidationError("path", "loadFile needs Node's file system; use load(bytes)", path);
-  return new Uint8Array(fs.readFileSync(path));
-}
-
-const PREDICT_OPTIONS = ["deterministic", "batch", "actionMask"] as const;
-
-/** Fields of the checks inside the networks and heads, as a user would name them. */
-const NETWORK_FIELDS: Readonly<Record<string, string>> = {
-  dOut: "a gradient of the loss", logits: "a logit of the policy", gradients: "the gradient norm", x: "a network input",
-  mean: "the policy's mean action", logStd: "the policy's log-std", finalValues: "the critic's value", actions: "a sampled action",
-  weights: "the gSDE noise variance (exp of the log-std)", latent: "the policy's features (gSDE)",
-};
-const LEARN_OPTIONS = ["callback", "logFile", "logDir", "formats", "logger", "resetNumTimesteps"] as const;
-
-/**
- * The observations `predict` was given as one flat array of finite numbers:
- * its rows, and whether the caller asked for a batch (rows of an array, a
- * flat array with `batch`, or a flat array of several rows).
- */
-function observationRows(obs: unknown, d: number, batchFlag: boolean, f32: boolean): { values: ArrayLike<number>; rows: number; batch: boolean } {
-  const finiteEntry = (v: unknown, i: number): number => {
-    if (typeof v !== "number" || !Number.isFinite(f32 ? Math.fround(v) : v)) {
-      const where: Location = d > 1 ? { row: Math.floor(i / d), column: i % d } : { index: i };
-      throw new ValidationError("obs", f32 ? "entries must be finite numbers within float32's range (|x| < 3.4e38)" : "entries must be finite numbers", v, where);
-    }
-    return v;
-  };
-  const where = (v: unknown): string => (typeof v === "object" && v !== null ? kindOf(v) : String(v));
-  if (typeof obs === "number") {
-    finiteEntry(obs, 0);
-    if (d !== 1) throw new ValidationError("obs", `a single number is one observation of size 1, but obsSize = ${d}`, obs);
-    return { values: [obs], rows: 1, batch: batchFlag };
-  }
-  if (Array.isArray(obs) && obs.length > 0 && typeof obs[0] === "object" && obs[0] !== null) {
-    // Rows: an array of observations.
-    const values = new Float64Array(obs.length * d);
-    for (let r = 0; r < obs.length; r++) {
-      const row = obs[r] as ArrayLike<unknown>;
-      if (!isArrayLike(row) || row.length !== d) {
-        throw new ValidationError("obs", `each row must hold obsSize = ${d} numbers`, isArrayLike(row) ? row.length : where(row), { row: r });
-      }
-      for (let j = 0; j < d; j++) values[r * d + j] = finiteEntry(row[j], r * d + j);
-    }
-    return { values, rows: obs.length, batch: true };
-  }
-  if (!isArrayLike(obs)) {
-    throw new ValidationError("obs", "must be an observation (numbers, a Float32Array or Float64Array), an array of them, or a number", where(obs));
-  }
-  const n = obs.length;
-  if (n === 0 || n % d !== 0) throw new ValidationError("obs", `must hold a multiple of obsSize = ${d} values`, n);
-  for (let i = 0; i < n; i++) finiteEntry(obs[i], i);
-  return { values: obs as ArrayLike<number>, rows: n / d, batch: batchFlag || n !== d };
-}
-
-/** The config to rebuild a saved agent with: the file's, with `options.env` and `options.overrides` applied. */
-export function loadedConfig(p: Record<string, unknown>, algorithm: string, options: LoadOptions): Record<string, unknown> {
-  checkOptions("options", options, ["env", "overrides"], `${algorithm}.load`);
-  const { env, overrides } = options;
-  if (overrides !== undefined && (overrides === null || typeof overrides !== "object" || Array.isArray(overrides))) {
-    throw new ValidationError("overrides", "must be an object of config fields", kindOf(overrides));
-  }
-  if (p.algorithm !== algorithm) {
-    throw new ValidationError("model file", `holds a ${String(p.algorithm)} agent, not ${algorithm}`, p.algorithm);
-  }
-  if (p.config === null || typeof p.config !== "object" || Array.isArray(p.config)) {
-    throw new ValidationError("config", "the file's config must be an object", kindOf(p.config));
-  }
-  const config = { ...(p.config as Record<string, unknown>) };
-  const useEnv = env ?? (config.env as string | null) ?? undefined;
-  if (useEnv === undefined) {
-    throw new ValidationError("env", `the agent was trained on a user environment (${String(config.envId)}): pass { env } to load`, undefined);
-  }
-  delete config.envId;
-  config.env = useEnv;
-  if (env !== undefined && isVecEnv(env)) config.numEnvs = env.numEnvs;
-  if (env !== undefined && typeof env === "object" && !isVecEnv(env)) config.numEnvs = 1;
-  return { ...config, ...overrides };
-}

@@ -10,6 +10,10 @@
  * The data lives in WebAssembly memory, copied once at construction after
  * validation, and belongs to the MDP: `dispose()` frees it at once, otherwise
  * it is freed when the MDP is garbage-collected.
+ *
+ * Over 400 lines on purpose: the class owns its WebAssembly blocks, so every
+ * constructor (dense, sparse, JSON, blocks) and its error paths, which must
+ * free what they allocated, stay beside the fields they fill.
  */
 import { ValidationError } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
