@@ -13,6 +13,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { machine, RESULTS, ROOT } from "./lib/harness.js";
+import { bestMicros } from "./lib/best-time.js";
 
 const QUICK = process.argv.includes("--quick");
 const load = (p) => import(join(ROOT, "dist", p));
@@ -25,26 +26,7 @@ const { conjugateGradient } = await load("agents/natural-gradient.js");
 const { Rng } = await load("core/rng.js");
 const rng = new Rng(1);
 
-/** Microseconds per call: the best of many short timed batches (the machine is shared; the minimum is the uncontended speed). */
-function time(fn, budgetMs = QUICK ? 60 : 400) {
-  fn();
-  let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    if (performance.now() - t0 > 2) break;
-    reps *= 2;
-  }
-  const samples = [];
-  const end = performance.now() + budgetMs;
-  while (samples.length < 20 || performance.now() < end) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    samples.push(((performance.now() - t0) * 1000) / reps);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[0];
-}
+const time = (fn, budgetMs = QUICK ? 60 : 400) => bestMicros(fn, budgetMs);
 
 const filled = (n, scale = 1) => {
   const b = f32Block(n);

@@ -10,6 +10,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { machine, RESULTS, ROOT } from "./lib/harness.js";
+import { bestMicros } from "./lib/best-time.js";
 
 const QUICK = process.argv.includes("--quick");
 const load = (p) => import(join(ROOT, "dist", p));
@@ -23,31 +24,7 @@ const { Rng } = await load("core/rng.js");
 const k = kernels();
 const rng = new Rng(1);
 
-/**
- * Microseconds per call of fn: the best of many short timed batches of calls
- * (~budget ms in all). The machine is shared, so the minimum, not the median,
- * is the reproducible figure: it is the speed without contention.
- */
-function time(fn, budgetMs = QUICK ? 60 : 300) {
-  fn();
-  let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    const dt = performance.now() - t0;
-    if (dt > 2) break;
-    reps *= 2;
-  }
-  const samples = [];
-  const end = performance.now() + budgetMs;
-  while (samples.length < 20 || performance.now() < end) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    samples.push(((performance.now() - t0) * 1000) / reps);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[0];
-}
+const time = (fn, budgetMs = QUICK ? 60 : 300) => bestMicros(fn, budgetMs);
 
 const filled = (n) => {
   const b = f32Block(n);

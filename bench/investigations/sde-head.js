@@ -10,6 +10,7 @@
 // Microseconds are the best of many short timed batches (the machine is shared).
 import { join } from "node:path";
 import { ROOT } from "../lib/harness.js";
+import { bestMicros } from "../lib/best-time.js";
 
 const load = (p) => import(join(ROOT, "dist", p));
 const { kernels } = await load("core/wasm.js");
@@ -20,24 +21,7 @@ const { ppoLossAndGradients } = await load("agents/ppo-objective.js");
 const k = kernels();
 const rng = new Rng(1);
 
-function time(fn, budgetMs = 300) {
-  fn();
-  let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    if (performance.now() - t0 > 2) break;
-    reps *= 2;
-  }
-  const samples = [];
-  const end = performance.now() + budgetMs;
-  while (samples.length < 20 || performance.now() < end) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    samples.push(((performance.now() - t0) * 1000) / reps);
-  }
-  return Math.min(...samples);
-}
+const time = (fn, budgetMs = 300) => bestMicros(fn, budgetMs);
 
 const filled = (n, lo = -1, hi = 1) => f32Block(n, Array.from({ length: n }, () => rng.uniform(lo, hi)));
 
